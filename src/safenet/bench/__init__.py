@@ -1,0 +1,1 @@
+"""Benchmarks behind ``safenet bench``; each module owns one benchmark."""

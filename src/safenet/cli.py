@@ -1,0 +1,48 @@
+"""The one `safenet` command.
+
+Every subcommand lives in ``safenet.commands.<name>`` and registers itself on the
+Typer app it imports here. Command modules import their heavy dependencies inside
+the command functions so that ``safenet --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from safenet import __version__
+from safenet.commands import bench, demo, link, match, plate
+
+app = typer.Typer(
+    name="safenet",
+    help=(
+        "safenet: the police's emergency wanted-vehicle list matched against smart-city "
+        "CCTV plate reads, with hits sent back to the police."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+app.add_typer(plate.app, name="plate")
+app.add_typer(link.app, name="link")
+app.add_typer(bench.app, name="bench")
+app.command("match")(match.match)
+app.command("demo")(demo.demo)
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the safenet version and exit."),
+) -> None:
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
+def main() -> None:
+    """Entry point of the ``safenet`` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

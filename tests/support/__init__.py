@@ -1,0 +1,1 @@
+"""Shared test support: real services (PostgreSQL, NATS, Mosquitto) and private servers."""
