@@ -1,0 +1,34 @@
+"""What every safenet HTTP service shares: errors, authentication, health and metrics.
+
+The center and police services build their FastAPI apps with :func:`create_base_app`,
+which installs the error handler (every :class:`ServiceError` becomes a JSON body with
+its HTTP status, the field at fault and a message a person can act on), ``/healthz``
+and ``/metrics`` (Prometheus text format, from the app's own registry so two services
+in one process — the embedded demo — never mix their figures).
+"""
+
+from safenet.service.app import create_base_app, principal_dependency, require_role
+from safenet.service.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    ServiceError,
+    Unauthorized,
+    Unavailable,
+    ValidationFailed,
+)
+
+__all__ = [
+    "Conflict",
+    "Forbidden",
+    "NotFound",
+    "PayloadTooLarge",
+    "ServiceError",
+    "Unauthorized",
+    "Unavailable",
+    "ValidationFailed",
+    "create_base_app",
+    "principal_dependency",
+    "require_role",
+]

@@ -1,0 +1,73 @@
+"""Errors a service reports to its callers, each with its HTTP status.
+
+::
+
+    ServiceError (500)            something the caller cannot fix
+    ├── ValidationFailed (422)    a field is wrong: names the field and the reason
+    ├── Unauthorized (401)        no valid token
+    ├── Forbidden (403)           a valid token without the role or site scope needed
+    ├── NotFound (404)            no such entry, hit, camera, request
+    ├── Conflict (409)            the action does not fit the current state
+    ├── PayloadTooLarge (413)     a body or batch over the configured limit
+    └── Unavailable (503)         a dependency (database, link) is down; retry later
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class ServiceError(Exception):
+    """An error with an HTTP status and a message a person can act on."""
+
+    status: ClassVar[int] = 500
+    code: ClassVar[str] = "internal"
+
+    def __init__(self, message: str, *, field: str | None = None, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.details = details
+
+    def as_body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"error": self.code, "message": self.message}
+        if self.field is not None:
+            body["field"] = self.field
+        if self.details:
+            body["details"] = self.details
+        return body
+
+
+class ValidationFailed(ServiceError):
+    status = 422
+    code = "invalid"
+
+
+class Unauthorized(ServiceError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(ServiceError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(ServiceError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ServiceError):
+    status = 409
+    code = "conflict"
+
+
+class PayloadTooLarge(ServiceError):
+    status = 413
+    code = "too_large"
+
+
+class Unavailable(ServiceError):
+    status = 503
+    code = "unavailable"
