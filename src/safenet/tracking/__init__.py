@@ -1,0 +1,64 @@
+"""Tracks of wanted vehicles: hits in time order, travel plausibility, direction, next cameras.
+
+Pure: no I/O, no service imports. docs/tracking.md describes the model and its defaults.
+
+- :class:`Track` keeps one entry's hits across centers in time order (late and
+  repeated hits included) with a :class:`Leg` between each pair, and says on each
+  :meth:`Track.add` which legs changed and which are newly impossible.
+- :func:`check_journey` is the center's question for a new hit: could the vehicle
+  have come from its previous hit? It answers with the reason in dispatcher words.
+- :func:`heading_from_text` reads a camera's 촬영방면정보; :func:`compass_label`
+  names a bearing ("북동", "NE").
+- :func:`next_cameras` ranks the cameras likely to see the vehicle next (straight
+  lines only, no roads yet).
+"""
+
+from safenet.tracking.direction import angle_between_deg, compass_label, heading_from_text
+from safenet.tracking.geo import (
+    EARTH_RADIUS_M,
+    destination_point,
+    distance_m,
+    in_korea,
+    initial_bearing_deg,
+)
+from safenet.tracking.next_cameras import next_cameras, next_cameras_for_track
+from safenet.tracking.plausibility import DEFAULT_PLAUSIBILITY, check_journey, leg_between
+from safenet.tracking.track import Track
+from safenet.tracking.types import (
+    GeoPoint,
+    JourneyVerdict,
+    Leg,
+    NextCamera,
+    NextCameraPolicy,
+    PlausibilityPolicy,
+    Sighting,
+    TrackChange,
+)
+from safenet.tracking.wording import IMPOSSIBLE_LABEL_EN, IMPOSSIBLE_LABEL_KO
+
+__all__ = [
+    "DEFAULT_PLAUSIBILITY",
+    "EARTH_RADIUS_M",
+    "IMPOSSIBLE_LABEL_EN",
+    "IMPOSSIBLE_LABEL_KO",
+    "GeoPoint",
+    "JourneyVerdict",
+    "Leg",
+    "NextCamera",
+    "NextCameraPolicy",
+    "PlausibilityPolicy",
+    "Sighting",
+    "Track",
+    "TrackChange",
+    "angle_between_deg",
+    "check_journey",
+    "compass_label",
+    "destination_point",
+    "distance_m",
+    "heading_from_text",
+    "in_korea",
+    "initial_bearing_deg",
+    "leg_between",
+    "next_cameras",
+    "next_cameras_for_track",
+]

@@ -1,0 +1,205 @@
+"""A wanted entry's track: its hits across centers in time order, the legs between them,
+and where the vehicle is heading.
+
+Hits reach the police out of order (centers publish independently, links retry)
+and sometimes twice. A :class:`Track` absorbs both: a repeated hit id changes
+nothing, and a late hit is slotted in by time, re-judging the two legs either side
+of it. Each :meth:`Track.add` says what changed, so the live map redraws only
+those legs and the police alert once per new impossible leg.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Literal
+
+from safenet.tracking.geo import initial_bearing_deg
+from safenet.tracking.plausibility import DEFAULT_PLAUSIBILITY, check_journey, leg_between
+from safenet.tracking.types import Leg, PlausibilityPolicy, Sighting, TrackChange
+
+DEFAULT_MOTION_WINDOW_S = 1800.0
+
+
+class Track:
+    """The movement of one wanted entry as its hits come in: what the dispatcher sees on the map.
+
+    ``policy`` judges every leg. ``motion_window_s`` bounds how old a previous hit
+    may be to still give the direction and speed of travel: a bearing from a hit
+    an hour ago says little about where the car is going now.
+    """
+
+    __slots__ = ("_by_id", "_keys", "_legs", "_sightings", "entry_id", "motion_window_s", "policy")
+
+    def __init__(
+        self,
+        entry_id: str,
+        policy: PlausibilityPolicy = DEFAULT_PLAUSIBILITY,
+        *,
+        motion_window_s: float = DEFAULT_MOTION_WINDOW_S,
+    ) -> None:
+        if not entry_id or not entry_id.strip():
+            raise ValueError("entry_id must not be empty")
+        if not math.isfinite(motion_window_s) or motion_window_s <= 0:
+            raise ValueError(
+                f"motion_window_s must be a finite number of seconds > 0, got {motion_window_s!r}"
+            )
+        self.entry_id = entry_id
+        self.policy = policy
+        self.motion_window_s = motion_window_s
+        self._sightings: list[Sighting] = []
+        # Hits at the same instant are ordered by hit id, so that any arrival order
+        # gives the same track.
+        self._keys: list[tuple[datetime, str]] = []
+        self._legs: list[Leg] = []
+        self._by_id: dict[str, Sighting] = {}
+
+    @classmethod
+    def from_sightings(
+        cls,
+        entry_id: str,
+        sightings: Iterable[Sighting],
+        policy: PlausibilityPolicy = DEFAULT_PLAUSIBILITY,
+        *,
+        motion_window_s: float = DEFAULT_MOTION_WINDOW_S,
+    ) -> Track:
+        """A track rebuilt from stored hits, in whatever order they come."""
+        track = cls(entry_id, policy, motion_window_s=motion_window_s)
+        for sighting in sightings:
+            track.add(sighting)
+        return track
+
+    @property
+    def sightings(self) -> tuple[Sighting, ...]:
+        """The hits, earliest first."""
+        return tuple(self._sightings)
+
+    @property
+    def legs(self) -> tuple[Leg, ...]:
+        """The legs between consecutive hits, earliest first (one fewer than the hits)."""
+        return tuple(self._legs)
+
+    @property
+    def latest(self) -> Sighting | None:
+        """The most recent hit by camera time, or None before the first one."""
+        return self._sightings[-1] if self._sightings else None
+
+    @property
+    def direction_deg(self) -> float | None:
+        """The direction of travel at the latest hit, in degrees from north, if it can be told.
+
+        The latest camera's heading when the registry knows it; otherwise the
+        bearing from the most recent earlier hit that is beyond the position
+        tolerance, within ``motion_window_s`` and reachable (a misread in between
+        is stepped over). None when nothing qualifies.
+        """
+        latest = self.latest
+        if latest is None:
+            return None
+        if latest.heading is not None:
+            return latest.heading
+        return self._motion()[0]
+
+    @property
+    def direction_source(self) -> Literal["camera", "hits"] | None:
+        """Where :attr:`direction_deg` comes from: the camera's heading, the hits, or nowhere."""
+        latest = self.latest
+        if latest is None:
+            return None
+        if latest.heading is not None:
+            return "camera"
+        return "hits" if self._motion()[0] is not None else None
+
+    @property
+    def speed_kmh(self) -> float | None:
+        """The straight-line speed into the latest hit, measured like the direction from hits."""
+        return self._motion()[1]
+
+    def add(self, sighting: Sighting) -> TrackChange:
+        """Put a hit on the track, once, in its place in time, and say what that changed.
+
+        A hit id already on the track changes nothing (the first delivery is
+        kept, even if a later one carries another level or score). The same hit
+        id with another camera, place or time is refused with ValueError: one of
+        the two deliveries is corrupt and the track cannot tell which.
+        """
+        if sighting.entry_id != self.entry_id:
+            raise ValueError(
+                f"entry_id {sighting.entry_id!r} of hit {sighting.hit_id} does not belong "
+                f"on the track of entry {self.entry_id!r}"
+            )
+        known = self._by_id.get(sighting.hit_id)
+        if known is not None:
+            _require_same_hit(known, sighting)
+            return TrackChange(
+                sighting=known,
+                duplicate=True,
+                out_of_order=False,
+                latest_changed=False,
+                added_legs=(),
+                removed_legs=(),
+            )
+
+        key = (sighting.ts, sighting.hit_id)
+        at = bisect.bisect_left(self._keys, key)
+        count = len(self._sightings)
+        added: list[Leg] = []
+        if at > 0:
+            added.append(leg_between(self._sightings[at - 1], sighting, self.policy))
+        if at < count:
+            added.append(leg_between(sighting, self._sightings[at], self.policy))
+        # Leg j joins hits j and j+1; a hit landing strictly inside replaces leg at-1.
+        start = max(at - 1, 0)
+        end = start + 1 if 0 < at < count else start
+        removed = tuple(self._legs[start:end])
+        self._legs[start:end] = added
+
+        self._sightings.insert(at, sighting)
+        self._keys.insert(at, key)
+        self._by_id[sighting.hit_id] = sighting
+        return TrackChange(
+            sighting=sighting,
+            duplicate=False,
+            out_of_order=at < count,
+            latest_changed=at == count,
+            added_legs=tuple(added),
+            removed_legs=removed,
+        )
+
+    def _motion(self) -> tuple[float | None, float | None]:
+        """Bearing and speed into the latest hit from the hit that best shows the movement."""
+        latest = self.latest
+        if latest is None:
+            return None, None
+        for earlier in reversed(self._sightings[:-1]):
+            if (latest.ts - earlier.ts).total_seconds() > self.motion_window_s:
+                break
+            verdict = check_journey(earlier, latest, self.policy)
+            if verdict.distance_m < self.policy.min_distance_m:
+                continue  # jitter or the same junction: no direction in it
+            if not verdict.possible:
+                continue  # one of the two is a misread; an older hit may still vouch
+            return initial_bearing_deg(earlier.point, latest.point), verdict.speed_kmh
+        return None, None
+
+    def __len__(self) -> int:
+        return len(self._sightings)
+
+    def __contains__(self, hit_id: object) -> bool:
+        return hit_id in self._by_id
+
+    def __repr__(self) -> str:
+        flagged = sum(leg.impossible for leg in self._legs)
+        return f"Track({self.entry_id!r}, hits={len(self._sightings)}, impossible_legs={flagged})"
+
+
+def _require_same_hit(known: Sighting, again: Sighting) -> None:
+    for field in ("camera_id", "ts", "point"):
+        if getattr(known, field) != getattr(again, field):
+            raise ValueError(
+                f"hit {again.hit_id} arrived again with another {field} "
+                f"({getattr(again, field)!r} instead of {getattr(known, field)!r}); "
+                "the same hit id must describe the same sighting"
+            )
