@@ -1,0 +1,1 @@
+"""The smart-city center service: cameras, read ingest, matching, hit reporting."""
