@@ -1,0 +1,1 @@
+"""The city simulator: cameras, roads, traffic and OCR noise, scenarios."""

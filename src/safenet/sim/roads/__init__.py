@@ -1,0 +1,39 @@
+"""Road networks the simulator drives vehicles on: real ones from files, or a stand-in.
+
+Real networks come from ``<data_dir>/roads/`` (a SUMO net of Gangnam/Seocho and
+OpenStreetMap extracts of central Seoul, Songpa and Dongjak); where a district
+has none, :func:`synthetic_from_points` builds a flagged straight-line graph
+between its camera sites. docs/roads.md describes formats, attributes, speed
+defaults and licences.
+"""
+
+from safenet.sim.roads.errors import RoadDataError, RouteError
+from safenet.sim.roads.geo import haversine_m
+from safenet.sim.roads.load import load_network, load_networks
+from safenet.sim.roads.network import RoadNetwork
+from safenet.sim.roads.speeds import DEFAULT_SPEED_KMH, FALLBACK_SPEED_KMH, parse_maxspeed
+from safenet.sim.roads.synthetic import synthetic_from_points, synthetic_notice
+from safenet.sim.roads.types import BBox, EdgeKey, NearEdge, NetworkKind, NodeId, RoutePoint
+from safenet.sim.roads.utm import latlon_to_utm, utm_to_latlon
+
+__all__ = [
+    "DEFAULT_SPEED_KMH",
+    "FALLBACK_SPEED_KMH",
+    "BBox",
+    "EdgeKey",
+    "NearEdge",
+    "NetworkKind",
+    "NodeId",
+    "RoadDataError",
+    "RoadNetwork",
+    "RouteError",
+    "RoutePoint",
+    "haversine_m",
+    "latlon_to_utm",
+    "load_network",
+    "load_networks",
+    "parse_maxspeed",
+    "synthetic_from_points",
+    "synthetic_notice",
+    "utm_to_latlon",
+]
