@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 
 from safenet import __version__
-from safenet.commands import bench, demo, link, match, plate
+from safenet.commands import bench, center, demo, link, match, plate, police
 
 app = typer.Typer(
     name="safenet",
@@ -25,6 +25,8 @@ app = typer.Typer(
 
 app.add_typer(plate.app, name="plate")
 app.add_typer(link.app, name="link")
+app.add_typer(center.app, name="center")
+app.add_typer(police.app, name="police")
 app.add_typer(bench.app, name="bench")
 app.command("match")(match.match)
 app.command("demo")(demo.demo)

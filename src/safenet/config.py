@@ -16,16 +16,14 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from safenet.center.settings import CenterSettings
+from safenet.police.settings import PoliceSettings
+from safenet.section import Section
+
 DEFAULT_DATA_DIR = Path("../shared/data")
-
-
-class Section(BaseModel):
-    """Base of every configuration section: unknown keys are an error."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class LogSettings(Section):
@@ -57,6 +55,12 @@ class Settings(BaseSettings):
         Path("var"), description="Folder for local state: SQLite files, logs, evidence."
     )
     log: LogSettings = Field(default_factory=LogSettings, description="Logging.")
+    center: CenterSettings = Field(
+        default_factory=CenterSettings, description="A smart-city center (see docs/center.md)."
+    )
+    police: PoliceSettings = Field(
+        default_factory=PoliceSettings, description="The police service (see docs/police.md)."
+    )
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:

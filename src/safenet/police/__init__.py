@@ -1,0 +1,1 @@
+"""The police side (WASS): wanted registry, hotlist distribution, location intake, alerts."""
