@@ -10,7 +10,8 @@ never the repository) and expire. Roles follow the people in the real system:
   alerts, acknowledge and dispatch, and request evidence;
 - center side: ``operator`` confirms or rejects candidates, ``supervisor`` approves
   evidence provisions;
-- ``auditor`` reads audit trails and ledgers; ``admin`` manages the installation.
+- ``auditor`` reads audit trails and ledgers; ``admin`` manages the installation;
+- ``camera`` is a device (or the platform relaying for it) that may post reads.
 """
 
 from safenet.auth.tokens import AuthError, issue_token, verify_token

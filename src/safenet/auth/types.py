@@ -20,6 +20,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    CAMERA = "camera"
 
 
 @dataclass(frozen=True)
