@@ -1,9 +1,110 @@
-"""``safenet link``: tools for the police-center link."""
+"""``safenet link``: tools for the police-center link (fenced NATS configuration, schemas).
+
+Also registers ``safenet bench link`` (outbox + NATS JetStream throughput and latency,
+with the in-process link as baseline).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from safenet.commands.bench import app as bench_app
 
 app = typer.Typer(
     help="The police-center link: NATS configuration and diagnostics.", no_args_is_help=True
 )
+
+
+@app.command("nats-config")
+def nats_config(
+    sites: list[str] = typer.Option(
+        ...,
+        "--sites",
+        help="Center site ids (e.g. seocho gangnam): repeat the option, separate with "
+        "commas, or list them after it. The police user is always added.",
+    ),
+    more_sites: list[str] = typer.Argument(None, hidden=True, metavar="SITE"),
+    out: Path = typer.Option(..., "--out", help="Where to write the nats-server configuration."),
+    tls_dir: Path | None = typer.Option(
+        None,
+        "--tls-dir",
+        help="Require TLS with client certificates: the directory holding server-cert.pem, "
+        "server-key.pem and ca.pem (sites use <site>-cert.pem and <site>-key.pem).",
+    ),
+    credentials_dir: Path | None = typer.Option(
+        None,
+        "--credentials-dir",
+        help="Where each site's <site>.env credentials file goes "
+        "(default: a credentials/ directory next to --out).",
+    ),
+    store_dir: str | None = typer.Option(
+        None, "--store-dir", help="JetStream store directory written into the configuration."
+    ),
+    listen: str | None = typer.Option(
+        None, "--listen", help="host:port the server listens on (default: nats-server's 4222)."
+    ),
+    rotate: bool = typer.Option(
+        False, "--rotate", help="Make new passwords even where a credentials file exists."
+    ),
+) -> None:
+    """Write a fenced nats-server configuration: one user per site, subject permissions."""
+    from safenet.link.errors import LinkConfigError
+    from safenet.link.nats_config import write_nats_config
+
+    try:
+        path, creds = write_nats_config(
+            [*sites, *(more_sites or [])],
+            out,
+            credentials_dir=credentials_dir,
+            tls_dir=tls_dir,
+            store_dir=store_dir,
+            listen=listen,
+            rotate=rotate,
+        )
+    except LinkConfigError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    typer.echo(f"nats-server configuration written to {path}")
+    for site, cred_path in creds.items():
+        typer.echo(f"  credentials for {site}: {cred_path} (give it to {site} only)")
+
+
+@app.command("schemas")
+def schemas(
+    doc: Path = typer.Option(
+        Path("docs/link.md"), "--doc", help="The Markdown file holding the generated schemas."
+    ),
+    check: bool = typer.Option(
+        False, "--check", help="Only check that the file is up to date (exit 1 if not)."
+    ),
+) -> None:
+    """Regenerate the message JSON Schemas section of docs/link.md."""
+    from safenet.link.schema_doc import update_doc
+
+    changed = update_doc(doc, write=not check)
+    if check and changed:
+        typer.echo(f"{doc}: message schemas are out of date; run 'safenet link schemas'")
+        raise typer.Exit(1)
+    typer.echo(f"{doc}: {'updated' if changed else 'up to date'}")
+
+
+@bench_app.command("link")
+def bench_link(
+    json_path: Path | None = typer.Option(None, "--json", help="Also write the figures as JSON."),
+    quick: bool = typer.Option(False, "--quick", help="Fewer messages: a short smoke run."),
+    messages: int = typer.Option(2000, "--messages", help="LocationReports per throughput case."),
+    batch: int = typer.Option(100, "--batch", help="Relay batch size for the batched cases."),
+    nats_url: str | None = typer.Option(
+        None,
+        "--nats-url",
+        help="Use this NATS JetStream server (unfenced) instead of starting a private one.",
+    ),
+) -> None:
+    """LocationReports through the outbox: in-process vs NATS JetStream, single vs batched."""
+    from safenet.bench.link import run_link_bench
+
+    report = run_link_bench(
+        messages=200 if quick else messages, batch=batch, nats_url=nats_url, quick=quick
+    )
+    report.emit(json_path)

@@ -1,0 +1,132 @@
+"""The police-center link: the only path between the police network and the centers'.
+
+Everything that crosses is a typed, versioned message (:mod:`.messages`) with a
+deterministic id; nothing else can cross — there is no message that carries or asks
+for a read that did not hit. Messages travel through a :class:`Transport`: the
+in-process :class:`MemoryTransport` (embedded default) or :class:`NatsTransport`
+(NATS JetStream), with the same at-least-once, ack/redelivery/dead-letter semantics.
+
+Sending (a center reporting a hit)::
+
+    from safenet.link import LocationReport, Relay, outbox
+    with db.begin() as conn:                 # the hit and its report commit together
+        conn.execute(insert(hits).values(...))
+        outbox.enqueue(conn, LocationReport(site="seocho", hit_id=..., ...))
+    relay = Relay(db, transport); await relay.start(); relay.notify()
+
+Receiving (the police taking reports)::
+
+    from safenet.link import Family, inbox
+    async def on_report(message):
+        def store():
+            with db.begin() as conn:
+                if inbox.first_receipt(conn, message):   # once per message id
+                    conn.execute(insert(locations).values(...))
+        await asyncio.to_thread(store)
+    await transport.subscribe_family(Family.REPORT, on_report)
+
+See docs/link.md for subjects, families, fencing and every message's schema.
+"""
+
+from __future__ import annotations
+
+from safenet.link import inbox, outbox
+from safenet.link.codec import decode, decode_as, encode
+from safenet.link.errors import (
+    InvalidMessage,
+    LinkConfigError,
+    LinkError,
+    LinkForbidden,
+    LinkUnavailable,
+)
+from safenet.link.fencing import Permissions, permissions_for
+from safenet.link.memory import MemoryBroker, MemoryTransport
+from safenet.link.messages import (
+    MESSAGE_TYPES,
+    SCHEMA_VERSION,
+    Category,
+    Coordinates,
+    EvidenceDenial,
+    EvidenceItem,
+    EvidencePackage,
+    EvidenceRequest,
+    Heartbeat,
+    HitUpdate,
+    HotlistAck,
+    HotlistDelta,
+    HotlistEntry,
+    HotlistSnapshot,
+    LinkMessage,
+    LocationReport,
+    MatchLevel,
+    Message,
+    message_type,
+)
+from safenet.link.relay import Relay
+from safenet.link.sites import ALL_CENTERS, POLICE, validate_center, validate_site
+from safenet.link.subjects import Family, dead_subject
+from safenet.link.topology import (
+    STREAMS,
+    ConsumerSpec,
+    StreamSpec,
+    all_consumers,
+    center_consumers,
+    consumer,
+    police_consumers,
+)
+from safenet.link.transport import DeadLetter, Envelope, Handler, Subscription, Transport
+
+__all__ = [
+    "ALL_CENTERS",
+    "MESSAGE_TYPES",
+    "POLICE",
+    "SCHEMA_VERSION",
+    "STREAMS",
+    "Category",
+    "ConsumerSpec",
+    "Coordinates",
+    "DeadLetter",
+    "Envelope",
+    "EvidenceDenial",
+    "EvidenceItem",
+    "EvidencePackage",
+    "EvidenceRequest",
+    "Family",
+    "Handler",
+    "Heartbeat",
+    "HitUpdate",
+    "HotlistAck",
+    "HotlistDelta",
+    "HotlistEntry",
+    "HotlistSnapshot",
+    "InvalidMessage",
+    "LinkConfigError",
+    "LinkError",
+    "LinkForbidden",
+    "LinkMessage",
+    "LinkUnavailable",
+    "LocationReport",
+    "MatchLevel",
+    "MemoryBroker",
+    "MemoryTransport",
+    "Message",
+    "Permissions",
+    "Relay",
+    "StreamSpec",
+    "Subscription",
+    "Transport",
+    "all_consumers",
+    "center_consumers",
+    "consumer",
+    "dead_subject",
+    "decode",
+    "decode_as",
+    "encode",
+    "inbox",
+    "message_type",
+    "outbox",
+    "permissions_for",
+    "police_consumers",
+    "validate_center",
+    "validate_site",
+]

@@ -1,0 +1,456 @@
+"""The messages that may cross between the police and the centers — and nothing else.
+
+Each message is a frozen msgspec Struct tagged by its ``type`` field, with a
+``schema_version`` and a ``message_id`` derived deterministically from the message's
+natural key (a LocationReport's id is fixed by its center and hit id, a hotlist
+delta's by its target and version …). The same fact therefore always yields the same
+id, however often a crashed sender re-creates it: that id is the JetStream
+``Nats-Msg-Id`` (the server drops republished copies inside its duplicate window) and
+the receiver's inbox key (it drops the rest).
+
+No message carries a read that did not hit a wanted entry: a LocationReport exists only
+for a hit, and there is no message that asks a center for its reads.
+
+Encode with :func:`safenet.link.codec.encode` (which validates) and decode with
+:func:`safenet.link.codec.decode` (strict: unknown fields, wrong types, bad site ids
+and a ``message_id`` that does not match its natural key are all refused).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, ClassVar, Literal
+
+import msgspec
+from msgspec import Meta
+
+from safenet.link.sites import ALL_CENTERS, POLICE, SITE_PATTERN, validate_center, validate_site
+from safenet.link.subjects import Family
+
+SCHEMA_VERSION: Literal[1] = 1
+"""The schema version every message of this release carries."""
+
+# Fixed forever: changing it would change every message id.
+_ID_NAMESPACE = uuid.UUID("4f1c6a52-1d0e-5b7c-9a53-5afe0e7a11c0")
+
+SiteId = Annotated[
+    str, Meta(pattern=SITE_PATTERN, description="A site id: `police` or a center's slug.")
+]
+Target = Annotated[
+    str,
+    Meta(
+        pattern=SITE_PATTERN,
+        description="`all` for every center, or one center's site id.",
+    ),
+]
+Identifier = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$",
+        description="An opaque id assigned by the side that owns the thing.",
+    ),
+]
+UtcTime = Annotated[datetime, Meta(tz=True, description="RFC 3339 time with an offset.")]
+Probability = Annotated[float, Meta(ge=0.0, le=1.0)]
+HotlistVersion = Annotated[int, Meta(ge=0, description="Hotlist version; 0 means none yet.")]
+ShortText = Annotated[str, Meta(max_length=200)]
+LongText = Annotated[str, Meta(max_length=4000)]
+
+Category = Literal[
+    "homicide",
+    "robbery",
+    "kidnapping",
+    "sexual_assault",
+    "arson",
+    "stalking",
+    "suicide_risk",
+    "missing_person",
+]
+"""The lawful basis of an emergency wanted entry (violent crime or danger to life)."""
+
+MatchLevel = Literal["exact", "equivalent", "fuzzy", "partial"]
+EvidenceKind = Literal["snapshot", "video", "route"]
+
+
+def _time_key(value: datetime) -> str:
+    # The same instant must give the same id whatever offset it was written with.
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).isoformat()
+    return str(value)
+
+
+class LinkMessage(
+    msgspec.Struct, kw_only=True, frozen=True, tag_field="type", forbid_unknown_fields=True
+):
+    """A message on the link: typed, versioned, with an id fixed by its natural key."""
+
+    family: ClassVar[Family]
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    message_id: str = msgspec.field(default="")
+
+    def __post_init__(self) -> None:
+        expected = self.derive_id()
+        if not self.message_id:
+            msgspec.structs.force_setattr(self, "message_id", expected)
+        elif self.message_id != expected:
+            raise ValueError(
+                f"message_id: {self.message_id!r} does not match the message's natural key "
+                f"(expected {expected!r})"
+            )
+
+    def natural_key(self) -> tuple[str, ...]:
+        """The fields that identify the fact this message reports."""
+        raise NotImplementedError
+
+    def derive_id(self) -> str:
+        """The deterministic message id: a UUIDv5 of the type and natural key."""
+        tag = type(self).__struct_config__.tag
+        return str(uuid.uuid5(_ID_NAMESPACE, "/".join((str(tag), *self.natural_key()))))
+
+    @property
+    def sender(self) -> str:
+        """The site that sends this message."""
+        raise NotImplementedError
+
+    @property
+    def subject(self) -> str:
+        """The subject this message travels on."""
+        raise NotImplementedError
+
+
+class _FromPolice(LinkMessage, frozen=True, kw_only=True):
+    @property
+    def sender(self) -> str:
+        return POLICE
+
+
+class _FromCenter(LinkMessage, frozen=True, kw_only=True):
+    site: SiteId
+
+    def __post_init__(self) -> None:
+        validate_center(self.site)
+        super().__post_init__()
+
+    @property
+    def sender(self) -> str:
+        return self.site
+
+    @property
+    def subject(self) -> str:
+        return self.family.subject(self.site)
+
+
+# ---- hotlist (police -> centers) -------------------------------------------------------
+
+
+class HotlistEntry(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """One emergency wanted vehicle as a center needs it to match: no case details."""
+
+    entry_id: Identifier
+    plate: Annotated[
+        str,
+        Meta(
+            min_length=2,
+            max_length=16,
+            description="Full plate (`12가3456`) or a witness pattern with `?` (one "
+            "character) and `*` (any run), e.g. `12가34??`, `*3456`.",
+        ),
+    ]
+    category: Category
+    expires_at: UtcTime
+    fuzzy_allowance: Annotated[
+        float,
+        Meta(
+            ge=0.0,
+            le=3.0,
+            description="Weighted edit distance accepted for a fuzzy candidate; 0 means "
+            "exact or OCR-equivalent reads only.",
+        ),
+    ] = 1.0
+    vehicle: Annotated[
+        ShortText, Meta(description="Make, model, colour, as a help for the operator.")
+    ] = ""
+
+
+class _Hotlist(_FromPolice, frozen=True, kw_only=True):
+    family: ClassVar[Family] = Family.HOTLIST
+
+    target: Target
+    version: Annotated[int, Meta(ge=1, description="The hotlist version this message brings.")]
+    issued_at: UtcTime
+
+    def __post_init__(self) -> None:
+        if self.target != ALL_CENTERS:
+            validate_center(self.target, field="target")
+        super().__post_init__()
+
+    @property
+    def subject(self) -> str:
+        return Family.HOTLIST.subject(self.target)
+
+
+class HotlistSnapshot(_Hotlist, frozen=True, kw_only=True, tag="hotlist_snapshot"):
+    """The whole hotlist at one version, for a center starting out or resynchronising.
+
+    A hotlist too large for one message is sent in ``parts`` parts; a center replaces
+    its list once it holds all parts of the version.
+    """
+
+    entries: list[HotlistEntry]
+    part: Annotated[int, Meta(ge=1)] = 1
+    parts: Annotated[int, Meta(ge=1)] = 1
+
+    def __post_init__(self) -> None:
+        if self.part > self.parts:
+            raise ValueError(f"part: {self.part} is beyond parts ({self.parts})")
+        super().__post_init__()
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (self.target, str(self.version), str(self.part))
+
+
+class HotlistDelta(_Hotlist, frozen=True, kw_only=True, tag="hotlist_delta"):
+    """The changes that turn hotlist ``base_version`` into ``version``."""
+
+    base_version: HotlistVersion
+    added: list[HotlistEntry] = msgspec.field(default_factory=list)
+    removed: Annotated[list[Identifier], Meta(description="Entry ids lifted or expired.")] = (
+        msgspec.field(default_factory=list)
+    )
+
+    def __post_init__(self) -> None:
+        if self.base_version >= self.version:
+            raise ValueError(
+                f"base_version: {self.base_version} must be below version {self.version}"
+            )
+        super().__post_init__()
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (self.target, str(self.version))
+
+
+class HotlistAck(_FromCenter, frozen=True, kw_only=True, tag="hotlist_ack"):
+    """A center telling the police which hotlist version it now matches with."""
+
+    family: ClassVar[Family] = Family.ACK
+
+    version: HotlistVersion
+    entry_count: Annotated[int, Meta(ge=0)]
+    acked_at: UtcTime
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (self.site, str(self.version))
+
+
+# ---- hits (center -> police) -----------------------------------------------------------
+
+
+class Coordinates(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """A WGS 84 position."""
+
+    lat: Annotated[float, Meta(ge=-90.0, le=90.0)]
+    lon: Annotated[float, Meta(ge=-180.0, le=180.0)]
+
+
+class LocationReport(_FromCenter, frozen=True, kw_only=True, tag="location_report"):
+    """Where and when a center's camera saw a wanted vehicle: one hit, sent to the police.
+
+    ``level`` ``exact`` is an alert; any other level is a candidate that the center's
+    operator must confirm (a HitUpdate follows) before officers act on it.
+    """
+
+    family: ClassVar[Family] = Family.REPORT
+
+    hit_id: Identifier
+    entry_id: Identifier
+    hotlist_version: HotlistVersion
+    camera_id: Identifier
+    coordinates: Coordinates
+    address: ShortText
+    heading: (
+        Annotated[
+            float, Meta(ge=0.0, lt=360.0, description="Direction of travel, degrees from north.")
+        ]
+        | None
+    ) = None
+    read_at: UtcTime
+    plate_read: Annotated[str, Meta(min_length=1, max_length=16, description="The plate as read.")]
+    level: MatchLevel
+    score: Probability
+    explanation: LongText
+    read_confidence: Probability
+    snapshot_ref: (
+        Annotated[
+            str,
+            Meta(max_length=200, description="The snapshot's id in the center's evidence store."),
+        ]
+        | None
+    ) = None
+    retrospective: Annotated[
+        bool,
+        Meta(description="Found in recent reads when the entry was registered, not live."),
+    ] = False
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (self.site, self.hit_id)
+
+
+class HitUpdate(_FromCenter, frozen=True, kw_only=True, tag="hit_update"):
+    """A center operator's decision on a candidate hit after looking at the snapshot."""
+
+    family: ClassVar[Family] = Family.UPDATE
+
+    hit_id: Identifier
+    decision: Literal["confirmed", "rejected"]
+    reason: Annotated[str, Meta(min_length=1, max_length=2000)]
+    operator: Identifier
+    decided_at: UtcTime
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (self.site, self.hit_id, self.decision, _time_key(self.decided_at))
+
+
+# ---- evidence (police <-> one center) --------------------------------------------------
+
+
+class EvidenceRequest(_FromPolice, frozen=True, kw_only=True, tag="evidence_request"):
+    """A field officer's request to one center for scene photos, video or a route."""
+
+    family: ClassVar[Family] = Family.EVIDENCE_REQUEST
+
+    site: Annotated[SiteId, Meta(description="The center asked.")]
+    request_id: Identifier
+    case_number: Annotated[str, Meta(min_length=1, max_length=64)]
+    category: Category
+    legal_basis: Annotated[str, Meta(min_length=1, max_length=500)]
+    requester: Annotated[Identifier, Meta(description="The requesting officer's id.")]
+    hit_ids: Annotated[
+        list[Identifier], Meta(min_length=1, description="The hits the request is about.")
+    ]
+    items: Annotated[list[EvidenceKind], Meta(min_length=1)]
+    time_from: UtcTime
+    time_to: UtcTime
+    reason: LongText = ""
+    requested_at: UtcTime
+
+    def __post_init__(self) -> None:
+        validate_center(self.site)
+        if self.time_to < self.time_from:
+            raise ValueError("time_to: it is before time_from")
+        super().__post_init__()
+
+    @property
+    def subject(self) -> str:
+        return Family.EVIDENCE_REQUEST.subject(self.site)
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (self.site, self.request_id)
+
+
+class EvidenceItem(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """One provided piece of evidence, by reference into the center's evidence store."""
+
+    kind: EvidenceKind
+    ref: Annotated[str, Meta(min_length=1, max_length=500)]
+    sha256: Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
+    media_type: Annotated[str, Meta(min_length=1, max_length=100)]
+    camera_id: Identifier | None = None
+    captured_at: UtcTime | None = None
+
+
+class EvidencePackage(_FromCenter, frozen=True, kw_only=True, tag="evidence_package"):
+    """A center's approved answer to an evidence request, recorded in its provision ledger."""
+
+    family: ClassVar[Family] = Family.EVIDENCE_REPLY
+
+    request_id: Identifier
+    provision_id: Annotated[Identifier, Meta(description="The provision ledger entry.")]
+    approver: Identifier
+    items: list[EvidenceItem]
+    provided_at: UtcTime
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (self.site, self.request_id)
+
+
+class EvidenceDenial(_FromCenter, frozen=True, kw_only=True, tag="evidence_denial"):
+    """A center's refusal of an evidence request, with its reason."""
+
+    family: ClassVar[Family] = Family.EVIDENCE_REPLY
+
+    request_id: Identifier
+    reason: Annotated[str, Meta(min_length=1, max_length=2000)]
+    decided_by: Identifier
+    denied_at: UtcTime
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (self.site, self.request_id)
+
+
+# ---- liveness (both ways) --------------------------------------------------------------
+
+
+class Heartbeat(LinkMessage, frozen=True, kw_only=True, tag="heartbeat"):
+    """A site saying it is alive, what it runs, and how far behind its queues are."""
+
+    family: ClassVar[Family] = Family.HEARTBEAT
+
+    site: SiteId
+    software_version: ShortText
+    hotlist_version: HotlistVersion | None = None
+    queue_depths: Annotated[
+        dict[Annotated[str, Meta(max_length=40)], Annotated[int, Meta(ge=0)]],
+        Meta(description="Queue name (e.g. `outbox`) to number of waiting messages."),
+    ] = msgspec.field(default_factory=dict)
+    sent_at: UtcTime
+
+    def __post_init__(self) -> None:
+        validate_site(self.site)
+        super().__post_init__()
+
+    @property
+    def sender(self) -> str:
+        return self.site
+
+    @property
+    def subject(self) -> str:
+        return Family.HEARTBEAT.subject(self.site)
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (self.site, _time_key(self.sent_at))
+
+
+Message = (
+    HotlistSnapshot
+    | HotlistDelta
+    | HotlistAck
+    | LocationReport
+    | HitUpdate
+    | EvidenceRequest
+    | EvidencePackage
+    | EvidenceDenial
+    | Heartbeat
+)
+"""Any message that may cross the link (a tagged union on ``type``)."""
+
+MESSAGE_TYPES: tuple[type[LinkMessage], ...] = (
+    HotlistSnapshot,
+    HotlistDelta,
+    HotlistAck,
+    LocationReport,
+    HitUpdate,
+    EvidenceRequest,
+    EvidencePackage,
+    EvidenceDenial,
+    Heartbeat,
+)
+
+
+def message_type(message: LinkMessage | type[LinkMessage]) -> str:
+    """The ``type`` tag of a message or message class (``location_report`` …)."""
+    cls = message if isinstance(message, type) else type(message)
+    return str(cls.__struct_config__.tag)

@@ -1,0 +1,142 @@
+"""The transactional outbox: a site commits what it will send together with the fact itself.
+
+A center that records a hit calls :func:`enqueue` with the LocationReport inside the
+same transaction as the hit row, so either both exist or neither does. The
+:class:`safenet.link.relay.Relay` then publishes pending rows in order and marks them
+sent once the link acknowledged them. A process killed anywhere in between resends
+on restart; the message id makes the resend harmless::
+
+    with db.begin() as conn:
+        conn.execute(insert(hits).values(...))
+        outbox.enqueue(conn, LocationReport(...))
+    relay.notify()   # optional: publish now instead of at the next poll
+
+All functions take an open SQLAlchemy connection in a transaction and do no I/O of
+their own beyond it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from safenet.link.messages import LinkMessage
+from safenet.link.tables import outbox
+from safenet.link.transport import Envelope
+from safenet.store.sql import insert_if_absent
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """A committed, not yet acknowledged message."""
+
+    seq: int
+    envelope: Envelope
+    attempts: int
+
+
+def enqueue(conn: Connection, message: LinkMessage) -> bool:
+    """Add a message to the outbox in the caller's transaction.
+
+    Returns False when a message with the same id is already there (the same fact was
+    enqueued before): enqueueing is idempotent. Raises InvalidMessage for a message
+    that breaks its schema, so nothing invalid is ever committed.
+    """
+    return enqueue_envelope(conn, Envelope.of(message))
+
+
+def enqueue_envelope(conn: Connection, envelope: Envelope) -> bool:
+    """Add an already encoded message to the outbox (see :func:`enqueue`)."""
+    return insert_if_absent(
+        conn,
+        outbox,
+        {
+            "message_id": envelope.message_id,
+            "message_type": envelope.message_type,
+            "subject": envelope.subject,
+            "payload": envelope.payload,
+            "created_at": datetime.now(UTC),
+            "attempts": 0,
+        },
+        ["message_id"],
+    )
+
+
+def pending(conn: Connection, limit: int = 100) -> list[OutboxRow]:
+    """The oldest messages not yet acknowledged, in commit order."""
+    rows = conn.execute(
+        sa.select(
+            outbox.c.seq,
+            outbox.c.message_id,
+            outbox.c.message_type,
+            outbox.c.subject,
+            outbox.c.payload,
+            outbox.c.attempts,
+        )
+        .where(outbox.c.sent_at.is_(None))
+        .order_by(outbox.c.seq)
+        .limit(limit)
+    ).all()
+    return [
+        OutboxRow(
+            seq=r.seq,
+            envelope=Envelope(
+                subject=r.subject,
+                message_id=r.message_id,
+                payload=bytes(r.payload),
+                message_type=r.message_type,
+            ),
+            attempts=r.attempts,
+        )
+        for r in rows
+    ]
+
+
+def mark_sent(conn: Connection, seqs: Sequence[int], at: datetime | None = None) -> None:
+    """Record that the link acknowledged these rows."""
+    if seqs:
+        conn.execute(
+            sa.update(outbox)
+            .where(outbox.c.seq.in_(list(seqs)))
+            .values(sent_at=at or datetime.now(UTC))
+        )
+
+
+def record_failure(conn: Connection, seqs: Sequence[int], error: str) -> None:
+    """Count a failed publish attempt on these rows and keep the error for operators."""
+    if seqs:
+        conn.execute(
+            sa.update(outbox)
+            .where(outbox.c.seq.in_(list(seqs)))
+            .values(attempts=outbox.c.attempts + 1, last_error=error[:2000])
+        )
+
+
+def depth(conn: Connection) -> int:
+    """How many messages wait to be acknowledged (the outbox queue depth)."""
+    count = conn.execute(
+        sa.select(sa.func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+    ).scalar_one()
+    return int(count)
+
+
+def oldest_pending_at(conn: Connection) -> datetime | None:
+    """When the oldest waiting message was committed (None when nothing waits)."""
+    value: datetime | None = conn.execute(
+        sa.select(sa.func.min(outbox.c.created_at)).where(outbox.c.sent_at.is_(None))
+    ).scalar_one()
+    if value is not None and value.tzinfo is None:  # SQLite keeps no offset; we store UTC
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def prune_sent(conn: Connection, before: datetime) -> int:
+    """Delete acknowledged rows sent before ``before``; return how many went."""
+    result = conn.execute(
+        sa.delete(outbox).where(outbox.c.sent_at.is_not(None), outbox.c.sent_at < before)
+    )
+    return int(result.rowcount or 0)

@@ -1,0 +1,230 @@
+"""The outbox relay: publishes a site's committed messages and marks them sent on the ack.
+
+One relay runs per site database. It reads pending outbox rows in commit order,
+publishes them (one at a time, or a batch pipelined with one wait for all PubAcks),
+and marks them sent only after the link acknowledged them. While the link is down
+the rows simply stay pending — the outbox grows, the site goes on working — and
+they go out in order when it returns. A message whose destination keeps failing
+holds back only later messages to the same subject, not the others.
+
+If the process dies after the publish but before the mark, the restarted relay
+publishes the row again: the server's duplicate window drops it, and receivers'
+inboxes drop anything older. With batching, a failure inside a batch can reorder
+that batch's messages on the stream; nothing is lost or applied twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime, timedelta
+
+from safenet.link import outbox
+from safenet.link.errors import LinkError, LinkForbidden
+from safenet.link.outbox import OutboxRow
+from safenet.link.transport import Transport
+from safenet.store.database import Database
+
+log = logging.getLogger(__name__)
+
+
+class Relay:
+    """Moves one site's outbox onto the link; see the module docstring for the guarantees."""
+
+    def __init__(
+        self,
+        db: Database,
+        transport: Transport,
+        *,
+        batch_size: int = 100,
+        batched: bool = True,
+        poll_interval_s: float = 0.5,
+        max_backoff_s: float = 5.0,
+        keep_sent: timedelta = timedelta(days=1),
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size: {batch_size} must be at least 1")
+        self.db = db
+        self.transport = transport
+        self.batch_size = batch_size
+        self.batched = batched
+        self.poll_interval_s = poll_interval_s
+        self.max_backoff_s = max_backoff_s
+        self.keep_sent = keep_sent
+        self.depth = 0
+        """Messages waiting at the last look (for health checks and metrics)."""
+        self.sent_total = 0
+        self.failures_total = 0
+        self._wake: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._last_prune = datetime.min.replace(tzinfo=UTC)
+
+    # -- control ---------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Run the relay in the background until :meth:`stop`."""
+        if self._task is None:
+            self._bind()
+            self._task = asyncio.create_task(self.run(), name="link-relay")
+
+    async def stop(self) -> None:
+        """Stop after the publish in progress (its rows stay pending if not yet acked)."""
+        self._stopping = True
+        self.notify()
+        if self._task is not None:
+            task, self._task = self._task, None
+            try:
+                await asyncio.wait_for(asyncio.shield(task), 10.0)
+            except TimeoutError:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    def notify(self) -> None:
+        """Wake the relay now (after a commit); callable from any thread."""
+        loop, wake = self._loop, self._wake
+        if loop is None or wake is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            wake.set()
+        else:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(wake.set)
+
+    def _bind(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        if self._wake is None:
+            self._wake = asyncio.Event()
+
+    # -- the loop --------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Publish pending rows until stopped."""
+        self._bind()
+        assert self._wake is not None
+        backoff = 0.0
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                sent, failed = await self.drain_once()
+            except LinkError as exc:  # pragma: no cover - drain_once reports per row
+                log.warning("link relay: %s", exc)
+                sent, failed = 0, 1
+            except Exception:
+                log.exception("link relay: unexpected error; retrying")
+                sent, failed = 0, 1
+            if failed:
+                backoff = min(self.max_backoff_s, max(0.1, backoff * 2))
+                await self._sleep(backoff, wakeable=False)
+                continue
+            backoff = 0.0
+            if sent == 0:
+                await self._sleep(self.poll_interval_s, wakeable=True)
+
+    async def _sleep(self, seconds: float, *, wakeable: bool) -> None:
+        if not wakeable:
+            await asyncio.sleep(seconds)
+            return
+        assert self._wake is not None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
+
+    async def drain_once(self) -> tuple[int, int]:
+        """Publish one batch of pending rows; return (sent, failed) counts."""
+        rows = await asyncio.to_thread(self._read_pending)
+        if not rows:
+            await self._maybe_prune()
+            return 0, 0
+        sent: list[int] = []
+        failed: dict[int, str] = {}
+        if self.batched:
+            await self._publish_batch(rows, sent, failed)
+        else:
+            await self._publish_each(rows, sent, failed)
+        await asyncio.to_thread(self._settle, sent, failed)
+        self.sent_total += len(sent)
+        self.failures_total += len(failed)
+        return len(sent), len(failed)
+
+    async def _publish_each(
+        self, rows: list[OutboxRow], sent: list[int], failed: dict[int, str]
+    ) -> None:
+        blocked: set[str] = set()
+        for row in rows:
+            if self._stopping:
+                break
+            if row.envelope.subject in blocked:
+                continue  # keep order per destination
+            try:
+                await self.transport.publish_envelope(row.envelope)
+            except LinkError as exc:
+                self._log_failure(row, exc)
+                blocked.add(row.envelope.subject)
+                failed[row.seq] = str(exc)
+            else:
+                sent.append(row.seq)
+
+    async def _publish_batch(
+        self, rows: list[OutboxRow], sent: list[int], failed: dict[int, str]
+    ) -> None:
+        results = await self.transport.publish_batch([r.envelope for r in rows])
+        for row, error in zip(rows, results, strict=True):
+            if error is None:
+                sent.append(row.seq)
+            else:
+                self._log_failure(row, error)
+                failed[row.seq] = str(error)
+
+    def _log_failure(self, row: OutboxRow, exc: LinkError) -> None:
+        level = logging.ERROR if isinstance(exc, LinkForbidden) else logging.WARNING
+        log.log(
+            level,
+            "link relay: %s %s (attempt %d) not sent: %s",
+            row.envelope.message_type,
+            row.envelope.message_id,
+            row.attempts + 1,
+            exc,
+        )
+
+    # -- database work (worker thread) -----------------------------------------------
+
+    def _read_pending(self) -> list[OutboxRow]:
+        with self.db.read() as conn:
+            rows = outbox.pending(conn, self.batch_size)
+            if not rows:
+                self.depth = 0
+        return rows
+
+    def _settle(self, sent: list[int], failed: dict[int, str]) -> None:
+        with self.db.begin() as conn:
+            outbox.mark_sent(conn, sent)
+            for seq, error in failed.items():
+                outbox.record_failure(conn, [seq], error)
+            self.depth = outbox.depth(conn)
+
+    async def _maybe_prune(self) -> None:
+        now = datetime.now(UTC)
+        if now - self._last_prune < timedelta(minutes=10):
+            return
+        self._last_prune = now
+
+        def prune() -> int:
+            with self.db.begin() as conn:
+                return outbox.prune_sent(conn, now - self.keep_sent)
+
+        removed = await asyncio.to_thread(prune)
+        if removed:
+            log.info("link relay: pruned %d sent outbox rows", removed)
+
+    def read_depth(self) -> int:
+        """Count the waiting messages now (a database read; call from a worker thread)."""
+        with self.db.read() as conn:
+            self.depth = outbox.depth(conn)
+        return self.depth

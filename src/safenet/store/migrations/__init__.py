@@ -1,0 +1,1 @@
+"""Numbered Alembic migrations, one chain per side (``center/``, ``police/``); see docs/store.md."""

@@ -1,0 +1,237 @@
+"""Link messages: deterministic ids, strict validation, subjects, and the generated docs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import msgspec
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from safenet.link import (
+    MESSAGE_TYPES,
+    EvidenceDenial,
+    EvidenceItem,
+    EvidencePackage,
+    EvidenceRequest,
+    Heartbeat,
+    HitUpdate,
+    HotlistAck,
+    HotlistDelta,
+    HotlistEntry,
+    HotlistSnapshot,
+    InvalidMessage,
+    LinkMessage,
+    decode,
+    decode_as,
+    encode,
+    message_type,
+)
+from safenet.link.schema_doc import update_doc
+from safenet.link.sites import validate_site
+from safenet.link.subjects import Family, dead_subject, family_of, subject_matches
+from tests.link.conftest import make_report
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+ENTRY = HotlistEntry(entry_id="e-1", plate="12가34??", category="kidnapping", expires_at=NOW)
+
+
+def one_of_each() -> list[LinkMessage]:
+    return [
+        HotlistSnapshot(target="all", version=3, issued_at=NOW, entries=[ENTRY]),
+        HotlistDelta(target="seocho", version=4, base_version=3, issued_at=NOW, removed=["e-1"]),
+        HotlistAck(site="seocho", version=4, entry_count=12, acked_at=NOW),
+        make_report(1),
+        HitUpdate(
+            site="seocho",
+            hit_id="hit-1",
+            decision="rejected",
+            reason="번호판 오인식",
+            operator="op-3",
+            decided_at=NOW,
+        ),
+        EvidenceRequest(
+            site="seocho",
+            request_id="req-1",
+            case_number="2025-001",
+            category="robbery",
+            legal_basis="형사소송법 제215조",
+            requester="officer-7",
+            hit_ids=["hit-1"],
+            items=["snapshot", "route"],
+            time_from=NOW - timedelta(hours=1),
+            time_to=NOW,
+            requested_at=NOW,
+        ),
+        EvidencePackage(
+            site="seocho",
+            request_id="req-1",
+            provision_id="prov-1",
+            approver="op-3",
+            items=[
+                EvidenceItem(
+                    kind="snapshot", ref="ev/1.jpg", sha256="ab" * 32, media_type="image/jpeg"
+                )
+            ],
+            provided_at=NOW,
+        ),
+        EvidenceDenial(
+            site="gangnam",
+            request_id="req-2",
+            reason="no legal basis",
+            decided_by="op-1",
+            denied_at=NOW,
+        ),
+        Heartbeat(site="police", software_version="0.1.0", queue_depths={"outbox": 3}, sent_at=NOW),
+    ]
+
+
+def test_every_message_type_round_trips_and_has_its_subject() -> None:
+    messages = one_of_each()
+    assert {type(m) for m in messages} == set(MESSAGE_TYPES)
+    subjects = {message_type(m): m.subject for m in messages}
+    assert subjects == {
+        "hotlist_snapshot": "safenet.v1.hotlist.all",
+        "hotlist_delta": "safenet.v1.hotlist.seocho",
+        "hotlist_ack": "safenet.v1.ack.seocho",
+        "location_report": "safenet.v1.report.seocho",
+        "hit_update": "safenet.v1.update.seocho",
+        "evidence_request": "safenet.v1.evidence.request.seocho",
+        "evidence_package": "safenet.v1.evidence.reply.seocho",
+        "evidence_denial": "safenet.v1.evidence.reply.gangnam",
+        "heartbeat": "safenet.v1.heartbeat.police",
+    }
+    for message in messages:
+        data = encode(message)
+        assert decode(data) == message
+        assert msgspec.json.decode(data)["type"] == message_type(message)
+        assert msgspec.json.decode(data)["schema_version"] == 1
+
+
+def test_ids_are_deterministic_and_follow_the_natural_key() -> None:
+    assert make_report(1).message_id == make_report(1, plate_read="12가3457").message_id
+    assert make_report(1).message_id != make_report(2).message_id
+    assert make_report(1, "seocho").message_id != make_report(1, "gangnam").message_id
+    a = HitUpdate(
+        site="seocho",
+        hit_id="h",
+        decision="confirmed",
+        reason="ok",
+        operator="o",
+        decided_at=NOW,
+    )
+    b = HitUpdate(
+        site="seocho",
+        hit_id="h",
+        decision="confirmed",
+        reason="ok",
+        operator="o",
+        decided_at=NOW.astimezone(timezone(timedelta(hours=9))),  # same instant, KST
+    )
+    assert a.message_id == b.message_id
+    assert len({m.message_id for m in one_of_each()}) == len(MESSAGE_TYPES)
+
+
+def test_a_message_id_that_does_not_match_its_key_is_refused() -> None:
+    data = encode(make_report(1)).replace(b'"hit_id":"hit-1"', b'"hit_id":"hit-9"')
+    with pytest.raises(InvalidMessage, match="message_id"):
+        decode(data)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ((b'"score":1.0', b'"score":1.5'), "$.score"),
+        ((b'"site":"seocho"', b'"site":"Seocho"'), "$.site"),
+        ((b'"read_at":"2025-03-01T12:00:00Z"', b'"read_at":"2025-03-01T12:00:00"'), "$.read_at"),
+        ((b'"level":"exact"', b'"level":"maybe"'), "$.level"),
+        ((b'"schema_version":1', b'"schema_version":2'), "$.schema_version"),
+        ((b'"heading":90.0', b'"heading":90.0,"plate_text":"x"'), "plate_text"),
+        ((b'"type":"location_report"', b'"type":"read"'), "read"),
+    ],
+)
+def test_invalid_fields_are_refused_by_name(change: tuple[bytes, bytes], field: str) -> None:
+    data = encode(make_report(1))
+    assert change[0] in data
+    with pytest.raises(InvalidMessage) as info:
+        decode(data.replace(*change))
+    assert field in str(info.value)
+
+
+def test_sites_and_directions_are_checked() -> None:
+    with pytest.raises(ValueError, match="police, not a center"):
+        make_report(1, "police")
+    with pytest.raises(ValueError, match="reserved"):
+        HotlistAck(site="all", version=1, entry_count=0, acked_at=NOW)
+    with pytest.raises(ValueError, match="base_version"):
+        HotlistDelta(target="all", version=3, base_version=3, issued_at=NOW)
+    with pytest.raises(ValueError, match="time_to"):
+        EvidenceRequest(
+            site="seocho",
+            request_id="r",
+            case_number="c",
+            category="arson",
+            legal_basis="b",
+            requester="o",
+            hit_ids=["h"],
+            items=["video"],
+            time_from=NOW,
+            time_to=NOW - timedelta(seconds=1),
+            requested_at=NOW,
+        )
+    for bad in ("", "a", "Seocho", "seo.cho", "seo*", "seo>", "1seocho", "x" * 40, "서초"):
+        with pytest.raises(ValueError):
+            validate_site(bad)
+    assert make_report(1).sender == "seocho"
+    assert one_of_each()[0].sender == "police"
+
+
+def test_decode_as_requires_the_type() -> None:
+    data = encode(make_report(1))
+    assert decode_as(data, type(make_report(1))).hit_id == "hit-1"
+    with pytest.raises(InvalidMessage, match="expected HitUpdate"):
+        decode_as(data, HitUpdate)
+
+
+@given(
+    hit=st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,40}", fullmatch=True),
+    score=st.floats(0, 1),
+    confidence=st.floats(0, 1),
+    heading=st.none() | st.floats(0, 359.99),
+    lat=st.floats(-90, 90),
+)
+def test_reports_round_trip_exactly(
+    hit: str, score: float, confidence: float, heading: float | None, lat: float
+) -> None:
+    report = make_report(
+        1,
+        hit_id=hit,
+        score=score,
+        read_confidence=confidence,
+        heading=heading,
+        coordinates=make_report(1).coordinates.__class__(lat=lat, lon=127.0),
+    )
+    assert decode(encode(report)) == report
+
+
+def test_subject_helpers() -> None:
+    assert subject_matches("safenet.v1.report.>", "safenet.v1.report.seocho")
+    assert not subject_matches("safenet.v1.report.>", "safenet.v1.report")
+    assert subject_matches("a.*.c", "a.b.c")
+    assert not subject_matches("a.*.c", "a.b.d")
+    assert not subject_matches("a.b", "a.b.c")
+    assert family_of("safenet.v1.evidence.request.seocho") is Family.EVIDENCE_REQUEST
+    assert family_of("safenet.v1.evidence.reply.seocho") is Family.EVIDENCE_REPLY
+    assert family_of("other.subject") is None
+    assert dead_subject("police", Family.EVIDENCE_REPLY) == "safenet.v1.dead.police.evidence-reply"
+    assert Family.EVIDENCE_REQUEST.stream == "SAFENET_EVIDENCE_REQUEST"
+
+
+def test_docs_publish_the_current_message_schemas() -> None:
+    doc = ROOT / "docs" / "link.md"
+    assert not update_doc(doc, write=False), (
+        "docs/link.md is out of date with safenet.link.messages; run 'safenet link schemas'"
+    )

@@ -1,0 +1,99 @@
+"""The relay moves the outbox onto either transport, and survives the link going down."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from safenet.link import POLICE, Family, Message, Relay, inbox, outbox
+from safenet.store import Database, migrate, open_database
+from tests.link.conftest import LinkEnv, make_report
+
+
+def open_site_db(tmp_path: Path, name: str, side: str) -> Database:
+    db = open_database(f"sqlite:///{tmp_path / f'{name}.db'}")
+    migrate(db, side)  # type: ignore[arg-type]
+    return db
+
+
+def inbox_receiver(db: Database, order: list[str]):  # type: ignore[no-untyped-def]
+    async def handle(message: Message) -> None:
+        def store() -> None:
+            with db.begin() as conn:
+                if inbox.first_receipt(conn, message):
+                    order.append(message.message_id)
+
+        await asyncio.to_thread(store)
+
+    return handle
+
+
+async def wait_until(predicate, within_s: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = asyncio.get_running_loop().time() + within_s
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.05)
+
+
+async def test_relay_publishes_in_order_and_marks_sent(link_env: LinkEnv, tmp_path: Path) -> None:
+    center_db = open_site_db(tmp_path, "seocho", "center")
+    police_db = open_site_db(tmp_path, "police", "police")
+    police = await link_env.transport(POLICE)
+    await police.provision(["seocho"])
+    seocho = await link_env.transport("seocho")
+    received: list[str] = []
+    sub = await police.subscribe_family(Family.REPORT, inbox_receiver(police_db, received))
+    relay = Relay(center_db, seocho, batch_size=7, poll_interval_s=0.05)
+    await relay.start()
+    expected = []
+    for i in range(25):
+        with center_db.begin() as conn:
+            outbox.enqueue(conn, make_report(i))
+        expected.append(make_report(i).message_id)
+        relay.notify()
+    await wait_until(lambda: len(received) >= 25)
+    await relay.stop()
+    await sub.stop()
+    assert received == expected
+    assert relay.read_depth() == 0
+
+
+async def test_link_down_outbox_grows_then_drains_in_order(
+    link_env: LinkEnv, tmp_path: Path
+) -> None:
+    center_db = open_site_db(tmp_path, "seocho", "center")
+    police_db = open_site_db(tmp_path, "police", "police")
+    police = await link_env.transport(POLICE, publish_timeout_s=1.0)
+    await police.provision(["seocho"])
+    seocho = await link_env.transport("seocho", publish_timeout_s=1.0)
+    received: list[str] = []
+    sub = await police.subscribe_family(Family.REPORT, inbox_receiver(police_db, received))
+    relay = Relay(center_db, seocho, batch_size=5, poll_interval_s=0.05, max_backoff_s=0.5)
+    await relay.start()
+    with center_db.begin() as conn:
+        outbox.enqueue(conn, make_report(0))
+    relay.notify()
+    await wait_until(lambda: len(received) == 1)
+
+    link_env.down()
+    expected = [make_report(0).message_id]
+    for i in range(1, 21):
+        with center_db.begin() as conn:  # the center goes on recording hits
+            outbox.enqueue(conn, make_report(i))
+        expected.append(make_report(i).message_id)
+        relay.notify()
+    await asyncio.sleep(1.5)
+    assert await asyncio.to_thread(relay.read_depth) == 20
+    assert len(received) == 1
+
+    link_env.up()
+    await wait_until(lambda: len(received) == 21, within_s=30)
+    await relay.stop()
+    await sub.stop()
+    assert received == expected
+    assert await asyncio.to_thread(relay.read_depth) == 0
+    with police_db.read() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM link_inbox")).scalar() == 21
