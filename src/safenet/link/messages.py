@@ -174,6 +174,22 @@ class HotlistEntry(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
     vehicle: Annotated[
         ShortText, Meta(description="Make, model, colour, as a help for the operator.")
     ] = ""
+    policy: Annotated[
+        str,
+        Meta(
+            pattern=r"^[a-z][a-z0-9_-]{0,31}$",
+            description="The match policy the police chose for this entry's category: a "
+            "name in safenet.matching.POLICIES (`strict`, `default`, `lenient`). A center "
+            "that does not know the name matches the entry with `strict` (exact only).",
+        ),
+    ] = "default"
+    confirm_before_send: Annotated[
+        bool,
+        Meta(
+            description="When true, a non-exact candidate for this entry is reported only "
+            "after an operator at the center confirms it; exact hits always go at once."
+        ),
+    ] = False
 
 
 class _Hotlist(_FromPolice, frozen=True, kw_only=True):
