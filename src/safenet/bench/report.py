@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,7 +88,8 @@ class BenchReport:
 
     def emit(self, json_path: Path | None = None, console: Console | None = None) -> None:
         """Print every table and note, and write the JSON file when asked."""
-        console = console or Console()
+        # Benchmark tables are wide; piped output would otherwise be cut at 80 columns.
+        console = console or Console(width=None if sys.stdout.isatty() else 160)
         for t in self.tables:
             table = Table(title=f"{self.name}: {t.title}", title_justify="left")
             cols = t.columns()
