@@ -1,1 +1,87 @@
-"""The police side (WASS): wanted registry, hotlist distribution, location intake, alerts."""
+"""The police side (WASS): wanted registry, hotlist distribution, location intake, alerts.
+
+docs/police.md describes the gate, the default match policies, distribution, intake,
+tracks, the alert stream, the notifications, the HTTP API and every setting.
+
+Public API (imported lazily, so that loading the settings stays light)::
+
+    from safenet.police import PoliceService, PoliceSettings
+    service = PoliceService(settings.police, db=db, transport=transport)
+    await service.start(); ...; await service.stop()
+    service.app          # the FastAPI app
+
+- :class:`PoliceService`: everything wired together (registry, distribution,
+  intake, tracks, alert hub, notifications, API).
+- :class:`PoliceSettings`, :class:`WebhookSettings`, :class:`CategoryPolicy`:
+  the ``[police]`` configuration section.
+- :data:`CATEGORIES`, :func:`policy_table`: the lawful bases and their policies.
+- :func:`check_registration`: the lawful-basis gate on its own (pure).
+- :class:`PoliceClient`: the HTTP client the admin CLI uses.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from safenet.police.categories import CATEGORIES, CategoryPolicy, policy_table
+    from safenet.police.client import PoliceApiError, PoliceClient
+    from safenet.police.errors import (
+        AlertNotFound,
+        EntryNotFound,
+        GateRefused,
+        TwoPersonRule,
+        WrongState,
+    )
+    from safenet.police.gate import check_registration
+    from safenet.police.service import PoliceService
+    from safenet.police.settings import PoliceSettings, WebhookSettings
+    from safenet.police.types import Status, WantedDraft, WantedEntry
+
+_EXPORTS = {
+    "CATEGORIES": "safenet.police.categories",
+    "CategoryPolicy": "safenet.police.categories",
+    "policy_table": "safenet.police.categories",
+    "PoliceApiError": "safenet.police.client",
+    "PoliceClient": "safenet.police.client",
+    "AlertNotFound": "safenet.police.errors",
+    "EntryNotFound": "safenet.police.errors",
+    "GateRefused": "safenet.police.errors",
+    "TwoPersonRule": "safenet.police.errors",
+    "WrongState": "safenet.police.errors",
+    "check_registration": "safenet.police.gate",
+    "PoliceService": "safenet.police.service",
+    "PoliceSettings": "safenet.police.settings",
+    "WebhookSettings": "safenet.police.settings",
+    "Status": "safenet.police.types",
+    "WantedDraft": "safenet.police.types",
+    "WantedEntry": "safenet.police.types",
+}
+
+__all__ = [
+    "CATEGORIES",
+    "AlertNotFound",
+    "CategoryPolicy",
+    "EntryNotFound",
+    "GateRefused",
+    "PoliceApiError",
+    "PoliceClient",
+    "PoliceService",
+    "PoliceSettings",
+    "Status",
+    "TwoPersonRule",
+    "WantedDraft",
+    "WantedEntry",
+    "WebhookSettings",
+    "WrongState",
+    "check_registration",
+    "policy_table",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'safenet.police' has no attribute {name!r}")
+    return getattr(import_module(module), name)

@@ -1,0 +1,200 @@
+"""The lawful-basis gate: what a wanted entry must carry before anyone may look for it.
+
+A vehicle goes on the emergency hotlist only for violent crime or an imminent danger
+to life, under a case number, with a stated reason, a description officers can
+check with their own eyes, and an expiry no later than the law allows. The gate
+checks a draft completely and refuses it with *every* problem at once, each naming
+the field and the reason, so the registering officer fixes everything in one go.
+It is pure: it stores nothing, so a refusal leaves no trace but the error.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from safenet.police.categories import CATEGORIES, CategoryPolicy, not_lawful_reason
+from safenet.police.errors import GateRefused, Problem
+from safenet.police.types import Registration, Renewal, VehicleDescription, WantedDraft
+
+CASE_NUMBER = re.compile(r"^[0-9A-Za-z가-힣][0-9A-Za-z가-힣._/-]{2,63}$")
+MAX_REASON = 2000
+MAX_LINK_PLATE = 16  # the link's HotlistEntry.plate limit
+
+
+@dataclass(frozen=True)
+class ExpiryLimits:
+    """The default and the longest life of a wanted entry."""
+
+    default: timedelta = timedelta(hours=72)
+    maximum: timedelta = timedelta(days=30)
+
+    def describe_maximum(self) -> str:
+        days = self.maximum / timedelta(days=1)
+        if days == int(days):
+            return f"{int(days)} days"
+        return f"{self.maximum / timedelta(hours=1):g} hours"
+
+
+def check_registration(
+    draft: WantedDraft,
+    now: datetime,
+    policies: Mapping[str, CategoryPolicy],
+    limits: ExpiryLimits = ExpiryLimits(),
+) -> Registration:
+    """The draft as a :class:`Registration`, or :class:`GateRefused` listing every problem."""
+    problems: list[Problem] = []
+
+    category = (draft.category or "").strip()
+    if not category:
+        problems.append(Problem("category", f"is required; allowed: {', '.join(CATEGORIES)}"))
+    elif category not in CATEGORIES:
+        problems.append(Problem("category", not_lawful_reason(category)))
+        category = ""
+
+    plate, is_pattern = _check_plate(draft.plate, policies.get(category), problems)
+
+    case_number = (draft.case_number or "").strip()
+    if not case_number:
+        problems.append(Problem("case_number", "is required (사건번호)"))
+    elif not CASE_NUMBER.match(case_number):
+        problems.append(
+            Problem(
+                "case_number",
+                f"{case_number!r} is not a case number (3-64 letters, digits, Hangul, . _ / -)",
+            )
+        )
+
+    reason = _check_reason(draft.reason, "reason", problems)
+
+    vehicle = draft.vehicle or VehicleDescription()
+    if not vehicle.text():
+        problems.append(
+            Problem(
+                "vehicle",
+                "describe the vehicle (make, model or colour) so officers can confirm it "
+                "with their own eyes",
+            )
+        )
+    for name in ("make", "model", "colour"):
+        if len(getattr(vehicle, name)) > 60:
+            problems.append(Problem(f"vehicle.{name}", "at most 60 characters"))
+
+    expires_at = _check_expiry(
+        draft.expires_at, draft.expires_in_hours, now, limits, "registration", problems
+    )
+
+    if problems:
+        raise GateRefused(problems)
+    assert plate is not None
+    assert expires_at is not None
+    return Registration(
+        plate=plate,
+        plate_input=(draft.plate or "").strip(),
+        is_pattern=is_pattern,
+        vehicle=VehicleDescription(
+            make=vehicle.make.strip(), model=vehicle.model.strip(), colour=vehicle.colour.strip()
+        ),
+        category=category,
+        case_number=case_number,
+        reason=reason,
+        expires_at=expires_at,
+    )
+
+
+def check_renewal(
+    renewal: Renewal,
+    now: datetime,
+    limits: ExpiryLimits = ExpiryLimits(),
+) -> tuple[datetime, str]:
+    """The new expiry and the reason of a renewal, or :class:`GateRefused`."""
+    problems: list[Problem] = []
+    reason = _check_reason(renewal.reason, "reason", problems)
+    if renewal.expires_at is None and renewal.expires_in_hours is None:
+        problems.append(Problem("expires_at", "a renewal needs the new expiry"))
+        expires_at = None
+    else:
+        expires_at = _check_expiry(
+            renewal.expires_at, renewal.expires_in_hours, now, limits, "renewal", problems
+        )
+    if problems:
+        raise GateRefused(problems)
+    assert expires_at is not None
+    return expires_at, reason
+
+
+def check_reason(value: str | None, field: str = "reason") -> str:
+    """A required free-text reason (cancel, resolve), or :class:`GateRefused`."""
+    problems: list[Problem] = []
+    reason = _check_reason(value, field, problems)
+    if problems:
+        raise GateRefused(problems)
+    return reason
+
+
+def _check_reason(value: str | None, field: str, problems: list[Problem]) -> str:
+    text = (value or "").strip()
+    if not text:
+        problems.append(Problem(field, "is required: state why, for the record"))
+    elif len(text) > MAX_REASON:
+        problems.append(Problem(field, f"at most {MAX_REASON} characters"))
+    return text
+
+
+def _check_plate(
+    value: str | None, policy: CategoryPolicy | None, problems: list[Problem]
+) -> tuple[str | None, bool]:
+    from safenet.matching import POLICIES, HotlistEntry, HotlistRejection, compile_entry
+    from safenet.matching.patterns import is_pattern
+
+    text = (value or "").strip()
+    if not text:
+        problems.append(Problem("plate", "is required: a full plate or a witness pattern"))
+        return None, False
+    policy_name = policy.policy if policy is not None else "default"
+    compiled = compile_entry(HotlistEntry(id="draft", plate=text, policy=policy_name), POLICIES)
+    if isinstance(compiled, HotlistRejection):
+        problems.append(Problem("plate", compiled.reason))
+        return None, False
+    if len(compiled.text) > MAX_LINK_PLATE:
+        problems.append(Problem("plate", f"at most {MAX_LINK_PLATE} characters once normalized"))
+        return None, False
+    return compiled.text, is_pattern(text)
+
+
+def _check_expiry(
+    expires_at: datetime | None,
+    expires_in_hours: float | None,
+    now: datetime,
+    limits: ExpiryLimits,
+    after: str,
+    problems: list[Problem],
+) -> datetime | None:
+    if expires_at is not None and expires_in_hours is not None:
+        problems.append(Problem("expires_at", "give expires_at or expires_in_hours, not both"))
+        return None
+    if expires_in_hours is not None:
+        if not math.isfinite(expires_in_hours) or expires_in_hours <= 0:
+            problems.append(Problem("expires_in_hours", "must be a positive number of hours"))
+            return None
+        if expires_in_hours * 3600 > limits.maximum.total_seconds():
+            problems.append(
+                Problem("expires_in_hours", f"at most {limits.describe_maximum()} after {after}")
+            )
+            return None
+        return now + timedelta(hours=expires_in_hours)
+    if expires_at is None:
+        return now + limits.default
+    if expires_at.tzinfo is None or expires_at.utcoffset() is None:
+        problems.append(Problem("expires_at", "must carry a time zone offset (e.g. +09:00)"))
+        return None
+    if expires_at <= now:
+        problems.append(Problem("expires_at", "must be in the future"))
+        return None
+    if expires_at - now > limits.maximum:
+        problems.append(Problem("expires_at", f"at most {limits.describe_maximum()} after {after}"))
+        return None
+    return expires_at

@@ -1,0 +1,59 @@
+"""``safenet police serve``: the police service built from settings and run under uvicorn."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from safenet.link import MemoryBroker, MemoryTransport, Transport
+from safenet.police.credentials import database_url, load_token_secret
+from safenet.police.settings import PoliceSettings
+
+log = logging.getLogger(__name__)
+
+
+def build_transport(settings: PoliceSettings) -> Transport:
+    """The police's link transport as configured (an in-process broker of its own for memory)."""
+    if settings.link == "memory":
+        log.warning(
+            "police: link=memory in a process of its own: no center can reach this service; "
+            "use link=nats, or run the embedded demo"
+        )
+        return MemoryTransport(MemoryBroker(), "police")
+    from safenet.link.nats import NatsTransport
+
+    password = settings.nats_password.get_secret_value() if settings.nats_password else None
+    return NatsTransport(
+        settings.nats_url, "police", user=settings.nats_user or None, password=password
+    )
+
+
+async def serve(settings: PoliceSettings, var_dir: Path) -> None:
+    """Run the police service until interrupted."""
+    import uvicorn
+
+    from safenet.police.service import PoliceService
+    from safenet.store import open_database
+
+    db = open_database(database_url(settings, var_dir))
+    transport = build_transport(settings)
+    await transport.start()
+    service = PoliceService(
+        settings, db=db, transport=transport, token_secret=load_token_secret(settings, var_dir)
+    )
+    await service.start()
+    config = uvicorn.Config(
+        service.app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        lifespan="off",
+        timeout_graceful_shutdown=3,
+    )
+    log.info("police: listening on http://%s:%d (OpenAPI at /docs)", settings.host, settings.port)
+    try:
+        await uvicorn.Server(config).serve()
+    finally:
+        await service.stop()
+        await transport.close()
+        db.dispose()
