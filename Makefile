@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test setup lint typecheck pytest services clean
+.PHONY: demo test setup lint typecheck pytest services browser clean
 
 setup: $(VENV)/.installed
 
@@ -28,10 +28,13 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+browser:
+	bash scripts/browser.sh
+
 pytest: setup
 	$(BIN)/pytest -q
 
-test: services lint typecheck pytest
+test: services browser lint typecheck pytest
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

@@ -22,6 +22,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from safenet.center.settings import CenterSettings
 from safenet.police.settings import PoliceSettings
 from safenet.section import Section
+from safenet.web.settings import WebSettings
 
 DEFAULT_DATA_DIR = Path("../shared/data")
 
@@ -60,6 +61,9 @@ class Settings(BaseSettings):
     )
     police: PoliceSettings = Field(
         default_factory=PoliceSettings, description="The police service (see docs/police.md)."
+    )
+    web: WebSettings = Field(
+        default_factory=WebSettings, description="The consoles (see docs/consoles.md)."
     )
 
 

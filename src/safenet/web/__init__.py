@@ -1,0 +1,1 @@
+"""The consoles: the police live map and alert console, and the center operator console."""
