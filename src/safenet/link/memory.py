@@ -7,23 +7,35 @@ fencing as the generated nats-server configuration. Each site talks to it throug
 own :class:`MemoryTransport`. Payloads are stored as encoded bytes, so receivers
 decode and validate exactly as they do over NATS.
 
-The broker lives in memory and in one event loop: streams do not survive the process.
-Senders' outboxes do, so a restarted process republishes what it had not handed over.
-:meth:`MemoryBroker.set_available` simulates the link going down and coming back.
+Without a journal the broker lives in memory only, and a message the relay handed
+over (and marked sent) but no receiver had acknowledged dies with the process. With
+``MemoryBroker(journal=path)`` the streams, acks, delivery counts, dead letters and
+the duplicate window are kept in a SQLite file (:mod:`safenet.link.memory_journal`):
+a publish returns once the message is on disk, and after a crash every message a
+durable consumer had not acknowledged is delivered to it again, in order, as JetStream
+does after a restart. Messages every consumer of their stream has acknowledged, and
+expired ones, are pruned every ``prune_interval_s``.
+
+The broker serves one event loop. :meth:`MemoryBroker.set_available` simulates the
+link going down and coming back.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures as cf
 import contextlib
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from safenet.link.delivery import Delivery, Outcome, dead_letter_envelope, dead_letter_from, judge
-from safenet.link.errors import LinkConfigError, LinkForbidden, LinkUnavailable
+from safenet.link.errors import LinkConfigError, LinkError, LinkForbidden, LinkUnavailable
 from safenet.link.fencing import may_consume, permissions_for
+from safenet.link.memory_journal import Journal, JournalState, PrunePlan, StoredMessage
 from safenet.link.sites import POLICE
 from safenet.link.subjects import Family, subject_matches
 from safenet.link.topology import STREAMS, ConsumerSpec, StreamSpec, all_consumers
@@ -33,38 +45,71 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class _Stored:
-    seq: int
-    subject: str
-    payload: bytes
-    headers: dict[str, str]
-    stored_at: float
-
-
-@dataclass
 class _Stream:
     spec: StreamSpec
     max_msgs: int
-    messages: dict[int, _Stored] = field(default_factory=dict)
+    messages: dict[int, StoredMessage] = field(default_factory=dict)  # stored_at: wall clock
     last_seq: int = 0
     recent_ids: dict[str, float] = field(default_factory=dict)
+    inflight: set[int] = field(default_factory=set)
+    """Sequences given to messages whose journal commit has not returned yet."""
 
-    def append(self, envelope: Envelope, headers: dict[str, str], now: float) -> bool:
-        """Store the message unless its id was seen inside the duplicate window."""
+    @property
+    def visible(self) -> int:
+        """Consumers read up to here: a message waits until it and all before it are stored."""
+        return min(self.inflight) - 1 if self.inflight else self.last_seq
+
+    def is_duplicate(self, message_id: str, now: float) -> bool:
+        """Whether the id was stored inside the duplicate window.
+
+        An id counts once its message is committed: two publishes of one id racing each
+        other (never one relay's) are both stored, and the receivers' inbox drops one.
+        """
         window = self.spec.duplicate_window_s
         if len(self.recent_ids) > 4096:
             self.recent_ids = {k: t for k, t in self.recent_ids.items() if now - t < window}
-        seen = self.recent_ids.get(envelope.message_id)
-        if seen is not None and now - seen < window:
-            return False
-        self.recent_ids[envelope.message_id] = now
+        seen = self.recent_ids.get(message_id)
+        return seen is not None and now - seen < window
+
+    def reserve(self, envelope: Envelope, headers: dict[str, str], now: float) -> StoredMessage:
+        """Give the message the next sequence; it is stored by :meth:`commit`."""
         self.last_seq += 1
-        self.messages[self.last_seq] = _Stored(
-            self.last_seq, envelope.subject, envelope.payload, dict(headers), now
+        self.inflight.add(self.last_seq)
+        return StoredMessage(
+            self.spec.name,
+            self.last_seq,
+            envelope.subject,
+            envelope.message_id,
+            envelope.payload,
+            headers,
+            now,
         )
+
+    def commit(self, stored: StoredMessage) -> None:
+        self.inflight.discard(stored.seq)
+        self.recent_ids[stored.message_id] = stored.stored_at
+        overtook = bool(self.messages) and stored.seq < next(reversed(self.messages))
+        self.messages[stored.seq] = stored
+        if overtook:  # a blocking store() finished before an earlier publish: keep order
+            self.messages = dict(sorted(self.messages.items()))
         while len(self.messages) > self.max_msgs:
             del self.messages[next(iter(self.messages))]
-        return True
+
+    def abandon(self, stored: StoredMessage) -> None:
+        self.inflight.discard(stored.seq)
+
+    def prune(self, acked_up_to: int, now: float) -> int:
+        """Drop the acknowledged and expired front of the stream; return the first seq kept."""
+        expired = now - self.spec.max_age_s
+        while self.messages:
+            seq, oldest = next(iter(self.messages.items()))
+            if seq > acked_up_to and oldest.stored_at >= expired:
+                break
+            del self.messages[seq]
+        window = self.spec.duplicate_window_s
+        self.recent_ids = {k: t for k, t in self.recent_ids.items() if now - t < window}
+        # Never past a message still on its way to the journal.
+        return min(next(iter(self.messages), self.visible + 1), self.visible + 1)
 
 
 @dataclass
@@ -80,8 +125,12 @@ class _ConsumerState:
     stream: _Stream
     next_seq: int = 1
     pending: dict[int, _Pending] = field(default_factory=dict)
+    acked: set[int] = field(default_factory=set)
+    """Acknowledged sequences at or past ``next_seq`` (restored from a journal)."""
+    delivered: dict[int, int] = field(default_factory=dict)
+    """Delivery counts of not-yet-picked sequences (restored from a journal)."""
 
-    def pick(self, now: float) -> tuple[_Stored, _Pending] | None:
+    def pick(self, now: float) -> tuple[StoredMessage, _Pending] | None:
         for seq in sorted(self.pending):
             p = self.pending[seq]
             if p.in_flight or p.due > now:
@@ -93,14 +142,18 @@ class _ConsumerState:
             return stored, p
         if len(self.pending) >= self.spec.max_ack_pending:
             return None
-        while self.next_seq <= self.stream.last_seq:
+        visible = self.stream.visible
+        while self.next_seq <= visible:
             seq = self.next_seq
             self.next_seq += 1
+            if seq in self.acked:
+                self.acked.discard(seq)
+                continue
             stored = self.stream.messages.get(seq)
             if stored is not None and any(
                 subject_matches(f, stored.subject) for f in self.spec.filter_subjects
             ):
-                p = self.pending[seq] = _Pending()
+                p = self.pending[seq] = _Pending(deliveries=self.delivered.pop(seq, 0))
                 return stored, p
         return None
 
@@ -108,18 +161,53 @@ class _ConsumerState:
         dues = [p.due - now for p in self.pending.values() if not p.in_flight]
         return max(0.0, min(dues)) if dues else None
 
+    def ack_floor(self) -> int:
+        """Every sequence up to here is acknowledged, dead-lettered or not for this consumer."""
+        return min(min(self.pending, default=self.next_seq), self.next_seq) - 1
+
+
+_Planned = tuple[_Stream, StoredMessage] | LinkError | None
+"""A message on its way in: reserved in a stream, refused, or None for a duplicate."""
+
 
 class MemoryBroker:
-    """The in-process stand-in for the NATS server, shared by every site of one process."""
+    """The in-process stand-in for the NATS server, shared by every site of one process.
 
-    def __init__(self, *, fenced: bool = True, max_msgs_per_stream: int = 100_000) -> None:
+    ``journal``: a SQLite file that makes the streams survive the process (see the
+    module docstring); None keeps everything in memory. ``prune_interval_s``: how often
+    a journaled broker forgets what every consumer acknowledged. Call :meth:`close`
+    when done with a journaled broker.
+    """
+
+    def __init__(
+        self,
+        *,
+        fenced: bool = True,
+        max_msgs_per_stream: int = 100_000,
+        journal: Path | str | None = None,
+        prune_interval_s: float = 60.0,
+    ) -> None:
         self.fenced = fenced
         self.available = True
+        self.prune_interval_s = prune_interval_s
         self._streams = {
             family: _Stream(spec, max_msgs_per_stream) for family, spec in STREAMS.items()
         }
         self._consumers: dict[str, _ConsumerState] = {}
         self._changed = asyncio.Event()
+        self._next_prune = time.monotonic() + prune_interval_s
+        self._journal = Journal(journal) if journal is not None else None
+        if self._journal is not None:
+            self._restore(self._journal.load())
+
+    @property
+    def journal_path(self) -> Path | None:
+        return self._journal.path if self._journal is not None else None
+
+    def close(self) -> None:
+        """Commit whatever the journal still holds and close it (nothing to do without one)."""
+        if self._journal is not None:
+            self._journal.close()
 
     # -- what the transports use --------------------------------------------------------
 
@@ -129,6 +217,9 @@ class MemoryBroker:
         self._notify()
 
     def provision(self, specs: Iterable[ConsumerSpec]) -> None:
+        specs = list(specs)
+        if self._journal is not None:
+            self._journal.provision(specs).result()  # rare (start-up): worth the wait
         for spec in specs:
             state = self._consumers.get(spec.durable)
             if state is None:
@@ -151,20 +242,63 @@ class MemoryBroker:
         return None
 
     def store(self, envelope: Envelope, headers: dict[str, str] | None = None) -> bool:
-        """Durably (for this process) accept a message; False when it was a duplicate."""
+        """Accept one message, blocking until it is journaled; False when it was a duplicate."""
         if not self.available:
             raise LinkUnavailable("link: the in-process broker is down")
-        stream = self.stream_for(envelope.subject)
-        if stream is None:
-            raise LinkUnavailable(f"subject: no stream stores {envelope.subject}")
-        stored = stream.append(envelope, headers or {}, time.monotonic())
-        if stored:
-            self._notify()
-        return stored
+        planned = self._reserve([(envelope, headers or {})])
+        error: BaseException | None = None
+        rows = self._rows(planned)
+        if self._journal is not None and rows:
+            error = self._journal.append(rows).exception()
+        [result] = self._settle(planned, error)
+        if result is not None:
+            raise result
+        return planned[0] is not None
+
+    async def publish(
+        self, items: Sequence[tuple[Envelope, dict[str, str]]]
+    ) -> list[LinkError | None]:
+        """Accept messages in order, in one journal transaction; one error or None each."""
+        if not self.available:
+            return [LinkUnavailable("link: the in-process broker is down") for _ in items]
+        return await self._commit(self._reserve(items))
+
+    async def dead_letter(
+        self, state: _ConsumerState, seq: int, envelope: Envelope, headers: dict[str, str]
+    ) -> None:
+        """Move a consumer's message to the dead-letter stream; both in one transaction."""
+        if not self.available:
+            raise LinkUnavailable("link: the in-process broker is down")
+        [error] = await self._commit(
+            self._reserve([(envelope, headers)]), settles=(state.spec.durable, seq)
+        )
+        if error is not None:
+            raise error
+        state.pending.pop(seq, None)
+
+    def record_delivery(self, state: _ConsumerState, seq: int, deliveries: int) -> None:
+        """Note a hand-out, so a message that keeps killing the process is dead-lettered."""
+        if self._journal is not None:
+            _watch(self._journal.delivered(state.spec.durable, seq, deliveries))
+
+    def ack(self, state: _ConsumerState, seq: int) -> None:
+        state.pending.pop(seq, None)
+        if self._journal is not None:
+            # Not awaited: a lost ack only means a redelivery, which the inbox drops.
+            _watch(self._journal.acked(state.spec.durable, seq))
+            self._maybe_prune()
 
     def dead_letters(self) -> list[DeadLetter]:
         stream = self._streams[Family.DEAD]
         return [dead_letter_from(m.subject, m.payload, m.headers) for m in stream.messages.values()]
+
+    async def prune(self) -> int:
+        """Forget now what every consumer acknowledged, and expired messages.
+
+        Returns how many messages left the journal (or memory, without a journal).
+        Consumers provisioned afterwards do not see what was pruned.
+        """
+        return await asyncio.wrap_future(self._prune())
 
     async def wait_change(self, within_s: float | None) -> None:
         event = self._changed
@@ -174,6 +308,149 @@ class MemoryBroker:
     def _notify(self) -> None:
         self._changed.set()
         self._changed = asyncio.Event()
+
+    # -- storing -------------------------------------------------------------------------
+
+    def _reserve(self, items: Sequence[tuple[Envelope, dict[str, str]]]) -> list[_Planned]:
+        now = time.time()
+        planned: list[_Planned] = []
+        batch: set[tuple[str, str]] = set()
+        for envelope, headers in items:
+            stream = self.stream_for(envelope.subject)
+            if stream is None:
+                planned.append(LinkUnavailable(f"subject: no stream stores {envelope.subject}"))
+                continue
+            key = (stream.spec.name, envelope.message_id)
+            if key in batch or stream.is_duplicate(envelope.message_id, now):
+                planned.append(None)
+                continue
+            batch.add(key)
+            planned.append((stream, stream.reserve(envelope, dict(headers), now)))
+        return planned
+
+    async def _commit(
+        self, planned: list[_Planned], settles: tuple[str, int] | None = None
+    ) -> list[LinkError | None]:
+        rows = self._rows(planned)
+        if self._journal is None or not (rows or settles):
+            return self._settle(planned, None)
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[list[LinkError | None]] = loop.create_future()
+
+        def finish(written: cf.Future[None]) -> None:
+            results = self._settle(planned, written.exception())
+            if not done.done():
+                done.set_result(results)
+
+        # Settled in the loop even if the publisher is cancelled meanwhile: a sequence
+        # left in flight would hold back every later message of its stream.
+        self._journal.append(rows, ack=settles).add_done_callback(
+            lambda written: _call_in(loop, finish, written)
+        )
+        return await asyncio.shield(done)
+
+    def _rows(self, planned: list[_Planned]) -> list[StoredMessage]:
+        return [item[1] for item in planned if isinstance(item, tuple)]
+
+    def _settle(
+        self, planned: list[_Planned], error: BaseException | None
+    ) -> list[LinkError | None]:
+        failure: LinkError | None = None
+        if error is not None:
+            failure = error if isinstance(error, LinkError) else LinkUnavailable(str(error))
+        results: list[LinkError | None] = []
+        for item in planned:
+            if isinstance(item, tuple):
+                stream, stored = item
+                if failure is None:
+                    stream.commit(stored)
+                else:
+                    stream.abandon(stored)
+                results.append(failure)
+            else:
+                results.append(item)
+        self._notify()
+        self._maybe_prune()
+        return results
+
+    # -- journal: restore and prune -------------------------------------------------------
+
+    def _restore(self, state: JournalState) -> None:
+        by_name = {stream.spec.name: stream for stream in self._streams.values()}
+        for name, rows in state.messages.items():
+            stream = by_name.get(name)
+            if stream is None:
+                log.warning("link: journal stream %s is unknown here; its messages stay", name)
+                continue
+            stream.messages.update((row.seq, row) for row in rows[-stream.max_msgs :])
+        for name, last_seq in state.last_seq.items():
+            if name in by_name:
+                by_name[name].last_seq = max(by_name[name].last_seq, last_seq)
+        for name, seen in state.seen.items():
+            if name in by_name:
+                by_name[name].recent_ids.update(seen)
+        for record in state.consumers:
+            self._consumers[record.spec.durable] = _ConsumerState(
+                record.spec,
+                self._streams[record.spec.family],
+                next_seq=record.ack_floor + 1,
+                acked=record.acked,
+                delivered=record.deliveries,
+            )
+        log.info(
+            "link: journal %s restored %d messages and %d consumers",
+            self.journal_path,
+            sum(len(s.messages) for s in self._streams.values()),
+            len(self._consumers),
+        )
+
+    def _maybe_prune(self) -> None:
+        if self._journal is not None and time.monotonic() >= self._next_prune:
+            _watch(self._prune())
+
+    def _prune(self) -> cf.Future[int]:
+        self._next_prune = time.monotonic() + self.prune_interval_s
+        now = time.time()
+        floors = {durable: c.ack_floor() for durable, c in self._consumers.items()}
+        keep_from: dict[str, int] = {}
+        removed = 0
+        for stream in self._streams.values():
+            mine = [floors[d] for d, c in self._consumers.items() if c.stream is stream]
+            # A stream no consumer reads keeps its messages until they expire.
+            before = len(stream.messages)
+            keep_from[stream.spec.name] = stream.prune(min(mine, default=0), now)
+            removed += before - len(stream.messages)
+        if self._journal is None:
+            result: cf.Future[int] = cf.Future()
+            result.set_result(removed)
+            return result
+        plan = PrunePlan(
+            floors=floors,
+            keep_from=keep_from,
+            last_seq={s.spec.name: s.last_seq for s in self._streams.values()},
+            forget_before={
+                s.spec.name: now - s.spec.duplicate_window_s for s in self._streams.values()
+            },
+        )
+        return self._journal.prune(plan)
+
+
+def _watch(future: cf.Future[Any]) -> None:
+    future.add_done_callback(_log_failure)
+
+
+def _log_failure(future: cf.Future[Any]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.error("link: journal write failed: %s", future.exception())
+
+
+def _call_in(
+    loop: asyncio.AbstractEventLoop,
+    fn: Callable[[cf.Future[None]], None],
+    written: cf.Future[None],
+) -> None:
+    with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits any more
+        loop.call_soon_threadsafe(fn, written)
 
 
 class _MemorySubscription(Subscription):
@@ -198,10 +475,12 @@ class _MemorySubscription(Subscription):
             stored, pending = picked
             await self._deliver(stored, pending)
 
-    async def _deliver(self, stored: _Stored, pending: _Pending) -> None:
-        spec = self._state.spec
+    async def _deliver(self, stored: StoredMessage, pending: _Pending) -> None:
+        broker, state = self._broker, self._state
+        spec = state.spec
         pending.in_flight = True
         pending.deliveries += 1
+        broker.record_delivery(state, stored.seq, pending.deliveries)
         delivery = Delivery(stored.subject, stored.payload, pending.deliveries, stored.seq)
         try:
             verdict = await judge(delivery, spec, self._handler)
@@ -211,19 +490,19 @@ class _MemorySubscription(Subscription):
             pending.due = time.monotonic() + spec.ack_wait_s
             raise
         pending.in_flight = False
-        if verdict.outcome is Outcome.DEAD:
+        if verdict.outcome is Outcome.RETRY:
+            pending.due = time.monotonic() + verdict.retry_after_s
+            broker._notify()
+        elif verdict.outcome is Outcome.DEAD:
             envelope, headers = dead_letter_envelope(delivery, spec, self._receiver, verdict.reason)
             try:
-                self._broker.store(envelope, headers)
+                await broker.dead_letter(state, stored.seq, envelope, headers)
             except LinkUnavailable:
                 pending.due = time.monotonic() + spec.retry_backoff_s
                 return
             log.error("link: %s dead-lettered seq %d: %s", spec.durable, stored.seq, verdict.reason)
-        if verdict.outcome is Outcome.RETRY:
-            pending.due = time.monotonic() + verdict.retry_after_s
-            self._broker._notify()
         else:
-            self._state.pending.pop(stored.seq, None)
+            broker.ack(state, stored.seq)
 
     async def stop(self, grace_s: float = 5.0) -> None:
         self._stopping = True
@@ -251,10 +530,27 @@ class MemoryTransport(Transport):
         self._permissions = permissions_for(self.site)
         self._subscriptions: list[_MemorySubscription] = []
 
+    def _forbidden(self, subject: str) -> LinkForbidden | None:
+        if self.broker.fenced and not self._permissions.may_publish(subject):
+            return LinkForbidden(f"subject: {self.site} may not publish to {subject}")
+        return None
+
     async def publish_envelope(self, envelope: Envelope) -> None:
-        if self.broker.fenced and not self._permissions.may_publish(envelope.subject):
-            raise LinkForbidden(f"subject: {self.site} may not publish to {envelope.subject}")
-        self.broker.store(envelope)
+        forbidden = self._forbidden(envelope.subject)
+        if forbidden is not None:
+            raise forbidden
+        [error] = await self.broker.publish([(envelope, {})])
+        if error is not None:
+            raise error
+
+    async def publish_batch(self, envelopes: Sequence[Envelope]) -> list[LinkError | None]:
+        """Publish in order as one journal transaction (one fsync for the whole batch)."""
+        results: list[LinkError | None] = [self._forbidden(e.subject) for e in envelopes]
+        allowed = [i for i, error in enumerate(results) if error is None]
+        outcomes = await self.broker.publish([(envelopes[i], {}) for i in allowed])
+        for i, outcome in zip(allowed, outcomes, strict=True):
+            results[i] = outcome
+        return results
 
     async def subscribe(self, spec: ConsumerSpec, handler: Handler) -> Subscription:
         if self.broker.fenced and not may_consume(self.site, spec):
