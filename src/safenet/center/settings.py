@@ -1,9 +1,208 @@
-"""The center's settings section (``[center]`` in the configuration file)."""
+"""The center's settings section (``[center]`` in the configuration file).
+
+Every field is documented in docs/center.md as ``center.<name>``. Secrets (the token
+secret, broker passwords) come from the environment, e.g.
+``SAFENET_CENTER__TOKEN_SECRET``, never from a file in the repository.
+"""
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+
 from safenet.section import Section
+
+MEGABYTE = 1024 * 1024
 
 
 class CenterSettings(Section):
     """How one smart-city center runs."""
+
+    site: str | None = Field(
+        None,
+        description="This center's site id on the link (e.g. `seocho`); `--site` overrides it.",
+    )
+    database_url: str | None = Field(
+        None,
+        description=(
+            "SQLAlchemy URL of the center's database (`sqlite:///…` or "
+            "`postgresql+psycopg://…`); default: a SQLite file `<var_dir>/<site>/center.db`."
+        ),
+    )
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = Field(
+        "FULL",
+        description="SQLite `synchronous` mode: FULL survives a power cut, NORMAL only a crash.",
+    )
+    host: str = Field("127.0.0.1", description="Address the HTTP API listens on.")
+    port: int = Field(8101, ge=1, le=65535, description="Port the HTTP API listens on.")
+    token_secret: SecretStr | None = Field(
+        None,
+        description=(
+            "Secret (32+ bytes) signing the API's bearer tokens; from "
+            "`SAFENET_CENTER__TOKEN_SECRET`. Unset: a random one is made at first start and "
+            "kept in `<var_dir>/<site>/token_secret` (mode 0600)."
+        ),
+    )
+
+    # -- the link --------------------------------------------------------------------
+    link_transport: Literal["memory", "nats"] = Field(
+        "memory",
+        description=(
+            "How the center reaches the police: `memory` (in-process, for the embedded demo "
+            "and a stand-alone trial) or `nats` (NATS JetStream)."
+        ),
+    )
+    nats_url: str = Field("nats://127.0.0.1:4222", description="NATS server URL for `nats`.")
+    nats_user: str | None = Field(
+        None,
+        description="NATS user of this center, as `safenet link nats-config` made it "
+        "(usually the site id); unset for a server without users.",
+    )
+    nats_password: SecretStr | None = Field(
+        None,
+        description="NATS password of this center, from `SAFENET_CENTER__NATS_PASSWORD`.",
+    )
+    relay_batch_size: int = Field(
+        100, ge=1, le=10_000, description="Outbox messages the relay publishes per round."
+    )
+    relay_poll_interval_s: float = Field(
+        0.5, gt=0, le=60, description="How often the relay looks at the outbox when not woken."
+    )
+    heartbeat_interval_s: float = Field(
+        30.0,
+        ge=0,
+        description=(
+            "Seconds between heartbeats to the police (they carry the hotlist version, so a "
+            "center that fell behind gets a snapshot); 0 sends none."
+        ),
+    )
+
+    # -- ingest ------------------------------------------------------------------------
+    max_batch_reads: int = Field(
+        1000, ge=1, le=100_000, description="Most reads one HTTP POST may carry (else 413)."
+    )
+    max_body_bytes: int = Field(
+        8 * MEGABYTE, ge=1024, description="Largest HTTP request body accepted (else 413)."
+    )
+    max_snapshot_bytes: int = Field(
+        2 * MEGABYTE, ge=1024, description="Largest decoded snapshot JPEG a read may carry."
+    )
+    max_clock_skew_s: float = Field(
+        300.0,
+        ge=0,
+        description="How far in the future a read's time may lie before it is refused.",
+    )
+    mqtt_enabled: bool = Field(False, description="Subscribe to camera reads over MQTT.")
+    mqtt_host: str = Field("127.0.0.1", description="MQTT broker host.")
+    mqtt_port: int = Field(1883, ge=1, le=65535, description="MQTT broker port.")
+    mqtt_topic: str = Field(
+        "safenet/{site}/cameras/+/reads",
+        description="Topic pattern the center subscribes to; `{site}` becomes the site id.",
+    )
+    mqtt_username: str | None = Field(None, description="MQTT user name, if the broker asks.")
+    mqtt_password: SecretStr | None = Field(
+        None, description="MQTT password, from `SAFENET_CENTER__MQTT_PASSWORD`."
+    )
+    mqtt_qos: Literal[0, 1] = Field(1, description="MQTT subscription quality of service.")
+
+    # -- the pipeline --------------------------------------------------------------------
+    pipeline_batch_size: int = Field(
+        500, ge=1, le=20_000, description="Most reads matched and committed in one transaction."
+    )
+    pipeline_max_wait_ms: float = Field(
+        5.0,
+        ge=0,
+        description="How long the pipeline waits to fill a batch once a read is waiting.",
+    )
+    pipeline_queue_reads: int = Field(
+        20_000,
+        ge=1,
+        description="Reads that may wait for the pipeline before ingest is slowed (MQTT) "
+        "or refused with 503 (HTTP).",
+    )
+    dedup_window_s: float = Field(
+        10.0,
+        ge=0,
+        description="A read of the same plate by the same camera within this many seconds "
+        "is a duplicate and dropped.",
+    )
+    alert_window_s: float = Field(
+        300.0,
+        ge=0,
+        description="Further hits of one entry at one camera within this many seconds are "
+        "kept but not reported again.",
+    )
+    min_score: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Override of every match threshold (unset: each entry's policy decides).",
+    )
+    confirm_categories: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Categories whose non-exact candidates are held until an operator confirms "
+            "them, instead of going out at once marked unconfirmed."
+        ),
+    )
+    max_speed_kmh: float = Field(
+        180.0, gt=0, description="Straight-line speed above which a journey is impossible."
+    )
+    min_distance_m: float = Field(
+        200.0,
+        ge=0,
+        description="Hits closer than this are never judged impossible (camera position error).",
+    )
+
+    # -- retention -------------------------------------------------------------------------
+    read_retention_hours: float = Field(
+        24.0,
+        gt=0,
+        description="Hours a read that hit nothing is kept (never beyond its camera's 보관일수).",
+    )
+    hit_retention_days: float = Field(
+        30.0, gt=0, description="Days a hit, its read and snapshot are kept."
+    )
+    purge_interval_s: float = Field(
+        600.0, ge=0, description="Seconds between retention purges; 0 runs none on a schedule."
+    )
+
+    @field_validator("site")
+    @classmethod
+    def _site_is_a_center(cls, value: str | None) -> str | None:
+        if value is not None:
+            from safenet.link.sites import validate_center
+
+            validate_center(value)
+        return value
+
+    @field_validator("confirm_categories")
+    @classmethod
+    def _categories_are_known(cls, value: list[str]) -> list[str]:
+        # Imported here: the settings tree loads for every command, the link only when used.
+        from typing import get_args
+
+        from safenet.link.messages import Category
+
+        known = get_args(Category)
+        unknown = [c for c in value if c not in known]
+        if unknown:
+            raise ValueError(f"unknown categories {unknown}; known: {', '.join(known)}")
+        return value
+
+    @field_validator("mqtt_topic")
+    @classmethod
+    def _topic_is_a_pattern(cls, value: str) -> str:
+        if not value or value.startswith("/") or " " in value:
+            raise ValueError("must be an MQTT topic filter such as safenet/{site}/cameras/+/reads")
+        return value
+
+    @model_validator(mode="after")
+    def _limits_fit(self) -> CenterSettings:
+        if self.max_snapshot_bytes > self.max_body_bytes:
+            raise ValueError(
+                "max_snapshot_bytes: it is larger than max_body_bytes, so no request could "
+                "carry such a snapshot"
+            )
+        return self

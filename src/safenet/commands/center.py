@@ -1,10 +1,298 @@
-"""``safenet center``: run and operate a smart-city center."""
+"""``safenet center``: run and operate a smart-city center.
+
+Also registers ``safenet bench center`` (ingest into the pipeline with persistence, on
+SQLite and PostgreSQL, against the matcher alone as baseline).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import typer
+
+from safenet.commands.bench import app as bench_app
+
+if TYPE_CHECKING:
+    from safenet.center.settings import CenterSettings
+    from safenet.config import Settings
 
 app = typer.Typer(
     help="A smart-city center: import cameras, serve ingest and matching, replay, purge.",
     no_args_is_help=True,
 )
+
+SITE_HELP = "This center's site id on the link (e.g. seocho); default: center.site."
+CONFIG_HELP = "A TOML configuration file (see docs/configuration.md and docs/center.md)."
+
+
+def _load(config: Path | None, site: str | None) -> tuple[Settings, CenterSettings, str]:
+    from safenet.center.errors import CenterSetupError
+    from safenet.center.parts import site_of
+    from safenet.config import load_settings
+    from safenet.logs import configure
+
+    try:
+        settings = load_settings(config)
+        center = settings.center
+        chosen = site_of(center, site)
+    except (ValueError, CenterSetupError) as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    configure(settings.log)
+    return settings, center, chosen
+
+
+@app.command("import-cameras")
+def import_cameras(
+    files: list[Path] = typer.Argument(
+        ..., help="Camera files: 전국CCTV표준데이터 (any layout, UTF-8 or CP949) or LPR lists."
+    ),
+    site: str | None = typer.Option(None, "--site", help=SITE_HELP),
+    config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
+    agency: list[str] = typer.Option(
+        [],
+        "--agency",
+        help="Keep only rows whose 관리기관명 contains this text (e.g. 서초구); repeat for "
+        "several. Applies to the national standard data only.",
+    ),
+    keep_repeated_rows: bool = typer.Option(
+        False,
+        "--keep-repeated-rows",
+        help="Keep rows that repeat an earlier row exactly as sites of their own "
+        "(docs/cameras.md); by default they are skipped as duplicates.",
+    ),
+    retire_missing: bool = typer.Option(
+        False,
+        "--retire-missing",
+        help="Retire sites and cameras an earlier import of a file with the same name "
+        "brought in and this file no longer lists.",
+    ),
+    list_skipped: bool = typer.Option(
+        False, "--list-skipped", help="Print every skipped row, not only the first ten."
+    ),
+) -> None:
+    """Import camera files into the center's registry (idempotent upsert)."""
+    from safenet.center.cameras import CameraFileError
+    from safenet.center.parts import open_center_database
+    from safenet.center.registry import import_camera_file
+    from safenet.store import migrate
+
+    settings, center, chosen = _load(config, site)
+    db = open_center_database(center, settings.var_dir, chosen)
+    failed = False
+    try:
+        migrate(db, "center")
+        for path in files:
+            try:
+                report = import_camera_file(
+                    db,
+                    path,
+                    agencies=agency,
+                    keep_repeated_rows=keep_repeated_rows,
+                    retire_missing=retire_missing,
+                )
+            except CameraFileError as exc:
+                typer.echo(f"{path}: not imported: {exc}", err=True)
+                failed = True
+                continue
+            for line in report.lines():
+                typer.echo(line)
+            shown = report.skipped if list_skipped else report.skipped[:10]
+            for row in shown:
+                typer.echo(f"  skipped {row}")
+            if len(shown) < len(report.skipped):
+                typer.echo(
+                    f"  … and {len(report.skipped) - len(shown):,} more skipped rows "
+                    "(--list-skipped shows them all)"
+                )
+    finally:
+        db.dispose()
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("serve")
+def serve(
+    site: str | None = typer.Option(None, "--site", help=SITE_HELP),
+    config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
+    host: str | None = typer.Option(None, "--host", help="Listen address (center.host)."),
+    port: int | None = typer.Option(None, "--port", help="Listen port (center.port)."),
+) -> None:
+    """Run the center: HTTP API, MQTT subscriber, pipeline, relay and purge in one process."""
+    import asyncio
+
+    settings, center, chosen = _load(config, site)
+    asyncio.run(_serve(settings, center, chosen, host or center.host, port or center.port))
+
+
+async def _serve(
+    settings: Settings, center: CenterSettings, site: str, host: str, port: int
+) -> None:
+    import asyncio
+    import contextlib
+    import signal
+    from collections.abc import Iterator
+
+    import uvicorn
+
+    from safenet.center.parts import build_transport, open_center_database
+    from safenet.center.service import CenterService
+
+    class Server(uvicorn.Server):
+        # uvicorn re-raises SIGINT/SIGTERM once it has stopped, which would cut the
+        # center's own graceful stop short; the signals are handled below instead.
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
+    db = open_center_database(center, settings.var_dir, site)
+    transport = build_transport(center, site)
+    service = CenterService(center, db=db, transport=transport, site=site, var_dir=settings.var_dir)
+    await service.start()
+    server = Server(
+        uvicorn.Config(service.app, host=host, port=port, log_config=None, lifespan="off")
+    )
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
+    try:
+        await server.serve()
+    finally:
+        await service.stop()
+        await transport.close()
+        db.dispose()
+
+
+@app.command("replay")
+def replay(
+    file: Path = typer.Argument(..., help="Reads as JSON lines, one read object per line."),
+    site: str | None = typer.Option(None, "--site", help=SITE_HELP),
+    config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
+    ignore_age: bool = typer.Option(
+        False,
+        "--ignore-age",
+        help="Take reads older than the read retention too (an incident replayed later).",
+    ),
+) -> None:
+    """Feed a file of reads through the center's pipeline (reports leave via the relay)."""
+    from safenet.center.context import PipelineContext
+    from safenet.center.hotlist import Hotlist
+    from safenet.center.ingest.replay import replay_file
+    from safenet.center.metrics import CenterMetrics
+    from safenet.center.parts import open_center_database
+    from safenet.center.pipeline import Pipeline
+    from safenet.center.registry import CameraRegistry
+    from safenet.center.types import system_clock
+    from safenet.store import migrate
+
+    settings, center, chosen = _load(config, site)
+    if not file.exists():
+        raise typer.BadParameter(f"{file} does not exist", param_hint="FILE")
+    db = open_center_database(center, settings.var_dir, chosen)
+    try:
+        migrate(db, "center")
+        registry = CameraRegistry(db)
+        registry.load()
+        hotlist = Hotlist(db, chosen)
+        hotlist.load()
+        ctx = PipelineContext.from_settings(
+            center,
+            site=chosen,
+            db=db,
+            registry=registry,
+            hotlist=hotlist,
+            metrics=CenterMetrics(),
+            clock=system_clock,
+        )
+        ctx.check_age = not ignore_age
+        ctx.recent.warm(db, system_clock())
+        result = replay_file(
+            Pipeline(ctx),
+            file,
+            batch_size=center.pipeline_batch_size,
+            max_snapshot_bytes=center.max_snapshot_bytes,
+        )
+    finally:
+        db.dispose()
+    typer.echo(f"{file}: {result.summary()} (hotlist version {hotlist.version})")
+    for problem in result.problems[:20]:
+        typer.echo(f"  {problem}")
+    if len(result.problems) > 20:
+        typer.echo(f"  … and {len(result.problems) - 20:,} more")
+
+
+@app.command("purge")
+def purge(
+    site: str | None = typer.Option(None, "--site", help=SITE_HELP),
+    config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Count what would be deleted; delete nothing."
+    ),
+) -> None:
+    """Delete reads and hits past their retention now (counts are printed, never plates)."""
+    from datetime import timedelta
+
+    from safenet.center.parts import open_center_database
+    from safenet.center.retention import purge as run_purge
+    from safenet.center.types import system_clock
+    from safenet.store import migrate
+
+    settings, center, chosen = _load(config, site)
+    db = open_center_database(center, settings.var_dir, chosen)
+    try:
+        migrate(db, "center")
+        result = run_purge(
+            db,
+            site=chosen,
+            read_retention=timedelta(hours=center.read_retention_hours),
+            hit_retention=timedelta(days=center.hit_retention_days),
+            now=system_clock(),
+            dry_run=dry_run,
+        )
+    finally:
+        db.dispose()
+    typer.echo(str(result))
+
+
+@app.command("token")
+def token(
+    subject: str = typer.Option(..., "--subject", help="Who the token is for (an id)."),
+    name: str = typer.Option(..., "--name", help="The person's or system's name."),
+    role: list[str] = typer.Option(
+        ..., "--role", help="A role (operator, supervisor, camera, auditor, admin); repeat."
+    ),
+    site: str | None = typer.Option(None, "--site", help=SITE_HELP),
+    config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
+    ttl_hours: float = typer.Option(12.0, "--ttl-hours", help="Hours until the token expires."),
+) -> None:
+    """Issue a bearer token for this center's API."""
+    from safenet.auth import Principal, Role, issue_token
+    from safenet.center.secret import token_secret
+
+    settings, center, chosen = _load(config, site)
+    try:
+        roles = frozenset(Role(r) for r in role)
+        principal = Principal(subject=subject, name=name, roles=roles, sites=frozenset({chosen}))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    secret = token_secret(center, settings.var_dir, chosen)
+    typer.echo(issue_token(principal, secret, ttl_s=max(1, int(ttl_hours * 3600))))
+
+
+@bench_app.command("center")
+def bench_center(
+    quick: bool = typer.Option(False, "--quick", help="A short run (a few seconds)."),
+    json_path: Path | None = typer.Option(None, "--json", help="Also write the figures here."),
+    pg_url: str = typer.Option(
+        "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres",
+        "--pg-url",
+        help="PostgreSQL server to measure on; the benchmark creates and drops its own "
+        "database there.",
+    ),
+    no_pg: bool = typer.Option(False, "--no-pg", help="Measure SQLite only."),
+) -> None:
+    """Center ingest: reads/s into the pipeline with persistence, and ingest-to-report latency."""
+    from safenet.bench.center import run_center_bench
+
+    options: dict[str, Any] = {"quick": quick, "pg_url": None if no_pg else pg_url}
+    run_center_bench(**options).emit(json_path)

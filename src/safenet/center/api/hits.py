@@ -1,0 +1,117 @@
+"""Hits and the confirmation queue over HTTP: for the center's operators, never bulk reads.
+
+``GET /api/v1/candidates`` lists what waits for a decision, with the wanted vehicle's
+description beside each; ``POST /api/v1/candidates/{hit_id}/confirm`` and ``…/reject``
+record the decision (a reason is required); ``GET /api/v1/hits`` and
+``GET /api/v1/hits/{hit_id}`` show hits; ``GET /api/v1/hits/{hit_id}/snapshot`` serves
+the image sent with a hit's read. No route returns a read that did not hit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, Field
+
+from safenet.auth import Principal, Role
+from safenet.center import confirm
+from safenet.center.types import HitState
+from safenet.service import require_role
+
+if TYPE_CHECKING:
+    from safenet.center.service import CenterService
+
+
+class DecisionBody(BaseModel):
+    """An operator's reason for confirming or rejecting a candidate."""
+
+    reason: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="What the operator saw, e.g. 'snapshot shows the same grey Sonata'.",
+    )
+
+
+def hits_router(service: CenterService) -> APIRouter:
+    router = APIRouter(tags=["hits"])
+    viewer = require_role(Role.OPERATOR, Role.SUPERVISOR)
+    operator = require_role(Role.OPERATOR)
+
+    @router.get("/api/v1/candidates", summary="Candidates waiting for an operator's decision")
+    async def candidates(
+        limit: int = Query(100, ge=1, le=1000), _: Principal = Depends(viewer)
+    ) -> dict[str, Any]:
+        found = await asyncio.to_thread(confirm.list_candidates, service.db, limit=limit)
+        return {"candidates": found}
+
+    async def _decide(
+        hit_id: str,
+        decision: Literal["confirmed", "rejected"],
+        body: DecisionBody,
+        principal: Principal,
+    ) -> dict[str, Any]:
+        result = await asyncio.to_thread(
+            confirm.decide,
+            service.db,
+            site=service.site,
+            hit_id=hit_id,
+            decision=decision,
+            reason=body.reason,
+            operator=principal,
+            registry=service.registry,
+            now=service.clock(),
+        )
+        if result.report_sent or result.update_sent:
+            service.relay.notify()
+        return {
+            "hit": result.hit,
+            "report_sent": result.report_sent,
+            "update_sent": result.update_sent,
+        }
+
+    @router.post(
+        "/api/v1/candidates/{hit_id}/confirm",
+        summary="Confirm a candidate: it is the wanted vehicle",
+    )
+    async def confirm_candidate(
+        hit_id: str, body: DecisionBody, principal: Principal = Depends(operator)
+    ) -> dict[str, Any]:
+        return await _decide(hit_id, "confirmed", body, principal)
+
+    @router.post(
+        "/api/v1/candidates/{hit_id}/reject",
+        summary="Reject a candidate: it is not the wanted vehicle",
+    )
+    async def reject_candidate(
+        hit_id: str, body: DecisionBody, principal: Principal = Depends(operator)
+    ) -> dict[str, Any]:
+        return await _decide(hit_id, "rejected", body, principal)
+
+    @router.get("/api/v1/hits", summary="The latest hits at this center")
+    async def list_hits(
+        limit: int = Query(100, ge=1, le=1000),
+        state: HitState | None = Query(None, description="Only hits in this state."),
+        _: Principal = Depends(viewer),
+    ) -> dict[str, Any]:
+        found = await asyncio.to_thread(
+            confirm.list_hits, service.db, limit=limit, state=None if state is None else state.value
+        )
+        return {"hits": found}
+
+    @router.get("/api/v1/hits/{hit_id}", summary="One hit")
+    async def get_hit(hit_id: str, _: Principal = Depends(viewer)) -> dict[str, Any]:
+        return await asyncio.to_thread(confirm.get_hit, service.db, hit_id)
+
+    @router.get(
+        "/api/v1/hits/{hit_id}/snapshot",
+        summary="The snapshot sent with a hit's read (JPEG)",
+        response_class=Response,
+        responses={200: {"content": {"image/jpeg": {}}}},
+    )
+    async def snapshot(hit_id: str, _: Principal = Depends(operator)) -> Response:
+        jpeg = await asyncio.to_thread(confirm.get_snapshot, service.db, hit_id)
+        return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
+
+    return router

@@ -1,0 +1,278 @@
+"""The confirmation queue: candidates an operator looks at beside the wanted vehicle's description.
+
+Every candidate (any hit that is not an exact match on the top text) waits here in
+state ``pending``; a held one (its entry asks for confirmation before sending) has not
+been reported yet. The
+operator confirms or rejects it with a reason; the decision is audited and goes to
+the police:
+
+- a candidate already reported (marked unconfirmed) gets a :class:`HitUpdate`;
+- a held hit (never reported) that is confirmed gets its :class:`LocationReport` now,
+  its explanation starting "CONFIRMED by an operator", then the HitUpdate;
+- a held hit that is rejected sends nothing: the police never heard of it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+import sqlalchemy as sa
+
+from safenet.audit import store as audit
+from safenet.auth import Principal
+from safenet.center.errors import AlreadyDecided, HitNotFound, SnapshotNotFound
+from safenet.center.registry import CameraRegistry
+from safenet.center.reports import (
+    hit_update,
+    location_report,
+    report_text,
+    snapshot_ref_for,
+    status_line,
+)
+from safenet.center.retry import retry_on_conflict
+from safenet.center.tables import hits, hotlist_entries, reads, snapshots, utc, utc_or_none
+from safenet.center.types import CameraInfo, HitState
+from safenet.link import outbox
+from safenet.service import Conflict
+from safenet.store import Database
+
+log = logging.getLogger(__name__)
+
+Decision = Literal["confirmed", "rejected"]
+
+
+@dataclass(frozen=True)
+class DecisionResult:
+    """What a decision did: the hit as it is now, and which messages went to the police."""
+
+    hit: dict[str, Any]
+    report_sent: bool
+    update_sent: bool
+
+
+def _hit_query() -> sa.Select[Any]:
+    return sa.select(
+        hits,
+        reads.c.confidence,
+        reads.c.vehicle_colour,
+        reads.c.vehicle_type,
+        reads.c.has_snapshot,
+        reads.c.snapshot_ref,
+        hotlist_entries.c.plate.label("entry_plate"),
+        hotlist_entries.c.vehicle.label("entry_vehicle"),
+        hotlist_entries.c.category.label("entry_category"),
+    ).select_from(
+        hits.join(reads, reads.c.seq == hits.c.read_seq).outerjoin(
+            hotlist_entries, hotlist_entries.c.entry_id == hits.c.entry_id
+        )
+    )
+
+
+def hit_view(row: Any) -> dict[str, Any]:
+    """A hit as the API shows it to operators (no other reads, ever)."""
+    return {
+        "hit_id": row.hit_id,
+        "entry_id": row.entry_id,
+        "camera_id": row.camera_id,
+        "read_at": utc(row.read_at).isoformat(),
+        "detected_at": utc(row.detected_at).isoformat(),
+        "plate_read": row.plate_read,
+        "level": row.level,
+        "score": round(float(row.score), 4),
+        "alert": row.match_level == "exact" and row.text_rank == 0,
+        "state": row.state,
+        "reported": bool(row.reported),
+        "retrospective": bool(row.retrospective),
+        "impossible_journey": bool(row.impossible_journey),
+        "explanation": row.explanation,
+        "read_confidence": float(row.confidence),
+        "vehicle_seen": {"colour": row.vehicle_colour, "type": row.vehicle_type},
+        "wanted": {
+            "plate": row.entry_plate,
+            "vehicle": row.entry_vehicle,
+            "category": row.entry_category,
+        },
+        "snapshot": f"/api/v1/hits/{row.hit_id}/snapshot" if row.has_snapshot else None,
+        "snapshot_ref": row.snapshot_ref,
+        "hotlist_version": row.hotlist_version,
+        "decision": None
+        if row.decided_at is None
+        else {
+            "by": row.decided_by,
+            "at": utc_or_none(row.decided_at).isoformat(),  # type: ignore[union-attr]
+            "reason": row.decision_reason,
+        },
+    }
+
+
+def list_candidates(db: Database, *, limit: int = 100) -> list[dict[str, Any]]:
+    """Hits waiting for an operator, oldest first."""
+    with db.read() as conn:
+        rows = conn.execute(
+            _hit_query()
+            .where(hits.c.state == HitState.PENDING.value)
+            .order_by(hits.c.read_at)
+            .limit(limit)
+        ).all()
+    return [hit_view(r) for r in rows]
+
+
+def list_hits(db: Database, *, limit: int = 100, state: str | None = None) -> list[dict[str, Any]]:
+    """The latest hits, newest first."""
+    query = _hit_query().order_by(hits.c.read_at.desc()).limit(limit)
+    if state is not None:
+        query = query.where(hits.c.state == state)
+    with db.read() as conn:
+        rows = conn.execute(query).all()
+    return [hit_view(r) for r in rows]
+
+
+def get_hit(db: Database, hit_id: str) -> dict[str, Any]:
+    with db.read() as conn:
+        row = conn.execute(_hit_query().where(hits.c.hit_id == hit_id)).first()
+    if row is None:
+        raise HitNotFound(f"hit {hit_id} does not exist at this center", field="hit_id")
+    return hit_view(row)
+
+
+def get_snapshot(db: Database, hit_id: str) -> bytes:
+    """The JPEG sent with a hit's read."""
+    with db.read() as conn:
+        row = conn.execute(
+            sa.select(hits.c.hit_id, reads.c.snapshot_ref, snapshots.c.jpeg)
+            .select_from(
+                hits.join(reads, reads.c.seq == hits.c.read_seq).outerjoin(
+                    snapshots, snapshots.c.read_seq == reads.c.seq
+                )
+            )
+            .where(hits.c.hit_id == hit_id)
+        ).first()
+    if row is None:
+        raise HitNotFound(f"hit {hit_id} does not exist at this center", field="hit_id")
+    if row.jpeg is None:
+        where = f"; the camera keeps it as {row.snapshot_ref}" if row.snapshot_ref else ""
+        raise SnapshotNotFound(f"hit {hit_id} has no stored snapshot{where}", field="hit_id")
+    return bytes(row.jpeg)
+
+
+def decide(
+    db: Database,
+    *,
+    site: str,
+    hit_id: str,
+    decision: Decision,
+    reason: str,
+    operator: Principal,
+    registry: CameraRegistry,
+    now: datetime,
+) -> DecisionResult:
+    """Record an operator's decision on a waiting hit; see the module docstring."""
+    return retry_on_conflict(
+        lambda: _decide(db, site, hit_id, decision, reason.strip(), operator, registry, now),
+        what=f"decision on {hit_id}",
+    )
+
+
+def _decide(
+    db: Database,
+    site: str,
+    hit_id: str,
+    decision: Decision,
+    reason: str,
+    operator: Principal,
+    registry: CameraRegistry,
+    now: datetime,
+) -> DecisionResult:
+    with db.begin() as conn:
+        row = conn.execute(_hit_query().where(hits.c.hit_id == hit_id)).first()
+        if row is None:
+            raise HitNotFound(f"hit {hit_id} does not exist at this center", field="hit_id")
+        if row.state in (HitState.CONFIRMED.value, HitState.REJECTED.value):
+            raise AlreadyDecided(
+                f"hit {hit_id} was already {row.state} by {row.decided_by}", field="hit_id"
+            )
+        if row.state != HitState.PENDING.value:
+            raise Conflict(
+                f"hit {hit_id} is {row.state}, not a candidate waiting for a decision",
+                field="hit_id",
+            )
+        report_now = decision == "confirmed" and not row.reported
+        update_now = bool(row.reported) or report_now
+        conn.execute(
+            sa.update(hits)
+            .where(hits.c.hit_id == hit_id)
+            .values(
+                state=decision,
+                decided_by=operator.subject,
+                decided_at=now,
+                decision_reason=reason,
+                reported=bool(row.reported) or report_now,
+            )
+        )
+        if report_now:
+            outbox.enqueue(conn, _confirmed_report(site, row, reason, registry))
+        if update_now:
+            outbox.enqueue(
+                conn,
+                hit_update(
+                    site,
+                    hit_id=hit_id,
+                    decision=decision,
+                    reason=reason,
+                    operator=operator.subject,
+                    decided_at=now,
+                ),
+            )
+        audit.append(
+            conn,
+            operator.subject,
+            f"hit.{'confirm' if decision == 'confirmed' else 'reject'}",
+            hit_id,
+            {
+                "entry_id": row.entry_id,
+                "reason": reason,
+                "level": row.level,
+                "report_sent": report_now,
+                "update_sent": update_now,
+            },
+            ts=now,
+        )
+        updated = conn.execute(_hit_query().where(hits.c.hit_id == hit_id)).one()
+    log.info("candidate %s %s by %s", hit_id, decision, operator.subject)
+    return DecisionResult(hit_view(updated), report_now, update_now)
+
+
+def _confirmed_report(site: str, row: Any, reason: str, registry: CameraRegistry) -> Any:
+    camera = registry.get(row.camera_id) or _camera_from_db_missing(row.camera_id)
+    alert = row.match_level == "exact" and row.text_rank == 0
+    return location_report(
+        site,
+        hit_id=row.hit_id,
+        entry_id=row.entry_id,
+        hotlist_version=row.hotlist_version,
+        camera=camera,
+        read_at=utc(row.read_at),
+        plate_read=row.plate_read,
+        level=row.level,
+        score=float(row.score),
+        explanation=report_text(
+            status_line(
+                alert=alert, level=row.level, score=float(row.score), confirmed_reason=reason
+            ),
+            row.explanation,
+        ),
+        read_confidence=float(row.confidence),
+        snapshot_ref=snapshot_ref_for(row.hit_id, bool(row.has_snapshot), row.snapshot_ref),
+        retrospective=bool(row.retrospective),
+    )
+
+
+def _camera_from_db_missing(camera_id: str) -> CameraInfo:
+    raise Conflict(
+        f"camera {camera_id} of this hit is no longer in the registry, so its location "
+        "cannot be reported; re-import the camera first",
+        field="camera_id",
+    )

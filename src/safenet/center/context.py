@@ -1,0 +1,79 @@
+"""Everything the pipeline's stages share: the center's parts and its knobs, built once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from safenet.center.hotlist import Hotlist
+from safenet.center.metrics import CenterMetrics
+from safenet.center.recent import RecentPlates
+from safenet.center.registry import CameraRegistry
+from safenet.center.settings import CenterSettings
+from safenet.center.types import CameraInfo, Clock
+from safenet.store import Database
+from safenet.tracking import PlausibilityPolicy
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass
+class PipelineContext:
+    """The parts a stage may use; stages keep no state of their own."""
+
+    site: str
+    db: Database
+    registry: CameraRegistry
+    hotlist: Hotlist
+    metrics: CenterMetrics
+    recent: RecentPlates
+    clock: Clock
+    read_retention: timedelta
+    max_clock_skew: timedelta
+    alert_window: timedelta
+    plausibility: PlausibilityPolicy
+    min_score: float | None = None
+    confirm_categories: frozenset[str] = frozenset()
+    check_age: bool = True
+    """False for a replay of old reads (``safenet center replay --ignore-age``)."""
+    notify: Callable[[], None] = field(default=_nothing)
+    """Wakes the link relay after a commit that queued reports."""
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: CenterSettings,
+        *,
+        site: str,
+        db: Database,
+        registry: CameraRegistry,
+        hotlist: Hotlist,
+        metrics: CenterMetrics,
+        clock: Clock,
+    ) -> PipelineContext:
+        return cls(
+            site=site,
+            db=db,
+            registry=registry,
+            hotlist=hotlist,
+            metrics=metrics,
+            recent=RecentPlates(timedelta(seconds=settings.dedup_window_s)),
+            clock=clock,
+            read_retention=timedelta(hours=settings.read_retention_hours),
+            max_clock_skew=timedelta(seconds=settings.max_clock_skew_s),
+            alert_window=timedelta(seconds=settings.alert_window_s),
+            plausibility=PlausibilityPolicy(
+                max_speed_kmh=settings.max_speed_kmh, min_distance_m=settings.min_distance_m
+            ),
+            min_score=settings.min_score,
+            confirm_categories=frozenset(settings.confirm_categories),
+        )
+
+    def retention_for(self, camera: CameraInfo) -> timedelta:
+        """How long this camera's non-hit reads may be kept: never beyond its 보관일수."""
+        if camera.retention_days is None:
+            return self.read_retention
+        return min(self.read_retention, timedelta(days=camera.retention_days))

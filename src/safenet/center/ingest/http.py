@@ -1,0 +1,191 @@
+"""HTTP ingest: ``POST /api/v1/reads`` with a batch of reads from a camera or its platform.
+
+Each read is checked on its own: the answer lists the ids accepted (committed, with
+their hits), the duplicates, and every refused read with its index, id, field and
+reason. The answer comes once the batch is committed, so a camera may forget what
+was accepted. 413 for more reads than ``center.max_batch_reads`` or a body over
+``center.max_body_bytes``; 422 only when the body as a whole is not
+``{"reads": [...]}``; 503 when the pipeline queue is full (send again shortly).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from safenet.auth import Principal, Role
+from safenet.center.errors import BadReadBatch, BodyTooLarge, TooManyReads
+from safenet.center.ingest.schema import ReadProblem, parse_read, read_id_of
+from safenet.center.types import IncomingRead, ReadFate
+from safenet.service import require_role
+
+if TYPE_CHECKING:
+    from safenet.center.service import CenterService
+
+
+class RejectedRead(BaseModel):
+    """A read that was refused, and why."""
+
+    index: int = Field(description="Position of the read in the posted list (0-based).")
+    id: str | None = Field(description="The read's id, when it had a usable one.")
+    field: str = Field(description="The field at fault (empty when the read as a whole).")
+    reason: str = Field(description="Why, in words a person can act on.")
+
+
+class ReadBatchResult(BaseModel):
+    """What became of each posted read."""
+
+    accepted: list[str] = Field(description="Ids of the reads committed (with their hits).")
+    duplicates: list[str] = Field(
+        description="Ids of reads already stored, or the same plate at the same camera "
+        "within the de-duplication window."
+    )
+    rejected: list[RejectedRead]
+
+
+_READ_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "camera_id", "ts", "plate", "confidence"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,64}$"},
+        "camera_id": {"type": "string", "maxLength": 100},
+        "ts": {"type": "string", "format": "date-time", "description": "RFC 3339 with offset"},
+        "plate": {"type": "string", "maxLength": 64},
+        "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+        "alternatives": {
+            "type": "array",
+            "maxItems": 10,
+            "items": {
+                "type": "object",
+                "required": ["plate", "confidence"],
+                "properties": {
+                    "plate": {"type": "string"},
+                    "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+                },
+            },
+        },
+        "snapshot_jpeg": {"type": "string", "format": "byte", "description": "base64 JPEG"},
+        "snapshot_ref": {"type": "string", "maxLength": 200},
+        "vehicle": {
+            "type": "object",
+            "properties": {"colour": {"type": "string"}, "type": {"type": "string"}},
+        },
+    },
+}
+
+
+def reads_router(service: CenterService) -> APIRouter:
+    """The ingest route of one center."""
+    router = APIRouter(tags=["ingest"])
+    settings = service.settings
+
+    @router.post(
+        "/api/v1/reads",
+        summary="Post a batch of plate reads",
+        response_model=ReadBatchResult,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["reads"],
+                            "properties": {"reads": {"type": "array", "items": _READ_SCHEMA}},
+                        }
+                    }
+                },
+            }
+        },
+        responses={
+            413: {"description": "Too many reads or too large a body"},
+            422: {"description": 'The body is not {"reads": [...]}'},
+            503: {"description": "The pipeline is full or stopping; send again shortly"},
+        },
+    )
+    async def post_reads(
+        request: Request, _: Principal = Depends(require_role(Role.CAMERA))
+    ) -> ReadBatchResult:
+        body = await _read_body(request, settings.max_body_bytes)
+        objects = _reads_of(body, settings.max_batch_reads)
+        parsed: list[tuple[int, IncomingRead]] = []
+        rejected: list[RejectedRead] = []
+        for index, obj in enumerate(objects):
+            try:
+                parsed.append(
+                    (index, parse_read(obj, max_snapshot_bytes=settings.max_snapshot_bytes))
+                )
+            except ReadProblem as problem:
+                r = problem.rejection
+                service.metrics.count_rejection(r.code.value)
+                rejected.append(
+                    RejectedRead(index=index, id=read_id_of(obj), field=r.field, reason=r.reason)
+                )
+        items = await service.runner.process([read for _, read in parsed])
+        accepted: list[str] = []
+        duplicates: list[str] = []
+        for (index, read), item in zip(parsed, items, strict=True):
+            if item.fate is ReadFate.ACCEPTED:
+                accepted.append(read.read_id)
+            elif item.fate is ReadFate.DUPLICATE:
+                duplicates.append(read.read_id)
+            else:
+                assert item.rejection is not None
+                rejected.append(
+                    RejectedRead(
+                        index=index,
+                        id=read.read_id,
+                        field=item.rejection.field,
+                        reason=item.rejection.reason,
+                    )
+                )
+        rejected.sort(key=lambda r: r.index)
+        return ReadBatchResult(accepted=accepted, duplicates=duplicates, rejected=rejected)
+
+    return router
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(
+            f"the body has {int(declared):,} bytes; at most {limit:,} are accepted "
+            "(center.max_body_bytes)",
+            field="body",
+        )
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(
+                f"the body is over {limit:,} bytes (center.max_body_bytes)", field="body"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _reads_of(body: bytes, max_reads: int) -> list[Any]:
+    try:
+        document = msgspec.json.decode(body)
+    except msgspec.DecodeError as exc:
+        raise BadReadBatch(f"the body is not JSON: {exc}", field="body") from None
+    if not isinstance(document, dict) or "reads" not in document:
+        raise BadReadBatch('the body must be an object {"reads": [...]}', field="reads")
+    extra = sorted(k for k in document if k != "reads")
+    if extra:
+        raise BadReadBatch(f"{extra[0]!r} is not a field of a read batch", field=extra[0])
+    objects = document["reads"]
+    if not isinstance(objects, list):
+        raise BadReadBatch("reads must be an array of read objects", field="reads")
+    if len(objects) > max_reads:
+        raise TooManyReads(
+            f"the batch has {len(objects):,} reads; at most {max_reads:,} are accepted "
+            "(center.max_batch_reads)",
+            field="reads",
+        )
+    return objects

@@ -1,0 +1,181 @@
+"""The read pipeline, declared once, in order: what happens to every plate a camera reads.
+
+::
+
+    normalize -> deduplicate -> match -> plausibility -> suppress -> persist -> relay
+
+Reads go through in batches (one call to the matcher's batch path, one transaction).
+A stage that fails for a batch is retried read by read; a read it still fails on is
+marked and the stream goes on: the batch is never lost. What a failure means for the
+read is the stage's ``on_failure``:
+
+- ``reject``: the read is refused with reason ``pipeline_error`` and the sender may
+  send it again (normalize, persist: nothing of it was kept);
+- ``continue``: the read goes on without what the stage would have added, and the
+  failure is logged and counted (deduplicate: a duplicate may be stored; match: the
+  read is stored unmatched; plausibility, suppress: the hit goes out unchecked;
+  relay: the report leaves at the relay's next poll).
+
+Reads still in the stream after the last stage are accepted.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from safenet.center.context import PipelineContext
+from safenet.center.hits import HitHistory
+from safenet.center.stages import dedup, match, normalize, persist, plausibility, relay, suppress
+from safenet.center.stages.base import Batch
+from safenet.center.types import HitState, ReadFate, ReadItem, RejectCode
+
+log = logging.getLogger(__name__)
+
+
+class OnFailure(StrEnum):
+    """What a stage's failure means for the read it failed on."""
+
+    REJECT = "reject"
+    CONTINUE = "continue"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of the pipeline."""
+
+    name: str
+    run: Callable[[PipelineContext, Batch], None]
+    on_failure: OnFailure
+    purpose: str
+
+
+STAGES: Final[tuple[Stage, ...]] = (
+    Stage(
+        "normalize",
+        normalize.run,
+        OnFailure.REJECT,
+        "plate text in its canonical spelling; time and camera checked",
+    ),
+    Stage(
+        "deduplicate",
+        dedup.run,
+        OnFailure.CONTINUE,
+        "drop a resent read, or the same plate at the same camera within the window",
+    ),
+    Stage(
+        "match",
+        match.run,
+        OnFailure.CONTINUE,
+        "the batch against the hotlist in force; expired entries never match",
+    ),
+    Stage(
+        "plausibility",
+        plausibility.run,
+        OnFailure.CONTINUE,
+        "impossible journey since the entry's previous hit",
+    ),
+    Stage(
+        "suppress",
+        suppress.run,
+        OnFailure.CONTINUE,
+        "one report per entry per camera within the alert window",
+    ),
+    Stage(
+        "persist",
+        persist.run,
+        OnFailure.REJECT,
+        "reads, snapshots, hits and reports in one transaction",
+    ),
+    Stage("relay", relay.run, OnFailure.CONTINUE, "wake the link relay so the reports leave now"),
+)
+"""The pipeline, in order. Nothing else decides what happens to a read."""
+
+
+class Pipeline:
+    """Runs batches of reads through :data:`STAGES` (synchronously; call from a worker thread)."""
+
+    def __init__(self, ctx: PipelineContext, stages: Sequence[Stage] = STAGES) -> None:
+        self.ctx = ctx
+        self.stages = tuple(stages)
+
+    def run(self, items: list[ReadItem]) -> list[ReadItem]:
+        """Take ``items`` through every stage; each ends accepted, duplicate or rejected."""
+        history = HitHistory(self.ctx.db)
+        for stage in self.stages:
+            live = [i for i in items if i.live]
+            if not live:
+                break
+            self._run_stage(stage, Batch(live, history))
+        for item in items:
+            if item.live:
+                item.fate = ReadFate.ACCEPTED
+        self._count(items)
+        return items
+
+    def _run_stage(self, stage: Stage, batch: Batch) -> None:
+        try:
+            stage.run(self.ctx, batch)
+            return
+        except Exception:
+            log.exception(
+                "pipeline: stage %s failed for a batch of %d reads; retrying one by one",
+                stage.name,
+                len(batch.items),
+            )
+        for item in batch.items:
+            if not item.live:
+                continue
+            try:
+                stage.run(self.ctx, Batch([item], batch.history))
+            except Exception as exc:
+                self.ctx.metrics.stage_failures.labels(stage=stage.name).inc()
+                log.error(
+                    "pipeline: stage %s failed for read %s of camera %s: %s",
+                    stage.name,
+                    item.incoming.read_id,
+                    item.incoming.camera_id,
+                    type(exc).__name__,
+                )
+                if stage.on_failure is OnFailure.REJECT:
+                    item.reject(
+                        "",
+                        f"the {stage.name} stage failed; send the read again",
+                        RejectCode.PIPELINE,
+                    )
+                else:
+                    item.notes.append(f"{stage.name} failed")
+
+    def _count(self, items: list[ReadItem]) -> None:
+        metrics = self.ctx.metrics
+        now = time.perf_counter()
+        accepted = duplicates = 0
+        for item in items:
+            if item.fate is ReadFate.ACCEPTED:
+                accepted += 1
+                metrics.pipeline_latency.observe(now - item.ingested_at)
+                for draft in item.hits:
+                    metrics.hits.labels(level=draft.level, state=draft.state.value).inc()
+            elif item.fate is ReadFate.DUPLICATE:
+                duplicates += 1
+            elif item.rejection is not None:
+                metrics.count_rejection(item.rejection.code.value)
+        if accepted:
+            metrics.reads.labels(outcome="accepted").inc(accepted)
+            metrics.read_rate.add(accepted)
+        if duplicates:
+            metrics.reads.labels(outcome="duplicate").inc(duplicates)
+        metrics.batch_reads.observe(len(items))
+        hits = sum(len(i.hits) for i in items if i.fate is ReadFate.ACCEPTED)
+        if hits:
+            alerts = sum(
+                1
+                for i in items
+                for d in i.hits
+                if i.fate is ReadFate.ACCEPTED and d.state is HitState.ALERT
+            )
+            log.info("pipeline: %d reads accepted, %d hits (%d alerts)", accepted, hits, alerts)

@@ -1,0 +1,234 @@
+"""The retrospective look-up: a newly added entry searched for in the center's retained reads.
+
+When the police add an entry, the vehicle may have passed a camera in the hours
+before. Each added entry is queued (``retro_lookups``, in the transaction that applied
+the hotlist, so a crash does not lose it); this worker searches the reads kept within
+retention, up to the last read stored before the entry arrived (later reads were
+matched live), and reports what it finds as hits marked ``retrospective``.
+
+Every look-up is audited (``hotlist.retrospective_lookup``) with the entry id, the
+hotlist version and the number of reads searched and hits found, in the transaction
+that stores the hits. The plates of the reads that did not match are never written
+anywhere: they were searched, and that is all the record says.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from safenet.audit import store as audit
+from safenet.center.context import PipelineContext
+from safenet.center.hits import HitHistory, draft_hit, judge_journey, suppress
+from safenet.center.hotlist import build_index
+from safenet.center.records import HitWrite, ReadRecord, write_hits
+from safenet.center.retry import retry_on_conflict
+from safenet.center.tables import reads, retro_lookups, utc
+from safenet.center.types import EntryInfo, HitDraft
+from safenet.matching import Alternative, HotlistIndex, Read
+
+log = logging.getLogger(__name__)
+
+CHUNK_READS = 5000
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    """One entry's retrospective look-up."""
+
+    entry_id: str
+    hotlist_version: int
+    reads_searched: int
+    hits: int
+
+
+class RetroLookup:
+    """Runs the queued retrospective look-ups (call :meth:`run_pending` from a worker thread)."""
+
+    def __init__(self, ctx: PipelineContext, notify: Callable[[], None] | None = None) -> None:
+        self.ctx = ctx
+        self.notify = notify or ctx.notify
+        self._running = threading.Lock()  # one look-up pass at a time
+
+    def pending(self) -> int:
+        with self.ctx.db.read() as conn:
+            return int(
+                conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(retro_lookups)
+                    .where(retro_lookups.c.done_at.is_(None))
+                ).scalar_one()
+            )
+
+    def run_pending(self) -> list[LookupResult]:
+        """Search the retained reads for every queued entry, in one pass over them."""
+        with self._running:
+            return self._run_pending()
+
+    def _run_pending(self) -> list[LookupResult]:
+        ctx = self.ctx
+        with ctx.db.read() as conn:
+            queued = conn.execute(
+                sa.select(retro_lookups).where(retro_lookups.c.done_at.is_(None))
+            ).all()
+        if not queued:
+            return []
+        now = ctx.clock()
+        entries: dict[str, EntryInfo] = {}
+        for row in queued:
+            entry = ctx.hotlist.live_entry(row.entry_id, now)
+            if entry is not None:
+                entries[entry.entry_id] = entry
+        up_to = max(int(r.up_to_seq) for r in queued)
+        version = max(int(r.hotlist_version) for r in queued)
+        oldest = now - ctx.read_retention
+        searched = 0
+        found: list[tuple[ReadRecord, list[HitDraft]]] = []
+        if entries:
+            index, _ = build_index(entries.values(), version, now)
+            searched, found = self._search(index, entries, up_to, oldest)
+        history = HitHistory(ctx.db)
+        writes = self._check(found, history)
+        counts: dict[str, int] = {}
+        for w in writes:
+            counts[w.draft.entry.entry_id] = counts.get(w.draft.entry.entry_id, 0) + 1
+        results = [
+            LookupResult(
+                r.entry_id,
+                int(r.hotlist_version),
+                searched if r.entry_id in entries else 0,
+                counts.get(r.entry_id, 0),
+            )
+            for r in queued
+        ]
+
+        def store() -> None:
+            with ctx.db.begin() as conn:
+                write_hits(conn, ctx.site, writes, now)
+                for result in results:
+                    audit.append(
+                        conn,
+                        f"center:{ctx.site}",
+                        "hotlist.retrospective_lookup",
+                        result.entry_id,
+                        {
+                            "hotlist_version": result.hotlist_version,
+                            "reads_searched": result.reads_searched,
+                            "hits": result.hits,
+                            "window_hours": ctx.read_retention.total_seconds() / 3600,
+                        },
+                        ts=now,
+                    )
+                for row, result in zip(queued, results, strict=True):
+                    conn.execute(
+                        retro_lookups.update()
+                        .where(retro_lookups.c.id == row.id)
+                        .values(done_at=now, reads_searched=result.reads_searched, hits=result.hits)
+                    )
+
+        retry_on_conflict(store, what="retrospective look-up")
+        ctx.metrics.retro_reads.inc(searched)
+        if any(w.draft.reported for w in writes):
+            self.notify()
+        log.info(
+            "retrospective look-up: %d entries, %d reads searched, %d hits",
+            len(entries),
+            searched,
+            len(writes),
+        )
+        return results
+
+    def _search(
+        self, index: HotlistIndex, entries: dict[str, EntryInfo], up_to: int, oldest: datetime
+    ) -> tuple[int, list[tuple[ReadRecord, list[HitDraft]]]]:
+        ctx = self.ctx
+        searched = 0
+        last = 0
+        found: list[tuple[ReadRecord, list[HitDraft]]] = []
+        while True:
+            with ctx.db.read() as conn:
+                rows = conn.execute(
+                    sa.select(reads)
+                    .where(reads.c.seq > last, reads.c.seq <= up_to, reads.c.read_at >= oldest)
+                    .order_by(reads.c.seq)
+                    .limit(CHUNK_READS)
+                ).all()
+            if not rows:
+                break
+            last = int(rows[-1].seq)
+            searched += len(rows)
+            batch = [
+                Read(
+                    id=str(k),
+                    camera_id=r.camera_id,
+                    ts=utc(r.read_at).isoformat(),
+                    plate=r.plate,
+                    confidence=float(r.confidence),
+                    alternatives=[Alternative(str(p), float(c)) for p, c in r.alternatives or []],
+                )
+                for k, r in enumerate(rows)
+            ]
+            by_read: dict[int, list[HitDraft]] = {}
+            for match in index.match_many(batch, ctx.min_score):
+                k = int(match.read_id)
+                row = rows[k]
+                by_read.setdefault(k, []).append(
+                    draft_hit(
+                        ctx.site,
+                        row.camera_id,
+                        row.read_id,
+                        match,
+                        entries[match.entry_id],
+                        ctx.confirm_categories,
+                        retrospective=True,
+                    )
+                )
+            for k, drafts in by_read.items():
+                r = rows[k]
+                found.append(
+                    (
+                        ReadRecord(
+                            seq=int(r.seq),
+                            read_id=r.read_id,
+                            camera_id=r.camera_id,
+                            read_at=utc(r.read_at),
+                            confidence=float(r.confidence),
+                            vehicle_colour=r.vehicle_colour,
+                            vehicle_type=r.vehicle_type,
+                            has_snapshot=bool(r.has_snapshot),
+                            snapshot_ref=r.snapshot_ref,
+                        ),
+                        drafts,
+                    )
+                )
+        return searched, found
+
+    def _check(
+        self, found: list[tuple[ReadRecord, list[HitDraft]]], history: HitHistory
+    ) -> list[HitWrite]:
+        """Plausibility and suppression in time order, as for live hits."""
+        ctx = self.ctx
+        history.preload(d.entry.entry_id for _, drafts in found for d in drafts)
+        writes: list[HitWrite] = []
+        for record, drafts in sorted(found, key=lambda f: f[0].read_at):
+            camera = ctx.registry.get(record.camera_id)
+            if camera is None:
+                continue  # a retired camera: no position to report
+            for draft in drafts:
+                judge_journey(
+                    draft,
+                    site=ctx.site,
+                    camera=camera,
+                    read_at=record.read_at,
+                    history=history,
+                    locate=ctx.registry.get,
+                    policy=ctx.plausibility,
+                )
+                suppress(draft, record.camera_id, record.read_at, history, ctx.alert_window)
+                writes.append(HitWrite(draft, record, camera))
+        return writes

@@ -1,0 +1,88 @@
+"""Stage 6, persist: the batch's reads, snapshots, hits and reports in ONE transaction.
+
+Either everything of the batch is committed (each hit with its LocationReport in the
+outbox) or nothing is; the pipeline then retries the reads one by one, so one read
+the database refuses does not cost the others. Only after the commit are the reads
+remembered for de-duplication.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from safenet.center.context import PipelineContext
+from safenet.center.records import HitWrite, ReadRecord, write_hits
+from safenet.center.stages.base import Batch
+from safenet.center.tables import reads, snapshots
+from safenet.center.types import ReadItem
+
+
+def run(ctx: PipelineContext, batch: Batch) -> None:
+    items = batch.items
+    if not items:
+        return
+    now = ctx.clock()
+    for item in items:
+        if "plausibility failed" in item.notes:
+            for draft in item.hits:
+                draft.journey_note = draft.journey_note or "not judged: the check failed"
+    rows: list[dict[str, Any]] = [
+        {
+            "read_id": i.incoming.read_id,
+            "camera_id": i.incoming.camera_id,
+            "read_at": i.incoming.ts,
+            "received_at": i.received_at,
+            "plate": i.plate,
+            "confidence": i.incoming.confidence,
+            "alternatives": [list(a) for a in i.alternatives] or None,
+            "vehicle_colour": i.incoming.vehicle_colour,
+            "vehicle_type": i.incoming.vehicle_type,
+            "snapshot_ref": i.incoming.snapshot_ref,
+            "has_snapshot": i.incoming.snapshot_jpeg is not None,
+            "is_hit": bool(i.hits),
+        }
+        for i in items
+    ]
+    with ctx.db.begin() as conn:
+        result = conn.execute(
+            reads.insert().returning(reads.c.seq, sort_by_parameter_order=True), rows
+        )
+        seqs = [int(r.seq) for r in result]
+        pictures = [
+            {
+                "read_seq": seq,
+                "jpeg": item.incoming.snapshot_jpeg,
+                "sha256": hashlib.sha256(item.incoming.snapshot_jpeg).hexdigest(),
+            }
+            for seq, item in zip(seqs, items, strict=True)
+            if item.incoming.snapshot_jpeg is not None
+        ]
+        if pictures:
+            conn.execute(snapshots.insert(), pictures)
+        writes = [
+            HitWrite(draft, _record(seq, item), item.camera)
+            for seq, item in zip(seqs, items, strict=True)
+            if item.camera is not None
+            for draft in item.hits
+        ]
+        if writes:
+            write_hits(conn, ctx.site, writes, now)
+    for seq, item in zip(seqs, items, strict=True):
+        item.seq = seq
+        ctx.recent.remember(item.incoming.camera_id, item.plate, item.incoming.ts)
+
+
+def _record(seq: int, item: ReadItem) -> ReadRecord:
+    read = item.incoming
+    return ReadRecord(
+        seq=seq,
+        read_id=read.read_id,
+        camera_id=read.camera_id,
+        read_at=read.ts,
+        confidence=read.confidence,
+        vehicle_colour=read.vehicle_colour,
+        vehicle_type=read.vehicle_type,
+        has_snapshot=read.snapshot_jpeg is not None,
+        snapshot_ref=read.snapshot_ref,
+    )

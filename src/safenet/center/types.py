@@ -1,0 +1,170 @@
+"""The center's domain types: reads as cameras send them, their fate in the pipeline, hits.
+
+A read enters as an :class:`IncomingRead` (checked field by field at ingest), travels
+the pipeline as a :class:`ReadItem` that each stage may mark, and leaves as accepted
+(stored, perhaps with :class:`HitDraft` hits), duplicate, or rejected with a
+:class:`Rejection` that names the field and the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from safenet.matching import Match
+
+Clock = Callable[[], datetime]
+"""Returns the current time, timezone-aware (tests inject their own)."""
+
+
+def system_clock() -> datetime:
+    """The real time in UTC."""
+    return datetime.now(UTC)
+
+
+class RejectCode(StrEnum):
+    """Why a read was refused, as counted in ``center_reads_rejected_total{reason}``."""
+
+    SCHEMA = "schema"  # a field is missing or of the wrong type or range
+    PLATE = "plate"  # the plate text cannot be a plate
+    TIMESTAMP = "timestamp"  # not RFC 3339 with an offset
+    FUTURE = "future"  # later than now plus center.max_clock_skew_s
+    STALE = "stale"  # older than the read retention: it would be purged at once
+    UNKNOWN_CAMERA = "unknown_camera"  # the camera is not in this center's registry
+    SNAPSHOT = "snapshot"  # not base64, not a JPEG, or too large
+    PIPELINE = "pipeline_error"  # a stage failed for this read; the sender may retry
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A read that was refused: which field, why, and the code it is counted under."""
+
+    field: str
+    reason: str
+    code: RejectCode
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingRead:
+    """One plate read as a camera sent it, after every field was checked on its own."""
+
+    read_id: str
+    camera_id: str
+    ts: datetime
+    plate: str
+    confidence: float
+    alternatives: tuple[tuple[str, float], ...] = ()
+    snapshot_jpeg: bytes | None = None
+    snapshot_ref: str | None = None
+    vehicle_colour: str | None = None
+    vehicle_type: str | None = None
+
+
+class ReadFate(StrEnum):
+    """Where a read stands in the pipeline."""
+
+    LIVE = "live"  # still moving through the stages
+    ACCEPTED = "accepted"  # committed (with its hits, if any)
+    DUPLICATE = "duplicate"  # the same read again, or the same plate at the same camera
+    REJECTED = "rejected"  # refused; see its rejection
+
+
+@dataclass(frozen=True, slots=True)
+class CameraInfo:
+    """What a hit needs to know about the camera that read it."""
+
+    camera_id: str
+    lat: float
+    lon: float
+    heading: float | None
+    address: str
+    retention_days: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryInfo:
+    """A wanted entry as the center holds it: what matching and reporting need."""
+
+    entry_id: str
+    plate: str
+    category: str
+    expires_at: datetime
+    fuzzy_allowance: float
+    vehicle: str
+    policy: str
+    confirm_before_send: bool
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at <= now
+
+
+class HitState(StrEnum):
+    """Where a hit stands."""
+
+    ALERT = "alert"  # exact on the top text: reported as an alert, no decision needed
+    PENDING = "pending"  # a candidate (or a held hit) waiting for an operator
+    CONFIRMED = "confirmed"  # an operator confirmed it
+    REJECTED = "rejected"  # an operator rejected it
+    SUPPRESSED = "suppressed"  # the same entry at the same camera was reported just before
+
+
+@dataclass(slots=True)
+class HitDraft:
+    """A match on its way to becoming a hit row (and perhaps a LocationReport)."""
+
+    match: Match
+    entry: EntryInfo
+    hit_id: str
+    alert: bool
+    held: bool
+    level: str
+    retrospective: bool = False
+    state: HitState = HitState.PENDING
+    suppressed_by: str | None = None
+    impossible_journey: bool = False
+    journey_note: str | None = None
+
+    @property
+    def reported(self) -> bool:
+        """Whether a LocationReport goes out with the hit's commit."""
+        return self.state in (HitState.ALERT, HitState.PENDING) and not self.held
+
+
+@dataclass(slots=True)
+class ReadItem:
+    """A read moving through the pipeline, with what the stages found out about it."""
+
+    incoming: IncomingRead
+    ingested_at: float
+    """``time.perf_counter()`` when the read arrived (for the latency histogram)."""
+    received_at: datetime
+    fate: ReadFate = ReadFate.LIVE
+    rejection: Rejection | None = None
+    plate: str = ""
+    alternatives: tuple[tuple[str, float], ...] = ()
+    camera: CameraInfo | None = None
+    hits: list[HitDraft] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seq: int | None = None
+
+    @property
+    def live(self) -> bool:
+        return self.fate is ReadFate.LIVE
+
+    def reject(self, field_name: str, reason: str, code: RejectCode) -> None:
+        self.fate = ReadFate.REJECTED
+        self.rejection = Rejection(field_name, reason, code)
+
+    def duplicate(self) -> None:
+        self.fate = ReadFate.DUPLICATE
+
+
+def hit_id_for(site: str, camera_id: str, read_id: str, entry_id: str) -> str:
+    """The hit's id: fixed by the read and the entry, so a replayed read makes the same hit."""
+    digest = hashlib.blake2b(
+        f"{site}/{camera_id}/{read_id}/{entry_id}".encode(), digest_size=10
+    ).hexdigest()
+    return f"hit-{digest}"

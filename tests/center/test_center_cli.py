@@ -1,0 +1,161 @@
+"""``safenet center`` commands: import-cameras, replay, purge, token (through the real CLI)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from safenet.auth import Role, verify_token
+from safenet.center.hotlist import Hotlist
+from safenet.center.secret import secret_path
+from safenet.center.tables import hits, reads
+from safenet.cli import app
+from safenet.link import HotlistSnapshot
+from safenet.link.tables import outbox
+from safenet.store import open_database
+from tests.center.conftest import entry, read, write_cameras
+
+runner = CliRunner()
+SEOUL = Path(__file__).resolve().parents[2].parent / "shared/data/cctv/seoul_2018_cctv_standard.csv"
+
+
+@pytest.fixture(autouse=True)
+def _keep_logging() -> Iterator[None]:
+    # The commands configure logging on the root logger for a real terminal.
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "safenet.toml"
+    path.write_text(f'var_dir = "{tmp_path / "var"}"\n[center]\nsite = "seocho"\n')
+    return path
+
+
+def _db(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return open_database(f"sqlite:///{tmp_path / 'var' / 'seocho' / 'center.db'}")
+
+
+def test_import_cameras_filters_a_district_and_is_idempotent(config: Path) -> None:
+    args = ["center", "import-cameras", str(SEOUL), "--config", str(config), "--agency", "서초구"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "agency 서초구" in first.output
+    assert "more skipped rows (--list-skipped shows them all)" in first.output
+    second = runner.invoke(app, [*args, "--list-skipped"])
+    assert "nothing changed" in second.output
+    assert second.output.count("  skipped row") == 1_386
+
+
+def test_import_cameras_reports_an_unusable_file(config: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    result = runner.invoke(app, ["center", "import-cameras", str(bad), "--config", str(config)])
+    assert result.exit_code == 1
+    assert "not imported" in result.output
+
+
+def test_a_site_is_required(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["center", "purge"])
+    assert result.exit_code == 2
+    assert "--site" in result.output
+
+
+def test_replay_finds_hits_and_queues_reports(config: Path, tmp_path: Path) -> None:
+    cameras = write_cameras(tmp_path)
+    assert (
+        runner.invoke(
+            app, ["center", "import-cameras", str(cameras), "--config", str(config)]
+        ).exit_code
+        == 0
+    )
+    db = _db(tmp_path)
+    Hotlist(db, "seocho").apply(
+        HotlistSnapshot(
+            target="all", version=1, issued_at=datetime.now(UTC), entries=[entry("E1", "12가3456")]
+        )
+    )
+    long_ago = datetime.now(UTC) - timedelta(days=3)
+    lines = [
+        json.dumps(read("r1", "12가3456", long_ago)),
+        "not json",
+        json.dumps(read("r2", "34나5678", long_ago, confidence=3)),
+        json.dumps(read("r3", "56다7890", long_ago, camera="SC-02")),
+    ]
+    file = tmp_path / "incident.jsonl"
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refused = runner.invoke(app, ["center", "replay", str(file), "--config", str(config)])
+    assert refused.exit_code == 0, refused.output
+    assert "0 reads accepted" in refused.output  # older than the read retention
+    result = runner.invoke(
+        app, ["center", "replay", str(file), "--config", str(config), "--ignore-age"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 reads accepted" in result.output
+    assert "1 reports queued" in result.output
+    assert "line 2: read: not JSON" in result.output
+    assert "line 3 (read r2): confidence: must be between 0 and 1" in result.output
+    with db.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(hits)).scalar_one() == 1
+        types = conn.execute(sa.select(outbox.c.message_type)).scalars().all()
+    assert sorted(types) == ["hotlist_ack", "location_report"]
+    purged = runner.invoke(app, ["center", "purge", "--config", str(config), "--dry-run"])
+    assert "would delete: 1 non-hit reads" in purged.output
+    purged = runner.invoke(app, ["center", "purge", "--config", str(config)])
+    assert "deleted: 1 non-hit reads" in purged.output
+    with db.read() as conn:
+        assert conn.execute(sa.select(reads.c.read_id)).scalars().all() == ["r1"]
+    db.dispose()
+
+
+def test_token_issues_a_token_signed_with_the_kept_secret(config: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "center",
+            "token",
+            "--config",
+            str(config),
+            "--subject",
+            "op-1",
+            "--name",
+            "Kim",
+            "--role",
+            "operator",
+            "--ttl-hours",
+            "1",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    path = secret_path(tmp_path / "var", "seocho")
+    assert path.stat().st_mode & 0o777 == 0o600
+    principal = verify_token(result.stdout.strip().splitlines()[-1], path.read_bytes().strip())
+    assert principal.has(Role.OPERATOR)
+    assert principal.sites == frozenset({"seocho"})
+    bad = runner.invoke(
+        app,
+        [
+            "center",
+            "token",
+            "--config",
+            str(config),
+            "--subject",
+            "x",
+            "--name",
+            "X",
+            "--role",
+            "chief",
+        ],
+    )
+    assert bad.exit_code == 2
