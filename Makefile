@@ -4,10 +4,15 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+WEB := src/safenet/web
 
 .PHONY: demo test setup lint typecheck pytest services browser clean
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(WEB)/node_modules/.package-lock.json
+
+# Front-end libraries (Leaflet) come from the npm registry at set-up; no CDN at run time.
+$(WEB)/node_modules/.package-lock.json: $(WEB)/package-lock.json
+	npm ci --prefix $(WEB) --no-audit --no-fund
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -4,15 +4,17 @@
 # we use Debian's chromium package. Idempotent.
 set -euo pipefail
 
-if command -v chromium >/dev/null 2>&1; then
+have_font() { fc-list 2>/dev/null | grep -qi nanum; }
+
+if command -v chromium >/dev/null 2>&1 && have_font; then
   echo "browser: $(chromium --version 2>/dev/null | head -n 1)"
   exit 0
 fi
 if [ "$(id -u)" != 0 ]; then
-  echo "browser: chromium is missing; install it (as root: apt-get install -y chromium) and run again" >&2
+  echo "browser: chromium or a Korean font is missing; install them (as root: apt-get install -y chromium fonts-nanum) and run again" >&2
   exit 1
 fi
-echo "browser: installing chromium from Debian's packages"
+echo "browser: installing chromium and a Korean font (for screenshots) from Debian's packages"
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null
 echo "browser: $(chromium --version 2>/dev/null | head -n 1)"

@@ -40,4 +40,7 @@ def build_app(service: CenterService, token_secret: bytes) -> FastAPI:
     app.include_router(reads_router(service))
     app.include_router(hits_router(service))
     app.include_router(status_router(service))
+    from safenet.web import mount_center_console
+
+    mount_center_console(app, service)
     return app

@@ -137,6 +137,7 @@ async def _serve(
 
     from safenet.center.parts import build_transport, open_center_database
     from safenet.center.service import CenterService
+    from safenet.web import configure_console
 
     class Server(uvicorn.Server):
         # uvicorn re-raises SIGINT/SIGTERM once it has stopped, which would cut the
@@ -148,6 +149,7 @@ async def _serve(
     db = open_center_database(center, settings.var_dir, site)
     transport = build_transport(center, site)
     service = CenterService(center, db=db, transport=transport, site=site, var_dir=settings.var_dir)
+    configure_console(service.app, web=settings.web, data_dir=settings.data_dir)
     await service.start()
     server = Server(
         uvicorn.Config(service.app, host=host, port=port, log_config=None, lifespan="off")

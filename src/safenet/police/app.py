@@ -56,4 +56,7 @@ def build_app(service: PoliceService) -> FastAPI:
     app.include_router(wanted_router, prefix="/api/v1")
     app.include_router(alerts_router, prefix="/api/v1")
     app.include_router(live_router, prefix="/api/v1")
+    from safenet.web import mount_police_console
+
+    mount_police_console(app, service)
     return app

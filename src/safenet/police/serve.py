@@ -8,6 +8,7 @@ from pathlib import Path
 from safenet.link import MemoryBroker, MemoryTransport, Transport
 from safenet.police.credentials import database_url, load_token_secret
 from safenet.police.settings import PoliceSettings
+from safenet.web.settings import WebSettings
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +29,19 @@ def build_transport(settings: PoliceSettings) -> Transport:
     )
 
 
-async def serve(settings: PoliceSettings, var_dir: Path) -> None:
-    """Run the police service until interrupted."""
+async def serve(
+    settings: PoliceSettings,
+    var_dir: Path,
+    *,
+    web: WebSettings | None = None,
+    data_dir: Path | None = None,
+) -> None:
+    """Run the police service (and its console) until interrupted."""
     import uvicorn
 
     from safenet.police.service import PoliceService
     from safenet.store import open_database
+    from safenet.web import configure_console
 
     db = open_database(database_url(settings, var_dir))
     transport = build_transport(settings)
@@ -41,6 +49,7 @@ async def serve(settings: PoliceSettings, var_dir: Path) -> None:
     service = PoliceService(
         settings, db=db, transport=transport, token_secret=load_token_secret(settings, var_dir)
     )
+    configure_console(service.app, web=web, data_dir=data_dir)
     await service.start()
     config = uvicorn.Config(
         service.app,

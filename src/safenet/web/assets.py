@@ -1,0 +1,46 @@
+"""Where the consoles' files are: our pages and scripts, and Leaflet from its npm package.
+
+Leaflet is installed at set-up (``npm ci --prefix src/safenet/web``) into
+``src/safenet/web/node_modules`` and served from there: no CDN, because the police
+network is cut off from the internet, and no bundler, so there is nothing to build.
+A console refuses to mount without it, naming the command to run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from safenet.web.settings import WebSettings
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+STATIC_DIR = PACKAGE_DIR / "static"
+PAGES_DIR = PACKAGE_DIR / "pages"
+DEFAULT_LEAFLET_DIR = PACKAGE_DIR / "node_modules" / "leaflet" / "dist"
+LEAFLET_FILES = ("leaflet-src.esm.js", "leaflet.css")
+INSTALL_COMMAND = "npm ci --prefix src/safenet/web"
+
+
+class ConsoleSetupError(RuntimeError):
+    """A console cannot be served: a front-end file or folder it needs is missing."""
+
+
+def leaflet_dir(settings: WebSettings) -> Path:
+    """Leaflet's dist/ folder; :class:`ConsoleSetupError` says how to install it if missing."""
+    folder = Path(settings.leaflet_dir) if settings.leaflet_dir else DEFAULT_LEAFLET_DIR
+    missing = [name for name in LEAFLET_FILES if not (folder / name).is_file()]
+    if missing:
+        where = "web.leaflet_dir" if settings.leaflet_dir else "the safenet.web package"
+        raise ConsoleSetupError(
+            f"web.leaflet_dir: Leaflet is not installed in {folder} ({where}; missing "
+            f"{', '.join(missing)}). Run: {INSTALL_COMMAND}   (from the repository root; "
+            "'make demo' and 'make test' run it for you)"
+        )
+    return folder
+
+
+def page_text(name: str, prefix: str) -> str:
+    """One page's HTML with the console's URL prefix filled in."""
+    path = PAGES_DIR / name
+    if not path.is_file():
+        raise ConsoleSetupError(f"console page {path} is missing from the safenet.web package")
+    return path.read_text(encoding="utf-8").replace("{{prefix}}", prefix)

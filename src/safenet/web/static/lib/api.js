@@ -1,0 +1,68 @@
+// Calls to the service's /api/v1 with the signed-in officer's or operator's token.
+import { token } from './auth.js';
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || `HTTP ${status}`);
+    this.status = status;
+    this.code = body && body.error;
+    this.field = body && body.field;
+    const problems = body && body.details && body.details.problems;
+    this.problems = Array.isArray(problems) ? problems
+      : (this.field ? [{ field: this.field, reason: this.message }] : []);
+  }
+}
+
+const unauthorizedHandlers = new Set();
+
+export function onUnauthorized(fn) {
+  unauthorizedHandlers.add(fn);
+}
+
+function headers(extra = {}) {
+  const out = { Accept: 'application/json', ...extra };
+  const bearer = token();
+  if (bearer) out.Authorization = `Bearer ${bearer}`;
+  return out;
+}
+
+async function send(path, { method = 'GET', body, signal } = {}) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      signal,
+      cache: 'no-store',
+      headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (exc) {
+    if (exc.name === 'AbortError') throw exc;
+    throw new ApiError(0, { error: 'network', message: exc.message });
+  }
+  if (response.status === 401) for (const fn of unauthorizedHandlers) fn();
+  if (!response.ok) {
+    let parsed = null;
+    try {
+      parsed = await response.json();
+    } catch {
+      parsed = { message: `HTTP ${response.status}` };
+    }
+    throw new ApiError(response.status, parsed);
+  }
+  return response;
+}
+
+export async function api(path, options = {}) {
+  const response = await send(path, options);
+  if (response.status === 204) return null;
+  return response.json();
+}
+
+// An image the API serves behind the token, as an object URL for an <img>.
+export async function apiImage(path) {
+  const response = await send(path);
+  return URL.createObjectURL(await response.blob());
+}
+
+export { headers as authHeaders };

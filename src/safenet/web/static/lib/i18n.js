@@ -1,0 +1,282 @@
+// The consoles' words in Korean (the interface language) and English (the toggle).
+// Terms follow /docs GLOSSARY: 일치/유사/부분 일치, 수신 확인/출동 지령, 확인/기각 …
+
+const WORDS = {
+  'app.police': ['스마트도시 안전망 · 경찰', 'Safety net · Police'],
+  'app.center': ['스마트도시 안전망 · 센터', 'Safety net · Center'],
+  'nav.live': ['실시간 지도·경보', 'Live map & alerts'],
+  'nav.wanted': ['수배 등록부', 'Wanted registry'],
+  'nav.queue': ['후보 확인 대기열', 'Candidate queue'],
+  'nav.health': ['카메라·수집 상태', 'Cameras & ingest'],
+  'lang.toggle': ['English', '한국어'],
+
+  'auth.title': ['로그인이 필요합니다', 'Sign-in needed'],
+  'auth.lead': [
+    '관리자가 준 콘솔 주소(…/console/#token=…)로 여시거나, 발급받은 토큰을 아래에 붙여넣으세요. 토큰은 이 탭에만 보관되고 주소창에서 지워집니다.',
+    'Open the console address you were given (…/console/#token=…), or paste your token below. It is kept in this tab only and removed from the address bar.',
+  ],
+  'auth.command': ['토큰 발급 명령:', 'To issue a token:'],
+  'auth.paste': ['토큰 붙여넣기', 'Paste a token'],
+  'auth.signin': ['로그인', 'Sign in'],
+  'auth.invalid': ['토큰 형식이 올바르지 않습니다.', 'That is not a safenet token.'],
+  'auth.expired': ['토큰이 만료되었습니다. 새 토큰을 받으세요.', 'The token has expired; get a new one.'],
+  'auth.refused': [
+    '서버가 토큰을 받아들이지 않습니다(만료되었거나 다른 서비스의 토큰). 다시 로그인하세요.',
+    'The server refused the token (expired, or issued by another service). Sign in again.',
+  ],
+  'auth.who': ['로그인', 'Signed in'],
+  'auth.switch': ['다른 사용자로 전환 · 추가', 'Switch or add identity'],
+  'auth.use': ['사용', 'Use'],
+  'auth.forget': ['삭제', 'Forget'],
+  'auth.add': ['추가 후 전환', 'Add and switch'],
+  'auth.signout': ['모두 로그아웃', 'Sign everyone out'],
+  'auth.current': ['사용 중', 'in use'],
+  'auth.sites': ['관할 센터', 'Sites'],
+  'auth.allsites': ['전체', 'all'],
+  'auth.expires': ['만료', 'expires'],
+
+  'role.registrar': ['등록 담당', 'registrar'],
+  'role.approver': ['승인 담당', 'approver'],
+  'role.dispatcher': ['112 상황실', 'dispatcher'],
+  'role.field_officer': ['현장 경찰관', 'field officer'],
+  'role.operator': ['관제요원', 'operator'],
+  'role.supervisor': ['관제 책임자', 'supervisor'],
+  'role.auditor': ['감사', 'auditor'],
+  'role.admin': ['관리자', 'admin'],
+  'role.camera': ['카메라', 'camera'],
+
+  'conn.open': ['실시간 연결됨', 'Live'],
+  'conn.connecting': ['연결 중…', 'Connecting…'],
+  'conn.lost': ['연결 끊김 — 재연결 중', 'Connection lost — retrying'],
+
+  'level.exact': ['일치', 'Exact'],
+  'level.equivalent': ['유사(오인식 가능)', 'Look-alike'],
+  'level.fuzzy': ['유사', 'Fuzzy'],
+  'level.partial': ['부분 일치', 'Partial'],
+  'score': ['점수', 'score'],
+  'confidence': ['인식 신뢰도', 'read confidence'],
+
+  'alerts.title': ['경보', 'Alerts'],
+  'alerts.empty': ['아직 경보가 없습니다. 새 발견은 즉시 여기에 표시됩니다.', 'No alerts yet. New hits appear here at once.'],
+  'alert.visual': ['육안 확인 필요 — 번호판을 눈으로 확인한 뒤 출동하세요', 'Confirm the plate visually before acting'],
+  'alert.withdrawn': ['센터 운영자 기각 — 이 차량이 아닙니다. 출동하지 마세요', 'Rejected by the center operator — not the vehicle; stand down'],
+  'alert.pending': ['센터 확인 대기 중', 'Awaiting the center’s confirmation'],
+  'alert.confirmed': ['센터 확인됨', 'Confirmed by the center'],
+  'alert.rejected': ['센터 기각', 'Rejected by the center'],
+  'alert.read_as': ['판독', 'read as'],
+  'alert.case': ['사건', 'case'],
+  'alert.heading': ['진행 방향', 'heading'],
+  'alert.explain': ['판정 설명', 'Why it matched'],
+  'alert.snapshot': ['현장 사진', 'Snapshot'],
+  'alert.snapshot_at_center': [
+    '센터 보관 ({ref}) — 영상정보 제공 요청으로 받을 수 있습니다',
+    'kept at the center ({ref}) — obtain it with an evidence request',
+  ],
+  'alert.no_snapshot': ['사진 없음', 'none'],
+  'alert.ack': ['수신 확인', 'Acknowledge'],
+  'alert.dispatch': ['출동 지령', 'Dispatch'],
+  'alert.dispatch_note': ['출동 내용 (차량·장소)', 'Units and destination'],
+  'alert.send_dispatch': ['출동 기록', 'Record dispatch'],
+  'alert.acked_by': ['수신 확인: {who} · {at}', 'Acknowledged by {who} · {at}'],
+  'alert.dispatched_by': ['출동: {who} · {at}', 'Dispatched by {who} · {at}'],
+  'alert.responders_only': ['112 상황실·현장 경찰관만 할 수 있습니다', 'Dispatchers and field officers only'],
+  'alert.retro': ['과거 판독 조회', 'retrospective'],
+  'alert.flag': ['이동 불가능 구간 (번호판 오인식 또는 대포차 의심)', 'Impossible journey (likely misread or cloned plate)'],
+  'alert.flag_detail': ['{km} km를 {min}분에 이동 (시속 {kmh} km)', '{km} km in {min} min ({kmh} km/h)'],
+  'alert.flag_instant': ['{km} km를 동시에 (같은 시각 두 곳)', '{km} km at the same instant'],
+  'hotlist.changed': ['수배 목록 v{v} 배포 (+{a} −{r})', 'Hotlist v{v} sent (+{a} −{r})'],
+  'map.track_of': ['{plate} 이동경로', 'Track of {plate}'],
+  'map.camera': ['카메라 {id}', 'Camera {id}'],
+  'map.impossible': ['이동 불가능', 'impossible'],
+  'tracks.count': ['수배 차량 {n}대 추적 중', 'Tracking {n} wanted vehicles'],
+
+  'dir.N': ['북', 'N'], 'dir.NE': ['북동', 'NE'], 'dir.E': ['동', 'E'], 'dir.SE': ['남동', 'SE'],
+  'dir.S': ['남', 'S'], 'dir.SW': ['남서', 'SW'], 'dir.W': ['서', 'W'], 'dir.NW': ['북서', 'NW'],
+
+  'cat.homicide': ['살인', 'homicide'],
+  'cat.robbery': ['강도', 'robbery'],
+  'cat.kidnapping': ['약취·유인(납치)', 'kidnapping / abduction'],
+  'cat.sexual_assault': ['강간·강제추행', 'rape / sexual assault'],
+  'cat.arson': ['방화', 'arson'],
+  'cat.stalking': ['스토킹', 'stalking'],
+  'cat.suicide_risk': ['자살 기도자 구조', 'rescue of a person attempting suicide'],
+  'cat.missing_person': ['실종 아동·치매 노인 등', 'missing child or person at risk'],
+
+  'status.pending': ['승인 대기', 'pending approval'],
+  'status.active': ['수배 중', 'active'],
+  'status.expired': ['만료', 'expired'],
+  'status.cancelled': ['해제', 'lifted'],
+  'status.resolved': ['종결', 'resolved'],
+
+  'wanted.register': ['수배 등록', 'Register a wanted vehicle'],
+  'wanted.register_lead': [
+    '강력범죄 또는 생명·신체 위험이 있을 때만 등록할 수 있습니다. 등록 후 다른 경찰관이 승인해야 센터에 배포됩니다.',
+    'Only for violent crime or imminent danger to life. Another officer must approve before the centers receive it.',
+  ],
+  'field.plate': ['차량번호', 'Plate'],
+  'field.plate_hint': ['전체 번호(12가3456) 또는 목격 패턴(12가34??, *3456)', 'Full plate (12가3456) or witness pattern (12가34??, *3456)'],
+  'field.category': ['법적 근거 (범죄 유형)', 'Lawful basis (category)'],
+  'field.choose': ['— 선택 —', '— choose —'],
+  'field.case_number': ['사건번호', 'Case number'],
+  'field.reason': ['수배 사유', 'Reason'],
+  'field.vehicle': ['차량 특징 (육안 확인용)', 'Vehicle (for visual confirmation)'],
+  'field.make': ['제조사', 'Make'],
+  'field.model': ['차종', 'Model'],
+  'field.colour': ['색상', 'Colour'],
+  'field.expires_in_hours': ['수배 기간 (시간)', 'Duration (hours)'],
+  'field.expires_hint': ['비우면 72시간, 최대 30일', 'Empty: 72 hours; at most 30 days'],
+  'wanted.submit': ['등록 요청', 'Register'],
+  'wanted.registered': ['등록됨 — 다른 경찰관의 승인을 기다립니다', 'Registered — waiting for another officer’s approval'],
+  'wanted.list': ['수배 목록', 'Wanted entries'],
+  'wanted.filter.pending': ['승인 대기', 'Pending'],
+  'wanted.filter.active': ['수배 중', 'Active'],
+  'wanted.filter.all': ['전체', 'All'],
+  'wanted.empty': ['해당하는 수배가 없습니다.', 'No entries.'],
+  'wanted.registrar': ['등록', 'registered by'],
+  'wanted.approver': ['승인', 'approved by'],
+  'wanted.expires': ['만료', 'expires'],
+  'wanted.created': ['등록 시각', 'registered'],
+  'wanted.approve': ['승인', 'Approve'],
+  'wanted.approved': ['승인됨 — 수배 목록 v{v} 배포', 'Approved — hotlist v{v} sent'],
+  'wanted.renew': ['연장', 'Renew'],
+  'wanted.cancel': ['해제', 'Lift'],
+  'wanted.resolve': ['종결', 'Resolve'],
+  'wanted.renewed': ['연장됨', 'Renewed'],
+  'wanted.ended': ['종료됨', 'Ended'],
+  'wanted.new_hours': ['새 기간 (지금부터 시간)', 'New duration (hours from now)'],
+  'wanted.end_reason': ['사유 (기록됨)', 'Reason (recorded)'],
+  'wanted.send': ['보내기', 'Send'],
+  'wanted.close': ['닫기', 'Close'],
+  'wanted.two_person': ['승인은 등록한 경찰관이 아닌 다른 경찰관이 합니다 (서버가 확인).', 'A different officer approves (the server checks).'],
+  'centers.title': ['센터별 수배 목록 버전', 'Hotlist version at each center'],
+  'centers.current': ['현재 버전 v{v}', 'Current version v{v}'],
+  'centers.site': ['센터', 'Center'],
+  'centers.acked': ['적용 버전', 'Runs'],
+  'centers.state': ['상태', 'State'],
+  'centers.entries': ['항목 수', 'Entries'],
+  'centers.acked_at': ['적용 확인', 'Acknowledged'],
+  'centers.heartbeat': ['마지막 신호', 'Last heartbeat'],
+  'centers.in_sync': ['최신', 'up to date'],
+  'centers.behind': ['{n}개 버전 뒤처짐', '{n} versions behind'],
+  'centers.never': ['응답 없음', 'never answered'],
+  'centers.none': ['아직 연결된 센터가 없습니다.', 'No center has answered yet.'],
+
+  'queue.title': ['확인 대기 후보', 'Candidates waiting'],
+  'queue.empty': ['확인할 후보가 없습니다.', 'Nothing to confirm.'],
+  'queue.wanted': ['수배 차량', 'Wanted vehicle'],
+  'queue.read': ['카메라 판독', 'Camera read'],
+  'queue.seen': ['카메라가 본 차량', 'Vehicle seen'],
+  'queue.not_described': ['정보 없음', 'not described'],
+  'queue.confirm': ['확인 (C)', 'Confirm (C)'],
+  'queue.reject': ['기각 (R)', 'Reject (R)'],
+  'queue.reason': ['사유 (필수, Enter로 전송 · Esc 취소)', 'Reason (required; Enter sends, Esc cancels)'],
+  'queue.reason_confirm': ['스냅샷의 번호판·차량이 수배 차량과 일치함', 'Snapshot shows the wanted plate and vehicle'],
+  'queue.reason_reject': ['번호판 불일치 (오인식)', 'Plate differs (misread)'],
+  'queue.send_confirm': ['확인 전송', 'Send confirmation'],
+  'queue.send_reject': ['기각 전송', 'Send rejection'],
+  'queue.done_confirm': ['확인됨 — 경찰에 전송했습니다', 'Confirmed — sent to the police'],
+  'queue.done_reject': ['기각됨', 'Rejected'],
+  'queue.held': ['보류 중 (확인 후 경찰에 전송)', 'Held (sent to the police once confirmed)'],
+  'queue.reported': ['경찰에 "미확인 후보"로 전송됨', 'Sent to the police as an unconfirmed candidate'],
+  'queue.keys': ['J/K 이동 · C 확인 · R 기각 · Enter 전송 · Esc 취소 · ? 도움말', 'J/K move · C confirm · R reject · Enter send · Esc cancel · ? help'],
+  'queue.recent': ['방금 처리한 후보', 'Just decided'],
+  'queue.camera': ['카메라', 'camera'],
+  'queue.no_snapshot': ['스냅샷 없음', 'No snapshot'],
+  'queue.help': [
+    'J 또는 ↓: 다음 후보 · K 또는 ↑: 이전 후보 · C: 확인 · R: 기각 · Enter: 사유와 함께 전송 · Esc: 취소',
+    'J or ↓: next · K or ↑: previous · C: confirm · R: reject · Enter: send with the reason · Esc: cancel',
+  ],
+
+  'health.title': ['수집 상태', 'Ingest health'],
+  'health.rate': ['초당 판독 (1분 평균)', 'Reads/s (1-minute mean)'],
+  'health.candidates': ['확인 대기 후보', 'Candidates waiting'],
+  'health.outbox': ['경찰 전송 대기', 'Outbox depth'],
+  'health.link': ['경찰 연계', 'Link to the police'],
+  'health.link.up': ['정상', 'up'],
+  'health.link.backlog': ['지연', 'backlog'],
+  'health.link.down': ['끊김', 'down'],
+  'health.hotlist': ['수배 목록', 'Hotlist'],
+  'health.hotlist_value': ['v{v} · {n}건', 'v{v} · {n} entries'],
+  'health.applied': ['적용', 'applied'],
+  'health.rejected': ['거부된 판독 (사유별)', 'Rejected reads by reason'],
+  'health.rejected_none': ['없음', 'none'],
+  'health.reason': ['사유', 'reason'],
+  'health.count': ['건수', 'count'],
+  'health.cameras': ['카메라 {n}대', '{n} cameras'],
+  'health.queue': ['처리 대기 판독', 'Reads queued'],
+  'health.heartbeat': ['마지막 신호', 'Last heartbeat'],
+  'health.retro': ['과거 판독 조회 대기', 'Look-ups waiting'],
+  'health.updated': ['갱신', 'updated'],
+
+  'time.now': ['방금', 'just now'],
+  'time.seconds': ['{n}초 전', '{n}s ago'],
+  'time.minutes': ['{n}분 전', '{n} min ago'],
+  'time.hours': ['{n}시간 전', '{n} h ago'],
+  'time.days': ['{n}일 전', '{n} d ago'],
+  'error.generic': ['요청이 실패했습니다', 'The request failed'],
+  'error.network': ['서버에 연결할 수 없습니다', 'The server cannot be reached'],
+};
+
+const STORE_KEY = 'safenet.lang';
+let current = 'ko';
+const listeners = new Set();
+
+export function initLang(fallback) {
+  const saved = localStorage.getItem(STORE_KEY);
+  current = saved === 'en' || saved === 'ko' ? saved : (fallback === 'en' ? 'en' : 'ko');
+  document.documentElement.lang = current;
+}
+
+export function lang() {
+  return current;
+}
+
+export function setLang(next) {
+  current = next === 'en' ? 'en' : 'ko';
+  localStorage.setItem(STORE_KEY, current);
+  document.documentElement.lang = current;
+  applyI18n(document);
+  for (const fn of listeners) fn(current);
+}
+
+export function onLang(fn) {
+  listeners.add(fn);
+}
+
+export function t(key, vars = {}) {
+  const pair = WORDS[key];
+  let text = pair ? pair[current === 'en' ? 1 : 0] : key;
+  for (const [name, value] of Object.entries(vars)) text = text.replaceAll(`{${name}}`, String(value));
+  return text;
+}
+
+export function has(key) {
+  return key in WORDS;
+}
+
+export function applyI18n(root) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) {
+    el.placeholder = t(el.dataset.i18nPlaceholder);
+  }
+  for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+}
+
+export const CATEGORIES = [
+  'homicide', 'robbery', 'kidnapping', 'sexual_assault', 'arson', 'stalking',
+  'suicide_risk', 'missing_person',
+];
+
+export function category(code) {
+  return has(`cat.${code}`) ? t(`cat.${code}`) : code || '—';
+}
+
+export function level(code) {
+  return has(`level.${code}`) ? t(`level.${code}`) : code;
+}
+
+export function compass(deg) {
+  if (deg === null || deg === undefined || Number.isNaN(Number(deg))) return null;
+  const names = ['N', 'NE', 'E', 'SE', 'S', 'SW', 'W', 'NW'];
+  return t(`dir.${names[Math.round((((Number(deg) % 360) + 360) % 360) / 45) % 8]}`);
+}

@@ -1,0 +1,59 @@
+// The consoles' map: Leaflet from its npm package, optional tiles, district outlines.
+// With no tile URL configured the map is a plain dark canvas that still shows the
+// districts, cameras and tracks (the police network may have no map service).
+import * as L from '../../vendor/leaflet/leaflet-src.esm.js';
+
+export { L };
+
+export function createMap(element, config) {
+  const map = L.map(element, { zoomControl: true, attributionControl: true, worldCopyJump: false });
+  map.attributionControl.setPrefix('Leaflet');
+  if (config.tiles && config.tiles.url) {
+    L.tileLayer(config.tiles.url, {
+      maxZoom: config.tiles.max_zoom || 19,
+      attribution: config.tiles.attribution || '',
+    }).addTo(map);
+  } else {
+    element.classList.add('no-tiles');
+  }
+  map.setView(config.map.center, config.map.zoom);
+  return map;
+}
+
+export async function addDistricts(map, prefix) {
+  let data;
+  try {
+    const response = await fetch(`${prefix}/boundaries.geojson`, { cache: 'no-cache' });
+    data = await response.json();
+  } catch {
+    return null;
+  }
+  const labelled = (data.features || []).length <= 40;
+  if ((data.features || []).length) map.attributionControl.addAttribution('시군구 경계 © NGII');
+  const layer = L.geoJSON(data, {
+    interactive: false,
+    style: () => ({ className: 'district', color: '#7d8ba1', weight: 1.5, fillColor: '#7d8ba1', fillOpacity: 0.05 }),
+    onEachFeature: (feature, sub) => {
+      if (labelled) {
+        sub.bindTooltip(feature.properties.sigungu, {
+          permanent: true, direction: 'center', className: 'district-label', interactive: false,
+        });
+      }
+    },
+  }).addTo(map);
+  layer.bringToBack();
+  return layer;
+}
+
+// Fits the map to whatever layers have something in them.
+export function fitTo(map, layers, maxZoom = 15) {
+  let bounds = null;
+  for (const layer of layers) {
+    if (!layer || !layer.getBounds) continue;
+    const b = layer.getBounds();
+    if (!b || !b.isValid()) continue;
+    bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+  }
+  if (bounds) map.fitBounds(bounds, { padding: [56, 56], maxZoom, animate: false });
+  return Boolean(bounds);
+}

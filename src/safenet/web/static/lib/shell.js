@@ -1,0 +1,146 @@
+// Every console page's frame: settings, language, sign-in, and the top bar.
+import { h, clear } from './dom.js';
+import { applyI18n, initLang, lang, onLang, setLang, t } from './i18n.js';
+import * as auth from './auth.js';
+import { onUnauthorized } from './api.js';
+import { kst } from './time.js';
+
+let connState = null;
+let signInReason = null;
+
+const NAV = {
+  police: [['home', 'nav.live'], ['wanted', 'nav.wanted']],
+  center: [['home', 'nav.queue'], ['health', 'nav.health']],
+};
+
+export async function boot({ page }) {
+  const prefix = document.body.dataset.prefix || '/console';
+  const config = await (await fetch(`${prefix}/config.json`, { cache: 'no-store' })).json();
+  initLang(config.language);
+  const captured = auth.captureFragment();
+  renderTopbar(config, page);
+  applyI18n(document);
+  onLang(() => {
+    renderTopbar(config, page);
+    if (document.getElementById('signin')) showSignIn(config, signInReason);
+  });
+  onUnauthorized(() => showSignIn(config, 'auth.refused'));
+  const who = auth.active();
+  if (!who || auth.expired(who)) {
+    showSignIn(config, (captured && captured.error) || (who ? 'auth.expired' : null));
+    return null;
+  }
+  document.body.classList.add('signed-in');
+  return { config, who, prefix };
+}
+
+function roleNames(identity) {
+  return identity.roles.map((r) => t(`role.${r}`)).join(', ');
+}
+
+function renderTopbar(config, page) {
+  const bar = document.getElementById('topbar');
+  if (!bar) return;
+  clear(bar);
+  const site = config.site ? ` · ${config.site}` : '';
+  const nav = h('nav', { class: 'nav' }, NAV[config.side].map(([name, key]) => h('a', {
+    href: config.pages[name],
+    class: name === page ? 'current' : null,
+    'aria-current': name === page ? 'page' : null,
+    text: t(key),
+  })));
+  bar.append(
+    h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '◆'),
+      h('span', { class: 'brand-name' }, t(`app.${config.side}`) + site)),
+    nav,
+    h('div', { class: 'topbar-right' },
+      h('span', { id: 'conn', class: 'conn', hidden: true }),
+      identityMenu(config),
+      h('button', {
+        type: 'button', class: 'lang-toggle', id: 'lang-toggle',
+        onclick: () => setLang(lang() === 'ko' ? 'en' : 'ko'),
+      }, t('lang.toggle'))),
+  );
+  if (connState) setConnection(connState);
+}
+
+function identityMenu(config) {
+  const who = auth.active();
+  if (!who) return null;
+  const list = auth.identities();
+  const error = h('p', { class: 'field-error', role: 'alert' });
+  const input = h('textarea', {
+    rows: 2, class: 'token-input', id: 'identity-token', 'aria-label': t('auth.paste'),
+    placeholder: t('auth.paste'),
+  });
+  return h('details', { class: 'identity', id: 'identity' },
+    h('summary', { title: t('auth.switch') },
+      h('span', { class: 'who-name', id: 'who-name' }, who.name),
+      h('span', { class: 'who-roles' }, roleNames(who))),
+    h('div', { class: 'identity-panel' },
+      h('h3', {}, t('auth.switch')),
+      h('ul', { class: 'identity-list' }, list.map((i) => h('li', { class: i.sub === who.sub ? 'current' : null },
+        h('div', {},
+          h('strong', {}, i.name), ` (${i.sub})`,
+          h('div', { class: 'muted' }, roleNames(i), ' · ', t('auth.sites'), ': ',
+            i.sites.length ? i.sites.join(', ') : t('auth.allsites'),
+            ' · ', t('auth.expires'), ' ', kst(i.exp))),
+        i.sub === who.sub ? h('span', { class: 'tag' }, t('auth.current'))
+          : h('button', { type: 'button', onclick: () => { auth.use(i.sub); window.location.reload(); } }, t('auth.use')),
+        h('button', {
+          type: 'button', class: 'quiet',
+          onclick: () => { auth.forget(i.sub); window.location.reload(); },
+        }, t('auth.forget'))))),
+      input,
+      error,
+      h('div', { class: 'row' },
+        h('button', {
+          type: 'button', class: 'primary', id: 'identity-add',
+          onclick: () => {
+            const result = auth.add(input.value);
+            if (result.error) error.textContent = t(result.error);
+            else window.location.reload();
+          },
+        }, t('auth.add')),
+        h('button', {
+          type: 'button', class: 'quiet',
+          onclick: () => { auth.signOut(); window.location.reload(); },
+        }, t('auth.signout'))),
+      h('p', { class: 'muted small' }, t('auth.command'), ' ', h('code', {}, config.token_command))));
+}
+
+export function showSignIn(config, reasonKey) {
+  signInReason = reasonKey;
+  document.body.classList.remove('signed-in');
+  let box = document.getElementById('signin');
+  if (box) box.remove();
+  const input = h('textarea', { id: 'signin-token', rows: 4, 'aria-label': t('auth.paste'), placeholder: t('auth.paste') });
+  const error = h('p', { class: 'field-error', role: 'alert' }, reasonKey ? t(reasonKey) : '');
+  box = h('section', { id: 'signin', class: 'signin', 'aria-labelledby': 'signin-title' },
+    h('h1', { id: 'signin-title' }, t('auth.title')),
+    h('p', {}, t('auth.lead')),
+    input,
+    error,
+    h('button', {
+      type: 'button', class: 'primary big', id: 'signin-submit',
+      onclick: () => {
+        const result = auth.add(input.value);
+        if (result.error) error.textContent = t(result.error);
+        else window.location.reload();
+      },
+    }, t('auth.signin')),
+    h('p', { class: 'muted' }, t('auth.command')),
+    h('pre', {}, config.token_command));
+  document.body.append(box);
+  input.focus();
+}
+
+export function setConnection(state) {
+  connState = state;
+  const el = document.getElementById('conn');
+  if (!el) return;
+  el.hidden = false;
+  el.className = `conn conn-${state}`;
+  el.dataset.state = state;
+  el.textContent = t(state === 'open' ? 'conn.open' : state === 'connecting' ? 'conn.connecting' : 'conn.lost');
+}

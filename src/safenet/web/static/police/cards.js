@@ -1,0 +1,140 @@
+// One alert as the dispatcher sees it: the plate large, exact hits red, candidates amber
+// with the "육안 확인 필요" banner, the center's decision, and acknowledge / dispatch.
+import { h } from '../lib/dom.js';
+import { category, compass, level, t } from '../lib/i18n.js';
+import { kst } from '../lib/time.js';
+
+// How a hit's card is coloured: what an officer may do with it.
+export function tone(card) {
+  const confirmation = card.hit && card.hit.confirmation;
+  if (confirmation === 'rejected') return 'rejected';
+  if (card.hit && card.hit.level === 'exact') return 'exact';
+  return confirmation === 'confirmed' ? 'confirmed' : 'candidate';
+}
+
+function plateBlock(card) {
+  const plate = (card.entry && card.entry.plate) || (card.hit && card.hit.plate_read) || '—';
+  const read = card.hit && card.hit.plate_read;
+  return h('span', { class: 'plate-row' },
+    h('span', { class: 'plate', dataset: { role: 'plate' } }, plate),
+    read && read !== plate ? h('span', { class: 'plate-read' }, `${t('alert.read_as')} ${read}`) : null);
+}
+
+function confirmationLine(card) {
+  const hit = card.hit || {};
+  const state = hit.confirmation;
+  if (!state || state === 'not_needed') return null;
+  const who = hit.decided_by ? ` — ${hit.decided_by}` : '';
+  const when = hit.decided_at ? ` · ${kst(hit.decided_at)}` : '';
+  const why = hit.decision_reason ? `: ${hit.decision_reason}` : '';
+  return h('p', { class: `confirmation confirmation-${state}`, dataset: { confirmation: state } },
+    h('strong', {}, t(`alert.${state}`)), `${who}${when}${why}`);
+}
+
+function where(card) {
+  const hit = card.hit || {};
+  const track = card.track || {};
+  const direction = track.direction_deg !== undefined && track.direction_deg !== null
+    ? compass(track.direction_deg) : compass(hit.heading);
+  const speed = track.speed_kmh ? ` · ${Math.round(track.speed_kmh)} km/h` : '';
+  return h('p', { class: 'where' },
+    hit.address || '—',
+    h('span', { class: 'muted' }, ` · ${hit.site || ''} / ${hit.camera_id || ''}`),
+    direction ? h('span', { class: 'heading' }, ` · ${t('alert.heading')} ${direction}${speed}`) : null);
+}
+
+function responseLines(card) {
+  return [
+    card.acknowledged_by ? h('p', { class: 'done-line' },
+      t('alert.acked_by', { who: card.acknowledged_by, at: kst(card.acknowledged_at) })) : null,
+    card.dispatched_by ? h('p', { class: 'done-line dispatched' },
+      t('alert.dispatched_by', { who: card.dispatched_by, at: kst(card.dispatched_at) }),
+      card.dispatch_note ? ` — ${card.dispatch_note}` : '') : null,
+  ];
+}
+
+function actions(card, handlers, responder) {
+  const error = h('p', { class: 'action-error', role: 'alert' });
+  const note = h('input', {
+    type: 'text', class: 'dispatch-note', maxlength: 2000,
+    placeholder: t('alert.dispatch_note'), 'aria-label': t('alert.dispatch_note'),
+  });
+  const noteRow = h('div', { class: 'dispatch-row', hidden: true }, note,
+    h('button', {
+      type: 'button', class: 'danger', dataset: { action: 'send-dispatch' },
+      onclick: () => handlers.onDispatch(card, note.value, error),
+    }, t('alert.send_dispatch')));
+  const title = responder ? null : t('alert.responders_only');
+  return h('div', { class: 'card-actions' },
+    h('div', { class: 'row' },
+      h('button', {
+        type: 'button', dataset: { action: 'ack' }, disabled: !responder || Boolean(card.acknowledged_by), title,
+        onclick: () => handlers.onAck(card, error),
+      }, t('alert.ack')),
+      h('button', {
+        type: 'button', class: 'danger-outline', dataset: { action: 'dispatch' }, disabled: !responder, title,
+        onclick: () => { noteRow.hidden = !noteRow.hidden; if (!noteRow.hidden) note.focus(); },
+      }, t('alert.dispatch'))),
+    noteRow,
+    error);
+}
+
+export function hitCard(card, handlers, responder) {
+  const hit = card.hit || {};
+  const entry = card.entry || {};
+  const kind = tone(card);
+  const visual = kind !== 'exact' && kind !== 'rejected';
+  const number = card.number ? h('span', { class: 'hit-number', title: '#' }, `#${card.number}`) : null;
+  return h('li', {
+    class: `alert-card tone-${kind}${card.fresh ? ' fresh' : ''}`,
+    dataset: {
+      hitKey: card.key, alertId: card.alertId, level: hit.level, confirmation: hit.confirmation || '',
+      entryId: card.entryId,
+    },
+  },
+  h('div', { class: 'card-top' },
+    // The badge tells the match level (red only for exact); the border tells the state.
+    h('span', { class: `badge badge-${kind === 'rejected' ? 'rejected' : hit.level === 'exact' ? 'exact' : 'candidate'}` }, level(hit.level)),
+    h('span', { class: 'score' }, `${t('score')} ${Number(hit.score ?? 0).toFixed(2)}`),
+    number,
+    hit.retrospective ? h('span', { class: 'tag' }, t('alert.retro')) : null,
+    h('time', { class: 'when', datetime: hit.read_at }, kst(hit.read_at))),
+  h('button', { type: 'button', class: 'card-locate', onclick: () => handlers.onLocate(card) }, plateBlock(card)),
+  h('p', { class: 'meta' },
+    h('strong', {}, entry.category ? category(entry.category) : '—'),
+    entry.case_number ? ` · ${t('alert.case')} ${entry.case_number}` : '',
+    entry.vehicle ? ` · ${entry.vehicle}` : ''),
+  where(card),
+  kind === 'rejected'
+    ? h('p', { class: 'banner banner-withdrawn', role: 'alert' }, t('alert.withdrawn'))
+    : visual ? h('p', { class: 'banner banner-visual', role: 'alert' }, '⚠ ', t('alert.visual')) : null,
+  confirmationLine(card),
+  h('details', { class: 'explain' },
+    h('summary', {}, t('alert.explain'), ` · ${t('confidence')} ${Number(hit.read_confidence ?? 0).toFixed(2)}`),
+    h('p', {}, hit.explanation || '—')),
+  h('p', { class: 'snapshot-line' }, h('strong', {}, `${t('alert.snapshot')}: `),
+    hit.snapshot_ref ? t('alert.snapshot_at_center', { ref: hit.snapshot_ref }) : t('alert.no_snapshot')),
+  responseLines(card),
+  actions(card, handlers, responder));
+}
+
+export function flagCard(card, handlers) {
+  const leg = card.leg || {};
+  const km = ((leg.distance_m || 0) / 1000).toFixed(1);
+  const detail = leg.instant
+    ? t('alert.flag_instant', { km })
+    : t('alert.flag_detail', {
+      km, min: Math.max(0, Math.round((leg.elapsed_s || 0) / 60)), kmh: Math.round(leg.speed_kmh || 0),
+    });
+  return h('li', {
+    class: `alert-card tone-flag${card.fresh ? ' fresh' : ''}`,
+    dataset: { alertId: card.alertId, kind: 'flag', entryId: card.entryId },
+  },
+  h('div', { class: 'card-top' },
+    h('span', { class: 'badge badge-flag' }, '⚠ ', t('map.impossible')),
+    h('time', { class: 'when', datetime: card.createdAt }, kst(card.createdAt))),
+  h('button', { type: 'button', class: 'card-locate', onclick: () => handlers.onLocate(card) },
+    plateBlock(card)),
+  h('p', { class: 'banner banner-flag', role: 'alert' }, t('alert.flag')),
+  h('p', { class: 'meta' }, detail, ` · ${kst(leg.from && leg.from.at)} → ${kst(leg.to && leg.to.at)}`));
+}

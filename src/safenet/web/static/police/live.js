@@ -1,0 +1,277 @@
+// The police live console: every active wanted vehicle's track on the map, and alerts
+// pushed over Server-Sent Events (a new hit is on screen within a second).
+import { boot, setConnection, showSignIn } from '../lib/shell.js';
+import { api } from '../lib/api.js';
+import { hasRole } from '../lib/auth.js';
+import { $, clear, h, toast } from '../lib/dom.js';
+import { onLang, t } from '../lib/i18n.js';
+import { EventStream } from '../lib/sse.js';
+import { L, addDistricts, createMap, fitTo } from '../lib/map.js';
+import { flagCard, hitCard } from './cards.js';
+import { TRACK_COLOURS, drawTrack } from './tracks.js';
+import { kstClock } from '../lib/time.js';
+
+const cards = new Map(); // hit_key or flag:<alert id> → card model
+const seen = new Set(); // alert ids already applied
+const elements = new Map(); // card key → <li>
+const tracks = new Map(); // entry id → { group, numbers }
+const trackTimers = new Map();
+let map = null;
+let districts = null;
+let config = null;
+let fitted = false;
+let initializing = true; // the first load fits every track at once
+const colours = new Map(); // entry id → its line colour
+let responder = false;
+
+function cardOf(key, init) {
+  let card = cards.get(key);
+  if (!card) {
+    card = { key, ...init };
+    cards.set(key, card);
+  }
+  return card;
+}
+
+// Applies one alert (from the stream or the recent list) to its card; idempotent.
+function apply(alert, live) {
+  if (!alert || alert.alert_id === undefined || seen.has(alert.alert_id)) return null;
+  seen.add(alert.alert_id);
+  const entryId = alert.entry_id || (alert.entry && alert.entry.entry_id);
+  let card;
+  if (alert.kind === 'flag') {
+    card = cardOf(`flag:${alert.alert_id}`, { kind: 'flag', alertId: alert.alert_id, entryId });
+    card.leg = alert.leg;
+    card.createdAt = alert.created_at;
+  } else if (alert.hit) {
+    card = cardOf(alert.hit.hit_key, { kind: 'hit', alertId: alert.alert_id, entryId });
+    if (alert.kind === 'hit') card.alertId = alert.alert_id;
+    card.hit = { ...(card.hit || {}), ...alert.hit };
+    if (alert.track) card.track = alert.track;
+  } else {
+    return null;
+  }
+  card.entry = alert.entry || card.entry;
+  card.last = Math.max(card.last || 0, alert.alert_id);
+  for (const name of ['acknowledged_by', 'acknowledged_at', 'dispatched_by', 'dispatched_at', 'dispatch_note']) {
+    if (alert[name] !== undefined && alert[name] !== null && (alert.kind === 'hit' || alert.kind === 'flag')) {
+      card[name] = alert[name];
+    }
+  }
+  card.fresh = live;
+  if (live) setTimeout(() => { card.fresh = false; render(card); }, 6000);
+  if (entryId) scheduleTrack(entryId, live);
+  return card;
+}
+
+const handlers = {
+  async onAck(card, error) {
+    error.textContent = '';
+    try {
+      const view = await api(`/api/v1/alerts/${card.alertId}/acknowledge`, { method: 'POST' });
+      Object.assign(card, pick(view));
+      render(card);
+    } catch (exc) {
+      error.textContent = exc.message || t('error.generic');
+    }
+  },
+  async onDispatch(card, note, error) {
+    error.textContent = '';
+    try {
+      const view = await api(`/api/v1/alerts/${card.alertId}/dispatch`, { method: 'POST', body: { note } });
+      Object.assign(card, pick(view));
+      render(card);
+    } catch (exc) {
+      error.textContent = exc.message || t('error.generic');
+    }
+  },
+  onLocate(card) {
+    const hit = card.hit;
+    if (hit && typeof hit.lat === 'number') map.setView([hit.lat, hit.lon], Math.max(map.getZoom(), 15));
+    else if (card.leg) map.fitBounds([[card.leg.from.lat, card.leg.from.lon], [card.leg.to.lat, card.leg.to.lon]], { padding: [40, 40] });
+  },
+};
+
+function pick(view) {
+  const out = {};
+  for (const name of ['acknowledged_by', 'acknowledged_at', 'dispatched_by', 'dispatched_at', 'dispatch_note']) {
+    out[name] = view[name];
+  }
+  return out;
+}
+
+function numberOf(card) {
+  const entry = tracks.get(card.entryId);
+  return entry && entry.numbers ? entry.numbers.get(card.key) : undefined;
+}
+
+function render(card) {
+  card.number = numberOf(card);
+  const el = card.kind === 'flag' ? flagCard(card, handlers) : hitCard(card, handlers, responder);
+  const old = elements.get(card.key);
+  if (old) old.replaceWith(el);
+  elements.set(card.key, el);
+  return el;
+}
+
+// Newest activity first: an update brings its hit back to the top.
+function order() {
+  const list = $('#alert-list');
+  const sorted = [...cards.values()].sort((a, b) => b.last - a.last);
+  for (const card of sorted) {
+    const el = elements.get(card.key) || render(card);
+    list.append(el);
+  }
+  $('#alerts-empty').hidden = cards.size > 0;
+  $('#alert-count').textContent = String([...cards.values()].filter((c) => c.kind === 'hit').length);
+}
+
+function trackCount() {
+  const n = [...tracks.values()].filter((s) => s.track && s.track.points.length).length;
+  $('#track-count').textContent = n ? t('tracks.count', { n }) : '';
+}
+
+function renderAll() {
+  trackCount();
+  for (const card of cards.values()) render(card);
+  clear($('#alert-list'));
+  order();
+}
+
+function scheduleTrack(entryId, live = false) {
+  const pending = trackTimers.get(entryId);
+  clearTimeout(pending && pending.timer);
+  const keepInView = live || Boolean(pending && pending.keepInView);
+  trackTimers.set(entryId, {
+    keepInView,
+    timer: setTimeout(() => { trackTimers.delete(entryId); loadTrack(entryId, keepInView); }, 60),
+  });
+}
+
+// Keeps a vehicle's newest hit on screen when it arrives, without moving the map
+// while it is already in view (a dispatcher may be watching several vehicles).
+function follow(slot) {
+  const points = slot.track.points.filter((p) => typeof p.lat === 'number');
+  if (!points.length) return;
+  const latest = points[points.length - 1];
+  if (!map.getBounds().pad(-0.08).contains([latest.lat, latest.lon])) fitTo(map, [slot.group], 15);
+}
+
+async function loadTrack(entryId, live = false) {
+  let track;
+  try {
+    track = await api(`/api/v1/tracks/${encodeURIComponent(entryId)}`);
+  } catch {
+    return;
+  }
+  let slot = tracks.get(entryId);
+  if (!slot) {
+    slot = { group: L.featureGroup().addTo(map), numbers: new Map() };
+    tracks.set(entryId, slot);
+  }
+  if (!colours.has(entryId)) colours.set(entryId, TRACK_COLOURS[colours.size % TRACK_COLOURS.length]);
+  slot.track = track;
+  slot.numbers = drawTrack(slot.group, track, { onSelect: focusCard, colour: colours.get(entryId) });
+  for (const card of cards.values()) if (card.entryId === entryId) render(card);
+  order();
+  trackCount();
+  legend();
+  if (initializing) return;
+  if (!fitted && track.points.length) fitted = fitAll();
+  else if (live) follow(slot);
+}
+
+function fitAll() {
+  return fitTo(map, [...tracks.values()].map((s) => s.group), 14);
+}
+
+// Which line is which vehicle: plate, hits, time of the latest hit; a click shows it.
+function legend() {
+  const box = $('#legend');
+  clear(box);
+  for (const [entryId, slot] of tracks) {
+    const points = (slot.track && slot.track.points) || [];
+    if (!points.length) continue;
+    const latest = points[points.length - 1];
+    box.append(h('button', {
+      type: 'button', class: 'legend-item', dataset: { entryId },
+      onclick: () => fitTo(map, [slot.group], 15),
+    },
+    h('span', { class: 'swatch', style: `background:${colours.get(entryId)}` }),
+    h('span', { class: 'legend-plate' }, slot.track.entry.plate),
+    h('span', { class: 'muted' }, ` ${points.length} · ${kstClock(latest.read_at)}`)));
+  }
+}
+
+function focusCard(hitKey) {
+  const el = elements.get(hitKey);
+  if (!el) return;
+  el.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  el.classList.add('focused');
+  setTimeout(() => el.classList.remove('focused'), 1500);
+}
+
+async function loadRecent() {
+  const body = await api(`/api/v1/alerts?limit=${config.alert_history}`);
+  for (const alert of [...body.alerts].reverse()) apply(alert, false);
+  renderAll();
+}
+
+async function loadActiveEntries() {
+  const body = await api('/api/v1/wanted?status=active&limit=500');
+  if (!initializing) for (const entry of body.entries) if (!tracks.has(entry.entry_id)) scheduleTrack(entry.entry_id);
+  return body.entries;
+}
+
+function onEvent(kind, data) {
+  if (kind === 'hit' || kind === 'update' || kind === 'flag') {
+    const card = apply(data, true);
+    if (card) {
+      render(card);
+      order();
+    }
+  } else if (kind === 'hotlist') {
+    toast(t('hotlist.changed', { v: data.version, a: data.added.length, r: data.removed.length }));
+    for (const id of data.removed || []) {
+      const slot = tracks.get(id);
+      if (slot) {
+        slot.group.remove();
+        tracks.delete(id);
+      }
+    }
+    loadActiveEntries().catch(() => {});
+  } else if (kind === 'resync') {
+    loadRecent().catch(() => {});
+  }
+}
+
+async function main() {
+  const ctx = await boot({ page: 'home' });
+  if (!ctx) return;
+  config = ctx.config;
+  responder = hasRole('dispatcher', 'field_officer');
+  map = createMap($('#map'), config);
+  const stream = new EventStream('/api/v1/alerts/stream', {
+    onEvent,
+    onState: (state) => {
+      if (state === 'unauthorized') showSignIn(config, 'auth.refused');
+      else setConnection(state);
+    },
+  });
+  stream.start();
+  onLang(renderAll);
+  districts = await addDistricts(map, ctx.prefix);
+  try {
+    const [, entries] = await Promise.all([loadRecent(), loadActiveEntries()]);
+    const wanted = new Set([...entries.map((e) => e.entry_id), ...[...cards.values()].map((c) => c.entryId)]);
+    await Promise.all([...wanted].filter(Boolean).map((id) => loadTrack(id)));
+  } catch (exc) {
+    toast(exc.message || t('error.generic'), 'error');
+  }
+  initializing = false;
+  fitted = fitAll();
+  if (!fitted && districts) fitTo(map, [districts], 13);
+  document.body.dataset.ready = '1';
+}
+
+main();
