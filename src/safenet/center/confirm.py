@@ -75,6 +75,7 @@ def hit_view(row: Any) -> dict[str, Any]:
     """A hit as the API shows it to operators (no other reads, ever)."""
     return {
         "hit_id": row.hit_id,
+        "read_id": row.read_id,
         "entry_id": row.entry_id,
         "camera_id": row.camera_id,
         "read_at": utc(row.read_at).isoformat(),

@@ -1,18 +1,72 @@
-"""``safenet demo``: police, centers, simulator and consoles in one command."""
+"""``safenet demo``: police, three centers, the simulator and the consoles in one command."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
 
-def demo() -> None:
-    """Run police, three centers, the simulator and the consoles together (not built yet)."""
-    typer.echo(
-        "safenet demo is not built yet. What exists today:\n"
-        "  safenet plate check TEXT...   check plate numbers against the Korean plate grammar\n"
-        "  safenet match ...             match reads against a hotlist\n"
-        "  safenet bench ...             benchmarks\n"
-        "The demo (police + three centers + simulator + consoles) arrives with issue 7.",
-        err=True,
+def demo(
+    headless: bool = typer.Option(
+        False, "--headless", help="No live view: run for --duration seconds, then summarize."
+    ),
+    duration: float | None = typer.Option(
+        None,
+        "--duration",
+        help="Seconds of wall time to run (headless default: the scenario's length).",
+        min=1,
+    ),
+    json_summary: bool = typer.Option(
+        False, "--json", help="Print the summary as one JSON object (for scripts and CI)."
+    ),
+    scenario: Path | None = typer.Option(
+        None, "--scenario", help="A scenario YAML file (default: the packaged one)."
+    ),
+    data_dir: Path | None = typer.Option(
+        None, "--data-dir", help="The public data folder (default: the data_dir setting)."
+    ),
+    port: int = typer.Option(
+        8100, "--port", help="The police's HTTP port; the centers take the next ones."
+    ),
+    operator_delay: float = typer.Option(
+        5.0, "--operator-delay", help="Seconds a simulated operator takes to decide.", min=0
+    ),
+    manual_operators: bool = typer.Option(
+        False,
+        "--manual-operators",
+        help="No simulated operators: candidates wait for a person at the center console.",
+    ),
+    config: Path | None = typer.Option(None, "--config", help="A TOML configuration file."),
+) -> None:
+    """Run police, three centers, the simulator and the consoles together (embedded, SQLite).
+
+    Exit status 0 when every hit the centers reported reached the police exactly once.
+    """
+    import asyncio
+
+    from rich.console import Console
+
+    from safenet.config import load_settings
+    from safenet.demo.run import DemoOptions, run_demo
+    from safenet.logs import configure
+
+    try:
+        settings = load_settings(config)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--config") from exc
+    configure(
+        settings.log.model_copy(update={"level": "warning"}) if json_summary else settings.log
     )
-    raise typer.Exit(1)
+    options = DemoOptions(
+        headless=headless or json_summary,
+        duration_s=duration,
+        json_summary=json_summary,
+        scenario=scenario,
+        data_dir=data_dir,
+        port=port,
+        operator_delay_s=operator_delay,
+        auto_operator=not manual_operators,
+    )
+    code = asyncio.run(run_demo(settings, options, Console(stderr=json_summary)))
+    raise typer.Exit(code)

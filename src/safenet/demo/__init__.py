@@ -1,0 +1,10 @@
+"""The embedded demo: police, three centers, the simulator and the consoles in one process.
+
+- :mod:`.stack` starts the services (SQLite files under ``var/demo``, the in-process
+  link with its crash journal) and their HTTP servers, and issues the demo's tokens;
+- :mod:`.driver` plays the scenario through the services' real interfaces: the police
+  register and approve each wanted vehicle over HTTP, the simulator's reads go to the
+  centers' HTTP ingest, and simulated operators decide candidates over HTTP;
+- :mod:`.observer` listens to the police alert stream like a dispatcher's console;
+- :mod:`.accounting` compares what the centers committed with what the police stored.
+"""

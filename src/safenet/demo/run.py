@@ -1,0 +1,243 @@
+"""``safenet demo`` end to end: build the city, start the stack, play, watch, reckon."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from rich.console import Console, Group
+from rich.live import Live
+from rich.table import Table
+
+from safenet.center.tables import hits as center_hits
+from safenet.config import Settings
+from safenet.demo.accounting import drain, summarize
+from safenet.demo.driver import ScenarioDriver
+from safenet.demo.observer import AlertObserver
+from safenet.demo.stack import DemoStack
+from safenet.sim import Simulation
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DemoOptions:
+    """What the ``safenet demo`` command was asked to do."""
+
+    headless: bool = False
+    duration_s: float | None = None
+    json_summary: bool = False
+    scenario: Path | None = None
+    data_dir: Path | None = None
+    port: int = 8100
+    operator_delay_s: float = 5.0
+    auto_operator: bool = True
+
+
+def _hit_count(stack: DemoStack) -> int:
+    total = 0
+    for handle in stack.centers.values():
+        with handle.db.read() as conn:
+            total += conn.execute(sa.select(sa.func.count()).select_from(center_hits)).scalar_one()
+    return total
+
+
+def _urls(stack: DemoStack) -> list[str]:
+    lines = [
+        f"police console  {stack.police_url}/console/#token={stack.dispatcher_token}",
+        f"police API      {stack.police_url}/docs",
+    ]
+    for c in stack.centers.values():
+        lines.append(f"{c.name} console  {c.url}/console/#token={c.operator_token}")
+    lines.append("center APIs     " + "  ".join(f"{c.url}/docs" for c in stack.centers.values()))
+    return lines
+
+
+def _view(
+    stack: DemoStack,
+    driver: ScenarioDriver,
+    observer: AlertObserver,
+    started: float,
+    hits: int,
+    rate: float,
+) -> Group:
+    sim = stack.sim
+    head = Table.grid(padding=(0, 2))
+    head.add_row(
+        f"[b]elapsed[/] {time.monotonic() - started:5.0f} s",
+        f"[b]sim time[/] {sim.clock.now().astimezone().strftime('%H:%M:%S')}",
+        f"[b]reads[/] {len(driver.sent_at):,} ({rate:,.0f}/s)",
+        f"[b]hits[/] {hits:,}",
+        f"[b]alerts[/] {observer.kinds.get('hit', 0):,}",
+        f"[b]outbox[/] {sum(c.service.relay.depth for c in stack.centers.values())}",
+        f"[b]decided[/] {driver.decisions['confirmed']}✓ {driver.decisions['rejected']}✗",
+    )
+    wanted = Table(title="wanted vehicles — latest sighting", title_justify="left", expand=True)
+    for col in ("scenario", "plate", "category", "latest sighting", "level", "read at"):
+        wanted.add_column(col)
+    for spec in sim.wanted:
+        reg = driver.registrations.get(spec.id)
+        if reg is None:
+            wanted.add_row(
+                spec.id,
+                spec.registered_plate,
+                spec.category,
+                f"[dim]registration at sim +{spec.register_at:.0f} s[/]",
+                "",
+                "",
+            )
+            continue
+        hit = observer.latest.get(reg.entry_id)
+        if hit is None:
+            wanted.add_row(
+                spec.id, reg.registered_plate, reg.category, "[dim]not seen yet[/]", "", ""
+            )
+        else:
+            style = "red" if hit.get("level") == "exact" else "yellow"
+            wanted.add_row(
+                spec.id,
+                reg.registered_plate,
+                reg.category,
+                f"{hit.get('site')} · {hit.get('address') or hit.get('camera_id')}",
+                f"[{style}]{hit.get('level')}[/]",
+                str(hit.get("read_at", ""))[11:19],
+            )
+    return Group(head, wanted)
+
+
+async def run_demo(settings: Settings, options: DemoOptions, console: Console) -> int:
+    """Run the demo; the exit status is 0 when nothing was lost or doubled."""
+
+    def say(text: str) -> None:
+        if not options.json_summary:
+            console.print(text, soft_wrap=True)
+
+    sim = Simulation.from_scenario(options.scenario, data_dir=options.data_dir or settings.data_dir)
+    say(f"[b]scenario[/] {sim.scenario.name}: {sim.scenario.description}")
+    for line in sim.city.summary().splitlines():
+        say(f"  {line}")
+
+    stack = DemoStack(
+        settings,
+        sim,
+        root=settings.var_dir / "demo",
+        port=options.port,
+        sim_data_dir=options.data_dir or settings.data_dir,
+    )
+    await stack.start()
+    say(f"[b]running[/] (SQLite files and the link journal under {stack.root}):")
+    for line in _urls(stack):
+        say(f"  {line}")
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+
+    driver = ScenarioDriver(
+        stack, operator_delay_s=options.operator_delay_s, auto_operator=options.auto_operator
+    )
+    observer = AlertObserver(stack.police_url, stack.dispatcher_token)
+    watch_stop, ops_stop = asyncio.Event(), asyncio.Event()
+    watching = asyncio.create_task(observer.run(watch_stop))
+    await asyncio.wait_for(observer.connected.wait(), 10)
+    operating = asyncio.create_task(driver.operate(ops_stop))
+    registering = asyncio.create_task(driver.register_wanted(stop))
+    feeding = asyncio.create_task(driver.run_feed(stop))
+
+    scenario_wall = sim.scenario.duration_s / sim.scenario.speed_factor
+    duration = options.duration_s or (scenario_wall if options.headless else None)
+    started = time.monotonic()
+    try:
+        if options.headless:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), duration)
+            stop.set()
+        else:
+            await _live(stack, driver, observer, started, stop, feeding, duration, console)
+        await feeding
+        await registering
+        # Give pending candidates their operator's pause, then let the link settle.
+        if options.auto_operator:
+            await asyncio.sleep(options.operator_delay_s + 1.5)
+        drained = await drain(stack)
+    finally:
+        ops_stop.set()
+        await operating
+        watch_stop.set()
+        await watching
+        summary = summarize(stack, driver, observer, drained=locals().get("drained", False))
+        await stack.stop()
+
+    ok = summary["lost"] == 0 and summary["duplicates"] == 0
+    if options.json_summary:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        _print_summary(summary, console)
+    return 0 if ok else 1
+
+
+async def _live(
+    stack: DemoStack,
+    driver: ScenarioDriver,
+    observer: AlertObserver,
+    started: float,
+    stop: asyncio.Event,
+    feeding: asyncio.Task[Any],
+    duration: float | None,
+    console: Console,
+) -> None:
+    last_reads, last_t = 0, time.monotonic()
+    rate = 0.0
+    announced = False
+    with Live(console=console, refresh_per_second=2, transient=False) as live:
+        while not stop.is_set():
+            now = time.monotonic()
+            reads = len(driver.sent_at)
+            if now - last_t >= 1.0:
+                rate, last_reads, last_t = (reads - last_reads) / (now - last_t), reads, now
+            hits = await asyncio.to_thread(_hit_count, stack)
+            live.update(_view(stack, driver, observer, started, hits, rate))
+            if feeding.done() and not announced:
+                announced = True
+                console.print("scenario finished; the consoles stay up until Ctrl-C")
+            if duration is not None and now - started >= duration:
+                stop.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 0.5)
+
+
+def _print_summary(summary: dict[str, Any], console: Console) -> None:
+    table = Table(title="demo summary", title_justify="left")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for key in (
+        "reads",
+        "hits",
+        "reported",
+        "awaiting_confirmation",
+        "police_hits",
+        "alerts_delivered",
+        "lost",
+        "duplicates",
+    ):
+        table.add_row(key, f"{summary[key]:,}")
+    lat = summary["alert_latency_ms"]
+    table.add_row("alert latency p50 / p99 (ms)", f"{lat['p50']} / {lat['p99']} (n={lat['n']})")
+    console.print(table)
+    for w in summary["wanted_tracked"]:
+        console.print(
+            f"  {w['scenario_id']}: {w['hits']} hits at {w['cameras']} cameras, "
+            f"centers {', '.join(w['centers']) or '-'}"
+        )
+    for problem in summary["problems"]:
+        console.print(f"[red]problem:[/] {problem}")

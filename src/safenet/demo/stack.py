@@ -1,0 +1,211 @@
+"""The demo's running services: the police, one center per district, their HTTP servers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from safenet.auth import Principal, Role, issue_token
+from safenet.center.registry import import_camera_file
+from safenet.center.service import CenterService
+from safenet.config import Settings
+from safenet.link import MemoryBroker, MemoryTransport
+from safenet.police.service import PoliceService
+from safenet.sim import Simulation
+from safenet.store import Database, migrate, open_database
+from safenet.web import configure_console
+
+log = logging.getLogger(__name__)
+
+TOKEN_TTL_S = 24 * 3600
+
+
+class _Server(uvicorn.Server):
+    """A uvicorn server that leaves signals to the demo (several share one event loop)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+    def install_signal_handlers(self) -> None:
+        return None
+
+
+@dataclass
+class CenterHandle:
+    """One running center of the demo."""
+
+    site: str
+    name: str
+    service: CenterService
+    db: Database
+    url: str
+    operator_token: str
+    camera_token: str
+    cameras: int
+
+
+@dataclass
+class Officer:
+    """A police officer of the demo with a token, for registrations and approvals."""
+
+    subject: str
+    name: str
+    token: str
+
+
+@dataclass
+class DemoStack:
+    """Police and centers, started and stopped together; see the package docstring."""
+
+    settings: Settings
+    sim: Simulation
+    root: Path
+    sim_data_dir: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = 8100
+    broker: MemoryBroker | None = None
+    police: PoliceService | None = None
+    police_db: Database | None = None
+    police_url: str = ""
+    centers: dict[str, CenterHandle] = field(default_factory=dict)
+    dispatcher_token: str = ""
+    _secret: bytes = b""
+    _servers: list[tuple[_Server, asyncio.Task[None]]] = field(default_factory=list)
+    _officers: dict[str, Officer] = field(default_factory=dict)
+
+    def token(
+        self, subject: str, name: str, roles: set[Role], sites: frozenset[str] = frozenset()
+    ) -> str:
+        """A token signed with the demo's secret, which every service of the demo trusts."""
+        principal = Principal(subject, name, frozenset(roles), sites)
+        return issue_token(principal, self._secret, ttl_s=TOKEN_TTL_S)
+
+    def officer(self, key: str, name: str, role: Role) -> Officer:
+        """The demo officer for ``key`` (one identity per person named in the scenario)."""
+        if key not in self._officers:
+            subject = f"officer-{len(self._officers) + 1:02d}"
+            self._officers[key] = Officer(subject, name, self.token(subject, name, {role}))
+        return self._officers[key]
+
+    async def start(self) -> None:
+        """Fresh databases under ``root``, then the police, the centers and their servers."""
+        if self.root.exists():
+            shutil.rmtree(self.root)
+        self.root.mkdir(parents=True)
+        self._secret = secrets.token_bytes(32)
+        # The journal makes the in-process link survive a crash the way JetStream does.
+        self.broker = MemoryBroker(journal=self.root / "link.journal")
+        clock = self.sim.clock.now
+
+        self.police_db = open_database(f"sqlite:///{self.root / 'police.db'}")
+        transport = MemoryTransport(self.broker, "police")
+        await transport.start()
+        self.police = PoliceService(
+            self.settings.police.model_copy(
+                update={"port": self.port, "centers": list(self.sim.city.districts)}
+            ),
+            db=self.police_db,
+            transport=transport,
+            clock=clock,
+            token_secret=self._secret,
+        )
+        await self.police.start()  # provisions the link's consumers first
+        configure_console(self.police.app, web=self.settings.web, data_dir=self.sim_data_dir)
+        self.police_url = await self._serve(self.police.app, self.port)
+        self.dispatcher_token = self.token(
+            "dispatcher-01", "112 상황실", {Role.DISPATCHER, Role.REGISTRAR, Role.APPROVER}
+        )
+
+        for index, district in enumerate(self.sim.city.districts.values(), start=1):
+            await self._start_center(district, self.port + index)
+
+    async def _start_center(self, district: Any, port: int) -> None:
+        site = district.site
+        db = open_database(f"sqlite:///{self.root / f'center-{site}.db'}")
+        await asyncio.to_thread(migrate, db, "center")
+        cameras_file = self.root / f"cameras-{site}.json"
+        cameras_file.write_text(
+            json.dumps(district.lpr_rows(), ensure_ascii=False), encoding="utf-8"
+        )
+        report = await asyncio.to_thread(import_camera_file, db, cameras_file)
+        assert self.broker is not None
+        transport = MemoryTransport(self.broker, site)
+        await transport.start()
+        service = CenterService(
+            self.settings.center.model_copy(update={"site": site, "port": port}),
+            db=db,
+            transport=transport,
+            site=site,
+            clock=self.sim.clock.now,
+            var_dir=self.root,
+            token_secret=self._secret,
+        )
+        configure_console(service.app, web=self.settings.web, data_dir=self.sim_data_dir)
+        await service.start()
+        url = await self._serve(service.app, port)
+        self.centers[site] = CenterHandle(
+            site=site,
+            name=district.name,
+            service=service,
+            db=db,
+            url=url,
+            operator_token=self.token(
+                f"operator-{site}", f"{district.name} 관제요원", {Role.OPERATOR}, frozenset({site})
+            ),
+            camera_token=self.token(
+                f"cameras-{site}", f"{district.name} 카메라", {Role.CAMERA}, frozenset({site})
+            ),
+            cameras=report.kept_cameras,
+        )
+
+    async def _serve(self, app: Any, port: int) -> str:
+        config = uvicorn.Config(
+            app,
+            host=self.host,
+            port=port,
+            log_config=None,
+            lifespan="off",
+            timeout_graceful_shutdown=2,
+        )
+        server = _Server(config)
+        task = asyncio.create_task(server.serve(), name=f"http-{port}")
+        for _ in range(200):
+            if server.started:
+                break
+            if task.done():
+                task.result()  # raises what stopped it (a port in use, say)
+                raise RuntimeError(f"the HTTP server on port {port} stopped at once")
+            await asyncio.sleep(0.025)
+        self._servers.append((server, task))
+        return f"http://{self.host}:{port}"
+
+    async def stop(self) -> None:
+        """Stop taking requests, then the centers (draining their relays), then the police."""
+        for server, _ in self._servers:
+            server.should_exit = True
+        for _, task in self._servers:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(task, 5)
+        for handle in self.centers.values():
+            await handle.service.stop()
+            await handle.service.transport.close()
+        if self.police is not None:
+            await self.police.stop()
+            await self.police.transport.close()
+        if self.broker is not None:
+            self.broker.close()
+        for handle in self.centers.values():
+            handle.db.dispose()
+        if self.police_db is not None:
+            self.police_db.dispose()
