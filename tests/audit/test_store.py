@@ -39,6 +39,7 @@ def test_append_verify_and_detect_tampering(db_url: str, side: str) -> None:
 def test_rollback_removes_the_record_with_the_action(sqlite_url: str) -> None:
     db = open_database(sqlite_url)
     migrate(db, "center")
+
     def failing_action() -> None:
         with db.begin() as conn:
             audit.append(conn, "op:park", "candidate.confirm", "hit:1")
