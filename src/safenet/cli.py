@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 
 from safenet import __version__
-from safenet.commands import bench, center, demo, link, match, plate, police
+from safenet.commands import audit, bench, center, demo, link, match, plate, police
 
 app = typer.Typer(
     name="safenet",
@@ -27,6 +27,7 @@ app.add_typer(plate.app, name="plate")
 app.add_typer(link.app, name="link")
 app.add_typer(center.app, name="center")
 app.add_typer(police.app, name="police")
+app.add_typer(audit.app, name="audit")
 app.add_typer(bench.app, name="bench")
 app.command("match")(match.match)
 app.command("demo")(demo.demo)
