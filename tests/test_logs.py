@@ -6,6 +6,7 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -43,3 +44,18 @@ def test_level_filters() -> None:
     logging.getLogger("safenet.test").warning("shown")
     assert "hidden" not in buf.getvalue()
     assert "shown" in buf.getvalue()
+
+
+def test_file_gets_everything_terminal_only_warnings(tmp_path: Path) -> None:
+    buf = io.StringIO()
+    log_file = tmp_path / "var" / "demo.log"
+    configure(LogSettings(level="info"), stream=buf, file=log_file)
+    logging.getLogger("safenet.test").info("center seocho: 41 cameras")
+    logging.getLogger("safenet.test").warning("link down")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    written = log_file.read_text(encoding="utf-8")
+    assert "41 cameras" in written
+    assert "link down" in written
+    assert "41 cameras" not in buf.getvalue()
+    assert "link down" in buf.getvalue()

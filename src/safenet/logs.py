@@ -12,6 +12,7 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from safenet.config import LogSettings
 
@@ -36,20 +37,33 @@ class _JsonFormatter(logging.Formatter):
         return json.dumps(body, ensure_ascii=False)
 
 
-def configure(settings: LogSettings | None = None, stream: object = None) -> None:
-    """Install one handler on the root logger according to ``settings``."""
+def configure(
+    settings: LogSettings | None = None, stream: object = None, *, file: Path | None = None
+) -> None:
+    """Install the root logger's handlers according to ``settings``.
+
+    With ``file``, every line goes to that file and only warnings and errors to the
+    terminal (the demo's live view keeps the terminal for itself).
+    """
     settings = settings or LogSettings()
-    handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
-    if settings.json_lines:
-        handler.setFormatter(_JsonFormatter())
-    else:
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S")
-        )
+    formatter: logging.Formatter = (
+        _JsonFormatter()
+        if settings.json_lines
+        else logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S")
+    )
+    handlers: list[logging.Handler] = []
+    terminal = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(file, encoding="utf-8"))
+        terminal.setLevel(logging.WARNING)
+    handlers.append(terminal)
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
-    root.addHandler(handler)
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        root.addHandler(handler)
     root.setLevel(_LEVELS[settings.level])
     # Third-party chatter stays at warning unless we debug.
     for noisy in ("uvicorn.access", "nats", "aiomqtt", "sqlalchemy.engine", "alembic"):

@@ -55,9 +55,11 @@ def demo(
         settings = load_settings(config)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--config") from exc
-    configure(
-        settings.log.model_copy(update={"level": "warning"}) if json_summary else settings.log
-    )
+    if json_summary:
+        configure(settings.log.model_copy(update={"level": "warning"}))
+    else:
+        # The live view owns the terminal; the services' log lines go to a file.
+        configure(settings.log, file=settings.var_dir / "demo.log")
     options = DemoOptions(
         headless=headless or json_summary,
         duration_s=duration,

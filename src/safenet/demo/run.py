@@ -9,8 +9,10 @@ import logging
 import signal
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from rich.console import Console, Group
@@ -26,6 +28,16 @@ from safenet.demo.stack import DemoStack
 from safenet.sim import Simulation
 
 log = logging.getLogger(__name__)
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def _kst(value: Any) -> str:
+    """An ISO time from the police as the dispatchers read it (Asia/Seoul)."""
+    try:
+        return datetime.fromisoformat(str(value)).astimezone(SEOUL).strftime("%H:%M:%S")
+    except ValueError:
+        return ""
 
 
 @dataclass
@@ -73,7 +85,7 @@ def _view(
     head = Table.grid(padding=(0, 2))
     head.add_row(
         f"[b]elapsed[/] {time.monotonic() - started:5.0f} s",
-        f"[b]sim time[/] {sim.clock.now().astimezone().strftime('%H:%M:%S')}",
+        f"[b]sim time[/] {sim.clock.now().astimezone(SEOUL).strftime('%H:%M:%S KST')}",
         f"[b]reads[/] {len(driver.sent_at):,} ({rate:,.0f}/s)",
         f"[b]hits[/] {hits:,}",
         f"[b]alerts[/] {observer.kinds.get('hit', 0):,}",
@@ -108,7 +120,7 @@ def _view(
                 reg.category,
                 f"{hit.get('site')} · {hit.get('address') or hit.get('camera_id')}",
                 f"[{style}]{hit.get('level')}[/]",
-                str(hit.get("read_at", ""))[11:19],
+                _kst(hit.get("read_at")),
             )
     return Group(head, wanted)
 
@@ -133,7 +145,10 @@ async def run_demo(settings: Settings, options: DemoOptions, console: Console) -
         sim_data_dir=options.data_dir or settings.data_dir,
     )
     await stack.start()
-    say(f"[b]running[/] (SQLite files and the link journal under {stack.root}):")
+    say(
+        f"[b]running[/] (SQLite files and the link journal under {stack.root}, "
+        f"logs in {settings.var_dir / 'demo.log'}):"
+    )
     for line in _urls(stack):
         say(f"  {line}")
 
