@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -130,6 +130,22 @@ async def test_a_pending_entry_expires_without_a_version(police: Police) -> None
     assert police.service.registry.get(entry.entry_id).status is Status.EXPIRED
     with pytest.raises(WrongState):
         await police.service.approve(entry.entry_id, APPROVER)
+
+
+async def test_an_expiry_given_in_seoul_time_is_kept_as_the_same_instant(police: Police) -> None:
+    # SQLite keeps no offset: a +09:00 expiry once came back as UTC, nine hours late,
+    # and the entry stayed on the hotlist past the expiry the officer set.
+    service = police.service
+    kst = timezone(timedelta(hours=9))
+    wanted_until = (police.clock() + timedelta(hours=2)).astimezone(kst)
+    entry = await service.register(draft(expires_at=wanted_until), REGISTRAR)
+    assert entry.expires_at == wanted_until
+    await service.approve(entry.entry_id, APPROVER)
+    police.clock.advance(hours=3)
+    assert service.registry.active() == []
+    change = await service.sweep()
+    assert change is not None
+    assert change.removed == (entry.entry_id,)
 
 
 async def test_renewal_moves_expiry_and_redistributes(police: Police) -> None:

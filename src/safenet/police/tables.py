@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from safenet.store.sql import UtcDateTime
+
 metadata = sa.MetaData()
 
 _Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-_Time = sa.DateTime(timezone=True)
+_Time = UtcDateTime()
 
 wanted = sa.Table(
     "police_wanted",

@@ -29,7 +29,7 @@ from safenet.store.migrate import (
     new_migration,
     version_table,
 )
-from safenet.store.sql import insert_if_absent
+from safenet.store.sql import UtcDateTime, insert_if_absent
 
 __all__ = [
     "SIDES",
@@ -37,6 +37,7 @@ __all__ = [
     "Side",
     "StoreError",
     "UnsupportedDatabase",
+    "UtcDateTime",
     "WrongSide",
     "current_revision",
     "head_revision",
