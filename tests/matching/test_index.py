@@ -243,3 +243,12 @@ def test_exact_alternative_is_dropped_under_an_exact_only_policy() -> None:
     r = read("999가9999", 0.5, [("123가4567", 0.45)])
     assert index.match(r, min_score=0.0) == []
     assert [m.level for m in index.match(read("123가4567", 0.5), min_score=0.0)] == [Level.EXACT]
+
+
+def test_exact_on_the_top_text_names_the_top_text_when_an_alternative_repeats_it() -> None:
+    index = index_of("123가4567")
+    # An OCR that lists its top text again, with more confidence, in another spelling.
+    r = read("123 가 4567", 0.3, [("123가4567", 0.6)])
+    (m,) = index.match(r, min_score=0.0)
+    assert (m.level, m.rank, m.text) == (Level.EXACT, 0, "123가4567")
+    assert m.score == pytest.approx(0.9)

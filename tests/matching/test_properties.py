@@ -134,6 +134,7 @@ def test_exact_means_identical_texts_and_scores_are_probabilities(
         assert 0.0 <= m.score <= 1.0
         if m.level is Level.EXACT:
             assert m.text == m.registered
+            assert m.rank == 0
         else:
             # A candidate differs from the plate, or only an OCR alternative equals it.
             assert m.text != m.registered or m.rank > 0

@@ -39,7 +39,6 @@ from safenet.matching.score import (
 from safenet.matching.segment import Segment
 from safenet.matching.table import MAX_SLOTS
 from safenet.matching.types import HotlistEntry, HotlistRejection, Level, Match, Read
-from safenet.plates import PlateError, normalize
 
 DELTA_LIMIT = 4096
 """Entries added since the last merge before the delta segment joins the main one."""
@@ -294,11 +293,8 @@ class HotlistIndex:
             if comparison is None:
                 continue
             level = comparison.level
-            if (
-                level is Level.EXACT
-                and int(batch.rank[text_index]) > 0
-                and _top_text(reads[int(batch.read_of[text_index])]) != text
-            ):
+            listed_rank = int(batch.rank[text_index])
+            if level is Level.EXACT and listed_rank > 0 and not _is_top_text(batch, text_index):
                 # Only what the camera read can be exact. An alternative equal to the plate
                 # is the OCR's own doubt: a candidate for a person to confirm, if allowed.
                 if not compiled.policy.allows(Level.EQUIVALENT):
@@ -322,7 +318,7 @@ class HotlistIndex:
             if score < self._threshold(compiled.policy, min_score):
                 continue
             contribution, comparison, text_index, level = min(
-                items, key=lambda item: (item[3].rank, -item[0])
+                items, key=lambda item: _preference(batch, item[2], item[3], item[0])
             )
             text = batch.texts[text_index]
             rank = int(batch.rank[text_index])
@@ -346,12 +342,23 @@ class HotlistIndex:
         return [m for _, _, m in matches]
 
 
-def _top_text(read: Read) -> str | None:
-    """The camera's own reading of ``read``, normalized (None when it is not a plate)."""
-    try:
-        return normalize(read.plate)
-    except PlateError:
-        return None
+def _preference(
+    batch: TextBatch, text_index: int, level: Level, contribution: float
+) -> tuple[int, bool, float]:
+    """Which of a read's texts a match names: the smallest key wins.
+
+    The strongest level, then the likeliest text; but an exact match names the top text
+    even when an alternative repeating it is listed as likelier, because only the top
+    text may alert and the center tells the two apart by rank.
+    """
+    repeated = level is Level.EXACT and int(batch.rank[text_index]) > 0
+    return level.rank, repeated, -contribution
+
+
+def _is_top_text(batch: TextBatch, text_index: int) -> bool:
+    """Whether an alternative repeats its read's top text (both already normalized)."""
+    top = int(batch.read_of[text_index])  # a read's top text sits at the read's own index
+    return bool(batch.usable[top]) and batch.texts[top] == batch.texts[text_index]
 
 
 def _factors(comparison: Comparison) -> list[float]:
