@@ -161,6 +161,33 @@ async def test_a_held_candidate_is_reported_only_once_confirmed(center: CenterEn
     assert reports[1].level == "exact"
 
 
+async def test_a_held_candidate_of_a_lifted_entry_is_never_reported(center: CenterEnv) -> None:
+    from safenet.auth import Role
+    from tests.center.conftest import auth
+
+    await center.snapshot([entry("E1", "12가3456", confirm_before_send=True)])
+    await center.post([read("r1", "12거3456", center.clock(), confidence=0.7)])
+    await center.settle()
+    (candidate,) = (
+        await center.client.get("/api/v1/candidates", headers=auth(Role.OPERATOR))
+    ).json()["candidates"]
+    # The police lift the entry while the candidate waits for an operator.
+    await center.snapshot([])
+    decided = await center.client.post(
+        f"/api/v1/candidates/{candidate['hit_id']}/confirm",
+        json={"reason": "same car"},
+        headers=auth(Role.OPERATOR),
+    )
+    body = decided.json()
+    assert decided.status_code == 200
+    assert body["report_sent"] is False
+    assert "no longer in force" in body["report_withheld"]
+    assert body["hit"]["state"] == "confirmed"
+    await center.settle()
+    assert center.police.of("LocationReport") == []
+    assert center.police.of("HitUpdate") == []
+
+
 async def test_alerts_are_suppressed_per_entry_and_camera_within_the_window(
     center: CenterEnv,
 ) -> None:

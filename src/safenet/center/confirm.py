@@ -34,7 +34,7 @@ from safenet.center.reports import (
 )
 from safenet.center.retry import retry_on_conflict
 from safenet.center.tables import hits, hotlist_entries, reads, snapshots, utc, utc_or_none
-from safenet.center.types import CameraInfo, HitState
+from safenet.center.types import CameraInfo, HitState, is_alert
 from safenet.link import outbox
 from safenet.service import Conflict
 from safenet.store import Database
@@ -51,6 +51,7 @@ class DecisionResult:
     hit: dict[str, Any]
     report_sent: bool
     update_sent: bool
+    report_withheld: str | None = None
 
 
 def _hit_query() -> sa.Select[Any]:
@@ -64,6 +65,7 @@ def _hit_query() -> sa.Select[Any]:
         hotlist_entries.c.plate.label("entry_plate"),
         hotlist_entries.c.vehicle.label("entry_vehicle"),
         hotlist_entries.c.category.label("entry_category"),
+        hotlist_entries.c.expires_at.label("entry_expires_at"),
     ).select_from(
         hits.join(reads, reads.c.seq == hits.c.read_seq).outerjoin(
             hotlist_entries, hotlist_entries.c.entry_id == hits.c.entry_id
@@ -83,7 +85,7 @@ def hit_view(row: Any) -> dict[str, Any]:
         "plate_read": row.plate_read,
         "level": row.level,
         "score": round(float(row.score), 4),
-        "alert": row.match_level == "exact" and row.text_rank == 0,
+        "alert": is_alert(row.match_level, row.text_rank),
         "state": row.state,
         "reported": bool(row.reported),
         "retrospective": bool(row.retrospective),
@@ -201,6 +203,13 @@ def _decide(
                 field="hit_id",
             )
         report_now = decision == "confirmed" and not row.reported
+        withheld = None
+        if report_now and not _in_force(row, now):
+            # The police lifted the entry, or it expired, while the candidate waited: the
+            # lawful basis for reporting this vehicle has ended. Keep the decision, send
+            # nothing.
+            report_now = False
+            withheld = "the wanted entry is no longer in force (lifted or expired)"
         update_now = bool(row.reported) or report_now
         conn.execute(
             sa.update(hits)
@@ -238,17 +247,25 @@ def _decide(
                 "level": row.level,
                 "report_sent": report_now,
                 "update_sent": update_now,
+                "report_withheld": withheld,
             },
             ts=now,
         )
         updated = conn.execute(_hit_query().where(hits.c.hit_id == hit_id)).one()
     log.info("candidate %s %s by %s", hit_id, decision, operator.subject)
-    return DecisionResult(hit_view(updated), report_now, update_now)
+    if withheld:
+        log.warning("candidate %s confirmed but not reported: %s", hit_id, withheld)
+    return DecisionResult(hit_view(updated), report_now, update_now, withheld)
+
+
+def _in_force(row: Any, now: datetime) -> bool:
+    """Whether the hit's wanted entry is still on the hotlist and not expired."""
+    return row.entry_expires_at is not None and utc(row.entry_expires_at) > now
 
 
 def _confirmed_report(site: str, row: Any, reason: str, registry: CameraRegistry) -> Any:
     camera = registry.get(row.camera_id) or _camera_from_db_missing(row.camera_id)
-    alert = row.match_level == "exact" and row.text_rank == 0
+    alert = is_alert(row.match_level, row.text_rank)
     return location_report(
         site,
         hit_id=row.hit_id,

@@ -29,7 +29,14 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from safenet.center.tables import hits, utc
-from safenet.center.types import CameraInfo, EntryInfo, HitDraft, HitState, hit_id_for
+from safenet.center.types import (
+    CameraInfo,
+    EntryInfo,
+    HitDraft,
+    HitState,
+    hit_id_for,
+    is_alert,
+)
 from safenet.matching import Level, Match
 from safenet.store import Database
 from safenet.tracking import GeoPoint, PlausibilityPolicy, Sighting, check_journey
@@ -49,7 +56,7 @@ def draft_hit(
     retrospective: bool = False,
 ) -> HitDraft:
     """The hit a match makes, before the plausibility and suppression checks."""
-    alert = match.level is Level.EXACT and match.rank == 0
+    alert = is_alert(match.level, match.rank)
     # An exact match through an OCR alternative is not what the camera read first; the
     # police treat level "exact" as an alert, so it goes as the look-alike level.
     level = "equivalent" if match.level is Level.EXACT and not alert else match.level.value
@@ -114,7 +121,7 @@ class HitHistory:
                     hit_id=r.hit_id,
                     camera_id=r.camera_id,
                     read_at=utc(r.read_at),
-                    alert=r.match_level == Level.EXACT.value and r.text_rank == 0,
+                    alert=is_alert(r.match_level, r.text_rank),
                     suppressed=r.state == HitState.SUPPRESSED.value,
                 )
             )

@@ -2,7 +2,8 @@
 
 Created by migration ``center_0003`` (``safenet/store/migrations/center/``); a change
 here needs a new numbered migration, never an edit of an applied one. Times are
-stored in UTC; SQLite keeps no offset, so read them back through :func:`utc`.
+stored in UTC whatever offset they arrive with (:class:`safenet.store.UtcDateTime`);
+:func:`utc` remains for values that did not come through these columns.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from safenet.store import UtcDateTime
+
 metadata = sa.MetaData()
 
 _SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-_TIME = sa.DateTime(timezone=True)
+_TIME = UtcDateTime()
 
 installations = sa.Table(
     "camera_installations",

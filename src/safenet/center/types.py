@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from safenet.matching import Match
+from safenet.matching import Level, Match
 
 Clock = Callable[[], datetime]
 """Returns the current time, timezone-aware (tests inject their own)."""
@@ -160,6 +160,11 @@ class ReadItem:
 
     def duplicate(self) -> None:
         self.fate = ReadFate.DUPLICATE
+
+
+def is_alert(match_level: str, text_rank: int) -> bool:
+    """Whether a hit alerts at once: only an exact match on the camera's top text does."""
+    return match_level == Level.EXACT.value and text_rank == 0
 
 
 def hit_id_for(site: str, camera_id: str, read_id: str, entry_id: str) -> str:

@@ -69,6 +69,7 @@ def hits_router(service: CenterService) -> APIRouter:
             "hit": result.hit,
             "report_sent": result.report_sent,
             "update_sent": result.update_sent,
+            "report_withheld": result.report_withheld,
         }
 
     @router.post(

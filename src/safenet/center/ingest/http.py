@@ -18,7 +18,16 @@ from pydantic import BaseModel, Field
 
 from safenet.auth import Principal, Role
 from safenet.center.errors import BadReadBatch, BodyTooLarge, TooManyReads
-from safenet.center.ingest.schema import ReadProblem, parse_read, read_id_of
+from safenet.center.ingest.schema import (
+    MAX_ALTERNATIVES,
+    MAX_CAMERA_ID,
+    MAX_RAW_PLATE,
+    MAX_SNAPSHOT_REF,
+    READ_ID,
+    ReadProblem,
+    parse_read,
+    read_id_of,
+)
 from safenet.center.types import IncomingRead, ReadFate
 from safenet.service import require_role
 
@@ -46,19 +55,20 @@ class ReadBatchResult(BaseModel):
     rejected: list[RejectedRead]
 
 
+# Published in OpenAPI only; parse_read is what checks, so the limits come from it.
 _READ_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["id", "camera_id", "ts", "plate", "confidence"],
     "additionalProperties": False,
     "properties": {
-        "id": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,64}$"},
-        "camera_id": {"type": "string", "maxLength": 100},
+        "id": {"type": "string", "pattern": READ_ID.pattern},
+        "camera_id": {"type": "string", "maxLength": MAX_CAMERA_ID},
         "ts": {"type": "string", "format": "date-time", "description": "RFC 3339 with offset"},
-        "plate": {"type": "string", "maxLength": 64},
+        "plate": {"type": "string", "maxLength": MAX_RAW_PLATE},
         "confidence": {"type": "number", "minimum": 0, "maximum": 1},
         "alternatives": {
             "type": "array",
-            "maxItems": 10,
+            "maxItems": MAX_ALTERNATIVES,
             "items": {
                 "type": "object",
                 "required": ["plate", "confidence"],
@@ -69,7 +79,7 @@ _READ_SCHEMA: dict[str, Any] = {
             },
         },
         "snapshot_jpeg": {"type": "string", "format": "byte", "description": "base64 JPEG"},
-        "snapshot_ref": {"type": "string", "maxLength": 200},
+        "snapshot_ref": {"type": "string", "maxLength": MAX_SNAPSHOT_REF},
         "vehicle": {
             "type": "object",
             "properties": {"colour": {"type": "string"}, "type": {"type": "string"}},
