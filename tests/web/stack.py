@@ -40,6 +40,8 @@ CENTER_SECRETS = {
     "gangnam": b"web-test-gangnam-secret-0123456789abcdef",
 }
 
+HOSTILE_ADDRESS = '서초대로 <img src="x" data-injected="1" onerror="window.__injected=1">'
+
 # LPR cameras of each center (the second Seocho one is 3.4 km from the first: a hit
 # there seconds after one at SC-01 is an impossible journey).
 CAMERAS: dict[str, list[dict[str, Any]]] = {
@@ -48,6 +50,15 @@ CAMERAS: dict[str, list[dict[str, Any]]] = {
         {"camera_id": "SC-02", "lat": 37.4920, "lon": 127.0119, "heading": 180, "name": "교대역"},
         {"camera_id": "SC-03", "lat": 37.5045, "lon": 127.0050, "heading": 0, "name": "고속터미널"},
         {"camera_id": "SC-04", "lat": 37.4772, "lon": 127.0470, "heading": 270, "name": "양재역"},
+        # An address with markup, which the consoles must show as text (never as HTML).
+        {
+            "camera_id": "SC-05",
+            "lat": 37.4850,
+            "lon": 127.0330,
+            "heading": 90,
+            "name": "서초역 북측",
+            "address": HOSTILE_ADDRESS,
+        },
     ],
     "gangnam": [
         {"camera_id": "GN-01", "lat": 37.4979, "lon": 127.0276, "heading": 0, "name": "강남역"},

@@ -50,6 +50,7 @@ def demo(
     from safenet.config import load_settings
     from safenet.demo.run import DemoOptions, run_demo
     from safenet.logs import configure
+    from safenet.sim.scenario import ScenarioError
 
     try:
         settings = load_settings(config)
@@ -70,5 +71,8 @@ def demo(
         operator_delay_s=operator_delay,
         auto_operator=not manual_operators,
     )
-    code = asyncio.run(run_demo(settings, options, Console(stderr=json_summary)))
+    try:
+        code = asyncio.run(run_demo(settings, options, Console(stderr=json_summary)))
+    except ScenarioError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--scenario") from exc
     raise typer.Exit(code)

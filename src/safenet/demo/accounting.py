@@ -1,8 +1,9 @@
 """The demo's reckoning: what the centers committed against what the police stored.
 
 ``lost`` counts hits a center committed for reporting (a LocationReport in its outbox)
-that the police never stored; ``duplicates`` counts police rows or alerts beyond one per
-reported hit. Both must be zero. Candidates that wait for an operator's confirmation
+that the police never stored; ``duplicates`` counts police hits no center reported, and
+hit alerts beyond one per hit, both as the police stored them and as the dispatcher's
+stream delivered them. Both must be zero. Candidates that wait for an operator's confirmation
 are not reported yet, so they are counted apart (``awaiting_confirmation``), not as lost.
 """
 
@@ -21,6 +22,7 @@ from safenet.demo.driver import ScenarioDriver
 from safenet.demo.observer import AlertObserver
 from safenet.demo.stack import DemoStack
 from safenet.police.clock import as_utc, iso
+from safenet.police.tables import alerts as police_alerts
 from safenet.police.tables import hits as police_hits
 
 
@@ -63,6 +65,24 @@ def _police_rows(stack: DemoStack) -> list[Any]:
         )
 
 
+def _repeated_hit_alerts(stack: DemoStack) -> int:
+    """Hit alerts the police raised beyond the first for the same hit.
+
+    The police keep one row per (center, hit id) by a unique key, so a report that came
+    twice shows here, in the alerts, not as a second hit row.
+    """
+    assert stack.police_db is not None
+    per_hit = (
+        sa.select(sa.func.count().label("n"))
+        .where(police_alerts.c.kind == "hit")
+        .group_by(police_alerts.c.hit_row)
+        .subquery()
+    )
+    with stack.police_db.read() as conn:
+        extra = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(per_hit.c.n - 1), 0)))
+        return int(extra.scalar_one())
+
+
 async def drain(stack: DemoStack, timeout_s: float = 20.0) -> bool:
     """Wait until every center's queue and outbox are empty and the police have caught up."""
     deadline = time.monotonic() + timeout_s
@@ -99,7 +119,7 @@ def summarize(
 
     lost = sorted(f"{s}:{h}" for s, h in reported - stored)
     extra = sorted(f"{s}:{h}" for s, h in stored - reported)
-    duplicates = len(extra) + (len(police) - len(stored)) + observer.repeated_hits
+    duplicates = len(extra) + _repeated_hit_alerts(stack) + observer.repeated_hits
 
     # Alert latency: from the read leaving for its center to the alert at the dispatcher's
     # console, for hits that alert at once (exact, not retrospective). Candidates that

@@ -172,6 +172,7 @@ async def run_demo(settings: Settings, options: DemoOptions, console: Console) -
     scenario_wall = sim.scenario.duration_s / sim.scenario.speed_factor
     duration = options.duration_s or (scenario_wall if options.headless else None)
     started = time.monotonic()
+    drained = False
     try:
         if options.headless:
             with contextlib.suppress(TimeoutError):
@@ -190,7 +191,7 @@ async def run_demo(settings: Settings, options: DemoOptions, console: Console) -
         await operating
         watch_stop.set()
         await watching
-        summary = summarize(stack, driver, observer, drained=locals().get("drained", False))
+        summary = summarize(stack, driver, observer, drained=drained)
         await stack.stop()
 
     ok = summary["lost"] == 0 and summary["duplicates"] == 0

@@ -2,7 +2,7 @@
 // by reason, outbox depth, link status and the hotlist version in force.
 import { boot } from '../lib/shell.js';
 import { api } from '../lib/api.js';
-import { $, clear, h, toast } from '../lib/dom.js';
+import { $, clear, esc, h, toast } from '../lib/dom.js';
 import { onLang, t } from '../lib/i18n.js';
 import { ago, kst } from '../lib/time.js';
 import { L, addDistricts, createMap, fitTo } from '../lib/map.js';
@@ -70,11 +70,12 @@ async function drawCameras(map) {
     }),
     onEachFeature: (feature, layer) => {
       const p = feature.properties;
-      // A few cameras get their id on the map; thousands would bury it.
+      // A few cameras get their id on the map; thousands would bury it. Leaflet takes a
+      // tooltip string as HTML, so the registry's text is escaped.
       if (labelled) {
-        layer.bindTooltip(p.camera_id, { permanent: true, direction: 'right', offset: [6, 0], className: 'camera-label' });
+        layer.bindTooltip(esc(p.camera_id), { permanent: true, direction: 'right', offset: [6, 0], className: 'camera-label' });
       } else {
-        layer.bindTooltip(`${t('map.camera', { id: p.camera_id })}${p.name ? ` · ${p.name}` : ''}${p.address ? ` · ${p.address}` : ''}`);
+        layer.bindTooltip(esc(`${t('map.camera', { id: p.camera_id })}${p.name ? ` · ${p.name}` : ''}${p.address ? ` · ${p.address}` : ''}`));
       }
     },
   }).addTo(map);

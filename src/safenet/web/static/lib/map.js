@@ -2,6 +2,7 @@
 // With no tile URL configured the map is a plain dark canvas that still shows the
 // districts, cameras and tracks (the police network may have no map service).
 import * as L from '../../vendor/leaflet/leaflet-src.esm.js';
+import { esc } from './dom.js';
 
 export { L };
 
@@ -35,7 +36,8 @@ export async function addDistricts(map, prefix) {
     style: () => ({ className: 'district', color: '#7d8ba1', weight: 1.5, fillColor: '#7d8ba1', fillOpacity: 0.05 }),
     onEachFeature: (feature, sub) => {
       if (labelled) {
-        sub.bindTooltip(feature.properties.sigungu, {
+        // Leaflet takes a tooltip string as HTML.
+        sub.bindTooltip(esc(feature.properties.sigungu), {
           permanent: true, direction: 'center', className: 'district-label', interactive: false,
         });
       }

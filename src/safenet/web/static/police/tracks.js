@@ -80,7 +80,7 @@ export function drawTrack(group, track, { onSelect, colour = TRACK_COLOURS[0] } 
   for (const p of cameras.values()) {
     L.circleMarker([p.lat, p.lon], {
       className: 'camera-site', radius: 22, color: '#9fb3c8', weight: 2, dashArray: '3 5', fill: false, interactive: true,
-    }).bindTooltip(`${t('map.camera', { id: p.camera_id })} · ${p.address || ''}`, { direction: 'bottom' })
+    }).bindTooltip(esc(`${t('map.camera', { id: p.camera_id })} · ${p.address || ''}`), { direction: 'bottom' })
       .addTo(group);
   }
 
