@@ -49,6 +49,7 @@ def demo(
 
     from safenet.config import load_settings
     from safenet.demo.run import DemoOptions, run_demo
+    from safenet.demo.stack import DemoError
     from safenet.logs import configure
     from safenet.sim.scenario import ScenarioError
 
@@ -75,4 +76,6 @@ def demo(
         code = asyncio.run(run_demo(settings, options, Console(stderr=json_summary)))
     except ScenarioError as exc:
         raise typer.BadParameter(str(exc), param_hint="--scenario") from exc
+    except DemoError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--port") from exc
     raise typer.Exit(code)

@@ -8,6 +8,7 @@ import json
 import logging
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -144,7 +145,22 @@ async def run_demo(settings: Settings, options: DemoOptions, console: Console) -
         port=options.port,
         sim_data_dir=options.data_dir or settings.data_dir,
     )
-    await stack.start()
+    try:
+        await stack.start()
+        return await _play(stack, sim, options, console, say)
+    finally:
+        await stack.stop()
+
+
+async def _play(
+    stack: DemoStack,
+    sim: Simulation,
+    options: DemoOptions,
+    console: Console,
+    say: Callable[[str], None],
+) -> int:
+    """Everything after the services are up: play, watch, reckon, print."""
+    settings = stack.settings
     say(
         f"[b]running[/] (SQLite files and the link journal under {stack.root}, "
         f"logs in {settings.var_dir / 'demo.log'}):"
@@ -164,16 +180,16 @@ async def run_demo(settings: Settings, options: DemoOptions, console: Console) -
     observer = AlertObserver(stack.police_url, stack.dispatcher_token)
     watch_stop, ops_stop = asyncio.Event(), asyncio.Event()
     watching = asyncio.create_task(observer.run(watch_stop))
-    await asyncio.wait_for(observer.connected.wait(), 10)
     operating = asyncio.create_task(driver.operate(ops_stop))
-    registering = asyncio.create_task(driver.register_wanted(stop))
-    feeding = asyncio.create_task(driver.run_feed(stop))
-
+    registering: asyncio.Task[None] | None = None
     scenario_wall = sim.scenario.duration_s / sim.scenario.speed_factor
     duration = options.duration_s or (scenario_wall if options.headless else None)
-    started = time.monotonic()
     drained = False
     try:
+        await asyncio.wait_for(observer.connected.wait(), 10)
+        registering = asyncio.create_task(driver.register_wanted(stop))
+        feeding = asyncio.create_task(driver.run_feed(stop))
+        started = time.monotonic()
         if options.headless:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), duration)
@@ -187,12 +203,14 @@ async def run_demo(settings: Settings, options: DemoOptions, console: Console) -
             await asyncio.sleep(options.operator_delay_s + 1.5)
         drained = await drain(stack)
     finally:
+        stop.set()
+        if registering is not None:
+            await registering
         ops_stop.set()
         await operating
         watch_stop.set()
         await watching
-        summary = summarize(stack, driver, observer, drained=drained)
-        await stack.stop()
+    summary = summarize(stack, driver, observer, drained=drained)
 
     ok = summary["lost"] == 0 and summary["duplicates"] == 0
     if options.json_summary:

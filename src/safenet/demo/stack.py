@@ -8,6 +8,7 @@ import json
 import logging
 import secrets
 import shutil
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,10 @@ class _Server(uvicorn.Server):
 
     def install_signal_handlers(self) -> None:
         return None
+
+
+class DemoError(Exception):
+    """The demo cannot start as asked (a port in use, say); the message says what to do."""
 
 
 @dataclass
@@ -83,6 +88,7 @@ class DemoStack:
     _secret: bytes = b""
     _servers: list[tuple[_Server, asyncio.Task[None]]] = field(default_factory=list)
     _officers: dict[str, Officer] = field(default_factory=dict)
+    _stopped: bool = False
 
     def token(
         self, subject: str, name: str, roles: set[Role], sites: frozenset[str] = frozenset()
@@ -170,6 +176,16 @@ class DemoStack:
         )
 
     async def _serve(self, app: Any, port: int) -> str:
+        # uvicorn exits the process when it cannot bind; say which port instead.
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((self.host, port))
+            except OSError as exc:
+                raise DemoError(
+                    f"port {port} on {self.host} is not free ({exc.strerror}); "
+                    "choose another base port with --port"
+                ) from exc
         config = uvicorn.Config(
             app,
             host=self.host,
@@ -192,6 +208,9 @@ class DemoStack:
 
     async def stop(self) -> None:
         """Stop taking requests, then the centers (draining their relays), then the police."""
+        if self._stopped:
+            return
+        self._stopped = True
         for server, _ in self._servers:
             server.should_exit = True
         for _, task in self._servers:
