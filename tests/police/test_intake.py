@@ -8,8 +8,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from safenet.police.alert_log import WITHDRAWN
 from safenet.police.categories import CONFIRM_BANNER
-from safenet.police.intake import WITHDRAWN
 from safenet.police.tables import alerts, hits
 from safenet.police.types import Ending
 from tests.police.support import APPROVER, REGISTRAR, T0, Police, draft, hit_update, report

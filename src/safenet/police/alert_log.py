@@ -104,6 +104,25 @@ def hit_payload(
     }
 
 
+WITHDRAWN = "센터 운영자 기각 — the center's operator rejected this candidate; stand down"
+"""The banner of an update that withdraws a candidate."""
+
+
+def update_payload(row: Any, entry: dict[str, Any], track: dict[str, Any]) -> dict[str, Any]:
+    """The body of an ``update`` alert: an operator's decision on a hit."""
+    rejected = row.decision == "rejected"
+    return {
+        "entry": entry,
+        "hit": hit_view(row),
+        "decision": row.decision,
+        "reason": row.decision_reason,
+        "operator": row.decided_by,
+        "decided_at": iso(as_utc(row.decided_at)),
+        "track": track,
+        "banner": WITHDRAWN if rejected else (CONFIRM_BANNER if row.level != "exact" else None),
+    }
+
+
 def flag_payload(leg: Leg, entry: dict[str, Any]) -> dict[str, Any]:
     """The body of a ``flag`` alert: an impossible journey on an entry's track."""
     return {

@@ -27,8 +27,8 @@ from sqlalchemy.engine import Connection
 from safenet.link import Heartbeat, HitUpdate, HotlistAck, LocationReport, inbox
 from safenet.police import alert_log, distribution
 from safenet.police.alert_log import AlertRecord
-from safenet.police.categories import CONFIRM_BANNER, CategoryPolicy
-from safenet.police.clock import Clock, as_utc, iso
+from safenet.police.categories import CategoryPolicy
+from safenet.police.clock import Clock, as_utc
 from safenet.police.rows import entry_from_row
 from safenet.police.tables import hit_updates, hits, wanted
 from safenet.police.tracks import TrackBook, sighting_from_row
@@ -37,8 +37,6 @@ from safenet.store import Database, insert_if_absent
 from safenet.tracking import Leg
 
 log = logging.getLogger(__name__)
-
-WITHDRAWN = "센터 운영자 기각 — the center's operator rejected this candidate; stand down"
 
 
 @dataclass
@@ -227,17 +225,11 @@ class Intake:
     def _update_alert(
         self, conn: Connection, row: Any, entry: WantedEntry, now: datetime
     ) -> AlertRecord:
-        rejected = row.decision == "rejected"
-        payload = {
-            "entry": alert_log.entry_brief(entry, entry.entry_id),
-            "hit": alert_log.hit_view(row),
-            "decision": row.decision,
-            "reason": row.decision_reason,
-            "operator": row.decided_by,
-            "decided_at": iso(as_utc(row.decided_at)),
-            "track": self.tracks.brief(entry.entry_id),
-            "banner": WITHDRAWN if rejected else (CONFIRM_BANNER if row.level != "exact" else None),
-        }
+        payload = alert_log.update_payload(
+            row,
+            alert_log.entry_brief(entry, entry.entry_id),
+            self.tracks.brief(entry.entry_id),
+        )
         return alert_log.insert(conn, "update", entry.entry_id, row.site, payload, now, row.id)
 
     def _flags(
