@@ -1,6 +1,6 @@
 """The center's camera registry: camera files imported into the database, cameras looked up.
 
-:func:`import_camera_file` reads a camera file with :mod:`safenet.center.cameras` (the
+:func:`import_camera_file` reads a camera file with :mod:`safenet.cctv` (the
 national standard data in any layout, or an LPR list) and upserts it: new sites and
 cameras are inserted, changed ones updated, identical ones left alone, so importing
 the same file twice changes nothing and says so. ``agencies`` keeps only the rows
@@ -28,7 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from safenet.center.cameras import (
+from safenet.cctv import (
     CameraSite,
     ImportResult,
     LprCamera,
@@ -36,7 +36,7 @@ from safenet.center.cameras import (
     SkippedRow,
     read_camera_file,
 )
-from safenet.center.cameras.ids import camera_id
+from safenet.cctv.ids import camera_id
 from safenet.center.tables import cameras, installations
 from safenet.center.types import CameraInfo, Clock, system_clock
 from safenet.store import Database
@@ -131,7 +131,7 @@ def import_camera_file(
 ) -> CameraImportReport:
     """Read one camera file and upsert it into the registry; see the module docstring.
 
-    Raises :class:`safenet.center.cameras.CameraFileError` for a file unusable as a whole.
+    Raises :class:`safenet.cctv.CameraFileError` for a file unusable as a whole.
     """
     file = Path(path)
     parsed = read_camera_file(file, keep_repeated_rows=keep_repeated_rows)

@@ -72,7 +72,7 @@ def import_cameras(
     ),
 ) -> None:
     """Import camera files into the center's registry (idempotent upsert)."""
-    from safenet.center.cameras import CameraFileError
+    from safenet.cctv import CameraFileError
     from safenet.center.parts import open_center_database
     from safenet.center.registry import import_camera_file
     from safenet.store import migrate

@@ -44,7 +44,6 @@ from safenet.link.memory import MemoryBroker, MemoryTransport
 from safenet.link.messages import (
     MESSAGE_TYPES,
     SCHEMA_VERSION,
-    Category,
     Coordinates,
     EvidenceDenial,
     EvidenceItem,
@@ -58,7 +57,6 @@ from safenet.link.messages import (
     HotlistSnapshot,
     LinkMessage,
     LocationReport,
-    MatchLevel,
     Message,
     message_type,
 )
@@ -75,6 +73,7 @@ from safenet.link.topology import (
     police_consumers,
 )
 from safenet.link.transport import DeadLetter, Envelope, Handler, Subscription, Transport
+from safenet.vocabulary import Category, MatchLevel
 
 __all__ = [
     "ALL_CENTERS",

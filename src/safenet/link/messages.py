@@ -27,6 +27,7 @@ from msgspec import Meta
 
 from safenet.link.sites import ALL_CENTERS, POLICE, SITE_PATTERN, validate_center, validate_site
 from safenet.link.subjects import Family
+from safenet.vocabulary import Category, MatchLevel
 
 SCHEMA_VERSION: Literal[1] = 1
 """The schema version every message of this release carries."""
@@ -59,19 +60,6 @@ HotlistVersion = Annotated[int, Meta(ge=0, description="Hotlist version; 0 means
 ShortText = Annotated[str, Meta(max_length=200)]
 LongText = Annotated[str, Meta(max_length=4000)]
 
-Category = Literal[
-    "homicide",
-    "robbery",
-    "kidnapping",
-    "sexual_assault",
-    "arson",
-    "stalking",
-    "suicide_risk",
-    "missing_person",
-]
-"""The lawful basis of an emergency wanted entry (violent crime or danger to life)."""
-
-MatchLevel = Literal["exact", "equivalent", "fuzzy", "partial"]
 EvidenceKind = Literal["snapshot", "video", "route"]
 
 

@@ -21,8 +21,9 @@ Public API (imported lazily, so that loading the settings stays light)::
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from safenet.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from safenet.police.categories import CATEGORIES, CategoryPolicy, policy_table
@@ -38,26 +39,6 @@ if TYPE_CHECKING:
     from safenet.police.service import PoliceService
     from safenet.police.settings import PoliceSettings, WebhookSettings
     from safenet.police.types import Status, WantedDraft, WantedEntry
-
-_EXPORTS = {
-    "CATEGORIES": "safenet.police.categories",
-    "CategoryPolicy": "safenet.police.categories",
-    "policy_table": "safenet.police.categories",
-    "PoliceApiError": "safenet.police.client",
-    "PoliceClient": "safenet.police.client",
-    "AlertNotFound": "safenet.police.errors",
-    "EntryNotFound": "safenet.police.errors",
-    "GateRefused": "safenet.police.errors",
-    "TwoPersonRule": "safenet.police.errors",
-    "WrongState": "safenet.police.errors",
-    "check_registration": "safenet.police.gate",
-    "PoliceService": "safenet.police.service",
-    "PoliceSettings": "safenet.police.settings",
-    "WebhookSettings": "safenet.police.settings",
-    "Status": "safenet.police.types",
-    "WantedDraft": "safenet.police.types",
-    "WantedEntry": "safenet.police.types",
-}
 
 __all__ = [
     "CATEGORIES",
@@ -79,9 +60,21 @@ __all__ = [
     "policy_table",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'safenet.police' has no attribute {name!r}")
-    return getattr(import_module(module), name)
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "safenet.police.categories": ("CATEGORIES", "CategoryPolicy", "policy_table"),
+        "safenet.police.client": ("PoliceApiError", "PoliceClient"),
+        "safenet.police.errors": (
+            "AlertNotFound",
+            "EntryNotFound",
+            "GateRefused",
+            "TwoPersonRule",
+            "WrongState",
+        ),
+        "safenet.police.gate": ("check_registration",),
+        "safenet.police.service": ("PoliceService",),
+        "safenet.police.settings": ("PoliceSettings", "WebhookSettings"),
+        "safenet.police.types": ("Status", "WantedDraft", "WantedEntry"),
+    },
+)

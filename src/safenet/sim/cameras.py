@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from safenet.center.cameras import CameraSite
+from safenet.cctv import CameraSite
 from safenet.sim.geometry import project
 from safenet.sim.roads import RoadNetwork
 from safenet.tracking import heading_from_text

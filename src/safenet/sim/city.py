@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from safenet.center.cameras import CameraSite
+from safenet.cctv import CameraSite
 from safenet.sim.boundaries import Area, load_areas
 from safenet.sim.camera_sources import CctvFolder
 from safenet.sim.cameras import SimCamera, pick_cameras

@@ -21,8 +21,9 @@ Public API (imported lazily, so that loading the settings stays light)::
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from safenet.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from safenet.web.assets import ConsoleSetupError
@@ -30,15 +31,6 @@ if TYPE_CHECKING:
     from safenet.web.mount import ConsoleState, configure_console
     from safenet.web.police import mount_police_console
     from safenet.web.settings import WebSettings
-
-_EXPORTS = {
-    "ConsoleSetupError": "safenet.web.assets",
-    "mount_center_console": "safenet.web.center",
-    "ConsoleState": "safenet.web.mount",
-    "configure_console": "safenet.web.mount",
-    "mount_police_console": "safenet.web.police",
-    "WebSettings": "safenet.web.settings",
-}
 
 __all__ = [
     "ConsoleSetupError",
@@ -49,9 +41,13 @@ __all__ = [
     "mount_police_console",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'safenet.web' has no attribute {name!r}")
-    return getattr(import_module(module), name)
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "safenet.web.assets": ("ConsoleSetupError",),
+        "safenet.web.center": ("mount_center_console",),
+        "safenet.web.mount": ("ConsoleState", "configure_console"),
+        "safenet.web.police": ("mount_police_console",),
+        "safenet.web.settings": ("WebSettings",),
+    },
+)

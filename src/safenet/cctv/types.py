@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from safenet.center.cameras.ids import camera_id
+from safenet.cctv.ids import camera_id
 
 
 class Layout(StrEnum):

@@ -16,17 +16,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from safenet.center.cameras.encoding import UTF8, decode
-from safenet.center.cameras.errors import CameraFileError
-from safenet.center.cameras.ids import (
+from safenet.cctv.encoding import UTF8, decode
+from safenet.cctv.errors import CameraFileError
+from safenet.cctv.ids import (
     content_site_id,
     is_management_id,
     management_site_id,
     repeated_site_id,
 )
-from safenet.center.cameras.layouts import Header, detect_layout
-from safenet.center.cameras.types import CameraSite, ImportResult, SkippedRow, SkipReason
-from safenet.center.cameras.values import (
+from safenet.cctv.layouts import Header, detect_layout
+from safenet.cctv.types import CameraSite, ImportResult, SkippedRow, SkipReason
+from safenet.cctv.values import (
     RowProblem,
     clean_text,
     parse_coordinates,
@@ -77,7 +77,7 @@ def parse_standard_text(
     """Every site and camera in the text of a 전국CCTV표준데이터 file.
 
     A row whose installation fields repeat an imported row's (see
-    :mod:`safenet.center.cameras.ids`) is skipped as a duplicate naming that row,
+    :mod:`safenet.cctv.ids`) is skipped as a duplicate naming that row,
     unless ``keep_repeated_rows`` is set: then each copy becomes a site of its own
     (``…-r2``, ``…-r3``), for publishers that list several identical poles at one
     address as separate rows. A repeated 관리번호 is always a duplicate.

@@ -7,12 +7,12 @@ import io
 from pathlib import Path
 from typing import Literal
 
-from safenet.center.cameras.encoding import decode
-from safenet.center.cameras.errors import CameraFileError
-from safenet.center.cameras.layouts import clean_column_name
-from safenet.center.cameras.lpr import parse_lpr_csv, parse_lpr_json
-from safenet.center.cameras.standard import parse_standard_text
-from safenet.center.cameras.types import ImportResult, LprImportResult
+from safenet.cctv.encoding import decode
+from safenet.cctv.errors import CameraFileError
+from safenet.cctv.layouts import clean_column_name
+from safenet.cctv.lpr import parse_lpr_csv, parse_lpr_json
+from safenet.cctv.standard import parse_standard_text
+from safenet.cctv.types import ImportResult, LprImportResult
 
 FileKind = Literal["standard", "lpr-csv", "lpr-json"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from safenet.center.cameras.errors import CameraFileError
-from safenet.center.cameras.types import Layout
+from safenet.cctv.errors import CameraFileError
+from safenet.cctv.types import Layout
 
 # Each field the parser reads, with every name a published layout has used for it.
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {

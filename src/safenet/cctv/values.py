@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from safenet.center.cameras.types import SkipReason
+from safenet.cctv.types import SkipReason
 
 # The box around South Korea and its islands: 마라도 33.11 … 고성 38.6 north,
 # 백령도 124.6 … 독도 131.87 east. A camera outside it has wrong coordinates.

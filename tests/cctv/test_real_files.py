@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from safenet.center.cameras import (
+from safenet.cctv import (
     ImportResult,
     Layout,
     SkipReason,

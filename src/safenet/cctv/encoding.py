@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import unicodedata
 
-from safenet.center.cameras.errors import CameraFileError
+from safenet.cctv.errors import CameraFileError
 
 UTF8 = "utf-8"
 UTF8_BOM = "utf-8-sig"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from safenet.center.cameras import (
+from safenet.cctv import (
     CameraFileError,
     Layout,
     parse_standard_bytes,

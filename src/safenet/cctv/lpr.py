@@ -15,11 +15,11 @@ import math
 import re
 from pathlib import Path
 
-from safenet.center.cameras.encoding import UTF8, decode
-from safenet.center.cameras.errors import CameraFileError
-from safenet.center.cameras.layouts import clean_column_name
-from safenet.center.cameras.types import LprCamera, LprImportResult, SkippedRow, SkipReason
-from safenet.center.cameras.values import RowProblem, clean_text, parse_coordinates
+from safenet.cctv.encoding import UTF8, decode
+from safenet.cctv.errors import CameraFileError
+from safenet.cctv.layouts import clean_column_name
+from safenet.cctv.types import LprCamera, LprImportResult, SkippedRow, SkipReason
+from safenet.cctv.values import RowProblem, clean_text, parse_coordinates
 
 REQUIRED_FIELDS = ("camera_id", "lat", "lon")
 OPTIONAL_FIELDS = ("heading", "site", "name", "address")

@@ -7,7 +7,7 @@ Hierarchy::
                             empty, a header that matches no known layout, or a
                             JSON document that is not a list of cameras
 
-One bad row never raises: it becomes a :class:`~safenet.center.cameras.types.SkippedRow`
+One bad row never raises: it becomes a :class:`~safenet.cctv.types.SkippedRow`
 and the rest of the file imports.
 """
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from safenet.center.cameras import (
+from safenet.cctv import (
     CameraFileError,
     LprCamera,
     LprImportResult,

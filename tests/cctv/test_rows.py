@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safenet.center.cameras import (
+from safenet.cctv import (
     ImportResult,
     SkippedRow,
     SkipReason,
@@ -19,7 +19,7 @@ from safenet.center.cameras import (
     parse_standard_text,
     read_camera_file,
 )
-from tests.center.test_cameras_layouts import HEADER_2018, HEADER_2022, HEADER_2025, SITE, csv_text
+from tests.cctv.test_layouts import HEADER_2018, HEADER_2022, HEADER_2025, SITE, csv_text
 
 
 def parse_2018(*rows: dict[str, str]) -> ImportResult:
