@@ -97,3 +97,52 @@ async def test_link_down_outbox_grows_then_drains_in_order(
     assert await asyncio.to_thread(relay.read_depth) == 0
     with police_db.read() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM link_inbox")).scalar() == 21
+
+
+async def test_a_commit_to_the_outbox_wakes_the_relay_without_a_poll(
+    link_env: LinkEnv, tmp_path: Path
+) -> None:
+    # A poll interval far beyond the wait below: only the commit itself can wake the
+    # relay, whichever thread commits (services write in worker threads).
+    center_db = open_site_db(tmp_path, "seocho", "center")
+    police_db = open_site_db(tmp_path, "police", "police")
+    police = await link_env.transport(POLICE)
+    await police.provision(["seocho"])
+    seocho = await link_env.transport("seocho")
+    received: list[str] = []
+    sub = await police.subscribe_family(Family.REPORT, inbox_receiver(police_db, received))
+    relay = Relay(center_db, seocho, poll_interval_s=60.0)
+    await relay.start()
+    await asyncio.sleep(0.2)  # the relay's first look found nothing; it sleeps now
+
+    def commit() -> None:
+        with center_db.begin() as conn:
+            outbox.enqueue(conn, make_report(1))
+
+    await asyncio.to_thread(commit)
+    await wait_until(lambda: len(received) == 1, within_s=5.0)
+    await relay.stop()
+    await sub.stop()
+
+
+def test_only_a_committed_enqueue_tells_the_listeners(tmp_path: Path) -> None:
+    db = open_site_db(tmp_path, "seocho", "center")
+    woken: list[str] = []
+    stop = db.on_commit(outbox.COMMIT_TOPIC, lambda: woken.append("woken"))
+    with db.begin() as conn:
+        conn.execute(sa.text("SELECT 1"))
+    assert woken == []  # a transaction that queued nothing wakes nobody
+    try:
+        with db.begin() as conn:
+            outbox.enqueue(conn, make_report(1))
+            raise RuntimeError("the fact failed")
+    except RuntimeError:
+        pass
+    assert woken == []  # rolled back: nothing to send
+    with db.begin() as conn:
+        outbox.enqueue(conn, make_report(2))
+    assert woken == ["woken"]
+    stop()
+    with db.begin() as conn:
+        outbox.enqueue(conn, make_report(3))
+    assert woken == ["woken"]

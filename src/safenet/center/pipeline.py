@@ -2,7 +2,7 @@
 
 ::
 
-    normalize -> deduplicate -> match -> plausibility -> suppress -> persist -> relay
+    normalize -> deduplicate -> match -> plausibility -> suppress -> persist
 
 Reads go through in batches (one call to the matcher's batch path, one transaction).
 A stage that fails for a batch is retried read by read; a read it still fails on is
@@ -13,10 +13,11 @@ read is the stage's ``on_failure``:
   send it again (normalize, persist: nothing of it was kept);
 - ``continue``: the read goes on without what the stage would have added, and the
   failure is logged and counted (deduplicate: a duplicate may be stored; match: the
-  read is stored unmatched; plausibility, suppress: the hit goes out unchecked;
-  relay: the report leaves at the relay's next poll).
+  read is stored unmatched; plausibility, suppress: the hit goes out unchecked).
 
-Reads still in the stream after the last stage are accepted.
+Reads still in the stream after the last stage are accepted. The reports that persist
+commits to the outbox wake the link relay with that commit
+(:data:`safenet.link.outbox.COMMIT_TOPIC`): no stage has to.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from typing import Final
 
 from safenet.center.context import PipelineContext
 from safenet.center.hits import HitHistory
-from safenet.center.stages import dedup, match, normalize, persist, plausibility, relay, suppress
+from safenet.center.stages import dedup, match, normalize, persist, plausibility, suppress
 from safenet.center.stages.base import Batch
 from safenet.center.types import HitState, ReadFate, ReadItem, RejectCode
 
@@ -91,7 +92,6 @@ STAGES: Final[tuple[Stage, ...]] = (
         OnFailure.REJECT,
         "reads, snapshots, hits and reports in one transaction",
     ),
-    Stage("relay", relay.run, OnFailure.CONTINUE, "wake the link relay so the reports leave now"),
 )
 """The pipeline, in order. Nothing else decides what happens to a read."""
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -50,9 +49,8 @@ class LookupResult:
 class RetroLookup:
     """Runs the queued retrospective look-ups (call :meth:`run_pending` from a worker thread)."""
 
-    def __init__(self, ctx: PipelineContext, notify: Callable[[], None] | None = None) -> None:
+    def __init__(self, ctx: PipelineContext) -> None:
         self.ctx = ctx
-        self.notify = notify or ctx.notify
         self._running = threading.Lock()  # one look-up pass at a time
 
     def pending(self) -> int:
@@ -133,8 +131,6 @@ class RetroLookup:
 
         retry_on_conflict(store, what="retrospective look-up")
         ctx.metrics.retro_reads.inc(searched)
-        if any(w.draft.reported for w in writes):
-            self.notify()
         log.info(
             "retrospective look-up: %d entries, %d reads searched, %d hits",
             len(entries),

@@ -98,7 +98,6 @@ class CenterService:
             metrics=self.metrics,
             clock=clock,
         )
-        self.ctx.notify = self.relay.notify
         self.pipeline = Pipeline(self.ctx)
         self.runner = PipelineRunner(
             self.pipeline,
@@ -237,7 +236,6 @@ class CenterService:
             return
         result = await asyncio.to_thread(self.hotlist.apply, message)
         if result.outcome is Outcome.APPLIED:
-            self.relay.notify()
             if result.added:
                 self._retro_wake.set()
         elif result.outcome is Outcome.GAP:

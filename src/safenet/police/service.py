@@ -142,7 +142,6 @@ class PoliceService:
         for family, handler in handlers.items():
             self._subscriptions.append(await self.transport.subscribe_family(family, handler))
         await self.relay.start()
-        self.relay.notify()
         await self.notifier.start()
         self._tasks = [
             asyncio.create_task(self._sweep_loop(), name="police-sweep"),
@@ -235,7 +234,6 @@ class PoliceService:
         return outcome
 
     def _announce(self, change: Change) -> None:
-        self.relay.notify()
         self.metrics.hotlist_version.set(change.version)
         self.hub.publish("hotlist", None, change.as_event())
         log.info(
@@ -309,7 +307,6 @@ class PoliceService:
             await self._provision(result.new_center)
         if result.snapshot_to is not None:
             self.metrics.snapshots.inc()
-            self.relay.notify()
 
     async def _provision(self, site: str) -> None:
         """Create the link consumers of a center first heard of now."""
@@ -330,7 +327,6 @@ class PoliceService:
                 resynced = await asyncio.to_thread(self._resync_lagging)
                 if resynced:
                     self.metrics.snapshots.inc(len(resynced))
-                    self.relay.notify()
                 if time.monotonic() - last_prune > 3600:
                     last_prune = time.monotonic()
                     await asyncio.to_thread(self._prune_inbox)

@@ -63,8 +63,6 @@ def hits_router(service: CenterService) -> APIRouter:
             registry=service.registry,
             now=service.clock(),
         )
-        if result.report_sent or result.update_sent:
-            service.relay.notify()
         return {
             "hit": result.hit,
             "report_sent": result.report_sent,
