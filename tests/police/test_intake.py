@@ -16,8 +16,8 @@ from tests.police.support import APPROVER, REGISTRAR, T0, Police, draft, hit_upd
 
 
 async def _active(police: Police, **overrides: Any) -> str:
-    entry = await police.service.register(draft(**overrides), REGISTRAR)
-    await police.service.approve(entry.entry_id, APPROVER)
+    entry = await police.service.actions.register(draft(**overrides), REGISTRAR)
+    await police.service.actions.approve(entry.entry_id, APPROVER)
     return entry.entry_id
 
 
@@ -156,7 +156,7 @@ async def test_tracks_are_rebuilt_on_start(police: Police, sqlite_url: str) -> N
 async def test_hits_on_unknown_or_ended_entries_are_kept_without_alert(police: Police) -> None:
     await police.send(report(1, "W-unknown"))
     entry_id = await _active(police)
-    await police.service.cancel(entry_id, Ending(reason="found"), REGISTRAR)
+    await police.service.actions.cancel(entry_id, Ending(reason="found"), REGISTRAR)
     await police.send(report(2, entry_id))
     assert len(_rows(police, hits)) == 2
     assert _alerts(police) == []

@@ -408,3 +408,7 @@ class CameraRegistry:
 
     def all(self) -> Iterable[CameraInfo]:
         return list(self._cameras.values())
+
+    def places(self) -> list[tuple[float, float]]:
+        """Where the cameras stand (latitude, longitude), for the console's map."""
+        return [(c.lat, c.lon) for c in self._cameras.values()]

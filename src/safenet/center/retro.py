@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from safenet.audit import store as audit
 from safenet.center.checks import HIT_CHECKS, HitCheck, run_hit_checks
@@ -48,6 +49,17 @@ class LookupResult:
     hits: int
 
 
+def pending_count(conn: Connection) -> int:
+    """How many look-ups are queued and not done."""
+    return int(
+        conn.execute(
+            sa.select(sa.func.count())
+            .select_from(retro_lookups)
+            .where(retro_lookups.c.done_at.is_(None))
+        ).scalar_one()
+    )
+
+
 class RetroLookup:
     """Runs the queued retrospective look-ups (call :meth:`run_pending` from a worker thread)."""
 
@@ -58,13 +70,7 @@ class RetroLookup:
 
     def pending(self) -> int:
         with self.ctx.db.read() as conn:
-            return int(
-                conn.execute(
-                    sa.select(sa.func.count())
-                    .select_from(retro_lookups)
-                    .where(retro_lookups.c.done_at.is_(None))
-                ).scalar_one()
-            )
+            return pending_count(conn)
 
     def run_pending(self) -> list[LookupResult]:
         """Search the retained reads for every queued entry, in one pass over them."""

@@ -145,6 +145,16 @@ def oldest_pending_at(conn: Connection) -> datetime | None:
     return value
 
 
+def last_error(conn: Connection) -> str | None:
+    """The error of a waiting message's latest failed attempt (None when none failed)."""
+    value: str | None = conn.execute(
+        sa.select(outbox.c.last_error)
+        .where(outbox.c.sent_at.is_(None), outbox.c.last_error.is_not(None))
+        .limit(1)
+    ).scalar()
+    return value
+
+
 def prune_sent(conn: Connection, before: datetime) -> int:
     """Delete acknowledged rows sent before ``before``; return how many went."""
     result = conn.execute(

@@ -6,12 +6,13 @@ tracks, the alert stream, the notifications, the HTTP API and every setting.
 Public API (imported lazily, so that loading the settings stays light)::
 
     from safenet.police import PoliceService, PoliceSettings
+    from safenet.police.app import build_app
     service = PoliceService(settings.police, db=db, transport=transport)
+    app = build_app(service, token_secret=secret)   # the FastAPI app and console
     await service.start(); ...; await service.stop()
-    service.app          # the FastAPI app
 
 - :class:`PoliceService`: everything wired together (registry, distribution,
-  intake, tracks, alert hub, notifications, API).
+  intake, tracks, alert hub, notifications); its HTTP routes are in :mod:`.api`.
 - :class:`PoliceSettings`, :class:`WebhookSettings`, :class:`CategoryPolicy`:
   the ``[police]`` configuration section.
 - :data:`CATEGORIES`, :func:`policy_table`: the lawful bases and their policies.

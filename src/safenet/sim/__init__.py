@@ -36,18 +36,15 @@ if TYPE_CHECKING:
     from safenet.sim.noise import NoiseKind, NoiseModel, NoiseRates, NoisyRead
     from safenet.sim.plates_gen import PlateMix, PlateSource, random_plate
     from safenet.sim.scenario import (
-        CATEGORIES,
-        Place,
-        Scenario,
         ScenarioError,
-        VehicleDescription,
-        WantedSpec,
         default_scenario_path,
         load_scenario,
         parse_scenario,
     )
+    from safenet.sim.scenario_types import Place, Scenario, VehicleDescription, WantedSpec
     from safenet.sim.simulation import Simulation, resolve_data_dir
     from safenet.sim.traffic import Traffic
+    from safenet.vocabulary import CATEGORIES
 
 __all__ = [
     "CATEGORIES",
@@ -109,16 +106,13 @@ __getattr__, __dir__ = lazy_exports(
             "TransientSendError",
         ),
         "safenet.sim.scenario": (
-            "CATEGORIES",
-            "Place",
-            "Scenario",
             "ScenarioError",
-            "VehicleDescription",
-            "WantedSpec",
             "default_scenario_path",
             "load_scenario",
             "parse_scenario",
         ),
+        "safenet.sim.scenario_types": ("Place", "Scenario", "VehicleDescription", "WantedSpec"),
+        "safenet.vocabulary": ("CATEGORIES",),
         "safenet.sim.city": ("City", "CitySettings", "District", "build_city"),
         "safenet.sim.districts": ("DEFAULT_DISTRICTS", "DistrictSpec"),
         "safenet.sim.noise": ("NoiseKind", "NoiseModel", "NoiseRates", "NoisyRead"),

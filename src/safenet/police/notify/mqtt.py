@@ -16,7 +16,7 @@ import aiomqtt
 
 from safenet.police.alert_log import AlertRecord
 from safenet.police.metrics import PoliceMetrics
-from safenet.police.notify import QueuedReceiver, encode_alert
+from safenet.police.notify.base import QueuedReceiver, encode_alert
 from safenet.police.settings import PoliceSettings
 
 log = logging.getLogger(__name__)
