@@ -104,6 +104,7 @@ def report(
         "explanation": f"{level} match",
         "read_confidence": 0.93,
         "snapshot_ref": f"snap-{n}",
+        "decision": "alert" if level == "exact" else "candidate",
     }
     fields.update(overrides)
     return LocationReport(**fields)

@@ -68,6 +68,7 @@ def _report(tag: str, i: int) -> LocationReport:
         score=1.0,
         explanation="exact plate match",
         read_confidence=0.95,
+        decision="alert",
         snapshot_ref=f"snap-{i}",
     )
 

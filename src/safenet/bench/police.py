@@ -62,6 +62,7 @@ def _report(n: int, entry_id: str, site: str = "bench-a") -> LocationReport:
         score=1.0,
         explanation="exact plate match",
         read_confidence=0.95,
+        decision="alert",
     )
 
 

@@ -28,6 +28,7 @@ from safenet.auth import Principal
 from safenet.center.errors import AlreadyDecided, HitNotFound, SnapshotNotFound
 from safenet.center.registry import CameraRegistry
 from safenet.center.reports import (
+    decision_for,
     hit_update,
     location_report,
     report_text,
@@ -296,6 +297,7 @@ def _confirmed_report(site: str, row: Any, reason: str, registry: CameraRegistry
         read_confidence=float(row.confidence),
         snapshot_ref=snapshot_ref_for(row.hit_id, bool(row.has_snapshot), row.snapshot_ref),
         retrospective=bool(row.retrospective),
+        decision=decision_for(alert=alert, confirmed=True),
     )
 
 

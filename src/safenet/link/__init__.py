@@ -43,6 +43,7 @@ from safenet.link.fencing import Permissions, permissions_for
 from safenet.link.memory import MemoryBroker, MemoryTransport
 from safenet.link.messages import (
     MESSAGE_TYPES,
+    REPORT_SCHEMA_VERSION,
     SCHEMA_VERSION,
     Coordinates,
     EvidenceDenial,
@@ -79,6 +80,7 @@ __all__ = [
     "ALL_CENTERS",
     "MESSAGE_TYPES",
     "POLICE",
+    "REPORT_SCHEMA_VERSION",
     "SCHEMA_VERSION",
     "STREAMS",
     "Category",

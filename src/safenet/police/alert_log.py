@@ -4,7 +4,8 @@ An alert row is written in the same transaction as the hit, update or flag that
 raised it, so an alert exists exactly when its cause was stored. Acknowledging and
 dispatching write who and when on the row and an audit record, in one transaction.
 The payload builders here decide what an officer sees: the entry, where and when,
-the match level, and the "육안 확인 필요" banner on every hit that is not exact.
+the match level, and the "육안 확인 필요" banner on every hit the center did not
+send as an alert.
 """
 
 from __future__ import annotations
@@ -62,8 +63,8 @@ def entry_brief(entry: WantedEntry | None, entry_id: str) -> dict[str, Any]:
 def hit_payload(
     hit: dict[str, Any], entry: dict[str, Any], track: dict[str, Any]
 ) -> dict[str, Any]:
-    """The body of a ``hit`` alert."""
-    visual = hit["level"] != "exact"
+    """The body of a ``hit`` alert; every hit the center did not send as an alert says so."""
+    visual = hit["decision"] != "alert"
     return {
         "entry": entry,
         "hit": hit,
@@ -88,7 +89,9 @@ def update_payload(row: Any, entry: dict[str, Any], track: dict[str, Any]) -> di
         "operator": row.decided_by,
         "decided_at": iso(as_utc(row.decided_at)),
         "track": track,
-        "banner": WITHDRAWN if rejected else (CONFIRM_BANNER if row.level != "exact" else None),
+        "banner": WITHDRAWN
+        if rejected
+        else (CONFIRM_BANNER if row.report_decision != "alert" else None),
     }
 
 

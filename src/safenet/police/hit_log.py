@@ -1,5 +1,9 @@
 """The hits as the police keep them: stored once by intake, read back for tracks, maps, alerts.
 
+Each hit keeps the center's decision as its report carried it (``report_decision``:
+``alert``, ``candidate`` or ``confirmed``; a schema-1 report's is what that version
+implied); nothing here works it out again from the match level.
+
 :mod:`safenet.police.intake` writes ``police_hits`` and ``police_hit_updates`` (one
 transaction per message); everything that reads them back goes through here: the
 hit as consoles and alerts show it, an entry's hits for its track, the places of the
@@ -34,24 +38,29 @@ def hit_view(row: Any) -> dict[str, Any]:
         "received_at": iso(as_utc(row.received_at)),
         "plate_read": row.plate_read,
         "level": row.level,
+        "decision": row.report_decision,
         "score": row.score,
         "explanation": row.explanation,
         "read_confidence": row.read_confidence,
         "snapshot_ref": row.snapshot_ref,
         "retrospective": bool(row.retrospective),
         "hotlist_version": row.hotlist_version,
-        "confirmation": confirmation(row.level, row.decision),
+        "confirmation": confirmation(row.report_decision, row.decision),
         "decided_by": row.decided_by,
         "decided_at": iso(maybe_utc(row.decided_at)),
         "decision_reason": row.decision_reason,
     }
 
 
-def confirmation(level: str, decision: str | None) -> str:
-    """``not_needed`` for an exact hit, else ``pending``, ``confirmed`` or ``rejected``."""
-    if decision is not None:
-        return decision
-    return "not_needed" if level == "exact" else "pending"
+def confirmation(report_decision: str, operator_decision: str | None) -> str:
+    """``not_needed`` for the center's alert, else ``pending``, ``confirmed`` or ``rejected``.
+
+    ``report_decision`` is the center's (the LocationReport's ``decision``);
+    ``operator_decision`` is the latest HitUpdate's, once one arrived.
+    """
+    if operator_decision is not None:
+        return operator_decision
+    return "not_needed" if report_decision == "alert" else "pending"
 
 
 def values(m: LocationReport, now: datetime) -> dict[str, Any]:
@@ -69,6 +78,7 @@ def values(m: LocationReport, now: datetime) -> dict[str, Any]:
         "read_at": m.read_at,
         "plate_read": m.plate_read,
         "level": m.level,
+        "report_decision": m.center_decision,
         "score": m.score,
         "explanation": m.explanation,
         "read_confidence": m.read_confidence,

@@ -52,6 +52,16 @@ class IntakeResult:
     """A center heard of for the first time (its link consumers need provisioning)."""
 
 
+def alerts_on_arrival(hit: Any, policy: CategoryPolicy) -> bool:
+    """Whether a stored hit alerts officers as it arrives, before any operator decision.
+
+    The center's ``alert`` always does. A ``candidate`` (or a ``confirmed`` one, whose
+    HitUpdate comes with it) does when its category's policy lets its level alert
+    (``alert_levels``); otherwise it waits on the track for the center's confirmation.
+    """
+    return bool(hit.report_decision == "alert" or hit.level in policy.alert_levels)
+
+
 class Intake:
     """Stores what the centers send and turns it into alerts; see the module docstring."""
 
@@ -110,7 +120,7 @@ class Intake:
             assert entry is not None
             policy = self.policies[entry.category]
             if row.decision == "confirmed" or (
-                row.decision is None and m.level in policy.alert_levels
+                row.decision is None and alerts_on_arrival(row, policy)
             ):
                 result.alerts.append(self._hit_alert(conn, row, entry, now))
             result.alerts.extend(self._flags(conn, gained, entry, m.site, now))
