@@ -25,8 +25,8 @@ from sqlalchemy.engine import Connection
 
 from safenet.audit import store as audit
 from safenet.auth import Principal
+from safenet.center.cameras import CameraRegistry
 from safenet.center.errors import AlreadyDecided, HitNotFound, SnapshotNotFound
-from safenet.center.registry import CameraRegistry
 from safenet.center.reports import (
     decision_for,
     hit_update,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from safenet.center.cameras import CameraRegistry
 from safenet.center.hotlist import Hotlist
 from safenet.center.metrics import CenterMetrics
 from safenet.center.recent import RecentPlates
-from safenet.center.registry import CameraRegistry
 from safenet.center.settings import CenterSettings
 from safenet.center.types import CameraInfo, Clock
 from safenet.store import Database

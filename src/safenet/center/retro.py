@@ -27,7 +27,7 @@ from safenet.audit import store as audit
 from safenet.center.checks import HIT_CHECKS, HitCheck, run_hit_checks
 from safenet.center.context import PipelineContext
 from safenet.center.hits import HitHistory, draft_hit
-from safenet.center.hotlist import build_index
+from safenet.center.hotlist_index import build_index
 from safenet.center.records import HitWrite, ReadRecord, write_hits
 from safenet.center.retry import retry_on_conflict
 from safenet.center.tables import reads, retro_lookups, utc

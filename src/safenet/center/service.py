@@ -23,7 +23,7 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from safenet.center.camera_list import CameraList
+from safenet.center.cameras import CameraList, CameraRegistry
 from safenet.center.confirm import CandidateQueue
 from safenet.center.context import PipelineContext
 from safenet.center.errors import CenterSetupError
@@ -40,7 +40,6 @@ from safenet.center.loops import (
 )
 from safenet.center.metrics import CenterMetrics
 from safenet.center.pipeline import Pipeline
-from safenet.center.registry import CameraRegistry
 from safenet.center.retention import PurgeResult
 from safenet.center.retro import RetroLookup
 from safenet.center.runner import PipelineRunner

@@ -17,11 +17,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from safenet.center import confirm, retro
+from safenet.center.cameras import CameraRegistry
 from safenet.center.hotlist import Hotlist
 from safenet.center.ingest.mqtt import MqttIngest
 from safenet.center.loops import HeartbeatSender
 from safenet.center.metrics import CenterMetrics
-from safenet.center.registry import CameraRegistry
 from safenet.center.runner import PipelineRunner
 from safenet.center.types import Clock
 from safenet.link import Relay, outbox

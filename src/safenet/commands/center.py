@@ -165,13 +165,13 @@ def replay(
     ),
 ) -> None:
     """Feed a file of reads through the center's pipeline (reports leave via the relay)."""
+    from safenet.center.cameras import CameraRegistry
     from safenet.center.context import PipelineContext
     from safenet.center.hotlist import Hotlist
     from safenet.center.ingest.replay import replay_file
     from safenet.center.metrics import CenterMetrics
     from safenet.center.parts import open_center_database
     from safenet.center.pipeline import Pipeline
-    from safenet.center.registry import CameraRegistry
     from safenet.center.types import system_clock
     from safenet.store import migrate
 

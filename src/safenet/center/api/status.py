@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from safenet.auth import Principal
 from safenet.center.api.access import CenterAccess
-from safenet.center.camera_list import CameraList
+from safenet.center.cameras import CameraList
 from safenet.center.status import CenterStatus
 
 
