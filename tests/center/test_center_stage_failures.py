@@ -12,7 +12,7 @@ from safenet.center.pipeline import STAGES, OnFailure, Pipeline, Stage
 from safenet.center.retro import RetroLookup
 from safenet.center.stages.base import Batch
 from safenet.center.tables import reads
-from safenet.center.types import ReadFate, RejectCode, Step
+from safenet.center.types import ReadFate, ReadItem, RejectCode, Step
 from tests.center.conftest import CenterEnv, entry, read
 
 
@@ -55,12 +55,17 @@ async def test_a_failing_persist_rejects_only_its_read(sqlite_center: CenterEnv)
     assert center.service.metrics.stage_failures.labels(stage="persist")._value.get() == 1
 
 
-async def test_a_failing_match_keeps_the_read(sqlite_center: CenterEnv) -> None:
-    center = sqlite_center
-    pipeline = Pipeline(center.service.ctx, _poisoned("match", OnFailure.CONTINUE, "odd"))
+def _run_one(center: CenterEnv, stage: str, read_id: str) -> ReadItem:
+    """One read of the wanted plate through the pipeline with ``stage`` failing on it."""
+    pipeline = Pipeline(center.service.ctx, _poisoned(stage, OnFailure.CONTINUE, read_id))
     now = center.clock()
-    incoming = [parse_read(read("odd", "12가3456", now), max_snapshot_bytes=1024)]
+    incoming = [parse_read(read(read_id, "12가3456", now), max_snapshot_bytes=1024)]
     (item,) = pipeline.run(center.service.runner.items_for(incoming, now))
+    return item
+
+
+async def test_a_failing_match_keeps_the_read(sqlite_center: CenterEnv) -> None:
+    item = _run_one(sqlite_center, "match", "odd")
     assert item.fate is ReadFate.ACCEPTED
     assert item.not_done == {Step.MATCH}
 
@@ -70,10 +75,7 @@ async def test_a_failing_plausibility_check_reports_the_hit_as_not_judged(
 ) -> None:
     center = sqlite_center
     await center.snapshot([entry("E1", "12가3456")])
-    pipeline = Pipeline(center.service.ctx, _poisoned("plausibility", OnFailure.CONTINUE, "r1"))
-    now = center.clock()
-    incoming = [parse_read(read("r1", "12가3456", now), max_snapshot_bytes=1024)]
-    (item,) = pipeline.run(center.service.runner.items_for(incoming, now))
+    item = _run_one(center, "plausibility", "r1")
     assert item.fate is ReadFate.ACCEPTED
     assert item.not_done == {Step.PLAUSIBILITY}
     (report,) = await center.reports(1)

@@ -222,7 +222,7 @@ class RetroLookup:
             camera = self.ctx.registry.get(record.camera_id)
             if camera is None:
                 continue  # a retired camera: no position to report
-            retained.append(RetainedRead(record, camera, drafts))
+            retained.append(RetainedRead(record.camera_id, record.read_at, camera, drafts, record))
         run_hit_checks(self.ctx, retained, history, self.checks)
         return [
             HitWrite(draft, r.record, r.camera)
@@ -235,15 +235,9 @@ class RetroLookup:
 class RetainedRead:
     """A read found among the retained ones, with the hits it makes (for the hit checks)."""
 
-    record: ReadRecord
+    camera_id: str
+    read_at: datetime
     camera: CameraInfo
     hits: list[HitDraft]
+    record: ReadRecord
     not_done: set[Step] = field(default_factory=set)
-
-    @property
-    def camera_id(self) -> str:
-        return self.record.camera_id
-
-    @property
-    def read_at(self) -> datetime:
-        return self.record.read_at

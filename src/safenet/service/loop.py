@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
 log = logging.getLogger(__name__)
@@ -53,12 +54,16 @@ class Loop:
             log.error("%s: the %s loop did not stop within %g s", self.owner, self.name, timeout_s)
 
     async def _guarded(self) -> None:
+        await self._survive(self.run, f"the {self.name} loop stopped")
+
+    async def _survive(self, job: Callable[[], Awaitable[None]], failure: str) -> None:
+        """Run ``job``; when it raises, log ``failure`` with the error and return."""
         try:
-            await self.run()
+            await job()
         except asyncio.CancelledError:
             raise
         except Exception:
-            log.exception("%s: the %s loop stopped", self.owner, self.name)
+            log.exception("%s: %s", self.owner, failure)
 
 
 class Periodic(Loop):
@@ -80,12 +85,7 @@ class Periodic(Loop):
     async def run(self) -> None:
         while True:
             await self.pause()
-            try:
-                await self.step()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("%s: %s failed; trying again next round", self.owner, self.name)
+            await self._survive(self.step, f"{self.name} failed; trying again next round")
 
     async def pause(self) -> None:
         """Wait for the interval or a :meth:`wake`, whichever comes first."""
