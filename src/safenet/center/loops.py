@@ -3,7 +3,8 @@
 - :class:`LinkConnection`: connects the link (retrying while it is down), then starts
   the outbox relay. Ingest and matching never wait for it: what is committed meanwhile
   waits in the outbox.
-- :class:`HotlistFeed`: applies the police's hotlist messages as they arrive.
+- :class:`LinkFeed`: subscribes each family the police send to its handler, from the
+  service's table (the hotlist's is :class:`HotlistApplier`).
 - :class:`RetroWorker`: runs the queued retrospective look-ups.
 - :class:`PurgeSchedule`: the retention purge every ``center.purge_interval_s``.
 - :class:`HeartbeatSender`: tells the police the center is alive and which hotlist
@@ -19,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 
 from safenet import __version__
@@ -76,42 +77,71 @@ class LinkConnection(Loop):
         await self.relay.stop()
 
 
-class HotlistFeed(Loop):
-    """Subscribes to the hotlist once the link is up and applies each message."""
+LinkHandler = Callable[[Message], Awaitable[None]]
+"""What a center does with one message of a family (raising asks for a redelivery)."""
 
-    name = "hotlist"
+
+class LinkFeed(Loop):
+    """Subscribes each family of the center's table, once the link is up, to its handler.
+
+    The table (family to handler) is the service's: a new message the police send to
+    a center is a handler and one line there.
+    """
+
+    name = "feed"
 
     def __init__(
         self,
         owner: str,
         transport: Transport,
-        hotlist: Hotlist,
         connected: asyncio.Event,
+        handlers: Mapping[Family, LinkHandler],
+    ) -> None:
+        super().__init__(owner)
+        self.transport = transport
+        self.connected = connected
+        self.handlers = dict(handlers)
+        self._subscriptions: dict[Family, Subscription] = {}
+
+    async def run(self) -> None:
+        await self.connected.wait()
+        for family, handler in self.handlers.items():
+            while family not in self._subscriptions:
+                try:
+                    self._subscriptions[family] = await self.transport.subscribe_family(
+                        family, handler
+                    )
+                except LinkError as exc:
+                    log.warning(
+                        "%s: %s subscription not ready (%s); retrying", self.owner, family, exc
+                    )
+                    await asyncio.sleep(RETRY_S)
+
+    async def stop(self, timeout_s: float = 5.0) -> None:
+        subscriptions, self._subscriptions = list(self._subscriptions.values()), {}
+        for subscription in subscriptions:
+            with contextlib.suppress(Exception):
+                await subscription.stop()
+        await super().stop(timeout_s)
+
+
+class HotlistApplier:
+    """The handler of the hotlist family: each snapshot or delta applied to the hotlist."""
+
+    def __init__(
+        self,
+        owner: str,
+        hotlist: Hotlist,
         *,
         on_added: Callable[[], None],
         on_gap: Callable[[], Awaitable[object]],
     ) -> None:
-        super().__init__(owner)
-        self.transport = transport
+        self.owner = owner
         self.hotlist = hotlist
-        self.connected = connected
         self.on_added = on_added
         self.on_gap = on_gap
-        self._subscription: Subscription | None = None
 
-    async def run(self) -> None:
-        await self.connected.wait()
-        while self._subscription is None:
-            try:
-                self._subscription = await self.transport.subscribe_family(
-                    Family.HOTLIST, self.apply
-                )
-            except LinkError as exc:
-                log.warning("%s: hotlist subscription not ready (%s); retrying", self.owner, exc)
-                await asyncio.sleep(RETRY_S)
-
-    async def apply(self, message: Message) -> None:
-        """Apply one hotlist message (the subscription's handler)."""
+    async def __call__(self, message: Message) -> None:
         if not isinstance(message, HotlistSnapshot | HotlistDelta):
             log.warning("%s: %s on the hotlist subject ignored", self.owner, type(message).__name__)
             return
@@ -120,13 +150,6 @@ class HotlistFeed(Loop):
             self.on_added()
         elif result.outcome is Outcome.GAP:
             await self.on_gap()
-
-    async def stop(self, timeout_s: float = 5.0) -> None:
-        subscription, self._subscription = self._subscription, None
-        if subscription is not None:
-            with contextlib.suppress(Exception):
-                await subscription.stop()
-        await super().stop(timeout_s)
 
 
 class RetroWorker(Periodic):

@@ -12,7 +12,8 @@ embedded demo can run several centers and the police in one process and event lo
 The service builds the parts (camera registry, hotlist, pipeline, confirmation queue,
 status) and starts one loop per long-running job: the pipeline worker
 (:class:`~safenet.center.runner.PipelineRunner`), the link connection and its outbox
-relay, the hotlist feed, the retrospective look-up worker, the retention purge, the
+relay, the link feed (one handler per message family from the police: the hotlist
+today), the retrospective look-up worker, the retention purge, the
 heartbeat and the expiry watch (:mod:`safenet.center.loops`), and the MQTT subscriber
 when enabled. It builds no web app: the entry point does (:mod:`safenet.center.app`).
 """
@@ -33,8 +34,9 @@ from safenet.center.loops import (
     IDLE_S,
     ExpiryWatch,
     HeartbeatSender,
-    HotlistFeed,
+    HotlistApplier,
     LinkConnection,
+    LinkFeed,
     PurgeSchedule,
     RetroWorker,
 )
@@ -46,7 +48,7 @@ from safenet.center.runner import PipelineRunner
 from safenet.center.settings import CenterSettings
 from safenet.center.status import CenterStatus
 from safenet.center.types import Clock, system_clock
-from safenet.link import Relay
+from safenet.link import Family, Relay
 from safenet.link.transport import Transport
 from safenet.service.loop import Loop
 from safenet.store import Database, migrate
@@ -123,13 +125,16 @@ class CenterService:
             clock,
             settings.heartbeat_interval_s,
         )
-        self.hotlist_feed = HotlistFeed(
+        # What the center takes from the police: one handler per family.
+        self.feed = LinkFeed(
             owner,
             transport,
-            self.hotlist,
             self.link.connected,
-            on_added=self.retro_worker.wake,
-            on_gap=self.heartbeat.send,
+            {
+                Family.HOTLIST: HotlistApplier(
+                    owner, self.hotlist, on_added=self.retro_worker.wake, on_gap=self.heartbeat.send
+                ),
+            },
         )
         self.purge = PurgeSchedule(
             owner,
@@ -170,7 +175,7 @@ class CenterService:
         m.hotlist_entries.set_function(lambda: len(self.hotlist))
 
     def _loops(self) -> list[Loop]:
-        loops: list[Loop] = [self.hotlist_feed, self.retro_worker, self.heartbeat, self.expiry]
+        loops: list[Loop] = [self.feed, self.retro_worker, self.heartbeat, self.expiry]
         if self.settings.purge_interval_s > 0:
             loops.append(self.purge)
         return loops

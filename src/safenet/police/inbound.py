@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Final, Generic, TypeVar
+from typing import Any, Final
 
 from safenet.link import (
     Family,
@@ -37,25 +37,23 @@ from safenet.police.metrics import PoliceMetrics
 
 log = logging.getLogger(__name__)
 
-M = TypeVar("M", bound=LinkMessage)
-
 
 @dataclass(frozen=True)
-class IntakeRoute(Generic[M]):
-    """One family of messages from the centers, and what stores it."""
+class IntakeRoute:
+    """One family of messages from the centers, the types it carries, and what stores them."""
 
     family: Family
-    kind: type[M]
-    store: Callable[[Intake, M], IntakeResult]
+    kinds: tuple[type[LinkMessage], ...]
+    store: Callable[[Intake, Any], IntakeResult]
     timed: bool = False
     """Observe ``safenet_police_intake_seconds`` (the hits, whose latency matters)."""
 
 
-INTAKE: Final[tuple[IntakeRoute[Any], ...]] = (
-    IntakeRoute(Family.REPORT, LocationReport, Intake.report, timed=True),
-    IntakeRoute(Family.UPDATE, HitUpdate, Intake.update),
-    IntakeRoute(Family.ACK, HotlistAck, Intake.ack),
-    IntakeRoute(Family.HEARTBEAT, Heartbeat, Intake.heartbeat),
+INTAKE: Final[tuple[IntakeRoute, ...]] = (
+    IntakeRoute(Family.REPORT, (LocationReport,), Intake.report, timed=True),
+    IntakeRoute(Family.UPDATE, (HitUpdate,), Intake.update),
+    IntakeRoute(Family.ACK, (HotlistAck,), Intake.ack),
+    IntakeRoute(Family.HEARTBEAT, (Heartbeat,), Intake.heartbeat),
 )
 """Every family the police take from the centers, and what each becomes."""
 
@@ -70,7 +68,7 @@ class Inbound:
         metrics: PoliceMetrics,
         *,
         publish: Callable[[list[AlertRecord]], None],
-        routes: tuple[IntakeRoute[Any], ...] = INTAKE,
+        routes: tuple[IntakeRoute, ...] = INTAKE,
     ) -> None:
         self.transport = transport
         self.intake = intake
@@ -90,16 +88,16 @@ class Inbound:
             await sub.stop()
         self._subscriptions.clear()
 
-    def _handler(self, route: IntakeRoute[Any]) -> Callable[[Message], Awaitable[None]]:
+    def _handler(self, route: IntakeRoute) -> Callable[[Message], Awaitable[None]]:
         async def handle(message: Message) -> None:
             await self.take(route, message)
 
         return handle
 
-    async def take(self, route: IntakeRoute[Any], message: Message) -> None:
+    async def take(self, route: IntakeRoute, message: Message) -> None:
         """Store one message as its route says; raising asks the link to redeliver it."""
         kind = type(message).__name__
-        if not isinstance(message, route.kind):
+        if not isinstance(message, route.kinds):
             log.warning("intake: %s on the %s family ignored", kind, route.family)
             return
         started = time.perf_counter()
