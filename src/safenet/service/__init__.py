@@ -5,6 +5,10 @@ which installs the error handler (every :class:`ServiceError` becomes a JSON bod
 its HTTP status, the field at fault and a message a person can act on), ``/healthz``
 and ``/metrics`` (Prometheus text format, from the app's own registry so two services
 in one process — the embedded demo — never mix their figures).
+
+Also shared, imported from their modules: :mod:`.loop` (one class per long-running
+job of a service) and :mod:`.serve` (serving an app until SIGINT/SIGTERM, then letting
+the service stop gracefully).
 """
 
 from safenet.service.app import create_base_app, principal_dependency, require_role
