@@ -68,3 +68,60 @@ def site(db_url: str) -> Iterator[Site]:
         Sessions(db, settings, clock),
     )
     db.dispose()
+
+
+SECRET = b"t" * 32
+
+
+def auth_app(site: Site, *, side: str = "police", site_id: str = "police") -> object:
+    """A small FastAPI app with the sign-in router and a few guarded routes."""
+    from fastapi import Depends, FastAPI
+
+    from safenet.auth.context import AuthContext, install
+    from safenet.auth.guard import require
+    from safenet.auth.permissions import SiteFrom
+    from safenet.auth.routes import signin_router
+    from safenet.auth.types import Principal
+    from safenet.service.app import create_base_app
+
+    async def health() -> dict[str, object]:
+        return {"ok": True}
+
+    from prometheus_client import CollectorRegistry
+
+    app: FastAPI = create_base_app(
+        title="t",
+        version="0",
+        description="d",
+        registry=CollectorRegistry(),
+        health=health,
+        token_secret=SECRET,
+    )
+    ctx = AuthContext.build(
+        site.db,
+        site=site_id,
+        side=side,
+        settings=site.settings,  # type: ignore[arg-type]
+        token_secret=SECRET,
+        clock=site.clock,
+    )
+    install(app, ctx)
+    app.include_router(signin_router())
+
+    @app.get("/wanted")
+    async def wanted(who: Principal = Depends(require("wanted.read"))) -> dict[str, str]:
+        return {"who": who.subject, "name": who.name}
+
+    @app.post("/approve")
+    async def approve(who: Principal = Depends(require("wanted.approve"))) -> dict[str, str]:
+        return {"who": who.subject}
+
+    @app.post("/reads")
+    async def reads(
+        body: dict[str, str],
+        who: Principal = Depends(require("reads.post", site_from=SiteFrom.APP)),
+    ) -> dict[str, str]:
+        return {"camera": who.subject, "claimed": body.get("camera_id", "")}
+
+    app.state.ctx = ctx
+    return app

@@ -68,6 +68,14 @@ class OidcSettings(Section):
             raise ValueError(f"only asymmetric algorithms are accepted, not {wrong or 'none'}")
         return value
 
+    @field_validator("role_map")
+    @classmethod
+    def _people_roles_only(cls, value: dict[str, Role]) -> dict[str, Role]:
+        wrong = [k for k, v in value.items() if v in (Role.CAMERA, Role.LINK)]
+        if wrong:
+            raise ValueError(f"{wrong}: a person's token cannot map to a device or link role")
+        return value
+
     @model_validator(mode="after")
     def _complete_when_enabled(self) -> OidcSettings:
         if self.enabled:
