@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from fastapi import Request
 
 from safenet.auth.accounts import Accounts, Credentials
 from safenet.auth.sessions import Sessions
@@ -78,7 +79,7 @@ def auth_app(site: Site, *, side: str = "police", site_id: str = "police") -> ob
     from fastapi import Depends, FastAPI
 
     from safenet.auth.context import AuthContext, install
-    from safenet.auth.guard import require
+    from safenet.auth.guard import ensure_site, require
     from safenet.auth.permissions import SiteFrom
     from safenet.auth.routes import signin_router
     from safenet.auth.types import Principal
@@ -122,6 +123,51 @@ def auth_app(site: Site, *, side: str = "police", site_id: str = "police") -> ob
         who: Principal = Depends(require("reads.post", site_from=SiteFrom.APP)),
     ) -> dict[str, str]:
         return {"camera": who.subject, "claimed": body.get("camera_id", "")}
+
+    @app.get("/by-query")
+    async def by_query(
+        who: Principal = Depends(
+            require("tracks.read", site_from=SiteFrom.QUERY, site_field="site")
+        ),
+    ) -> dict[str, str]:
+        return {"who": who.subject}
+
+    @app.post("/by-body")
+    async def by_body(
+        body: dict[str, str],
+        who: Principal = Depends(
+            require("alerts.respond", site_from=SiteFrom.BODY, site_field="site")
+        ),
+    ) -> dict[str, str]:
+        return {"site": body["site"]}
+
+    @app.get("/alert/{site}")
+    async def alert(
+        site: str,
+        request: Request,
+        who: Principal = Depends(require("alerts.read", site_from=SiteFrom.OBJECT)),
+    ) -> dict[str, str]:
+        ensure_site(request, who, site)  # the object's site, found by id
+        return {"site": site}
+
+    @app.get("/alerts/stream")
+    async def stream(
+        who: Principal = Depends(require("alerts.read", site_from=SiteFrom.FILTER)),
+    ) -> object:
+        import asyncio
+        from collections.abc import AsyncIterator
+
+        from fastapi.responses import StreamingResponse
+
+        from safenet.auth.stream import guarded
+
+        async def ticks() -> AsyncIterator[str]:
+            while True:
+                await asyncio.sleep(0.02)
+                yield "data: tick\n\n"
+
+        frames = guarded(ticks(), ctx, who, recheck_s=0.05)
+        return StreamingResponse(frames, media_type="text/event-stream")
 
     app.state.ctx = ctx
     return app

@@ -202,3 +202,47 @@ def test_rate_limit_names_the_limit(site: Site) -> None:
     assert r.status_code == 429
     assert "60 requests per minute" in r.json()["message"]
     assert int(r.headers["Retry-After"]) >= 1
+
+
+def test_sse_by_cookie_ends_when_the_session_is_revoked(site: Site) -> None:
+    import threading
+
+    client = _client(site)
+    view = _sign_in(site, client, site.add())
+    # Never from the URL: a token in the query string is not a credential.
+    anonymous = TestClient(client.app)
+    r = anonymous.get(f"/alerts/stream?access_token={view['access_token']}")
+    assert r.status_code == 401
+    timer = threading.Timer(
+        0.5, lambda: site.accounts.revoke_sessions("kim.approver", actor="admin.lee")
+    )
+    timer.start()
+    r = client.get("/alerts/stream")  # returns when the stream ends
+    timer.join()
+    assert r.status_code == 200
+    assert "data: tick" in r.text
+    assert r.text.endswith("event: signed-out\ndata: {}\n\n")
+
+
+@pytest.mark.parametrize(
+    ("scope", "allowed"), [(["seocho"], {"seocho"}), ([], {"seocho", "gangnam"})]
+)
+def test_site_from_query_body_and_object(site: Site, scope: list[str], allowed: set[str]) -> None:
+    from safenet.auth.types import PrincipalKind as K
+
+    client = _client(site)
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    who = Principal("han.field", "경장 한", frozenset({Role.FIELD_OFFICER}), frozenset(scope))
+    assert who.kind is K.PERSON
+    bearer = {"Authorization": f"Bearer {ctx.signer.access(who, ttl_s=300)}"}
+    for s in ("seocho", "gangnam"):
+        want = 200 if s in allowed else 403
+        assert client.get(f"/by-query?site={s}", headers=bearer).status_code == want
+        assert client.post("/by-body", json={"site": s}, headers=bearer).status_code == want
+        # An object owned by a site outside the scope does not exist for the caller.
+        assert client.get(f"/alert/{s}", headers=bearer).status_code == (
+            200 if s in allowed else 404
+        )
+    r = client.get("/by-query", headers=bearer)
+    assert r.status_code == 422
+    assert r.json()["field"] == "site"
