@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from safenet.auth.errors import AuthError, Denied
-from safenet.auth.oidc import OidcVerifier
+from safenet.auth.oidc import JwksKeys, OidcVerifier
 from safenet.auth.settings import OidcSettings
 from safenet.auth.types import Role
 
@@ -153,3 +153,58 @@ def test_settings_refuse_symmetric_algorithms_and_device_roles() -> None:
         OidcSettings(role_map={"cams": Role.CAMERA})
     with pytest.raises(ValueError, match="jwks_file or jwks_url"):
         OidcSettings(enabled=True, issuer=ISSUER, audience=AUDIENCE)
+
+
+def test_jwks_from_a_url_is_fetched_and_refetched_for_a_new_key(
+    keys: dict[str, Any], tmp_path: Path
+) -> None:
+    import http.server
+    import threading
+
+    published = {"keys": [json.loads(_public_jwk(keys["rsa-1"], "rsa-1"))]}
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            body = json.dumps(published).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/realms/wass/certs"
+        settings = OidcSettings(
+            enabled=True,
+            issuer=ISSUER,
+            audience=AUDIENCE,
+            jwks_url=url,
+            role_map={"wass-approver": Role.APPROVER},
+            site_map={"seocho-station": "seocho"},
+        )
+        throttled = OidcVerifier(settings, JwksKeys(settings))
+        assert throttled.verify(_token(keys)).roles == {Role.APPROVER}
+        for _ in range(5):  # made-up kids do not make it hammer the provider
+            with pytest.raises(AuthError, match="does not publish"):
+                throttled.verify(_token(keys, "unpublished"))
+        assert len(hits) == 1
+        hits.clear()
+        verifier = OidcVerifier(settings, JwksKeys(settings, min_refetch_s=0))
+        assert verifier.verify(_token(keys)).roles == {Role.APPROVER}
+        assert verifier.verify(_token(keys)).sites == {"seocho"}
+        assert len(hits) == 1  # cached
+        # The provider rotates in a new key: an unknown kid triggers one refetch.
+        published["keys"].append(json.loads(_public_jwk(keys["ec-1"], "ec-1")))
+        assert verifier.verify(_token(keys, "ec-1")).roles == {Role.APPROVER}
+        assert len(hits) == 2
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -40,17 +40,24 @@ def _http_fetch(url: str) -> dict[str, Any]:
 class JwksKeys:
     """The provider's public signing keys, by key id, reloaded when stale or unknown."""
 
-    def __init__(self, settings: OidcSettings, fetch: Fetch = _http_fetch) -> None:
+    def __init__(
+        self, settings: OidcSettings, fetch: Fetch = _http_fetch, *, min_refetch_s: float = 30.0
+    ) -> None:
         self._settings = settings
         self._fetch = fetch
+        self._min_refetch_s = min_refetch_s
         self._keys: dict[str, jwt.PyJWK] = {}
-        self._loaded_at = 0.0
+        self._loaded_at: float | None = None
         self._lock = threading.Lock()
 
     def key(self, kid: str) -> jwt.PyJWK:
         with self._lock:
-            stale = time.monotonic() - self._loaded_at > self._settings.jwks_cache_s
-            if stale or kid not in self._keys:
+            age = None if self._loaded_at is None else time.monotonic() - self._loaded_at
+            stale = age is None or age > self._settings.jwks_cache_s
+            # An unknown kid may mean the provider rotated its keys, or an attacker
+            # making up kids: reload for it at most every min_refetch_s.
+            unknown = kid not in self._keys and (age is None or age >= self._min_refetch_s)
+            if stale or unknown:
                 self._load()
             found = self._keys.get(kid)
         if found is None:
