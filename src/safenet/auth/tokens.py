@@ -14,8 +14,8 @@ lifetime the token claims is within the cap (a token minted elsewhere with the s
 a long life is refused). Whether the session is still live is the resolver's check
 (:mod:`safenet.auth.resolve`), since only it holds the site's database.
 
-:func:`issue_token` / :func:`verify_token` keep the signature of the old ``sn1`` helpers
-for the callers not yet moved to :class:`TokenSigner`; they now make and read JWTs.
+The old ``sn1`` helpers live on, for the services and consoles not yet moved, in
+:mod:`safenet.auth.legacy`.
 """
 
 from __future__ import annotations
@@ -28,25 +28,13 @@ from typing import Any
 import jwt
 
 from safenet.auth.errors import AuthError
+from safenet.auth.legacy import MIN_SECRET_BYTES
 from safenet.auth.settings import MAX_ACCESS_TTL_S
 from safenet.auth.types import Principal, PrincipalKind, Role
 
-MIN_SECRET_BYTES = 32
 ALGORITHM = "HS256"
-LEGACY_ISSUER = "safenet"
-LEGACY_AUDIENCE = "safenet"
-# What the old helpers may issue: the demo's console tokens live a day; nothing longer.
-LEGACY_MAX_TTL_S = 24 * 3600
 
-__all__ = [
-    "LEGACY_MAX_TTL_S",
-    "MIN_SECRET_BYTES",
-    "AuthError",
-    "RefreshClaims",
-    "TokenSigner",
-    "issue_token",
-    "verify_token",
-]
+__all__ = ["MIN_SECRET_BYTES", "AuthError", "RefreshClaims", "TokenSigner", "decode"]
 
 
 def _check_secret(secret: bytes) -> None:
@@ -214,33 +202,3 @@ def _principal(claims: dict[str, Any]) -> Principal:
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise AuthError(f"token payload is not valid: {exc}") from exc
-
-
-# -- the old helpers' signature, now JWT underneath ---------------------------------------
-
-
-def issue_token(
-    principal: Principal, secret: bytes, ttl_s: int = 12 * 3600, now: float | None = None
-) -> str:
-    """A session-less token for ``principal`` valid ``ttl_s`` seconds (≤ one day)."""
-    if not 0 < ttl_s <= LEGACY_MAX_TTL_S:
-        raise ValueError(f"ttl_s must be 1..{LEGACY_MAX_TTL_S} seconds")
-    signer = TokenSigner(
-        secret,
-        issuer=LEGACY_ISSUER,
-        audience=LEGACY_AUDIENCE,
-        max_service_ttl_s=LEGACY_MAX_TTL_S,
-    )
-    return signer.access(principal, ttl_s=ttl_s, now=now)
-
-
-def verify_token(token: str, secret: bytes, now: float | None = None) -> Principal:
-    """The principal a valid token from :func:`issue_token` names."""
-    _check_secret(secret)
-    signer = TokenSigner(
-        secret,
-        issuer=LEGACY_ISSUER,
-        audience=LEGACY_AUDIENCE,
-        max_service_ttl_s=LEGACY_MAX_TTL_S,
-    )
-    return signer.verify_access(token, now=now)
