@@ -194,3 +194,26 @@ def test_no_korean_font_on_the_machine_says_what_to_install(
             find_font()
     finally:
         find_font.cache_clear()
+
+
+def test_the_centers_ingest_takes_the_picture_as_sent(renderer: SnapshotRenderer) -> None:
+    import base64
+
+    from safenet.center.ingest.schema import parse_read
+    from safenet.center.settings import CenterSettings
+    from tests.sim.simdata import pictured
+
+    truth = ReadTruth("서울12바3456", NoiseKind.NONE, "bg-1", None)
+    read = {
+        "id": "sim-seocho-7",
+        "camera_id": "EP-0101",
+        "ts": TS.isoformat(),
+        "plate": "서울12바3456",
+        "confidence": 0.97,
+        "vehicle": {"colour": "노랑", "type": "passenger"},
+    }
+    event = ReadEvent("seocho", "EP-0101", 0.0, TS, read, truth)
+    sent = pictured(renderer, event)
+    parsed = parse_read(sent, max_snapshot_bytes=CenterSettings().max_snapshot_bytes)
+    assert parsed.snapshot_jpeg == renderer.render_event(event)
+    assert base64.b64decode(sent["snapshot_jpeg"]) == parsed.snapshot_jpeg
