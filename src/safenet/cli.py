@@ -11,6 +11,7 @@ import typer
 
 from safenet import __version__
 from safenet.commands import audit, bench, center, demo, link, match, plate, police, users
+from safenet.commands import evidence as _evidence  # noqa: F401 - registers `bench evidence`
 
 app = typer.Typer(
     name="safenet",
