@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 WEB := src/safenet/web
 
-.PHONY: demo test setup lint typecheck pytest services browser clean
+.PHONY: demo test setup lint typecheck pytest services browser fonts clean
 
 setup: $(VENV)/.installed $(WEB)/node_modules/.package-lock.json
 
@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-demo: setup
+demo: setup fonts
 	$(BIN)/safenet demo
 
 services: setup
@@ -36,10 +36,14 @@ typecheck: setup
 browser:
 	bash scripts/browser.sh
 
+# The simulated cameras draw plates in Hangul: a Korean font from Debian's packages.
+fonts:
+	bash scripts/fonts.sh
+
 pytest: setup
 	$(BIN)/pytest -q
 
-test: services browser lint typecheck pytest
+test: services browser fonts lint typecheck pytest
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

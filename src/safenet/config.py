@@ -22,6 +22,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from safenet.center.settings import CenterSettings
 from safenet.police.settings import PoliceSettings
 from safenet.section import Section
+from safenet.sim.settings import SimSettings
 from safenet.web.settings import WebSettings
 
 DEFAULT_DATA_DIR = Path("../shared/data")
@@ -64,6 +65,9 @@ class Settings(BaseSettings):
     )
     web: WebSettings = Field(
         default_factory=WebSettings, description="The consoles (see docs/consoles.md)."
+    )
+    sim: SimSettings = Field(
+        default_factory=SimSettings, description="The city simulator (see docs/simulator.md)."
     )
 
 

@@ -1,4 +1,4 @@
-"""Tokens name their principal, expire, and cannot be forged or altered."""
+"""The old sn1 tokens (kept for the consoles not yet moved): signed, expiring, capped."""
 
 from __future__ import annotations
 
@@ -65,3 +65,30 @@ def test_bad_subject_named(subject: str) -> None:
 def test_principal_needs_a_role() -> None:
     with pytest.raises(ValueError, match="no role"):
         Principal("a", "n", frozenset())
+
+
+def test_lifetime_cap() -> None:
+    with pytest.raises(ValueError, match="ttl_s"):
+        issue_token(KIM, SECRET, ttl_s=876000 * 3600)  # the "100-year token"
+    assert verify_token(issue_token(KIM, SECRET, ttl_s=24 * 3600, now=1000), SECRET, now=1001)
+
+
+def test_long_lived_token_minted_elsewhere_refused() -> None:
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    payload = {
+        "sub": "x",
+        "name": "x",
+        "roles": ["admin"],
+        "sites": [],
+        "iat": 0,
+        "exp": 100 * 365 * 86400,
+    }
+    body = base64.urlsafe_b64encode(json.dumps(payload).encode()).rstrip(b"=").decode()
+    sig = hmac.new(SECRET, f"sn1.{body}".encode(), hashlib.sha256).digest()
+    token = f"sn1.{body}.{base64.urlsafe_b64encode(sig).rstrip(b'=').decode()}"
+    with pytest.raises(AuthError, match="cap"):
+        verify_token(token, SECRET, now=1000)

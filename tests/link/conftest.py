@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from safenet.link.messages import Coordinates, LocationReport
+from safenet.link.messages import (
+    Coordinates,
+    EscapeRoute,
+    EvidenceRequest,
+    LocationReport,
+    Officer,
+    PipaBasis,
+    ScenePhotos,
+)
 from safenet.link.nats_config import SiteCredentials, read_credentials, write_nats_config
 from tests.support.services import NatsServer
 
@@ -74,6 +82,25 @@ def make_report(i: int, site: str = "seocho", **overrides: object) -> LocationRe
     }
     fields.update(overrides)
     return LocationReport(**fields)  # type: ignore[arg-type]
+
+
+def make_evidence_request(site: str = "seocho", **overrides: object) -> EvidenceRequest:
+    fields: dict[str, object] = {
+        "site": site,
+        "request_id": f"req-{site}",
+        "entry_id": "entry-1",
+        "case_number": "2025-서초-0001",
+        "category": "robbery",
+        "legal_basis": PipaBasis(item=7),
+        "requester": Officer(
+            officer_id="officer-7", name="김민수", rank="경위", agency="서울서초경찰서 형사과"
+        ),
+        "purpose": "강도 피의차량 도주경로 확인",
+        "items": [ScenePhotos(hit_id="hit-1", window_s=30), EscapeRoute(hit_id="hit-1")],
+        "requested_at": datetime(2025, 3, 1, 12, 0, tzinfo=UTC),
+    }
+    fields.update(overrides)
+    return EvidenceRequest(**fields)  # type: ignore[arg-type]
 
 
 class LinkEnv:

@@ -22,7 +22,7 @@ from safenet.link import (
     Message,
 )
 from safenet.link.fencing import inbox_prefix
-from tests.link.conftest import FencedNats, make_report
+from tests.link.conftest import FencedNats, make_evidence_request, make_report
 
 pytestmark = pytest.mark.nats
 
@@ -86,19 +86,7 @@ class RawClient:
 
 
 def evidence_request(site: str) -> EvidenceRequest:
-    return EvidenceRequest(
-        site=site,
-        request_id=f"req-{site}",
-        case_number="2025-서초-0001",
-        category="robbery",
-        legal_basis="형사소송법 제215조",
-        requester="officer-7",
-        hit_ids=["hit-1"],
-        items=["snapshot"],
-        time_from=NOW,
-        time_to=NOW,
-        requested_at=NOW,
-    )
+    return make_evidence_request(site)
 
 
 async def test_center_cannot_publish_as_another_center(fenced_nats: FencedNats) -> None:

@@ -13,9 +13,8 @@ from hypothesis import strategies as st
 from safenet.link import (
     MESSAGE_TYPES,
     EvidenceDenial,
-    EvidenceItem,
     EvidencePackage,
-    EvidenceRequest,
+    EvidencePart,
     Heartbeat,
     HitUpdate,
     HotlistAck,
@@ -30,10 +29,11 @@ from safenet.link import (
     encode,
     message_type,
 )
+from safenet.link.messages import PipaBasis, VideoRange
 from safenet.link.schema_doc import update_doc
 from safenet.link.sites import validate_site
 from safenet.link.subjects import Family, dead_subject, family_of, subject_matches
-from tests.link.conftest import make_report
+from tests.link.conftest import make_evidence_request, make_report
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -54,34 +54,25 @@ def one_of_each() -> list[LinkMessage]:
             operator="op-3",
             decided_at=NOW,
         ),
-        EvidenceRequest(
-            site="seocho",
-            request_id="req-1",
-            case_number="2025-001",
-            category="robbery",
-            legal_basis="형사소송법 제215조",
-            requester="officer-7",
-            hit_ids=["hit-1"],
-            items=["snapshot", "route"],
-            time_from=NOW - timedelta(hours=1),
-            time_to=NOW,
-            requested_at=NOW,
-        ),
+        make_evidence_request("seocho"),
         EvidencePackage(
             site="seocho",
-            request_id="req-1",
-            provision_id="prov-1",
-            approver="op-3",
-            items=[
-                EvidenceItem(
-                    kind="snapshot", ref="ev/1.jpg", sha256="ab" * 32, media_type="image/jpeg"
-                )
-            ],
+            request_id="req-seocho",
+            package_id="p-1",
+            manifest=b'{"format":"safenet-evidence/1"}',
+            signature=bytes(64),
+            key_id="0123456789abcdef",
+            package_sha256="ab" * 32,
+            parts=1,
             provided_at=NOW,
+        ),
+        EvidencePart(
+            site="seocho", request_id="req-seocho", part=1, parts=1, sha256="cd" * 32, data=b"jpeg"
         ),
         EvidenceDenial(
             site="gangnam",
             request_id="req-2",
+            code="no_lawful_basis",
             reason="no legal basis",
             decided_by="op-1",
             denied_at=NOW,
@@ -102,6 +93,7 @@ def test_every_message_type_round_trips_and_has_its_subject() -> None:
         "hit_update": "safenet.v1.update.seocho",
         "evidence_request": "safenet.v1.evidence.request.seocho",
         "evidence_package": "safenet.v1.evidence.reply.seocho",
+        "evidence_part": "safenet.v1.evidence.reply.seocho",
         "evidence_denial": "safenet.v1.evidence.reply.gangnam",
         "heartbeat": "safenet.v1.heartbeat.police",
     }
@@ -172,19 +164,15 @@ def test_sites_and_directions_are_checked() -> None:
     with pytest.raises(ValueError, match="base_version"):
         HotlistDelta(target="all", version=3, base_version=3, issued_at=NOW)
     with pytest.raises(ValueError, match="time_to"):
-        EvidenceRequest(
-            site="seocho",
-            request_id="r",
-            case_number="c",
-            category="arson",
-            legal_basis="b",
-            requester="o",
-            hit_ids=["h"],
-            items=["video"],
-            time_from=NOW,
-            time_to=NOW - timedelta(seconds=1),
-            requested_at=NOW,
-        )
+        VideoRange(camera_id="cam-1", time_from=NOW, time_to=NOW - timedelta(seconds=1))
+    with pytest.raises(ValueError, match="at most 2 hours"):
+        VideoRange(camera_id="cam-1", time_from=NOW, time_to=NOW + timedelta(hours=3))
+    with pytest.raises(ValueError, match="제4호 was deleted"):
+        PipaBasis(item=4)
+    with pytest.raises(ValueError, match="beyond parts"):
+        EvidencePart(site="seocho", request_id="r", part=3, parts=2, sha256="0" * 64, data=b"x")
+    with pytest.raises(ValueError, match="police, not a center"):
+        make_evidence_request("police")
     for bad in ("", "a", "Seocho", "seo.cho", "seo*", "seo>", "1seocho", "x" * 40, "서초"):
         with pytest.raises(ValueError):
             validate_site(bad)

@@ -159,11 +159,11 @@ class Police:
     async def send(self, message: Message) -> None:
         """Publish as the message's center and wait until the police processed it."""
         transport = await self.center(message.sender)
-        # Counted by type: the police's own heartbeat, processed at any moment, must not
-        # pass for this message.
         kind = type(message).__name__
         before = _processed(self.service, kind)
         await transport.publish(message)
+        # Count this message's type only: an ack or heartbeat processed meanwhile must not
+        # end the wait before this message is in.
         await wait_until(lambda: _processed(self.service, kind) > before)
 
     def http(self) -> httpx.AsyncClient:
@@ -183,7 +183,7 @@ def _processed(service: PoliceService, kind: str) -> float:
     total = 0.0
     for metric in service.metrics.messages.collect():
         for sample in metric.samples:
-            if sample.name.endswith("_total") and sample.labels.get("type") == kind:
+            if sample.name.endswith("_total") and kind in sample.labels.values():
                 total += sample.value
     return total
 

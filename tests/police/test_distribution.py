@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from safenet.link import Heartbeat, HotlistDelta, HotlistSnapshot
 from safenet.police.types import Status
@@ -108,10 +109,17 @@ async def test_the_sweep_loop_ends_expired_entries_by_itself(sqlite_url: str) ->
         await police.service.actions.approve(entry.entry_id, APPROVER)
         police.clock.advance(hours=1, seconds=1)
         deadline = asyncio.get_running_loop().time() + 5
-        while police.service.registry.get(entry.entry_id).status is not Status.EXPIRED:
+
+        def last_hotlist_event() -> dict[str, Any]:
+            return [e.data for e in police.service.hub.recent() if e.kind == "hotlist"][-1]
+
+        # The registry commits first and the live event follows from the event loop, so
+        # wait for the event, not only for the stored status.
+        while last_hotlist_event()["version"] < 3:
             assert asyncio.get_running_loop().time() < deadline
             await asyncio.sleep(0.02)
-        last = [e.data for e in police.service.hub.recent() if e.kind == "hotlist"][-1]
+        assert police.service.registry.get(entry.entry_id).status is Status.EXPIRED
+        last = last_hotlist_event()
         assert (last["version"], last["cause"], last["removed"]) == (3, "expire", [entry.entry_id])
     finally:
         await police.close()

@@ -6,11 +6,14 @@ so the tests share one default :class:`Simulation` and its events.
 
 from __future__ import annotations
 
+import base64
 import functools
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from safenet.sim import ReadEvent, Simulation, TruthStats
+from safenet.sim.snapshot import SnapshotRenderer
 
 START = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
 
@@ -27,3 +30,9 @@ def default_run(data_dir: Path) -> tuple[tuple[ReadEvent, ...], TruthStats]:
     sim = default_simulation(data_dir)
     events = tuple(sim.events())
     return events, sim.truth
+
+
+def pictured(renderer: SnapshotRenderer, event: ReadEvent) -> dict[str, Any]:
+    """The read as the feeder sends it: with its camera's picture (base64 JPEG)."""
+    jpeg = base64.b64encode(renderer.render_event(event)).decode("ascii")
+    return {**event.read, "snapshot_jpeg": jpeg}

@@ -17,7 +17,8 @@ from fastapi.responses import JSONResponse
 
 from safenet.sim import Feeder, FeedSettings, ReadEvent, SimClock
 from safenet.sim.feed_http import HttpSink
-from tests.sim.simdata import START, default_run
+from safenet.sim.snapshot import SnapshotRenderer
+from tests.sim.simdata import START, default_run, pictured
 from tests.support.services import free_port
 
 TOKENS = {"seocho": "tok-seocho", "gangnam": "tok-gangnam", "eunpyeong": "tok-eunpyeong"}
@@ -131,8 +132,10 @@ async def test_reads_arrive_in_the_ingest_format_with_each_centers_token(
     got: dict[str, list[dict[str, Any]]] = {}
     for site, batch in center.batches:
         got.setdefault(site, []).extend(batch)
+    renderer = SnapshotRenderer()
     for site in TOKENS:
-        assert got[site] == [e.read for e in events if e.site == site]
+        # Each read goes with its camera's picture, drawn from the read's truth.
+        assert got[site] == [pictured(renderer, e) for e in events if e.site == site]
     assert report.queued == len(events)
     assert report.delivered == len(events)
     assert report.lost == 0
@@ -160,7 +163,9 @@ async def test_a_center_that_is_down_gets_its_reads_when_it_comes_back(
 ) -> None:
     center = Center()
     server = Server(center, port)
-    feeder = Feeder(HttpSink(_urls(port), TOKENS), FAST)
+    # Without pictures: drawing 150 of them on a loaded machine can take longer than the
+    # outage, and the first send would then find the center already up.
+    feeder = Feeder(HttpSink(_urls(port), TOKENS), replace(FAST, snapshots=False))
     feed = asyncio.create_task(feeder.run(events[:150]))
     await asyncio.sleep(0.6)
     assert not feed.done()
@@ -210,6 +215,15 @@ async def test_batches_too_large_for_the_center_are_split(
         await server.stop()
     assert report.delivered == 200
     assert all(len(batch) <= 16 for _, batch in center.batches)
+
+
+async def test_reads_go_without_pictures_when_snapshots_are_off(
+    center: Center, port: int, events: list[ReadEvent]
+) -> None:
+    await Feeder(HttpSink(_urls(port), TOKENS), replace(FAST, snapshots=False)).run(events[:30])
+    sent = [read for _, batch in center.batches for read in batch]
+    assert sorted(r["id"] for r in sent) == sorted(e.read_id for e in events[:30])
+    assert not any("snapshot_jpeg" in r for r in sent)
 
 
 async def test_reads_are_paced_by_the_simulated_clock(

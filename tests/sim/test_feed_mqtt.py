@@ -14,7 +14,8 @@ import pytest
 
 from safenet.sim import Feeder, FeedSettings, ReadEvent
 from safenet.sim.feed_mqtt import MqttSink
-from tests.sim.simdata import default_run
+from safenet.sim.snapshot import SnapshotRenderer
+from tests.sim.simdata import default_run, pictured
 from tests.support.services import free_port
 
 pytestmark = pytest.mark.mqtt
@@ -57,8 +58,9 @@ async def test_reads_are_published_per_camera_in_ingest_format(
         items = payload if isinstance(payload, list) else [payload]
         assert all(topic == f"safenet/{site}/cameras/{r['camera_id']}/reads" for r in items)
         reads.extend(items)
+    renderer = SnapshotRenderer()
     assert sorted(reads, key=lambda r: r["id"]) == sorted(
-        (e.read for e in sample), key=lambda r: r["id"]
+        (pictured(renderer, e) for e in sample), key=lambda r: r["id"]
     )
 
 

@@ -1,20 +1,43 @@
-"""Who may do what, where: identities, roles, site scope and signed access tokens.
+"""Who may do what, where: people, devices and links, their roles, site scope and tokens.
 
-Every HTTP request to a safenet service carries a bearer token naming a
-:class:`Principal` (a person or a system), its roles and its scope (the sites it may
-see). Tokens are HMAC-SHA256 signed with the service's secret (from the environment,
-never the repository) and expire. Roles follow the people in the real system:
+Every request to a safenet service is made by a :class:`Principal` — a person signed in
+with a password and a second factor, a camera with its own key, a peer site's link, or
+a service — with roles and the sites it is scoped to. Roles follow the people in the
+real system:
 
 - police side: ``registrar`` registers wanted entries, ``approver`` approves them (a
   different person), ``dispatcher`` (112 situation room) and ``field_officer`` receive
-  alerts, acknowledge and dispatch, and request evidence;
+  alerts, acknowledge and dispatch;
 - center side: ``operator`` confirms or rejects candidates, ``supervisor`` approves
   evidence provisions;
-- ``auditor`` reads audit trails and ledgers; ``admin`` manages the installation;
-- ``camera`` is a device (or the platform relaying for it) that may post reads.
+- ``auditor`` reads audit trails and ledgers; ``admin`` manages accounts;
+- ``camera`` is a device that may post its own reads; ``link`` a peer site's link.
+
+Modules, one concept each: :mod:`~safenet.auth.accounts` (people at a site),
+:mod:`~safenet.auth.signin` (password → TOTP → session), :mod:`~safenet.auth.sessions`
+(revocable, idle and absolute limits), :mod:`~safenet.auth.tokens` (JWTs),
+:mod:`~safenet.auth.oidc` (an identity provider's tokens), :mod:`~safenet.auth.devices`
+(camera keys), :mod:`~safenet.auth.mosquitto` (broker password file and ACL),
+:mod:`~safenet.auth.permissions` (the table of who may do what, per route),
+:mod:`~safenet.auth.guard` (``require(permission)``), :mod:`~safenet.auth.routes`
+(the console's sign-in router), :mod:`~safenet.auth.settings`. :func:`issue_token` /
+:func:`verify_token` (:mod:`~safenet.auth.legacy`, the old ``sn1`` format) remain only
+for the services and consoles not yet moved to sessions and JWTs.
 """
 
-from safenet.auth.tokens import AuthError, issue_token, verify_token
-from safenet.auth.types import Principal, Role
+from safenet.auth.errors import AuthError, Denied, LockedOut
+from safenet.auth.legacy import issue_token, verify_token
+from safenet.auth.tokens import TokenSigner
+from safenet.auth.types import Principal, PrincipalKind, Role
 
-__all__ = ["AuthError", "Principal", "Role", "issue_token", "verify_token"]
+__all__ = [
+    "AuthError",
+    "Denied",
+    "LockedOut",
+    "Principal",
+    "PrincipalKind",
+    "Role",
+    "TokenSigner",
+    "issue_token",
+    "verify_token",
+]

@@ -1,39 +1,40 @@
-"""Signed, expiring bearer tokens (HMAC-SHA256 over a compact JSON payload).
+"""Signed, short-lived bearer tokens: JSON Web Tokens (HS256) through PyJWT.
 
-Format: ``sn1.<base64url payload>.<base64url signature>``. The payload holds the
-subject, name, roles, sites, issue and expiry times. We keep our own small format
-rather than JWT so that there is exactly one algorithm and nothing to negotiate.
+Two kinds, told apart by the ``typ`` claim so neither can stand in for the other:
+
+- **access** tokens name a :class:`Principal` (``sub``, ``name``, ``roles``, ``sites``,
+  ``kind``) and, for a person, the session they belong to (``sid``). They live at most
+  :data:`~safenet.auth.settings.MAX_ACCESS_TTL_S` when bound to a session; a session-less
+  service token at most ``max_service_token_hours``.
+- **refresh** tokens carry only the session and a one-time ``jti``: each use rotates it,
+  and the session refuses (and ends) when an old one is presented again.
+
+Verification checks the signature, ``exp``/``nbf``, ``iss``, ``aud``, ``typ`` and that the
+lifetime the token claims is within the cap (a token minted elsewhere with the secret but
+a long life is refused). Whether the session is still live is the resolver's check
+(:mod:`safenet.auth.resolve`), since only it holds the site's database.
+
+The old ``sn1`` helpers live on, for the services and consoles not yet moved, in
+:mod:`safenet.auth.legacy`.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
+import secrets
 import time
+from dataclasses import dataclass
+from typing import Any
 
-from safenet.auth.types import Principal, Role
+import jwt
 
-PREFIX = "sn1"
-MIN_SECRET_BYTES = 32
+from safenet.auth.errors import AuthError
+from safenet.auth.legacy import MIN_SECRET_BYTES
+from safenet.auth.settings import MAX_ACCESS_TTL_S
+from safenet.auth.types import Principal, PrincipalKind, Role
 
+ALGORITHM = "HS256"
 
-class AuthError(Exception):
-    """A request could not be authenticated or is not allowed; ``status`` is its HTTP status."""
-
-    def __init__(self, reason: str, status: int = 401) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+__all__ = ["MIN_SECRET_BYTES", "AuthError", "RefreshClaims", "TokenSigner", "decode"]
 
 
 def _check_secret(secret: bytes) -> None:
@@ -41,53 +42,163 @@ def _check_secret(secret: bytes) -> None:
         raise ValueError(f"token secret must be at least {MIN_SECRET_BYTES} bytes")
 
 
-def issue_token(
-    principal: Principal, secret: bytes, ttl_s: int = 12 * 3600, now: float | None = None
-) -> str:
-    """A token for ``principal`` valid for ``ttl_s`` seconds."""
-    _check_secret(secret)
-    if ttl_s <= 0:
-        raise ValueError("ttl_s must be positive")
-    issued = int(now if now is not None else time.time())
-    payload = {
-        "sub": principal.subject,
-        "name": principal.name,
-        "roles": sorted(principal.roles),
-        "sites": sorted(principal.sites),
-        "iat": issued,
-        "exp": issued + ttl_s,
+@dataclass(frozen=True)
+class RefreshClaims:
+    """What a valid refresh token says: whose session, and which rotation it is."""
+
+    subject: str
+    session: str
+    jti: str
+    expires: int
+
+
+class TokenSigner:
+    """Issues and verifies one site's tokens (its secret, issuer and audience)."""
+
+    def __init__(
+        self,
+        secret: bytes,
+        *,
+        issuer: str,
+        audience: str,
+        access_ttl_s: int = 600,
+        refresh_ttl_s: int = 1800,
+        max_service_ttl_s: int = 12 * 3600,
+    ) -> None:
+        _check_secret(secret)
+        if not 0 < access_ttl_s <= MAX_ACCESS_TTL_S:
+            raise ValueError(f"access_ttl_s must be 1..{MAX_ACCESS_TTL_S} seconds")
+        self._secret = secret
+        self.issuer = issuer
+        self.audience = audience
+        self.access_ttl_s = access_ttl_s
+        self.refresh_ttl_s = refresh_ttl_s
+        self.max_service_ttl_s = max_service_ttl_s
+
+    # -- issuing ---------------------------------------------------------------------
+
+    def access(
+        self, principal: Principal, *, ttl_s: int | None = None, now: float | None = None
+    ) -> str:
+        """An access token for ``principal``; a session-bound one lives ≤ the access cap."""
+        ttl = self.access_ttl_s if ttl_s is None else ttl_s
+        cap = self._cap(principal.session is not None)
+        if not 0 < ttl <= cap:
+            setting = "access_ttl_s" if principal.session else "max_service_token_hours"
+            raise ValueError(f"token lifetime {ttl} s is over the cap of {cap} s ({setting})")
+        issued = int(time.time() if now is None else now)
+        claims: dict[str, Any] = {
+            "typ": "access",
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": principal.subject,
+            "name": principal.name,
+            "roles": sorted(principal.roles),
+            "sites": sorted(principal.sites),
+            "kind": principal.kind.value,
+            "iat": issued,
+            "nbf": issued,
+            "exp": issued + ttl,
+            "jti": secrets.token_hex(8),
+        }
+        if principal.session is not None:
+            claims["sid"] = principal.session
+        return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
+
+    def refresh(self, subject: str, session: str, jti: str, *, now: float | None = None) -> str:
+        """A refresh token for rotation ``jti`` of ``session``."""
+        issued = int(time.time() if now is None else now)
+        claims = {
+            "typ": "refresh",
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": subject,
+            "sid": session,
+            "jti": jti,
+            "iat": issued,
+            "nbf": issued,
+            "exp": issued + self.refresh_ttl_s,
+        }
+        return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
+
+    # -- verifying -------------------------------------------------------------------
+
+    def verify_access(self, token: str, *, now: float | None = None) -> Principal:
+        """The principal a valid access token names; :class:`AuthError` says why not."""
+        claims = self._decode(token, "access", now)
+        return _principal(claims)
+
+    def verify_refresh(self, token: str, *, now: float | None = None) -> RefreshClaims:
+        """The session and rotation a valid refresh token names."""
+        claims = self._decode(token, "refresh", now)
+        try:
+            return RefreshClaims(
+                str(claims["sub"]), str(claims["sid"]), str(claims["jti"]), int(claims["exp"])
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise AuthError("token payload is not valid") from exc
+
+    def _cap(self, has_session: bool) -> int:
+        return self.access_ttl_s if has_session else self.max_service_ttl_s
+
+    def _decode(self, token: str, typ: str, now: float | None) -> dict[str, Any]:
+        claims = decode(token, self._secret, issuer=self.issuer, audience=self.audience, now=now)
+        if claims.get("typ") != typ:
+            raise AuthError(f"not an {typ} token" if typ == "access" else f"not a {typ} token")
+        cap = self.refresh_ttl_s if typ == "refresh" else self._cap("sid" in claims)
+        if int(claims["exp"]) - int(claims["iat"]) > cap:
+            raise AuthError("token lifetime is over this site's cap")
+        return claims
+
+
+def decode(
+    token: str, secret: bytes, *, issuer: str, audience: str, now: float | None = None
+) -> dict[str, Any]:
+    """The verified claims of a token signed with ``secret`` (HS256 only)."""
+    # PyJWT reads the clock itself; a test's or simulator's "now" is checked below.
+    options: jwt.types.Options = {
+        "require": ["exp", "iat", "iss", "aud", "sub"],
+        "verify_exp": now is None,
+        "verify_nbf": now is None,
     }
-    body = _b64(json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode())
-    sig = _b64(hmac.new(secret, f"{PREFIX}.{body}".encode(), hashlib.sha256).digest())
-    return f"{PREFIX}.{body}.{sig}"
-
-
-def verify_token(token: str, secret: bytes, now: float | None = None) -> Principal:
-    """The principal a valid token names; :class:`AuthError` says why one is refused."""
-    _check_secret(secret)
-    parts = token.strip().split(".")
-    if len(parts) != 3 or parts[0] != PREFIX:
-        raise AuthError("malformed token")
-    expected = hmac.new(secret, f"{PREFIX}.{parts[1]}".encode(), hashlib.sha256).digest()
     try:
-        given = _unb64(parts[2])
-        payload = json.loads(_unb64(parts[1]))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise AuthError("malformed token") from exc
-    if not hmac.compare_digest(expected, given):
-        raise AuthError("token signature is not valid")
-    if not isinstance(payload, dict):
-        raise AuthError("malformed token")
-    current = now if now is not None else time.time()
-    exp = payload.get("exp")
-    if not isinstance(exp, int) or current >= exp:
-        raise AuthError("token has expired")
+        claims: dict[str, Any] = jwt.decode(
+            token.strip(),
+            secret,
+            algorithms=[ALGORITHM],
+            issuer=issuer,
+            audience=audience,
+            options=options,
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise AuthError("token has expired") from exc
+    except jwt.InvalidSignatureError as exc:
+        raise AuthError("token signature is not valid") from exc
+    except jwt.InvalidAudienceError as exc:
+        raise AuthError("token is for another audience") from exc
+    except jwt.InvalidIssuerError as exc:
+        raise AuthError("token is from another issuer") from exc
+    except jwt.ImmatureSignatureError as exc:
+        raise AuthError("token is not valid yet") from exc
+    except jwt.PyJWTError as exc:
+        raise AuthError(f"malformed token: {exc}") from exc
+    if now is not None:
+        if now >= int(claims["exp"]):
+            raise AuthError("token has expired")
+        if now < int(claims.get("nbf", claims["iat"])):
+            raise AuthError("token is not valid yet")
+    return claims
+
+
+def _principal(claims: dict[str, Any]) -> Principal:
     try:
         return Principal(
-            subject=str(payload["sub"]),
-            name=str(payload["name"]),
-            roles=frozenset(Role(r) for r in payload["roles"]),
-            sites=frozenset(str(s) for s in payload["sites"]),
+            subject=str(claims["sub"]),
+            name=str(claims["name"]),
+            roles=frozenset(Role(r) for r in claims["roles"]),
+            sites=frozenset(str(s) for s in claims["sites"]),
+            kind=PrincipalKind(claims.get("kind", PrincipalKind.PERSON.value)),
+            session=str(claims["sid"]) if claims.get("sid") else None,
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise AuthError(f"token payload is not valid: {exc}") from exc

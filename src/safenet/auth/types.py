@@ -3,10 +3,29 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The real time in UTC (services pass their own clock: the demo runs on the simulator's)."""
+    return datetime.now(UTC)
+
+
 _SUBJECT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$")
+
+
+class PrincipalKind(StrEnum):
+    """What sort of caller a principal is; people, devices and systems are never swapped."""
+
+    PERSON = "person"
+    CAMERA = "camera"
+    LINK = "link"
+    SERVICE = "service"
 
 
 class Role(StrEnum):
@@ -21,6 +40,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     ADMIN = "admin"
     CAMERA = "camera"
+    LINK = "link"
 
 
 @dataclass(frozen=True)
@@ -28,13 +48,17 @@ class Principal:
     """A person or system acting on safenet, with roles and the sites it may see.
 
     ``sites`` empty means no site restriction (police-wide staff); otherwise alerts
-    and requests are limited to those sites.
+    and requests are limited to those sites. ``name`` is what records show for the
+    action: for a person their rank or title and real name ("경위 김민수"). ``session``
+    is the server-side session the credential belongs to (revocable), when it has one.
     """
 
     subject: str
     name: str
     roles: frozenset[Role]
     sites: frozenset[str] = field(default_factory=frozenset)
+    kind: PrincipalKind = PrincipalKind.PERSON
+    session: str | None = None
 
     def __post_init__(self) -> None:
         if not _SUBJECT.match(self.subject):

@@ -258,6 +258,7 @@ def token(
     """Issue a bearer token for this center's API."""
     from safenet.auth import Principal, Role, issue_token
     from safenet.center.secret import token_secret
+    from safenet.commands.users import capped_ttl_s
 
     settings, center, chosen = _load(config, site)
     try:
@@ -266,7 +267,7 @@ def token(
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     secret = token_secret(center, settings.var_dir, chosen)
-    typer.echo(issue_token(principal, secret, ttl_s=max(1, int(ttl_hours * 3600))))
+    typer.echo(issue_token(principal, secret, ttl_s=capped_ttl_s(ttl_hours)))
 
 
 @bench_app.command("center")

@@ -83,6 +83,7 @@ def token(
 ) -> None:
     """Issue an access token for an officer, signed with the police token secret."""
     from safenet.auth import Principal, Role, issue_token
+    from safenet.commands.users import capped_ttl_s
     from safenet.config import load_settings
     from safenet.police.credentials import load_token_secret
 
@@ -98,7 +99,7 @@ def token(
         raise typer.BadParameter(str(exc)) from exc
     secret = load_token_secret(settings.police, settings.var_dir)
     hours = ttl_hours if ttl_hours is not None else settings.police.token_ttl_hours
-    typer.echo(issue_token(principal, secret, ttl_s=int(hours * 3600)))
+    typer.echo(issue_token(principal, secret, ttl_s=capped_ttl_s(hours)))
 
 
 def _client(url: str, token: str) -> Any:

@@ -33,6 +33,7 @@ _ROUTES: dict[str, str] = {
     "hit_update": "center → police, `safenet.v1.update.<center>`",
     "evidence_request": "police → one center, `safenet.v1.evidence.request.<center>`",
     "evidence_package": "center → police, `safenet.v1.evidence.reply.<center>`",
+    "evidence_part": "center → police, `safenet.v1.evidence.reply.<center>`",
     "evidence_denial": "center → police, `safenet.v1.evidence.reply.<center>`",
     "heartbeat": "both ways, `safenet.v1.heartbeat.<site>`",
 }
@@ -45,6 +46,7 @@ _KEYS: dict[str, str] = {
     "hit_update": "site, hit_id, decision, decided_at",
     "evidence_request": "site, request_id",
     "evidence_package": "site, request_id",
+    "evidence_part": "site, request_id, part",
     "evidence_denial": "site, request_id",
     "heartbeat": "site, sent_at",
 }

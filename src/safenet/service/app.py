@@ -41,7 +41,8 @@ def create_base_app(
     async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
         if exc.status >= 500:
             log.error("service error: %s", exc.message)
-        return JSONResponse(exc.as_body(), status_code=exc.status)
+        headers: dict[str, str] | None = getattr(exc, "headers", None)
+        return JSONResponse(exc.as_body(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -9,6 +9,7 @@
     ├── NotFound (404)            no such entry, hit, camera, request
     ├── Conflict (409)            the action does not fit the current state
     ├── PayloadTooLarge (413)     a body or batch over the configured limit
+    ├── TooManyRequests (429)     one identity over its request rate; says the limit
     └── Unavailable (503)         a dependency (database, link) is down; retry later
 """
 
@@ -66,6 +67,21 @@ class Conflict(ServiceError):
 class PayloadTooLarge(ServiceError):
     status = 413
     code = "too_large"
+
+
+class TooManyRequests(ServiceError):
+    """Over the per-identity request rate; ``retry_after_s`` goes into ``Retry-After``."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after_s: float, **details: Any) -> None:
+        super().__init__(message, retry_after_s=round(retry_after_s, 1), **details)
+        self.retry_after_s = retry_after_s
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(max(1, int(self.retry_after_s + 0.999)))}
 
 
 class Unavailable(ServiceError):

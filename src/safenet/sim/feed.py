@@ -8,6 +8,11 @@ queue while the feeder retries with backoff. Nothing is dropped silently: reads
 a center refused, reads given up on, and reads still queued at the end are all
 counted in the :class:`FeedReport`.
 
+Each read goes out with its camera's picture (``snapshot_jpeg``, base64 JPEG, drawn
+by :mod:`safenet.sim.snapshot` from the read's truth) unless
+``FeedSettings.snapshots`` is off. Pictures are drawn in a worker thread just before
+a batch is sent, once per read (a retried batch keeps them).
+
 Sink errors:
 
 - :class:`TransientSendError` (connection refused, timeout, 5xx, 429): retried.
@@ -19,14 +24,20 @@ Sink errors:
 from __future__ import annotations
 
 import asyncio
+import base64
+import dataclasses
 import logging
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from safenet.sim.clock import SimClock
 from safenet.sim.events import ReadEvent
+
+if TYPE_CHECKING:
+    from safenet.sim.snapshot import SnapshotRenderer
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +164,10 @@ class FeedSettings:
     retry_initial_s: float = 0.25
     retry_max_s: float = 5.0
     drain_timeout_s: float = 30.0
+    snapshots: bool = True
+    """Send each read with its camera's JPEG (``snapshot_jpeg``)."""
+    snapshot_font: Path | None = None
+    """The font for the pictures; None: the ``sim.snapshot_font`` setting, else Debian's."""
 
 
 class RoutedSink:
@@ -182,17 +197,29 @@ class RoutedSink:
 class _SiteQueue:
     def __init__(self, stats: SiteFeedStats) -> None:
         self.stats = stats
-        self.reads: deque[Read] = deque()
-        self.in_flight: list[Read] = []
+        self.reads: deque[ReadEvent] = deque()
+        self.in_flight: list[ReadEvent] = []
         self.wake = asyncio.Event()
 
 
 class Feeder:
-    """Feeds reads to the centers through a sink, optionally paced by the simulated clock."""
+    """Feeds reads to the centers through a sink, optionally paced by the simulated clock.
 
-    def __init__(self, sink: ReadSink, settings: FeedSettings | None = None) -> None:
+    ``renderer`` draws the pictures; by default one is made on the first :meth:`run`
+    when ``settings.snapshots`` is on (it raises
+    :class:`safenet.sim.fonts.SnapshotFontMissing` when the machine has no Hangul font).
+    """
+
+    def __init__(
+        self,
+        sink: ReadSink,
+        settings: FeedSettings | None = None,
+        *,
+        renderer: SnapshotRenderer | None = None,
+    ) -> None:
         self.sink = sink
         self.settings = settings or FeedSettings()
+        self.renderer = renderer
         self.report = FeedReport()
         self._queues: dict[str, _SiteQueue] = {}
         self._workers: list[asyncio.Task[None]] = []
@@ -212,6 +239,8 @@ class Feeder:
         """
         self.report = FeedReport()
         self._queues, self._workers, self._done = {}, [], asyncio.Event()
+        if self.settings.snapshots and self.renderer is None:
+            self.renderer = _default_renderer(self.settings.snapshot_font)
         await self.sink.start()
         if clock is not None:
             clock.begin()
@@ -252,7 +281,7 @@ class Feeder:
         if len(queue.reads) >= self.settings.max_queue:
             queue.reads.popleft()  # the oldest read is the least useful to the police
             queue.stats.dropped += 1
-        queue.reads.append(event.read)
+        queue.reads.append(event)
 
     async def _drain(self) -> None:
         try:
@@ -282,8 +311,12 @@ class Feeder:
             batch = queue.in_flight = [
                 queue.reads.popleft() for _ in range(min(size, len(queue.reads)))
             ]
+            if self.settings.snapshots and self.renderer is not None:
+                batch = queue.in_flight = await asyncio.to_thread(
+                    _with_pictures, self.renderer, batch
+                )
             try:
-                result = await self.sink.send(stats.site, batch)
+                result = await self.sink.send(stats.site, [event.read for event in batch])
             except BatchTooLarge as exc:
                 queue.in_flight = []
                 stats.last_error = str(exc)
@@ -317,6 +350,27 @@ class Feeder:
             room = 100 - len(stats.rejections)
             if result.rejected and room > 0:
                 stats.rejections.extend(result.rejected[:room])
+
+
+def _default_renderer(font: Path | None) -> SnapshotRenderer:
+    from safenet.sim.snapshot import SnapshotRenderer
+
+    if font is None:
+        from safenet.config import Settings
+
+        font = Settings().sim.snapshot_font
+    return SnapshotRenderer(font)
+
+
+def _with_pictures(renderer: SnapshotRenderer, batch: list[ReadEvent]) -> list[ReadEvent]:
+    """The batch with each read's picture attached (reads that have one are kept as they are)."""
+    out = []
+    for event in batch:
+        if "snapshot_jpeg" not in event.read:
+            jpeg = base64.b64encode(renderer.render_event(event)).decode("ascii")
+            event = dataclasses.replace(event, read={**event.read, "snapshot_jpeg": jpeg})
+        out.append(event)
+    return out
 
 
 async def _wait(event: asyncio.Event, seconds: float) -> bool:

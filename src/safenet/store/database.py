@@ -18,7 +18,9 @@ the committing thread, and never for a transaction that rolled back.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -153,6 +155,29 @@ def open_database(
     return Database(url=parsed.render_as_string(hide_password=False), engine=engine)
 
 
+def _enter_wal(cursor: Any, busy_timeout_ms: int) -> None:
+    """Put the database in WAL mode, waiting out a concurrent opener.
+
+    WAL is a property of the file, so a connection to a database already in WAL has
+    nothing to do. Switching needs an exclusive lock, and SQLite answers "database is
+    locked" to it at once instead of calling the busy handler, so we retry for as long
+    as the busy timeout would have waited.
+    """
+    if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+        return
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    delay = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+
 def _sqlite_engine(
     url: sa.URL,
     synchronous: str,
@@ -175,7 +200,7 @@ def _sqlite_engine(
         cursor = dbapi_conn.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _enter_wal(cursor, busy_timeout_ms)
             cursor.execute(f"PRAGMA synchronous = {synchronous}")
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
