@@ -69,7 +69,7 @@ def run(
     wanted = [wanted_of(e, index)[0] for e in entries]
     chain = DecisionChain(wanted, policy, calibration)
     points = cameras or {}
-    out = decide_batch(chain, index, reads, [float(r.ts) for r in reads], lambda c: points.get(c))
+    out = decide_batch(chain, index, reads, points.get)
     return out, chain
 
 

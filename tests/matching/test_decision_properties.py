@@ -68,9 +68,7 @@ def _run(entry: HotlistEntry, reads: list[Read], calibration: Calibration) -> li
     index, _ = HotlistIndex.build([entry])
     chain = DecisionChain([wanted_of(entry, index)[0]], calibration=calibration)
     ordered = sorted(reads, key=lambda r: float(r.ts))
-    out = decide_batch(
-        chain, index, ordered, [float(r.ts) for r in ordered], lambda c: CAMERAS.get(c)
-    )
+    out = decide_batch(chain, index, ordered, CAMERAS.get)
     return out
 
 
@@ -192,11 +190,11 @@ def test_the_exact_and_agreeing_path_is_never_delayed(
 ) -> None:
     index, _ = HotlistIndex.build([entry])
     chain = DecisionChain([wanted_of(entry, index)[0]], calibration=calibration)
-    decide_batch(chain, index, base, [float(r.ts) for r in base], lambda c: CAMERAS.get(c))
+    decide_batch(chain, index, base, CAMERAS.get)
     end = max((float(r.ts) for r in base), default=0.0)
     ts = end + 10.0  # later than the camera-pass gap: no other plate in its pass
     exact = Read("exact", camera, ts, WANTED_PLATE, confidence, vehicle_colour=entry.colour)
-    decisions = decide_batch(chain, index, [exact], [ts], lambda c: CAMERAS.get(c))
+    decisions = decide_batch(chain, index, [exact], CAMERAS.get)
     mine = [d for d in decisions if d.read_id == "exact"]
     assert len(mine) == 1
     assert mine[0].state is State.ALERT

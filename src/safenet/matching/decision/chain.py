@@ -197,12 +197,16 @@ class DecisionChain:
         features = evidence.features(item)
         wanted = evidence.wanted
         ts = item.obs.ts
-        contradicted = item.fit.total <= self._contradiction or features.pass_against_reads > 0
-        if item.exact and not contradicted:
-            return self._decision(evidence, item, features, State.ALERT, Rule.EXACT, ts, ts)
+        # Without a description on both sides or a camera position there is nothing to
+        # weigh but the plate: the per-read matcher's decision stands, unchanged.
         weighable = (not wanted.description.empty and not item.obs.seen.empty) or (
             item.obs.point is not None
         )
+        contradicted = item.fit.total <= self._contradiction or (
+            weighable and features.pass_against_reads > 0
+        )
+        if item.exact and not contradicted:
+            return self._decision(evidence, item, features, State.ALERT, Rule.EXACT, ts, ts)
         if not weighable:
             return self._decision(
                 evidence, item, features, State.CANDIDATE, Rule.NO_EVIDENCE, ts, ts
@@ -257,14 +261,16 @@ class DecisionChain:
             ko, en = factor_words(
                 name,
                 features,
-                explanation=item.match.explanation,
+                match=item.match,
+                confidence=item.obs.confidence,
                 seen=item.obs.seen,
                 registered=wanted.description,
                 fit=item.fit,
                 contradiction=self._contradiction,
                 other_plate=item.obs.text,
             )
-            factors.append(Factor(name, round(contributions[name], 4), ko, en))
+            # + 0.0 folds -0.0 into 0.0: "-0" reads as a penalty that is not there
+            factors.append(Factor(name, round(contributions[name], 4) + 0.0, ko, en))
         ko, en = rule_words(rule, score, self.surface_at, self._hold)
         return Decision(
             match=item.match,

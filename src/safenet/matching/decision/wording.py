@@ -11,6 +11,7 @@ import math
 
 from safenet.matching.decision.evidence import DescriptionFit, Features
 from safenet.matching.decision.types import Rule
+from safenet.matching.types import Level, Match
 from safenet.vehicles import Description, make_label
 
 _AGREES = math.log(1.5)
@@ -36,13 +37,20 @@ def _part_words(
 
 
 _KO_PART = {"colour": "색상", "type": "차종", "make": "제조사"}
+_KO_LEVEL = {
+    Level.EXACT: "일치",
+    Level.EQUIVALENT: "유사(오인식 가능 문자 차이)",
+    Level.FUZZY: "유사(문자 차이)",
+    Level.PARTIAL: "부분 일치(목격자 번호)",
+}
 
 
 def factor_words(
     name: str,
     features: Features,
     *,
-    explanation: str,
+    match: Match,
+    confidence: float,
     seen: Description,
     registered: Description,
     fit: DescriptionFit,
@@ -56,7 +64,13 @@ def factor_words(
             "base rate (prior for this list and traffic)",
         )
     if name == "plate":
-        return f"번호판 판독: {explanation}", f"plate read: {explanation}"
+        ko_level = _KO_LEVEL[match.level]
+        where = "" if match.rank == 0 else f" (카메라의 {match.rank}번째 대안 판독)"
+        return (
+            f"번호판 판독: {ko_level}{where} — 판독 {match.text}, 수배 {match.registered}, "
+            f"인식 신뢰도 {confidence:.2f}",
+            f"plate read: {match.explanation}; read confidence {confidence:.2f}",
+        )
     if name == "exact":
         if features.exact:
             return (
