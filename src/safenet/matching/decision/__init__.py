@@ -21,16 +21,17 @@ docs/matching.md ("Decisions") describes the factors, the calibration and the ru
 
 from safenet.matching.decision.calibration import Calibration, default_calibration
 from safenet.matching.decision.chain import EVIDENCE_FLOOR, DecisionChain
-from safenet.matching.decision.evidence import FEATURES, Features
 from safenet.matching.decision.reach import Reach, StraightLineReach
 from safenet.matching.decision.types import (
     DEFAULT_HOLD_S,
     DEFAULT_PASS_GAP_S,
     DEFAULT_WINDOW_S,
+    FEATURES,
     NO_DESCRIPTION,
     Decision,
     DecisionPolicy,
     Factor,
+    Features,
     Observation,
     Rule,
     State,

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from safenet.matching.decision.evidence import FEATURES, Features, sigmoid
+from safenet.matching.decision.evidence import sigmoid
+from safenet.matching.decision.types import FEATURES, Features
 
 CALIBRATION_FILE = "calibration.json"
 

@@ -28,12 +28,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from safenet.matching.decision.calibration import Calibration, default_calibration
-from safenet.matching.decision.evidence import FEATURES, EntryEvidence, Evidence, Features
+from safenet.matching.decision.evidence import EntryEvidence, Evidence
 from safenet.matching.decision.reach import Reach, StraightLineReach
 from safenet.matching.decision.types import (
+    FEATURES,
     Decision,
     DecisionPolicy,
     Factor,
+    Features,
     Observation,
     Rule,
     State,
@@ -171,6 +173,7 @@ class DecisionChain:
                     decided_ts=deadline,
                     surfaced_ts=None,
                     group=last.group,
+                    features=last.features,
                 )
             )
         self._expire()
@@ -284,6 +287,7 @@ class DecisionChain:
             decided_ts=decided_ts,
             surfaced_ts=surfaced_ts,
             group=(wanted.entry_id, _vehicle(wanted, item, features)),
+            features=features,
         )
 
     def _with_state(
@@ -307,6 +311,7 @@ class DecisionChain:
             decided_ts=decided_ts,
             surfaced_ts=surfaced_ts,
             group=decision.group,
+            features=decision.features,
         )
 
     def _expire(self) -> None:

@@ -28,12 +28,9 @@ import math
 from dataclasses import dataclass, field
 
 from safenet.matching.decision.reach import Reach
-from safenet.matching.decision.types import Observation, WantedVehicle
+from safenet.matching.decision.types import Features, Observation, WantedVehicle
 from safenet.matching.types import Level, Match
 from safenet.vehicles import Description, body_ratio, colour_ratio, make_ratio
-
-FEATURES = ("plate", "exact", "colour", "type", "make", "support", "against")
-"""The factors of a score, in the calibration file's order."""
 
 _SCORE_CLIP = 1e-4
 _SURE_CAP = 0.999
@@ -99,34 +96,6 @@ class Evidence:
     def exact(self) -> bool:
         """Whether the camera's top read is the registered plate."""
         return self.match.level is Level.EXACT and self.match.rank == 0
-
-
-@dataclass(frozen=True, slots=True)
-class Features:
-    """The factors of one match's score (see the module docstring), with their counts."""
-
-    plate: float
-    exact: float
-    colour: float
-    type: float
-    make: float
-    support: float
-    against: float
-    support_reads: int = 0
-    against_reads: int = 0
-    pass_against_reads: int = 0
-
-    def vector(self) -> tuple[float, ...]:
-        """The factor values in :data:`FEATURES` order."""
-        return (
-            self.plate,
-            self.exact,
-            self.colour,
-            self.type,
-            self.make,
-            self.support,
-            self.against,
-        )
 
 
 class EntryEvidence:

@@ -31,6 +31,38 @@ CONTRADICTION_RATIO = 0.25
 """A description whose likelihood ratio is at or below this contradicts the entry."""
 
 
+FEATURES = ("plate", "exact", "colour", "type", "make", "support", "against")
+"""The factors of a score, in the calibration file's order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """The factors of one match's score (see decision.evidence), with their counts."""
+
+    plate: float
+    exact: float
+    colour: float
+    type: float
+    make: float
+    support: float
+    against: float
+    support_reads: int = 0
+    against_reads: int = 0
+    pass_against_reads: int = 0
+
+    def vector(self) -> tuple[float, ...]:
+        """The factor values in :data:`FEATURES` order."""
+        return (
+            self.plate,
+            self.exact,
+            self.colour,
+            self.type,
+            self.make,
+            self.support,
+            self.against,
+        )
+
+
 class State(StrEnum):
     """What becomes of a match.
 
@@ -123,6 +155,8 @@ class Decision:
     operator first saw it (None while held or when dropped); ``group`` is the
     queue item it belongs to: (entry id, the plate the vehicle appears to carry).
     ``final`` is False only for ``held``: a later decision on the same match follows.
+    ``features`` are the factor values the score was computed from (for the record
+    and for refitting the calibration).
     """
 
     match: Match
@@ -136,6 +170,7 @@ class Decision:
     decided_ts: float
     surfaced_ts: float | None
     group: tuple[str, str]
+    features: Features
 
     @property
     def final(self) -> bool:

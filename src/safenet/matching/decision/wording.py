@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 
-from safenet.matching.decision.evidence import DescriptionFit, Features
-from safenet.matching.decision.types import Rule
+from safenet.matching.decision.evidence import DescriptionFit
+from safenet.matching.decision.types import Features, Rule
 from safenet.matching.types import Level, Match
 from safenet.vehicles import Description, make_label
 
