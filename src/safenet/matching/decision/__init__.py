@@ -23,9 +23,12 @@ from safenet.matching.decision.calibration import Calibration, default_calibrati
 from safenet.matching.decision.chain import EVIDENCE_FLOOR, DecisionChain
 from safenet.matching.decision.reach import Reach, StraightLineReach
 from safenet.matching.decision.types import (
+    AGREEMENT_RATIO,
+    CONTRADICTION_RATIO,
     DEFAULT_HOLD_S,
     DEFAULT_PASS_GAP_S,
     DEFAULT_WINDOW_S,
+    EXACT_ALERT_CONFIDENCE,
     FEATURES,
     NO_DESCRIPTION,
     Decision,
@@ -39,10 +42,13 @@ from safenet.matching.decision.types import (
 )
 
 __all__ = [
+    "AGREEMENT_RATIO",
+    "CONTRADICTION_RATIO",
     "DEFAULT_HOLD_S",
     "DEFAULT_PASS_GAP_S",
     "DEFAULT_WINDOW_S",
     "EVIDENCE_FLOOR",
+    "EXACT_ALERT_CONFIDENCE",
     "FEATURES",
     "NO_DESCRIPTION",
     "Calibration",

@@ -6,7 +6,14 @@ the window and decides, for every match at or above the entry's threshold:
 
 1. the camera's top read is the registered plate and nothing contradicts it (no
    description that contradicts the entry's, no other plate in the same camera
-   pass): ``alert``, at once, never delayed;
+   pass, no reads of a look-alike plate within reach that outweigh it and every
+   other read of the wanted plate): ``alert``, at once, never delayed -- unless the camera
+   itself was unsure (confidence below ``exact_alert_confidence``) and nothing
+   backs the read (no other read of the plate within reach that outweighs the
+   look-alike reads, no description that agrees in every part the entry has and
+   makes it four times likelier): then a ``candidate``, also at once;
+   an exact read whose description contradicts the entry (and no read says it is
+   another plate) is a ``candidate`` at once, said why;
 2. nothing can be weighed beyond the plate (no description on both sides, no
    camera position): ``candidate`` at once, as the per-read matcher does;
 3. the calibrated score reaches the surfacing threshold: ``candidate`` at once;
@@ -28,9 +35,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from safenet.matching.decision.calibration import Calibration, default_calibration
-from safenet.matching.decision.evidence import EntryEvidence, Evidence
+from safenet.matching.decision.evidence import DescriptionFit, EntryEvidence, Evidence, sureness
 from safenet.matching.decision.reach import Reach, StraightLineReach
 from safenet.matching.decision.types import (
+    AGREEMENT_RATIO,
+    BACKING_RATIO,
     FEATURES,
     Decision,
     DecisionPolicy,
@@ -136,6 +145,7 @@ class DecisionChain:
                     self._reach,
                     window_s=self.policy.window_s,
                     pass_gap_s=self.policy.pass_gap_s,
+                    contradiction=self._contradiction,
                 )
                 self._evidence[match.entry_id] = evidence
             self._seq += 1
@@ -205,11 +215,33 @@ class DecisionChain:
         weighable = (not wanted.description.empty and not item.obs.seen.empty) or (
             item.obs.point is not None
         )
-        contradicted = item.fit.total <= self._contradiction or (
-            weighable and features.pass_against_reads > 0
+        # An exact read is contradicted by a description that does not fit, by another
+        # plate in its own camera pass, or by reads of a look-alike plate within reach
+        # that outweigh this read and every other read of the wanted plate.
+        unlike = item.fit.total <= self._contradiction
+        own = sureness(item.obs.confidence)
+        other_plate = weighable and (
+            features.pass_against_reads > 0 or features.for_other > own + features.for_plate
         )
-        if item.exact and not contradicted:
-            return self._decision(evidence, item, features, State.ALERT, Rule.EXACT, ts, ts)
+        if item.exact and unlike and not other_plate:
+            # The camera read the plate itself; only the look disagrees (a repaint, a
+            # wrong registry colour, a camera's error): an operator must see it, now.
+            return self._decision(
+                evidence, item, features, State.CANDIDATE, Rule.EXACT_CONTRADICTED, ts, ts
+            )
+        if item.exact and not other_plate:
+            if (
+                not weighable
+                or item.obs.confidence >= self.policy.exact_alert_confidence
+                or (features.plate_reads > 0 and features.for_plate > features.for_other)
+                or _description_backs(item.fit, wanted)
+            ):
+                return self._decision(evidence, item, features, State.ALERT, Rule.EXACT, ts, ts)
+            # The camera doubted its own reading and nothing else backs it: shown at
+            # once, never held, but for an operator to confirm, not as an alert.
+            return self._decision(
+                evidence, item, features, State.CANDIDATE, Rule.EXACT_UNSURE, ts, ts
+            )
         if not weighable:
             return self._decision(
                 evidence, item, features, State.CANDIDATE, Rule.NO_EVIDENCE, ts, ts
@@ -329,6 +361,28 @@ def _prune(evidence: EntryEvidence, cutoff: float, keep: set[int]) -> bool:
     """Forget an entry's old reads; whether any are left."""
     evidence.expire(cutoff, keep)
     return len(evidence) > 0
+
+
+_AGREES = math.log(AGREEMENT_RATIO)
+
+
+_BACKS = math.log(BACKING_RATIO)
+
+
+def _description_backs(fit: DescriptionFit, wanted: WantedVehicle) -> bool:
+    """Whether the look backs an unsure exact read.
+
+    Every part the entry describes was seen and agrees, and together they make the
+    read at least :data:`BACKING_RATIO` times likelier for the wanted car than for
+    any car: a white SUV seen for a white SUV does, a "car" seen for a car does not.
+    """
+    parts = [
+        (wanted.description.colour, fit.colour),
+        (wanted.description.body, fit.body),
+        (wanted.description.make, fit.make),
+    ]
+    known = [ratio for registered, ratio in parts if registered is not None]
+    return bool(known) and all(r >= _AGREES for r in known) and fit.total >= _BACKS
 
 
 def _is_pattern(match: Match) -> bool:

@@ -10,14 +10,21 @@ match it then measures (:class:`Features`):
 - ``exact``: 1 when the camera's top read is the registered plate;
 - ``colour``, ``type``, ``make``: the log likelihood ratio of what the camera saw
   against the entry's description (0 when either side does not say);
-- ``support``: ``log(1 + sum)`` of the linked reads that point at the wanted
-  plate -- an exact read of it, or a different misread of it -- each weighted by
-  its own chance of being the wanted vehicle (its plate score and description);
-- ``against``: ``-log(1 + sum)`` of the linked reads that say the vehicle carries
-  another valid plate: the same other text read again (a neighbour vehicle is
-  read as its own plate again and again, a misread rarely repeats), or, for an
-  exact read, another plate in the same camera pass. Each counts by how sure the
-  camera was (``-log(1 - confidence)``: 0.9 counts 2.3, 0.6 counts 0.9).
+- ``support``: ``log(1 + sum)`` over the linked reads of the wanted plate itself,
+  each counted by how sure the camera was (``-log(1 - confidence)``: 0.9 counts
+  2.3, 0.6 counts 0.9; a read whose description contradicts the entry counts
+  nothing: a look-alike car misread), plus other misreads of it, each by its own
+  chance of being the wanted vehicle;
+- ``against``: ``-log(1 + sum)`` over the linked reads that say the vehicle carries
+  another valid plate, by the same sureness: this read's own text read again (a
+  neighbour car is read as its own plate again and again, a misread rarely
+  repeats), any other plate in the same camera pass, and, for an exact read, any
+  other valid plate near the wanted one within reach.
+
+The fit ties the weights of ``support`` and ``against``: a read of the wanted plate
+and a read of another plate, equally sure, cancel -- the vehicle is whichever plate
+its cameras read more surely, whatever mix of wanted cars and look-alikes the
+fitting corpus had.
 
 Witness patterns have no plate to be "another" of: every linked read supports.
 """
@@ -101,12 +108,19 @@ class Evidence:
 class EntryEvidence:
     """The recent reads of one wanted entry, linked by whether one vehicle could make both."""
 
-    __slots__ = ("_items", "_policy_gap", "_reach", "_window_s", "wanted")
+    __slots__ = ("_contradiction", "_items", "_policy_gap", "_reach", "_window_s", "wanted")
 
     def __init__(
-        self, wanted: WantedVehicle, reach: Reach, *, window_s: float, pass_gap_s: float
+        self,
+        wanted: WantedVehicle,
+        reach: Reach,
+        *,
+        window_s: float,
+        pass_gap_s: float,
+        contradiction: float,
     ) -> None:
         self.wanted = wanted
+        self._contradiction = contradiction
         self._reach = reach
         self._window_s = window_s
         self._policy_gap = pass_gap_s
@@ -143,30 +157,33 @@ class EntryEvidence:
         """The factors of ``item``'s score, given every linked read kept now."""
         wanted = self.wanted
         text = item.obs.text
-        exact_top = text == wanted.plate and not wanted.pattern
-        support = against = 0.0
-        support_reads = against_reads = pass_reads = 0
+        exact_top = text == wanted.plate
+        for_plate = other_plate = third = 0.0
+        plate_reads = against_reads = pass_reads = support_reads = 0
         for seq in item.links:
             other = self._items.get(seq)
             if other is None:
                 continue
             said = other.obs.text
+            same_pass = self._same_pass(item.obs, other.obs)
             if wanted.pattern or said == wanted.plate:
-                support += other.weight
+                if other.fit.total > self._contradiction:  # a look-alike car's misread: no
+                    for_plate += sureness(other.obs.confidence)
                 support_reads += 1
-            elif exact_top:
-                if self._same_pass(item.obs, other.obs) and other.obs.valid_plate:
-                    against += sureness(other.obs.confidence)
-                    pass_reads += 1
-                else:
-                    support += other.weight
-                    support_reads += 1
-            elif said == text:
-                if item.obs.valid_plate:
-                    against += sureness(other.obs.confidence)
-                    against_reads += 1
+                # a frame of the same pass repeats this read's error as often as not:
+                # only a read of another pass backs it
+                plate_reads += not wanted.pattern and not same_pass
+            elif not other.obs.valid_plate:
+                third += other.weight  # no plate of its own: at most a misread of this one
+                support_reads += 1
+            elif same_pass or exact_top or said == text:
+                # the vehicle read as another valid plate: in this very pass, or (for an
+                # exact read) anywhere within reach, or this read's own text again
+                other_plate += sureness(other.obs.confidence)
+                against_reads += 1
+                pass_reads += same_pass
             else:
-                support += other.weight
+                third += other.weight  # another misread, perhaps of the wanted plate
                 support_reads += 1
         return Features(
             plate=logit(item.match.score),
@@ -174,11 +191,14 @@ class EntryEvidence:
             colour=item.fit.colour,
             type=item.fit.body,
             make=item.fit.make,
-            support=math.log1p(support),
-            against=-math.log1p(against),
+            support=math.log1p(for_plate + third),
+            against=-math.log1p(other_plate),
             support_reads=support_reads,
-            against_reads=against_reads + pass_reads,
+            against_reads=against_reads,
             pass_against_reads=pass_reads,
+            plate_reads=plate_reads,
+            for_plate=for_plate,
+            for_other=other_plate,
         )
 
     def _same_pass(self, a: Observation, b: Observation) -> bool:

@@ -30,6 +30,15 @@ NO_DESCRIPTION = Description()
 CONTRADICTION_RATIO = 0.25
 """A description whose likelihood ratio is at or below this contradicts the entry."""
 
+AGREEMENT_RATIO = 1.5
+"""A description part whose likelihood ratio is at or above this agrees with the entry."""
+
+BACKING_RATIO = 4.0
+"""An agreeing description backs an unsure exact read when its ratio is at least this."""
+
+EXACT_ALERT_CONFIDENCE = 0.7
+"""Below this read confidence an exact read needs backing to be an alert (docs/matching.md)."""
+
 
 FEATURES = ("plate", "exact", "colour", "type", "make", "support", "against")
 """The factors of a score, in the calibration file's order."""
@@ -49,6 +58,9 @@ class Features:
     support_reads: int = 0
     against_reads: int = 0
     pass_against_reads: int = 0
+    plate_reads: int = 0  # reads of the wanted plate itself in other camera passes
+    for_plate: float = 0.0  # sureness of the linked reads of the wanted plate
+    for_other: float = 0.0  # sureness of the linked reads of another valid plate
 
     def vector(self) -> tuple[float, ...]:
         """The factor values in :data:`FEATURES` order."""
@@ -86,6 +98,8 @@ class Rule(StrEnum):
     """Which rule of the chain decided, for the record and the operator's words."""
 
     EXACT = "exact"  # exact top read, nothing contradicts it: alert at once
+    EXACT_UNSURE = "exact_unsure"  # exact, but the camera was unsure and nothing backs it
+    EXACT_CONTRADICTED = "exact_contradicted"  # exact, but the description contradicts it
     NO_EVIDENCE = "no_evidence"  # nothing to weigh beyond the plate: surfaced as today
     SURFACED = "surfaced"  # score at or above the surfacing threshold
     HELD = "held"  # below it: waiting for corroboration
@@ -200,6 +214,7 @@ class DecisionPolicy:
     pass_gap_s: float = DEFAULT_PASS_GAP_S
     surface_at: float | None = None
     contradiction_ratio: float = CONTRADICTION_RATIO
+    exact_alert_confidence: float = EXACT_ALERT_CONFIDENCE
     plausibility: PlausibilityPolicy = DEFAULT_PLAUSIBILITY
 
     def __post_init__(self) -> None:
@@ -214,6 +229,11 @@ class DecisionPolicy:
             )
         if self.surface_at is not None and not 0.0 <= self.surface_at <= 1.0:
             raise ValueError(f"surface_at must be between 0 and 1, got {self.surface_at!r}")
+        if not 0.0 <= self.exact_alert_confidence <= 1.0:
+            raise ValueError(
+                "exact_alert_confidence must be between 0 and 1, "
+                f"got {self.exact_alert_confidence!r}"
+            )
         if not 0.0 < self.contradiction_ratio < 1.0:
             raise ValueError(
                 f"contradiction_ratio must be between 0 and 1, got {self.contradiction_ratio!r}"

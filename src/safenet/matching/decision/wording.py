@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 
 from safenet.matching.decision.evidence import DescriptionFit
-from safenet.matching.decision.types import Features, Rule
+from safenet.matching.decision.types import AGREEMENT_RATIO, Features, Rule
 from safenet.matching.types import Level, Match
 from safenet.vehicles import Description, make_label
 
-_AGREES = math.log(1.5)
+_AGREES = math.log(AGREEMENT_RATIO)
 
 
 def _verdict(log_ratio: float, contradiction: float) -> tuple[str, str]:
@@ -112,19 +112,23 @@ def factor_words(
         if not n:
             return "뒷받침하는 다른 판독 없음", "no other read of this entry within reach"
         return (
-            f"이동 가능한 거리의 카메라에서 이 수배 차량으로 볼 수 있는 판독 {n}건",
-            f"{n} other read(s) of this entry at cameras reachable in the time between",
+            f"이동 가능한 거리의 카메라에서 수배 번호(또는 그 오인식)로 판독된 것 {n}건",
+            f"{n} read(s) of the wanted plate (or misreads of it) at cameras reachable in time",
         )
     if name == "against":
-        if features.pass_against_reads:
-            n = features.pass_against_reads
-            return (
-                f"같은 통과 장면에서 다른 번호로 판독된 것이 {n}건",
-                f"{n} read(s) of the same pass show another plate",
-            )
         n = features.against_reads
         if not n:
             return "다른 번호의 차량이라는 증거 없음", "no sign it is another vehicle"
+        if features.pass_against_reads:
+            return (
+                f"같은 통과 장면 또는 주변에서 다른 유효한 번호로 판독된 것 {n}건",
+                f"{n} read(s) in the same pass or within reach show another valid plate",
+            )
+        if features.exact:
+            return (
+                f"이동 가능한 거리에서 비슷한 다른 번호로 판독된 것 {n}건",
+                f"{n} read(s) of a look-alike valid plate at cameras within reach",
+            )
         return (
             f"같은 차량이 다른 유효한 번호 {other_plate}(으)로 {n}번 더 판독됨",
             f"the same vehicle was read {n} more time(s) as another valid plate {other_plate}",
@@ -141,6 +145,20 @@ def rule_words(rule: Rule, score: float, threshold: float, hold_s: float) -> tup
         return (
             "번호가 정확히 일치하고 차량 특징이 어긋나지 않음: 즉시 경보",
             "exact read and nothing contradicts it: alert at once",
+        )
+    if rule is Rule.EXACT_UNSURE:
+        return (
+            "번호는 일치하나 카메라 인식 신뢰도가 낮고 뒷받침하는 정보가 없음: 후보로 즉시 표시, "
+            "육안 확인 필요",
+            "exact read, but the camera was unsure and nothing backs it: a candidate at once, "
+            "to confirm visually",
+        )
+    if rule is Rule.EXACT_CONTRADICTED:
+        return (
+            "번호는 일치하나 차량 특징(색상·차종)이 수배 내용과 다름: "
+            "후보로 즉시 표시, 육안 확인 필요",
+            "exact plate, but the description contradicts the entry: a candidate at once, "
+            "to confirm visually",
         )
     if rule is Rule.NO_EVIDENCE:
         return (
