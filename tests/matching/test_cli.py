@@ -182,10 +182,11 @@ def test_match_with_cameras_and_descriptions_holds_surfaces_and_drops(tmp_path: 
     assert any("contradicts" in f["en"] for f in lines["r2"]["reason"]["factors"])
     assert lines["r4"]["state"] == "dropped"
     assert lines["r4"]["surfaced_ts"] is None
-    if lines["r1"]["state"] == "candidate":
-        assert lines["r1"]["surfaced_ts"] in (0, 40)
-    else:
-        assert lines["r1"]["state"] == "dropped"
+    # held when read, surfaced when the wanted SUV itself was read within reach
+    assert lines["r1"]["state"] == "candidate"
+    assert lines["r1"]["reason"]["rule"] == "corroborated"
+    assert lines["r1"]["surfaced_ts"] == 40
+    assert lines["r2"]["reason"]["rule"] == "exact_contradicted"
     stats = json.loads(result.stderr.strip().splitlines()[-1])
     assert stats["cameras"] == 3
     assert sum(stats["states"].values()) == 4

@@ -11,9 +11,10 @@ constrains them), so the properties are the model's, not one fitted file's.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from safenet.matching import HotlistEntry, HotlistIndex, Read
@@ -25,6 +26,7 @@ from safenet.matching.decision import (
     State,
 )
 from safenet.matching.decision.adapt import wanted_of
+from safenet.matching.decision.evidence import sureness
 from safenet.matching.decision.stream import decide_batch
 from safenet.tracking import GeoPoint, destination_point
 from safenet.vehicles import Colour, colour_ratio
@@ -191,16 +193,21 @@ def test_the_exact_and_agreeing_path_is_never_delayed(
     """An exact read whose look agrees, with no surer look-alike read around, alerts at once.
 
     "Agrees": its colour is the entry's (or either is unknown), no other plate in
-    its camera pass (it comes 10 s after the rest), and the camera is at least as
-    sure of it as of any other read nearby (else the chain rightly doubts it).
+    its camera pass (it comes 10 s after the rest), and the camera is surer of it
+    than of all the look-alike reads around it together (else the chain rightly
+    doubts it: the vehicle is whichever plate its cameras read more surely).
     """
     index, _ = HotlistIndex.build([entry])
     chain = DecisionChain([wanted_of(entry, index)[0]], calibration=calibration)
     decide_batch(chain, index, base, CAMERAS.get)
     end = max((float(r.ts) for r in base), default=0.0)
     ts = end + 10.0  # later than the camera-pass gap: no other plate in its pass
-    surest = max([confidence, *(r.confidence for r in base)])
-    exact = Read("exact", camera, ts, WANTED_PLATE, surest, vehicle_colour=entry.colour)
+    others = sum(sureness(r.confidence) for r in base if r.plate != WANTED_PLATE)
+    assume(others < sureness(0.999) - 0.01)
+    sure_enough = 1.0 - math.exp(-others) + 1e-6
+    exact = Read(
+        "exact", camera, ts, WANTED_PLATE, max(confidence, sure_enough), vehicle_colour=entry.colour
+    )
     decisions = decide_batch(chain, index, [exact], CAMERAS.get)
     mine = [d for d in decisions if d.read_id == "exact"]
     assert len(mine) == 1
