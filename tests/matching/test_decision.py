@@ -258,3 +258,42 @@ def test_calibration_file_errors_name_the_field() -> None:
 )
 def test_stream_time(ts: str | float, seconds: float | None) -> None:
     assert stream_time(ts) == seconds
+
+
+def test_an_exact_read_the_camera_doubted_needs_backing_to_alert() -> None:
+    unsure = read("r1", "a", 0, "123가4567", 0.6)
+    (alone,) = run([unsure])[0]
+    assert alone.state is State.CANDIDATE
+    assert alone.rule is Rule.EXACT_UNSURE
+    assert alone.surfaced_ts == 0  # at once, never held
+    # the whole description agreeing backs it: a white SUV seen for a white SUV
+    (backed,) = run([read("r1", "a", 0, "123가4567", 0.6, "white", "suv")])[0]
+    assert backed.state is State.ALERT
+    # a common type alone does not: "car" for a car is no backing
+    car = HotlistEntry("w1", "123가4567", vehicle_type="car")
+    (weak,) = run([read("r1", "a", 0, "123가4567", 0.6, None, "sedan")], [car])[0]
+    assert weak.rule is Rule.EXACT_UNSURE
+    # another read of the plate in another pass within reach backs it
+    decisions, _ = run(
+        [read("r0", "b", 0, "123가4567", 0.9), read("r1", "a", 50, "123가4567", 0.6)]
+    )
+    assert final(decisions)["r1"].state is State.ALERT
+    # without positions or descriptions the per-read rule stands: an alert
+    bare = HotlistEntry("w1", "123가4567")
+    (plain,) = run([unsure], [bare], cameras=None)[0]
+    assert plain.state is State.ALERT
+
+
+def test_an_exact_read_outweighed_by_a_look_alike_car_nearby_is_no_alert() -> None:
+    decisions, _ = run(
+        [
+            read("n1", "a", 0, "123거4567", 0.97),
+            read("n2", "b", 40, "123거4567", 0.95),
+            read("n3", "a", 80, "123가4567", 0.8),  # the same car, misread into the wanted plate
+        ]
+    )
+    n3 = [d for d in decisions if d.read_id == "n3"]
+    assert n3[0].state is not State.ALERT
+    against = next(f for f in n3[0].factors if f.factor == "against")
+    assert against.contribution < 0
+    assert "look-alike" in against.en
