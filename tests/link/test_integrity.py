@@ -193,3 +193,26 @@ async def test_the_police_read_a_family_from_every_center_provisioned_later(
     await rec.wait_for(len(centers))
     await sub.stop()
     assert sorted(m.site for m in rec.messages) == sorted(centers)  # type: ignore[attr-defined]
+
+
+def test_registries_and_audit_heads_are_fenced_like_every_other_subject() -> None:
+    from safenet.link import AuditHead, permissions_for
+
+    seocho = permissions_for("seocho")
+    assert seocho.may_publish("safenet.v1.registry.seocho")
+    assert seocho.may_publish("safenet.v1.audit.seocho")
+    assert not seocho.may_publish("safenet.v1.registry.gangnam")
+    assert not seocho.may_publish("safenet.v1.audit.police")
+    police = permissions_for(POLICE)
+    assert police.may_publish("safenet.v1.audit.police")
+    assert not police.may_publish("safenet.v1.registry.seocho")
+    with pytest.raises(ValueError, match="cutoff"):
+        AuditHead(
+            site="seocho",
+            kind="prune",
+            seq=3,
+            head_hash="a" * 64,
+            signed_at="2028-01-01T00:00:00+00:00",
+            signature="c2ln",
+            public_key="a2V5",
+        )

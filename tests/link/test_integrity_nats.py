@@ -211,3 +211,52 @@ async def test_a_row_left_by_a_relay_that_died_before_marking_it_is_resent_quiet
             assert police.alarms.count() == 0
     finally:
         db.dispose()
+
+
+async def test_a_report_naming_another_centers_camera_is_refused_over_nats(
+    fenced_nats: FencedNats, sqlite_url: str
+) -> None:
+    from safenet.link import CameraAnnouncement, Coordinates
+    from safenet.link.camera_store import RegistryKeeper
+    from safenet.link.cameras import guard_reports, registry_messages
+
+    db = open_database(sqlite_url)
+    migrate(db, "police")
+    police = fenced_nats.transport("police")
+    seocho = fenced_nats.transport("seocho")
+    gangnam = fenced_nats.transport("gangnam")
+    here = Coordinates(lat=37.4979, lon=127.0276)
+    try:
+        async with police, seocho, gangnam:
+            await police.provision(["seocho", "gangnam"])
+            cam = CameraAnnouncement(camera_id="g-cam-7", coordinates=here, heading=0.0)
+            for message in registry_messages("gangnam", 1, [cam], NOW):
+                await gangnam.publish(message)  # on its own subject, with its own account
+            keeper = RegistryKeeper(db)
+            await keeper.start()
+            registry_sub = await police.subscribe_family(Family.REGISTRY, keeper.on_registry)
+            for _ in range(100):
+                if keeper.directory().announced("gangnam"):
+                    break
+                await asyncio.sleep(0.05)
+            got: list[Message] = []
+
+            async def intake(message: Message) -> None:
+                got.append(message)
+
+            guarded = guard_reports(intake, keeper.directory, police.alarms)
+            report_sub = await police.subscribe_family(Family.REPORT, guarded)
+            # 서초구's credentials, 강남구's camera and position: fenced in, but a lie.
+            await seocho.publish(make_report(9, "seocho", camera_id="g-cam-7", coordinates=here))
+            await gangnam.publish(make_report(9, "gangnam", camera_id="g-cam-7", coordinates=here))
+            for _ in range(100):
+                if got and police.alarms.count():
+                    break
+                await asyncio.sleep(0.05)
+            await report_sub.stop()
+            await registry_sub.stop()
+            assert [m.site for m in got] == ["gangnam"]  # type: ignore[union-attr]
+            [alarm] = police.alarms.recent()
+            assert (alarm.kind, alarm.site) == (AlarmKind.FOREIGN_CAMERA, "seocho")
+    finally:
+        db.dispose()

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from safenet.link.alarms import AlarmKind, LinkAlarms
 from safenet.link.codec import decode
-from safenet.link.errors import InvalidMessage
+from safenet.link.errors import InvalidMessage, MessageRefused
 from safenet.link.subjects import dead_subject, family_of, site_of
 from safenet.link.topology import ConsumerSpec
 from safenet.link.transport import DeadLetter, Envelope, Handler, dedup_id_is_own
@@ -149,6 +149,9 @@ async def judge(
         await handler(message)
     except asyncio.CancelledError:
         raise
+    except MessageRefused as exc:
+        log.error("link: %s refused %s: %s", spec.durable, message.message_id, exc)
+        return Verdict(Outcome.DEAD, reason=f"refused: {exc}")
     except Exception as exc:
         if n >= spec.max_deliver:
             log.error(

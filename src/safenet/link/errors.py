@@ -6,6 +6,7 @@
     ├── InvalidMessage        a payload that is not a valid link message (never retried)
     ├── LinkUnavailable       the message was not durably accepted: retry later
     ├── DuplicateFirstPublish the link already held this id at its first publish (alarm)
+    ├── MessageRefused        a receiver refuses a message for good (dead-lettered at once)
     ├── LinkForbidden         the site may not publish there or read that (fencing)
     └── LinkConfigError       the link's own configuration is wrong (sites, topology)
 """
@@ -40,6 +41,13 @@ class DuplicateFirstPublish(LinkError):
     Nobody but the sender should have used the id, so this is an alarm, not a success:
     the message was *not* stored. The relay raises the alarm and republishes the message
     under a fresh de-duplication id.
+    """
+
+
+class MessageRefused(LinkError):
+    """A receiver's handler refuses this message for good: dead-letter it now, no retry.
+
+    Raised by a check such as the camera-registry guard, which raises its own alarm.
     """
 
 
