@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from safenet.audit.settings import AuditSettings
 from safenet.center.settings import CenterSettings
 from safenet.police.settings import PoliceSettings
 from safenet.section import Section
@@ -64,6 +65,10 @@ class Settings(BaseSettings):
     )
     web: WebSettings = Field(
         default_factory=WebSettings, description="The consoles (see docs/consoles.md)."
+    )
+    audit: AuditSettings = Field(
+        default_factory=AuditSettings,
+        description="The audit trail: anchoring, trusted keys, retention (see docs/audit.md).",
     )
 
 
