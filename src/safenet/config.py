@@ -22,6 +22,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from safenet.audit.settings import AuditSettings
 from safenet.center.settings import CenterSettings
 from safenet.police.settings import PoliceSettings
+from safenet.privacy import PrivacySettings
 from safenet.section import Section
 from safenet.web.settings import WebSettings
 
@@ -69,6 +70,10 @@ class Settings(BaseSettings):
     audit: AuditSettings = Field(
         default_factory=AuditSettings,
         description="The audit trail: anchoring, trusted keys, retention (see docs/audit.md).",
+    )
+    privacy: PrivacySettings = Field(
+        default_factory=PrivacySettings,
+        description="How vague a wanted entry may be (see docs/matching.md).",
     )
 
 
