@@ -260,3 +260,30 @@ async def test_a_report_naming_another_centers_camera_is_refused_over_nats(
             assert (alarm.kind, alarm.site) == (AlarmKind.FOREIGN_CAMERA, "seocho")
     finally:
         db.dispose()
+
+
+async def test_provision_replaces_an_empty_shared_stream_of_an_older_release(
+    fenced_nats: FencedNats,
+) -> None:
+    from nats.js import api
+
+    from safenet.link import LinkConfigError
+
+    police = fenced_nats.transport("police")
+    async with police:
+        old = api.StreamConfig(
+            name="SAFENET_REPORT", subjects=["safenet.v1.report.>"], storage=api.StorageType.FILE
+        )
+        await police.js.add_stream(old)
+        await police.provision(["seocho"])  # empty: deleted, per-site streams made
+        names = {s.config.name for s in await police.js.streams_info()}
+        assert "SAFENET_REPORT" not in names
+        assert "SAFENET_REPORT_SEOCHO" in names
+        legacy_ack = api.StreamConfig(
+            name="SAFENET_ACK", subjects=["safenet.v1.ack.>"], storage=api.StorageType.FILE
+        )
+        await police.js.delete_stream("SAFENET_ACK_SEOCHO")
+        await police.js.add_stream(legacy_ack)
+        await raw_publish(fenced_nats, "seocho", "safenet.v1.ack.seocho", b"{}", "old-1")
+        with pytest.raises(LinkConfigError, match="SAFENET_ACK of an older release still holds 1"):
+            await police.provision(["seocho"])  # unread messages: left for the police to drain

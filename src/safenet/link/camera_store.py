@@ -28,7 +28,7 @@ from safenet.link import inbox
 from safenet.link.cameras import CameraDirectory
 from safenet.link.messages import CameraAnnouncement, CameraRegistry, Coordinates, Message
 from safenet.store import Database
-from safenet.store.sql import insert_if_absent
+from safenet.store.sql import UtcDateTime, insert_if_absent
 
 metadata = sa.MetaData()
 
@@ -40,8 +40,8 @@ registry_parts = sa.Table(
     sa.Column("part", sa.Integer(), primary_key=True, autoincrement=False),
     sa.Column("parts", sa.Integer(), nullable=False),
     sa.Column("cameras", sa.JSON(), nullable=False),
-    sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("issued_at", UtcDateTime(), nullable=False),
+    sa.Column("received_at", UtcDateTime(), nullable=False),
 )
 """Registry parts as they arrived, until their version is complete and applied."""
 
@@ -51,8 +51,8 @@ registry_versions = sa.Table(
     sa.Column("site", sa.String(32), primary_key=True),
     sa.Column("version", sa.Integer(), nullable=False),
     sa.Column("cameras", sa.Integer(), nullable=False),
-    sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("issued_at", UtcDateTime(), nullable=False),
+    sa.Column("applied_at", UtcDateTime(), nullable=False),
 )
 """Each center's applied registry version."""
 
