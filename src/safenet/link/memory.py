@@ -36,7 +36,6 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +50,9 @@ from safenet.link.errors import (
 )
 from safenet.link.fencing import may_consume, permissions_for
 from safenet.link.memory_journal import Journal, JournalState, PrunePlan, StoredMessage
+from safenet.link.memory_state import ConsumerState, Pending, Stream
 from safenet.link.sites import POLICE
-from safenet.link.subjects import Family, subject_matches
+from safenet.link.subjects import Family
 from safenet.link.topology import (
     ConsumerSpec,
     StreamSpec,
@@ -70,129 +70,7 @@ H_PUBLISHER = "Safenet-Publisher"
 """Set by the broker (never by a publisher): the site whose transport stored the message."""
 
 
-@dataclass
-class _Stream:
-    spec: StreamSpec
-    max_msgs: int
-    messages: dict[int, StoredMessage] = field(default_factory=dict)  # stored_at: wall clock
-    last_seq: int = 0
-    recent_ids: dict[str, float] = field(default_factory=dict)
-    inflight: set[int] = field(default_factory=set)
-    """Sequences given to messages whose journal commit has not returned yet."""
-
-    @property
-    def visible(self) -> int:
-        """Consumers read up to here: a message waits until it and all before it are stored."""
-        return min(self.inflight) - 1 if self.inflight else self.last_seq
-
-    def is_duplicate(self, message_id: str, now: float) -> bool:
-        """Whether the id was stored inside the duplicate window.
-
-        An id counts once its message is committed: two publishes of one id racing each
-        other (never one relay's) are both stored, and the receivers' inbox drops one.
-        """
-        window = self.spec.duplicate_window_s
-        if len(self.recent_ids) > 4096:
-            self.recent_ids = {k: t for k, t in self.recent_ids.items() if now - t < window}
-        seen = self.recent_ids.get(message_id)
-        return seen is not None and now - seen < window
-
-    def reserve(self, envelope: Envelope, headers: dict[str, str], now: float) -> StoredMessage:
-        """Give the message the next sequence; it is stored by :meth:`commit`."""
-        self.last_seq += 1
-        self.inflight.add(self.last_seq)
-        return StoredMessage(
-            self.spec.name,
-            self.last_seq,
-            envelope.subject,
-            envelope.server_id,
-            envelope.payload,
-            headers,
-            now,
-        )
-
-    def commit(self, stored: StoredMessage) -> None:
-        self.inflight.discard(stored.seq)
-        self.recent_ids[stored.message_id] = stored.stored_at
-        overtook = bool(self.messages) and stored.seq < next(reversed(self.messages))
-        self.messages[stored.seq] = stored
-        if overtook:  # a blocking store() finished before an earlier publish: keep order
-            self.messages = dict(sorted(self.messages.items()))
-        while len(self.messages) > self.max_msgs:
-            del self.messages[next(iter(self.messages))]
-
-    def abandon(self, stored: StoredMessage) -> None:
-        self.inflight.discard(stored.seq)
-
-    def prune(self, acked_up_to: int, now: float) -> int:
-        """Drop the acknowledged and expired front of the stream; return the first seq kept."""
-        expired = now - self.spec.max_age_s
-        while self.messages:
-            seq, oldest = next(iter(self.messages.items()))
-            if seq > acked_up_to and oldest.stored_at >= expired:
-                break
-            del self.messages[seq]
-        window = self.spec.duplicate_window_s
-        self.recent_ids = {k: t for k, t in self.recent_ids.items() if now - t < window}
-        # Never past a message still on its way to the journal.
-        return min(next(iter(self.messages), self.visible + 1), self.visible + 1)
-
-
-@dataclass
-class _Pending:
-    deliveries: int = 0
-    due: float = 0.0
-    in_flight: bool = False
-
-
-@dataclass
-class _ConsumerState:
-    spec: ConsumerSpec
-    stream: _Stream
-    next_seq: int = 1
-    pending: dict[int, _Pending] = field(default_factory=dict)
-    acked: set[int] = field(default_factory=set)
-    """Acknowledged sequences at or past ``next_seq`` (restored from a journal)."""
-    delivered: dict[int, int] = field(default_factory=dict)
-    """Delivery counts of not-yet-picked sequences (restored from a journal)."""
-
-    def pick(self, now: float) -> tuple[StoredMessage, _Pending] | None:
-        for seq in sorted(self.pending):
-            p = self.pending[seq]
-            if p.in_flight or p.due > now:
-                continue
-            stored = self.stream.messages.get(seq)
-            if stored is None:  # trimmed away by the stream's limits
-                del self.pending[seq]
-                continue
-            return stored, p
-        if len(self.pending) >= self.spec.max_ack_pending:
-            return None
-        visible = self.stream.visible
-        while self.next_seq <= visible:
-            seq = self.next_seq
-            self.next_seq += 1
-            if seq in self.acked:
-                self.acked.discard(seq)
-                continue
-            stored = self.stream.messages.get(seq)
-            if stored is not None and any(
-                subject_matches(f, stored.subject) for f in self.spec.filter_subjects
-            ):
-                p = self.pending[seq] = _Pending(deliveries=self.delivered.pop(seq, 0))
-                return stored, p
-        return None
-
-    def next_due(self, now: float) -> float | None:
-        dues = [p.due - now for p in self.pending.values() if not p.in_flight]
-        return max(0.0, min(dues)) if dues else None
-
-    def ack_floor(self) -> int:
-        """Every sequence up to here is acknowledged, dead-lettered or not for this consumer."""
-        return min(min(self.pending, default=self.next_seq), self.next_seq) - 1
-
-
-_Planned = tuple[_Stream, StoredMessage] | LinkError | None
+_Planned = tuple[Stream, StoredMessage] | LinkError | None
 """A message on its way in: reserved in a stream, refused, or None for a duplicate."""
 
 
@@ -217,8 +95,8 @@ class MemoryBroker:
         self.available = True
         self.prune_interval_s = prune_interval_s
         self.max_msgs_per_stream = max_msgs_per_stream
-        self._streams: dict[str, _Stream] = {}
-        self._consumers: dict[str, _ConsumerState] = {}
+        self._streams: dict[str, Stream] = {}
+        self._consumers: dict[str, ConsumerState] = {}
         self._site_listeners: list[Callable[[str], None]] = []
         self._known_centers: set[str] = set()
         self.police_provisioned = False
@@ -257,7 +135,7 @@ class MemoryBroker:
                 self._known_centers.add(spec.source)
             state = self._consumers.get(spec.durable)
             if state is None:
-                self._consumers[spec.durable] = _ConsumerState(spec, self._stream(spec.stream_spec))
+                self._consumers[spec.durable] = ConsumerState(spec, self._stream(spec.stream_spec))
             else:
                 state.spec = spec
 
@@ -265,10 +143,10 @@ class MemoryBroker:
         """Call ``listener(site)`` when a center first heard of gets the police's consumers."""
         self._site_listeners.append(listener)
 
-    def _stream(self, spec: StreamSpec) -> _Stream:
+    def _stream(self, spec: StreamSpec) -> Stream:
         stream = self._streams.get(spec.name)
         if stream is None:
-            stream = self._streams[spec.name] = _Stream(spec, self.max_msgs_per_stream)
+            stream = self._streams[spec.name] = Stream(spec, self.max_msgs_per_stream)
         return stream
 
     def _welcome(self, site: str) -> None:
@@ -283,7 +161,7 @@ class MemoryBroker:
             except Exception:
                 log.exception("link: a new-center listener failed")
 
-    def consumer_state(self, durable: str) -> _ConsumerState:
+    def consumer_state(self, durable: str) -> ConsumerState:
         state = self._consumers.get(durable)
         if state is None:
             raise LinkConfigError(
@@ -291,7 +169,7 @@ class MemoryBroker:
             )
         return state
 
-    def stream_for(self, subject: str) -> _Stream | None:
+    def stream_for(self, subject: str) -> Stream | None:
         spec = stream_for_subject(subject)
         return None if spec is None else self._stream(spec)
 
@@ -327,7 +205,7 @@ class MemoryBroker:
         return await self._commit(self._reserve(items, publisher))
 
     async def dead_letter(
-        self, state: _ConsumerState, seq: int, envelope: Envelope, headers: dict[str, str]
+        self, state: ConsumerState, seq: int, envelope: Envelope, headers: dict[str, str]
     ) -> None:
         """Move a consumer's message to the dead-letter stream; both in one transaction."""
         if not self.available:
@@ -340,12 +218,12 @@ class MemoryBroker:
             raise error
         state.pending.pop(seq, None)
 
-    def record_delivery(self, state: _ConsumerState, seq: int, deliveries: int) -> None:
+    def record_delivery(self, state: ConsumerState, seq: int, deliveries: int) -> None:
         """Note a hand-out, so a message that keeps killing the process is dead-lettered."""
         if self._journal is not None:
             _watch(self._journal.delivered(state.spec.durable, seq, deliveries))
 
-    def ack(self, state: _ConsumerState, seq: int) -> None:
+    def ack(self, state: ConsumerState, seq: int) -> None:
         state.pending.pop(seq, None)
         if self._journal is not None:
             # Not awaited: a lost ack only means a redelivery, which the inbox drops.
@@ -478,7 +356,7 @@ class MemoryBroker:
                 continue
             if record.spec.owner == POLICE and record.spec.source is not None:
                 self._known_centers.add(record.spec.source)
-            self._consumers[record.spec.durable] = _ConsumerState(
+            self._consumers[record.spec.durable] = ConsumerState(
                 record.spec,
                 stream,
                 next_seq=record.ack_floor + 1,
@@ -555,7 +433,7 @@ class _MemorySubscription(Subscription):
     def __init__(
         self,
         broker: MemoryBroker,
-        state: _ConsumerState,
+        state: ConsumerState,
         handler: Handler,
         receiver: str,
         alarms: LinkAlarms,
@@ -579,7 +457,7 @@ class _MemorySubscription(Subscription):
             stored, pending = picked
             await self._deliver(stored, pending)
 
-    async def _deliver(self, stored: StoredMessage, pending: _Pending) -> None:
+    async def _deliver(self, stored: StoredMessage, pending: Pending) -> None:
         broker, state = self._broker, self._state
         spec = state.spec
         pending.in_flight = True
