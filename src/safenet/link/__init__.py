@@ -31,19 +31,25 @@ See docs/link.md for subjects, families, fencing and every message's schema.
 from __future__ import annotations
 
 from safenet.link import inbox, outbox
+from safenet.link.alarms import Alarm, AlarmKind, LinkAlarms
 from safenet.link.codec import decode, decode_as, encode
 from safenet.link.errors import (
+    DuplicateFirstPublish,
     InvalidMessage,
     LinkConfigError,
     LinkError,
     LinkForbidden,
     LinkUnavailable,
+    MessageRefused,
 )
 from safenet.link.fencing import Permissions, permissions_for
 from safenet.link.memory import MemoryBroker, MemoryTransport
 from safenet.link.messages import (
     MESSAGE_TYPES,
     SCHEMA_VERSION,
+    AuditHead,
+    CameraAnnouncement,
+    CameraRegistry,
     Category,
     Coordinates,
     EvidenceDenial,
@@ -73,8 +79,17 @@ from safenet.link.topology import (
     center_consumers,
     consumer,
     police_consumers,
+    stream_name,
+    streams_for,
 )
-from safenet.link.transport import DeadLetter, Envelope, Handler, Subscription, Transport
+from safenet.link.transport import (
+    DeadLetter,
+    Envelope,
+    FamilySubscription,
+    Handler,
+    Subscription,
+    Transport,
+)
 
 __all__ = [
     "ALL_CENTERS",
@@ -82,16 +97,23 @@ __all__ = [
     "POLICE",
     "SCHEMA_VERSION",
     "STREAMS",
+    "Alarm",
+    "AlarmKind",
+    "AuditHead",
+    "CameraAnnouncement",
+    "CameraRegistry",
     "Category",
     "ConsumerSpec",
     "Coordinates",
     "DeadLetter",
+    "DuplicateFirstPublish",
     "Envelope",
     "EvidenceDenial",
     "EvidencePackage",
     "EvidencePart",
     "EvidenceRequest",
     "Family",
+    "FamilySubscription",
     "Handler",
     "Heartbeat",
     "HitUpdate",
@@ -100,6 +122,7 @@ __all__ = [
     "HotlistEntry",
     "HotlistSnapshot",
     "InvalidMessage",
+    "LinkAlarms",
     "LinkConfigError",
     "LinkError",
     "LinkForbidden",
@@ -110,6 +133,7 @@ __all__ = [
     "MemoryBroker",
     "MemoryTransport",
     "Message",
+    "MessageRefused",
     "Permissions",
     "Relay",
     "StreamSpec",
@@ -127,6 +151,8 @@ __all__ = [
     "outbox",
     "permissions_for",
     "police_consumers",
+    "stream_name",
+    "streams_for",
     "validate_center",
     "validate_site",
 ]
