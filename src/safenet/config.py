@@ -19,8 +19,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from safenet.audit.settings import AuditSettings
 from safenet.center.settings import CenterSettings
 from safenet.police.settings import PoliceSettings
+from safenet.privacy import PrivacySettings
 from safenet.section import Section
 from safenet.sim.settings import SimSettings
 from safenet.web.settings import WebSettings
@@ -68,6 +70,14 @@ class Settings(BaseSettings):
     )
     sim: SimSettings = Field(
         default_factory=SimSettings, description="The city simulator (see docs/simulator.md)."
+    )
+    audit: AuditSettings = Field(
+        default_factory=AuditSettings,
+        description="The audit trail: anchoring, trusted keys, retention (see docs/audit.md).",
+    )
+    privacy: PrivacySettings = Field(
+        default_factory=PrivacySettings,
+        description="How vague a wanted entry may be (see docs/matching.md).",
     )
 
 

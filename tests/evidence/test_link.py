@@ -117,7 +117,7 @@ async def test_a_package_arrives_in_parts_and_verifies_at_the_police(
     police = await link.transport(POLICE)
     await police.provision([SITE])
     inbox = PoliceInbox(trusted)
-    sub = await police.subscribe(consumer(POLICE, Family.EVIDENCE_REPLY), inbox)
+    sub = await police.subscribe(consumer(POLICE, Family.EVIDENCE_REPLY, source=SITE), inbox)
     try:
         await _send(link, tmp_path, list(built.messages), rows)  # type: ignore[arg-type]
         await asyncio.wait_for(inbox.done.wait(), 20)
@@ -144,7 +144,7 @@ async def test_a_denial_reaches_the_police_with_its_reason(
     police = await link.transport(POLICE)
     await police.provision([SITE])
     inbox = PoliceInbox(trusted)
-    sub = await police.subscribe(consumer(POLICE, Family.EVIDENCE_REPLY), inbox)
+    sub = await police.subscribe(consumer(POLICE, Family.EVIDENCE_REPLY, source=SITE), inbox)
     try:
         await _send(link, tmp_path, [denial], [])
         await asyncio.wait_for(inbox.done.wait(), 20)

@@ -40,11 +40,14 @@ async def main() -> None:
     db = open_database(f"sqlite:///{env['KT_DB']}")
     migrate(db, "police")
     metadata.create_all(db.engine)
-    spec = dataclasses.replace(
-        consumer(POLICE, Family.REPORT),
-        ack_wait_s=float(env["KT_ACK_WAIT"]),
-        max_deliver=int(env["KT_MAX_DELIVER"]),
-    )
+    specs = [
+        dataclasses.replace(
+            consumer(POLICE, Family.REPORT, source=site),
+            ack_wait_s=float(env["KT_ACK_WAIT"]),
+            max_deliver=int(env["KT_MAX_DELIVER"]),
+        )
+        for site in ("seocho", "gangnam")
+    ]
     transport = NatsTransport(
         env["KT_NATS_URL"], POLICE, user=env["KT_USER"], password=env["KT_PASSWORD"]
     )
@@ -68,7 +71,8 @@ async def main() -> None:
         await asyncio.to_thread(store)
         kill.reached("after_commit")
 
-    await transport.subscribe(spec, on_report)
+    for spec in specs:
+        await transport.subscribe(spec, on_report)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     await stop.wait()

@@ -142,7 +142,7 @@ async def test_center_reads_only_its_requests_and_the_hotlist(fenced_nats: Fence
         with pytest.raises(LinkForbidden):
             await seocho.subscribe(consumer("gangnam", Family.EVIDENCE_REQUEST), on_request)
         with pytest.raises(LinkForbidden):
-            await seocho.subscribe(consumer("police", Family.REPORT), on_request)
+            await seocho.subscribe(consumer("police", Family.REPORT, "seocho"), on_request)
         with pytest.raises(LinkForbidden):
             await seocho.provision(["seocho"])
 
@@ -174,24 +174,25 @@ async def test_center_cannot_read_any_hit_by_any_route(fenced_nats: FencedNats) 
             assert got == []
         # JetStream API: no consumer of its own on the hits stream, no pulling the
         # police's, no direct or indexed message fetch, no stream listing or changes.
+        hits = "SAFENET_REPORT_GANGNAM"
         create = json.dumps(
             {
-                "stream_name": "SAFENET_REPORT",
+                "stream_name": hits,
                 "config": {"durable_name": "spy", "ack_policy": "explicit"},
             }
         ).encode()
         for subject, payload in (
-            ("$JS.API.CONSUMER.CREATE.SAFENET_REPORT.spy", create),
-            ("$JS.API.CONSUMER.CREATE.SAFENET_REPORT.spy.safenet.v1.report.gangnam", create),
-            ("$JS.API.CONSUMER.DURABLE.CREATE.SAFENET_REPORT.spy", create),
-            ("$JS.API.CONSUMER.CREATE.SAFENET_REPORT", create),
-            ("$JS.API.CONSUMER.MSG.NEXT.SAFENET_REPORT.police-report", b'{"batch":1}'),
+            ("$JS.API.CONSUMER.CREATE.SAFENET_REPORT_GANGNAM.spy", create),
+            (f"$JS.API.CONSUMER.CREATE.{hits}.spy.safenet.v1.report.gangnam", create),
+            ("$JS.API.CONSUMER.DURABLE.CREATE.SAFENET_REPORT_GANGNAM.spy", create),
+            ("$JS.API.CONSUMER.CREATE.SAFENET_REPORT_GANGNAM", create),
+            (f"$JS.API.CONSUMER.MSG.NEXT.{hits}.police-report-gangnam", b'{"batch":1}'),
             ("$JS.API.CONSUMER.MSG.NEXT.SAFENET_EVIDENCE_REQUEST.gangnam-evidence-request", b"{}"),
-            ("$JS.API.CONSUMER.INFO.SAFENET_REPORT.police-report", b""),
-            ("$JS.API.STREAM.MSG.GET.SAFENET_REPORT", b'{"seq":1}'),
-            ("$JS.API.DIRECT.GET.SAFENET_REPORT", b'{"seq":1}'),
-            ("$JS.API.DIRECT.GET.SAFENET_REPORT.safenet.v1.report.gangnam", b""),
-            ("$JS.API.STREAM.INFO.SAFENET_REPORT", b""),
+            ("$JS.API.CONSUMER.INFO.SAFENET_REPORT_GANGNAM.police-report-gangnam", b""),
+            ("$JS.API.STREAM.MSG.GET.SAFENET_REPORT_GANGNAM", b'{"seq":1}'),
+            ("$JS.API.DIRECT.GET.SAFENET_REPORT_GANGNAM", b'{"seq":1}'),
+            ("$JS.API.DIRECT.GET.SAFENET_REPORT_GANGNAM.safenet.v1.report.gangnam", b""),
+            ("$JS.API.STREAM.INFO.SAFENET_REPORT_GANGNAM", b""),
             ("$JS.API.STREAM.NAMES", b""),
             ("$JS.API.STREAM.LIST", b""),
             ("$JS.API.STREAM.UPDATE.SAFENET_HOTLIST", b"{}"),
@@ -201,7 +202,17 @@ async def test_center_cannot_read_any_hit_by_any_route(fenced_nats: FencedNats) 
             ("$JS.API.INFO", b""),
         ):
             assert await raw.publish_refused(subject, payload), subject
-        assert await raw.publish_refused("$JS.ACK.SAFENET_REPORT.police-report.1.1.1.0.0", b"+ACK")
+        assert await raw.publish_refused(
+            "$JS.ACK.SAFENET_REPORT_GANGNAM.police-report-gangnam.1.1.1.0.0", b"+ACK"
+        )
+        # Nor its own reports, once stored: the police read them, not the center.
+        for subject in (
+            "$JS.API.CONSUMER.CREATE.SAFENET_REPORT_SEOCHO.spy",
+            "$JS.API.STREAM.MSG.GET.SAFENET_REPORT_SEOCHO",
+            "$JS.API.STREAM.PURGE.SAFENET_REPORT_SEOCHO",
+            "$JS.API.STREAM.DELETE.SAFENET_REPORT_SEOCHO",
+        ):
+            assert await raw.publish_refused(subject, b"{}"), subject
     # And the hit is still there for the police, unread and unacknowledged by anyone else.
     police = fenced_nats.transport("police")
     async with police:

@@ -113,10 +113,15 @@ async def provision(fenced: FencedNats) -> None:
     creds = fenced.credentials[POLICE]
     police = NatsTransport(fenced.url, POLICE, user=creds.user, password=creds.password)
     async with police:
-        spec = dataclasses.replace(
-            consumer(POLICE, Family.REPORT), ack_wait_s=ACK_WAIT, max_deliver=MAX_DELIVER
-        )
-        await police.provision(["seocho", "gangnam"], [spec])
+        specs = [
+            dataclasses.replace(
+                consumer(POLICE, Family.REPORT, source=site),
+                ack_wait_s=ACK_WAIT,
+                max_deliver=MAX_DELIVER,
+            )
+            for site in ("seocho", "gangnam")
+        ]
+        await police.provision(["seocho", "gangnam"], specs)
 
 
 @pytest.mark.parametrize("batched_site", ["gangnam", "seocho"])

@@ -53,7 +53,8 @@ REPO = Path(__file__).resolve().parents[2]
 def report_spec(**overrides: object) -> ConsumerSpec:
     fields: dict[str, object] = {"ack_wait_s": 1.0, "max_deliver": 3, "retry_backoff_s": 0.05}
     fields.update(overrides)
-    return dataclasses.replace(consumer(POLICE, Family.REPORT), **fields)  # type: ignore[arg-type]
+    base = consumer(POLICE, Family.REPORT, source="seocho")
+    return dataclasses.replace(base, **fields)  # type: ignore[arg-type]
 
 
 class Link:
@@ -159,7 +160,7 @@ async def test_dead_letters_and_their_settlement_survive_reopen(tmp_path: Path) 
         await link.seocho.publish(make_report(1))
         assert await link.receive(1) == ["hit-1"]
         assert len(await link.police.dead_letters()) == 1
-    assert ("police-report", 1) in rows(journal, "SELECT durable, seq FROM acks")
+    assert ("police-report-seocho", 1) in rows(journal, "SELECT durable, seq FROM acks")
     async with Link(journal, report_spec()) as link:
         [dead] = await link.police.dead_letters()
         assert dead.payload == b"{not json"
@@ -202,8 +203,9 @@ async def test_pruning_keeps_only_what_a_consumer_still_needs(tmp_path: Path) ->
         # three unread reports stay.
         assert removed == 12
     stored = rows(journal, "SELECT stream, seq FROM messages ORDER BY stream, seq")
-    assert stored == [("SAFENET_DEAD", 1)] + [("SAFENET_REPORT", seq) for seq in (13, 14, 15)]
-    floor = "SELECT ack_floor FROM consumers WHERE durable = 'police-report'"
+    reports = [("SAFENET_REPORT_SEOCHO", seq) for seq in (13, 14, 15)]
+    assert stored == [("SAFENET_DEAD_POLICE", 1), *reports]
+    floor = "SELECT ack_floor FROM consumers WHERE durable = 'police-report-seocho'"
     assert rows(journal, floor) == [(12,)]
     assert rows(journal, "SELECT count(*) FROM acks") == [(0,)]
     async with Link(journal, report_spec()) as link:
@@ -236,7 +238,7 @@ async def test_a_batch_is_stored_in_order_with_fenced_entries_refused(tmp_path: 
         assert [type(r).__name__ for r in results] == ["NoneType", "LinkForbidden"] + [
             "NoneType"
         ] * 2
-    assert rows(journal, "SELECT seq FROM messages WHERE stream = 'SAFENET_REPORT'") == [
+    assert rows(journal, "SELECT seq FROM messages WHERE stream = 'SAFENET_REPORT_SEOCHO'") == [
         (1,),
         (2,),
         (3,),
@@ -312,8 +314,10 @@ class _KillingRelay(Relay):
 
     kill: KillSwitch
 
-    def _settle(self, sent: list[int], failed: dict[int, str]) -> None:
-        super()._settle(sent, failed)
+    def _settle(
+        self, sent: list[int], failed: dict[int, LinkError], reassigned: dict[int, str]
+    ) -> None:
+        super()._settle(sent, failed, reassigned)
         if sent:
             self.kill.reached("after_mark")
 

@@ -12,6 +12,10 @@ from hypothesis import strategies as st
 
 from safenet.link import (
     MESSAGE_TYPES,
+    AuditHead,
+    CameraAnnouncement,
+    CameraRegistry,
+    Coordinates,
     EvidenceDenial,
     EvidencePackage,
     EvidencePart,
@@ -78,6 +82,30 @@ def one_of_each() -> list[LinkMessage]:
             denied_at=NOW,
         ),
         Heartbeat(site="police", software_version="0.1.0", queue_depths={"outbox": 3}, sent_at=NOW),
+        CameraRegistry(
+            site="gangnam",
+            version=2,
+            issued_at=NOW,
+            cameras=[
+                CameraAnnouncement(
+                    camera_id="g-1",
+                    coordinates=Coordinates(lat=37.49, lon=127.02),
+                    heading=45.0,
+                    facing="front",
+                )
+            ],
+        ),
+        AuditHead(
+            site="police",
+            kind="prune",
+            seq=120,
+            head_hash="c" * 64,
+            signed_at="2028-03-01T00:00:00+00:00",
+            signature="c2ln",
+            public_key="a2V5",
+            cutoff="2026-03-01T00:00:00+00:00",
+            removed=120,
+        ),
     ]
 
 
@@ -96,6 +124,8 @@ def test_every_message_type_round_trips_and_has_its_subject() -> None:
         "evidence_part": "safenet.v1.evidence.reply.seocho",
         "evidence_denial": "safenet.v1.evidence.reply.gangnam",
         "heartbeat": "safenet.v1.heartbeat.police",
+        "camera_registry": "safenet.v1.registry.gangnam",
+        "audit_head": "safenet.v1.audit.police",
     }
     for message in messages:
         data = encode(message)

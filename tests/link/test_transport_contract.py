@@ -26,7 +26,7 @@ from tests.link.conftest import LinkEnv, Recorder, make_report
 
 
 def report_consumer(name: str, **overrides: object) -> ConsumerSpec:
-    base = consumer(POLICE, Family.REPORT)
+    base = consumer(POLICE, Family.REPORT, source="seocho")
     fields: dict[str, object] = {
         "durable": f"police-test-{name}",
         "ack_wait_s": 1.0,
@@ -190,7 +190,7 @@ async def test_order_is_kept_per_site(link_env: LinkEnv) -> None:
         await seocho.publish(make_report(i, "seocho"))
         await gangnam.publish(make_report(i, "gangnam"))
     rec = Recorder()
-    sub = await police.subscribe(spec, rec)
+    sub = await police.subscribe_family(Family.REPORT, rec)  # every center's stream
     await rec.wait_for(60)
     await sub.stop()
     for site in ("seocho", "gangnam"):
@@ -206,7 +206,7 @@ async def test_fencing_holds_on_both_transports(link_env: LinkEnv) -> None:
     with pytest.raises(LinkForbidden):
         await seocho.subscribe(consumer("gangnam", Family.EVIDENCE_REQUEST), Recorder())
     with pytest.raises(LinkForbidden):
-        await seocho.subscribe(consumer(POLICE, Family.REPORT), Recorder())
+        await seocho.subscribe(consumer(POLICE, Family.REPORT, source="seocho"), Recorder())
     with pytest.raises(LinkForbidden):
         await seocho.dead_letters()
     assert police.site == POLICE

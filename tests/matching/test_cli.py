@@ -119,3 +119,114 @@ def test_bench_measures_one_small_size() -> None:
     assert result["quality"]["exact"] == 1.0
     assert {row["name"] for row in result["baselines"]} >= {"set lookup (exact only)"}
     assert result["curve"]
+
+
+def test_match_lines_carry_the_decision_and_the_summary_counts_states(
+    files: tuple[Path, Path],
+) -> None:
+    hotlist, reads = files
+    result = runner.invoke(app, ["match", "--hotlist", str(hotlist), "--reads", str(reads)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [m["state"] for m in lines] == ["alert", "candidate", "candidate", "candidate"]
+    assert lines[0]["surfaced_ts"] == "2024-05-01T00:00:00.000Z"
+    assert lines[1]["surfaced_ts"] == 1714521600
+    assert lines[0]["reason"]["rule"] == "exact"
+    assert lines[1]["reason"]["rule"] == "no_evidence"
+    assert lines[1]["group"] == ["e1", "123가4567"]
+    factor = lines[1]["reason"]["factors"][1]
+    assert set(factor) == {"factor", "contribution", "ko", "en"}
+    assert "reads: 5 read, 4 matches (1 alert, 3 candidate, 0 held, 0 dropped)" in result.stderr
+
+
+CAMERAS_CSV = """camera_id,lat,lon
+a,37.5000,127.0300
+b,37.5000,127.0390
+far,38.0000,127.0300
+"""
+
+
+def test_match_with_cameras_and_descriptions_holds_surfaces_and_drops(tmp_path: Path) -> None:
+    hotlist = tmp_path / "hotlist.csv"
+    hotlist.write_text(
+        "id,plate,colour,type\nw1,123가4567,흰색,SUV\nw2,45나6789,검정,승용\n", encoding="utf-8"
+    )
+    cameras = tmp_path / "cameras.csv"
+    cameras.write_text(CAMERAS_CSV, encoding="utf-8")
+    rows = [
+        # a weak look-alike of w1, then the wanted SUV itself 800 m away 40 s later
+        {"id": "r1", "camera_id": "a", "ts": 0, "plate": "123거4567", "confidence": 0.62},
+        {"id": "r2", "camera_id": "x", "ts": 10, "plate": "45나6789", "confidence": 0.9,
+         "vehicle_colour": "white", "vehicle_type": "truck"},
+        {"id": "r3", "camera_id": "b", "ts": 40, "plate": "123가4567", "confidence": 0.93,
+         "vehicle_colour": "white", "vehicle_type": "SUVMPV"},
+        # a weak look-alike of w2 that nothing backs: held, then dropped
+        {"id": "r4", "camera_id": "far", "ts": 50, "plate": "45너6789", "confidence": 0.6,
+         "vehicle_colour": "red"},
+        {"id": "r5", "camera_id": "a", "ts": 500, "plate": "11가1111", "confidence": 0.9},
+    ]  # fmt: skip
+    reads = tmp_path / "reads.jsonl"
+    reads.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            *("match", "--hotlist", str(hotlist), "--reads", str(reads)),
+            *("--cameras", str(cameras), "--json-stats"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    lines = {m["read_id"]: m for m in map(json.loads, result.stdout.splitlines())}
+    assert list(lines) == ["r1", "r2", "r3", "r4"]  # read order, held ones in their place
+    assert lines["r3"]["state"] == "alert"
+    assert lines["r2"]["state"] != "alert"  # exact plate, but a white truck, not a black car
+    assert any("contradicts" in f["en"] for f in lines["r2"]["reason"]["factors"])
+    assert lines["r4"]["state"] == "dropped"
+    assert lines["r4"]["surfaced_ts"] is None
+    # held when read, surfaced when the wanted SUV itself was read within reach
+    assert lines["r1"]["state"] == "candidate"
+    assert lines["r1"]["reason"]["rule"] == "corroborated"
+    assert lines["r1"]["surfaced_ts"] == 40
+    assert lines["r2"]["reason"]["rule"] == "exact_contradicted"
+    stats = json.loads(result.stderr.strip().splitlines()[-1])
+    assert stats["cameras"] == 3
+    assert sum(stats["states"].values()) == 4
+    assert "cameras: 3 loaded, 0 skipped" in result.stderr
+    assert "reads from cameras not in cameras.csv: 1" in result.stderr
+
+
+def test_match_refuses_an_entry_whose_description_is_not_in_the_vocabulary(
+    tmp_path: Path, files: tuple[Path, Path]
+) -> None:
+    _, reads = files
+    hotlist = tmp_path / "hotlist.csv"
+    hotlist.write_text("id,plate,colour\ne1,123가4567,분홍빛\ne2,45나6789,흰색\n", encoding="utf-8")
+    result = runner.invoke(app, ["match", "--hotlist", str(hotlist), "--reads", str(reads)])
+    assert result.exit_code == 0, result.output
+    assert "hotlist entry e1: colour: '분홍빛' is not a colour in the vocabulary" in result.stderr
+    assert "hotlist: 1 entries loaded, 1 skipped" in result.stderr
+
+
+def test_match_reports_a_matched_read_whose_time_is_no_time(tmp_path: Path) -> None:
+    hotlist = tmp_path / "hotlist.csv"
+    hotlist.write_text("id,plate\ne1,123가4567\n", encoding="utf-8")
+    reads = tmp_path / "reads.jsonl"
+    reads.write_text(
+        '{"id":"r1","camera_id":"a","ts":"noon","plate":"123가4567","confidence":0.9}\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["match", "--hotlist", str(hotlist), "--reads", str(reads)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "read r1: ts 'noon' is not a time" in result.stderr
+
+
+def test_match_cameras_file_that_cannot_be_read(tmp_path: Path, files: tuple[Path, Path]) -> None:
+    hotlist, reads = files
+    cameras = tmp_path / "cameras.csv"
+    cameras.write_text("name\nx\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["match", "--hotlist", str(hotlist), "--reads", str(reads), "--cameras", str(cameras)],
+    )
+    assert result.exit_code == 2
+    assert "error: cameras" in result.stderr

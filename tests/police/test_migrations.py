@@ -12,7 +12,7 @@ from safenet.store import head_revision, migrate, open_database
 def test_hits_stored_before_report_decisions_get_what_schema_1_meant(db_url: str) -> None:
     db = open_database(db_url)
     try:
-        migrate(db, "police", to="police_0005")
+        migrate(db, "police", to="police_0006")
         now = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
         row = {
             "site": "seocho",

@@ -252,7 +252,7 @@ async def _run_case(
         try:
             async with _link(kind, workdir, nats_url) as (police, center):
                 spec = dataclasses.replace(
-                    consumer(POLICE, Family.EVIDENCE_REPLY),
+                    consumer(POLICE, Family.EVIDENCE_REPLY, source=SITE),
                     durable=f"police-bench-ev-{time.time_ns()}",
                 )
                 await police.provision([SITE], [spec])

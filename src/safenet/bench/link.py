@@ -185,7 +185,8 @@ async def _case(
         try:
             async with _link(kind, workdir, nats_url) as (police, center):
                 spec = dataclasses.replace(
-                    consumer(POLICE, Family.REPORT), durable=f"police-bench-{time.time_ns()}"
+                    consumer(POLICE, Family.REPORT, source=SITE),
+                    durable=f"police-bench-{time.time_ns()}",
                 )
                 await police.provision([SITE], [spec])
                 relay = Relay(db, center, batched=batched, batch_size=batch, poll_interval_s=0.2)

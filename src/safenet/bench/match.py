@@ -1,5 +1,9 @@
 """``safenet bench match``: how fast, how big, how right the hotlist matcher is.
 
+Two parts (``--part``): the per-read part below, and the journey part
+(:mod:`safenet.bench.match_journeys`): the decision chain against the per-read
+matcher on two independently generated cities.
+
 For each hotlist size, in a fresh process (so memory figures are the index's own):
 
 - speed: reads/s on one core from JSONL bytes to matches (decoding and
@@ -52,14 +56,33 @@ def _plan(quick: bool) -> list[dict[str, Any]]:
     ]
 
 
-def run(*, quick: bool, json_path: Path | None) -> None:
-    """Run the benchmark and print (and optionally write) the report."""
+def run(
+    *, quick: bool, json_path: Path | None, part: str = "all", data_dir: Path | None = None
+) -> None:
+    """Run the benchmark (``part``: all, speed or journeys) and print (and write) the report."""
+    from safenet.bench.match_journeys import add_journeys
     from safenet.matching.score import DEFAULT_MIN_SCORE
 
     report = BenchReport(
         "match",
-        parameters={"quick": quick, "default_min_score": DEFAULT_MIN_SCORE, "chunk": _CHUNK},
+        parameters={
+            "quick": quick,
+            "part": part,
+            "default_min_score": DEFAULT_MIN_SCORE,
+            "chunk": _CHUNK,
+        },
     )
+    if part in ("all", "speed"):
+        _speed_and_quality(report, quick)
+    if part in ("all", "journeys"):
+        add_journeys(report, quick=quick, data_dir=data_dir)
+    report.emit(json_path, console=Console(width=200))
+
+
+def _speed_and_quality(report: BenchReport, quick: bool) -> None:
+    """The per-read part: speed, build, memory, recall per misread, false candidates."""
+    from safenet.matching.score import DEFAULT_MIN_SCORE
+
     results: list[dict[str, Any]] = []
     context = multiprocessing.get_context("spawn")
     for step in _plan(quick):
@@ -103,7 +126,6 @@ def run(*, quick: bool, json_path: Path | None) -> None:
         "recall columns: share of wanted passes read that way whose entry is reported; "
         + ", ".join(f"{k.name.lower()} = {k.value}" for k in Misread)
     )
-    report.emit(json_path, console=Console(width=200))
 
 
 # -- one hotlist size, in its own process --------------------------------------------

@@ -31,13 +31,16 @@ See docs/link.md for subjects, families, fencing and every message's schema.
 from __future__ import annotations
 
 from safenet.link import inbox, outbox
+from safenet.link.alarms import Alarm, AlarmKind, LinkAlarms
 from safenet.link.codec import decode, decode_as, encode
 from safenet.link.errors import (
+    DuplicateFirstPublish,
     InvalidMessage,
     LinkConfigError,
     LinkError,
     LinkForbidden,
     LinkUnavailable,
+    MessageRefused,
 )
 from safenet.link.fencing import Permissions, permissions_for
 from safenet.link.memory import MemoryBroker, MemoryTransport
@@ -45,6 +48,9 @@ from safenet.link.messages import (
     MESSAGE_TYPES,
     REPORT_SCHEMA_VERSION,
     SCHEMA_VERSION,
+    AuditHead,
+    CameraAnnouncement,
+    CameraRegistry,
     Coordinates,
     EvidenceDenial,
     EvidencePackage,
@@ -72,8 +78,17 @@ from safenet.link.topology import (
     center_consumers,
     consumer,
     police_consumers,
+    stream_name,
+    streams_for,
 )
-from safenet.link.transport import DeadLetter, Envelope, Handler, Subscription, Transport
+from safenet.link.transport import (
+    DeadLetter,
+    Envelope,
+    FamilySubscription,
+    Handler,
+    Subscription,
+    Transport,
+)
 from safenet.vocabulary import Category, MatchLevel
 
 __all__ = [
@@ -83,16 +98,23 @@ __all__ = [
     "REPORT_SCHEMA_VERSION",
     "SCHEMA_VERSION",
     "STREAMS",
+    "Alarm",
+    "AlarmKind",
+    "AuditHead",
+    "CameraAnnouncement",
+    "CameraRegistry",
     "Category",
     "ConsumerSpec",
     "Coordinates",
     "DeadLetter",
+    "DuplicateFirstPublish",
     "Envelope",
     "EvidenceDenial",
     "EvidencePackage",
     "EvidencePart",
     "EvidenceRequest",
     "Family",
+    "FamilySubscription",
     "Handler",
     "Heartbeat",
     "HitUpdate",
@@ -101,6 +123,7 @@ __all__ = [
     "HotlistEntry",
     "HotlistSnapshot",
     "InvalidMessage",
+    "LinkAlarms",
     "LinkConfigError",
     "LinkError",
     "LinkForbidden",
@@ -111,6 +134,7 @@ __all__ = [
     "MemoryBroker",
     "MemoryTransport",
     "Message",
+    "MessageRefused",
     "Permissions",
     "Relay",
     "StreamSpec",
@@ -128,6 +152,8 @@ __all__ = [
     "outbox",
     "permissions_for",
     "police_consumers",
+    "stream_name",
+    "streams_for",
     "validate_center",
     "validate_site",
 ]

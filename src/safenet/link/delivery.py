@@ -2,6 +2,12 @@
 
 Both transports run every delivery through :func:`judge`, so acknowledgement,
 redelivery, max-deliver and dead-letter rules are the same code on both.
+
+Before the handler sees a message, :func:`judge` checks where it came from: the
+subject's site, the site of the account that could have put it into its stream
+(``Delivery.publisher``) and the message's own ``site`` must agree, and its
+de-duplication id must be its own message id. A message that fails is dead-lettered
+at once and raises an alarm (:mod:`safenet.link.alarms`).
 """
 
 from __future__ import annotations
@@ -10,14 +16,15 @@ import asyncio
 import contextlib
 import enum
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 
+from safenet.link.alarms import AlarmKind, LinkAlarms
 from safenet.link.codec import decode
-from safenet.link.errors import InvalidMessage
-from safenet.link.subjects import dead_subject, family_of
+from safenet.link.errors import InvalidMessage, MessageRefused
+from safenet.link.subjects import dead_subject, family_of, site_of
 from safenet.link.topology import ConsumerSpec
-from safenet.link.transport import DeadLetter, Envelope, Handler
+from safenet.link.transport import DeadLetter, Envelope, Handler, dedup_id_is_own
 
 log = logging.getLogger(__name__)
 
@@ -26,16 +33,26 @@ H_ORIGINAL_SUBJECT = "Safenet-Original-Subject"
 H_DELIVERIES = "Safenet-Deliveries"
 H_RECEIVER = "Safenet-Receiver"
 H_STREAM_SEQ = "Safenet-Stream-Seq"
+H_MSG_ID = "Nats-Msg-Id"
 
 
 @dataclass(frozen=True)
 class Delivery:
-    """One delivery of a stored message to a consumer."""
+    """One delivery of a stored message to a consumer.
+
+    ``dedup_id`` is the id the server de-duplicated the message on (``Nats-Msg-Id``);
+    ``publisher`` the site whose credentials alone could have stored it (the owner of
+    its per-site stream on NATS; the publishing transport's site in-process), or None
+    when the transport cannot tell.
+    """
 
     subject: str
     payload: bytes
     num_delivered: int
     stream_seq: int
+    dedup_id: str | None = None
+    publisher: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 class Outcome(enum.Enum):
@@ -58,13 +75,36 @@ def retry_delay(spec: ConsumerSpec, num_delivered: int) -> float:
     return float(min(spec.ack_wait_s, spec.retry_backoff_s * 2 ** max(0, num_delivered - 1)))
 
 
+def _refuse(
+    alarms: LinkAlarms | None,
+    kind: AlarmKind,
+    delivery: Delivery,
+    reason: str,
+    message_id: str = "",
+) -> Verdict:
+    if alarms is not None:
+        alarms.raise_alarm(
+            kind,
+            site=delivery.publisher or site_of(delivery.subject) or "?",
+            subject=delivery.subject,
+            message_id=message_id or delivery.dedup_id or "",
+            detail=reason,
+        )
+    return Verdict(Outcome.DEAD, reason=reason)
+
+
 async def judge(
     delivery: Delivery,
     spec: ConsumerSpec,
     handler: Handler,
     progress: Callable[[], Awaitable[None]] | None = None,
+    alarms: LinkAlarms | None = None,
 ) -> Verdict:
-    """Run ``handler`` on the delivery and say whether to ack, retry or dead-letter it."""
+    """Run ``handler`` on the delivery and say whether to ack, retry or dead-letter it.
+
+    A delivery that fails the receipt checks is dead-lettered and raises an alarm on
+    ``alarms`` (when given).
+    """
     n = delivery.num_delivered
     if n > spec.max_deliver:
         return Verdict(
@@ -75,18 +115,43 @@ async def judge(
     try:
         message = decode(delivery.payload)
     except InvalidMessage as exc:
-        return Verdict(Outcome.DEAD, reason=str(exc))
+        return _refuse(alarms, AlarmKind.INVALID_MESSAGE, delivery, str(exc))
     if message.subject != delivery.subject:
-        return Verdict(
-            Outcome.DEAD,
-            reason=f"subject: a {type(message).__name__} for {message.subject} arrived on "
+        return _refuse(
+            alarms,
+            AlarmKind.SITE_MISMATCH,
+            delivery,
+            f"subject: a {type(message).__name__} for {message.subject} arrived on "
             f"{delivery.subject} (a site publishing as another?)",
+            message.message_id,
+        )
+    if delivery.publisher is not None and delivery.publisher != message.sender:
+        return _refuse(
+            alarms,
+            AlarmKind.SITE_MISMATCH,
+            delivery,
+            f"site: a {type(message).__name__} of {message.sender} was stored by "
+            f"{delivery.publisher}'s account",
+            message.message_id,
+        )
+    if not dedup_id_is_own(delivery.dedup_id, message.message_id):
+        return _refuse(
+            alarms,
+            AlarmKind.FORGED_MESSAGE_ID,
+            delivery,
+            f"message id: published under de-duplication id {delivery.dedup_id!r}, which "
+            f"is not its own ({message.message_id}): an attempt to take another "
+            "message's id?",
+            message.message_id,
         )
     ticker = asyncio.create_task(_tick(progress, spec.ack_wait_s / 3)) if progress else None
     try:
         await handler(message)
     except asyncio.CancelledError:
         raise
+    except MessageRefused as exc:
+        log.error("link: %s refused %s: %s", spec.durable, message.message_id, exc)
+        return Verdict(Outcome.DEAD, reason=f"refused: {exc}")
     except Exception as exc:
         if n >= spec.max_deliver:
             log.error(

@@ -5,17 +5,18 @@ and the in-process broker, so a test that a center cannot publish as another cen
 means the same thing on both.
 
 A center ``s`` may publish only its own reports, updates, hotlist acks, heartbeats,
-evidence replies and dead letters, and may pull (``$JS.API.CONSUMER.MSG.NEXT``),
-inspect and acknowledge only its own consumers (``s-hotlist`` …). It may subscribe
-only to its own inbox prefix ``_INBOX.s.>``: JetStream delivers pulled messages and
-publish acknowledgements to the requester's inbox, so a center allowed ``_INBOX.>``
-could read the police's pulls — every hit. It has no other ``$JS.API`` subject: it
-cannot create, change or delete a stream or consumer, list them, or fetch stream
-messages directly, so it cannot read the hits stream by any JetStream route.
+evidence replies, camera registries, audit heads and dead letters, and may pull
+(``$JS.API.CONSUMER.MSG.NEXT``), inspect and acknowledge only its own consumers
+(``s-hotlist`` …). It may subscribe only to its own inbox prefix ``_INBOX.s.>``:
+JetStream delivers pulled messages and publish acknowledgements to the requester's
+inbox, so a center allowed ``_INBOX.>`` could read the police's pulls — every hit. It
+has no other ``$JS.API`` subject: it cannot create, change or delete a stream or
+consumer, list them, or fetch stream messages directly, so it cannot read the hits
+streams by any JetStream route.
 
-The police may publish hotlists, evidence requests, their own heartbeats and dead
-letters, use the whole JetStream API (they run the server and provision the streams),
-and subscribe only to ``_INBOX.police.>``.
+The police may publish hotlists, evidence requests, their own heartbeats, audit heads
+and dead letters, use the whole JetStream API (they run the server and provision the
+streams), and subscribe only to ``_INBOX.police.>``.
 """
 
 from __future__ import annotations
@@ -24,15 +25,9 @@ from dataclasses import dataclass
 
 from safenet.link.sites import POLICE, validate_site
 from safenet.link.subjects import PREFIX, Family, subject_matches
-from safenet.link.topology import ConsumerSpec, consumers_for
+from safenet.link.topology import CENTER_SENDS, ConsumerSpec, consumers_for
 
-_CENTER_PUBLISHES = (
-    Family.REPORT,
-    Family.UPDATE,
-    Family.ACK,
-    Family.HEARTBEAT,
-    Family.EVIDENCE_REPLY,
-)
+_CENTER_PUBLISHES = tuple(f for f in CENTER_SENDS if f is not Family.DEAD)
 
 
 def inbox_prefix(site: str) -> str:
@@ -74,6 +69,7 @@ def permissions_for(site: str) -> Permissions:
                 Family.HOTLIST.all_subjects,
                 Family.EVIDENCE_REQUEST.all_subjects,
                 Family.HEARTBEAT.subject(POLICE),
+                Family.AUDIT.subject(POLICE),
                 f"{PREFIX}.dead.{POLICE}.>",
                 "$JS.API.>",
                 "$JS.ACK.>",

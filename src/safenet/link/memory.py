@@ -1,11 +1,19 @@
 """The in-process link: the embedded default, with the same delivery semantics as JetStream.
 
 A :class:`MemoryBroker` plays the NATS server for every site running in one process
-(``safenet demo``): one stream per family, durable consumers with AckWait, redelivery,
-MaxDeliver and dead letters, a duplicate window on message ids, and the same subject
-fencing as the generated nats-server configuration. Each site talks to it through its
-own :class:`MemoryTransport`. Payloads are stored as encoded bytes, so receivers
-decode and validate exactly as they do over NATS.
+(``safenet demo``): the same streams (one per site for what the sites send), durable
+consumers with AckWait, redelivery, MaxDeliver and dead letters, a duplicate window on
+message ids per stream, and the same subject fencing as the generated nats-server
+configuration. It knows which site published each message and hands that to the
+receivers' checks.
+
+One convenience the NATS server does not offer: a site's own streams exist as soon as
+it publishes, and once the police have provisioned any center, a center first heard of
+gets the police's consumers at once (every site of the process is configured by the
+same composition root). Over NATS the police provision every center first.
+
+Each site talks to the broker through its own :class:`MemoryTransport`. Payloads are
+stored as encoded bytes, so receivers decode and validate exactly as they do over NATS.
 
 Without a journal the broker lives in memory only, and a message the relay handed
 over (and marked sent) but no receiver had acknowledged dies with the process. With
@@ -28,145 +36,41 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from safenet.link.alarms import LinkAlarms
 from safenet.link.delivery import Delivery, Outcome, dead_letter_envelope, dead_letter_from, judge
-from safenet.link.errors import LinkConfigError, LinkError, LinkForbidden, LinkUnavailable
+from safenet.link.errors import (
+    DuplicateFirstPublish,
+    LinkConfigError,
+    LinkError,
+    LinkForbidden,
+    LinkUnavailable,
+)
 from safenet.link.fencing import may_consume, permissions_for
 from safenet.link.memory_journal import Journal, JournalState, PrunePlan, StoredMessage
+from safenet.link.memory_state import ConsumerState, Pending, Stream
 from safenet.link.sites import POLICE
-from safenet.link.subjects import Family, subject_matches
-from safenet.link.topology import STREAMS, ConsumerSpec, StreamSpec, all_consumers
+from safenet.link.subjects import Family
+from safenet.link.topology import (
+    ConsumerSpec,
+    StreamSpec,
+    all_consumers,
+    police_consumers,
+    stream_for_subject,
+    stream_named,
+    streams_for,
+)
 from safenet.link.transport import DeadLetter, Envelope, Handler, Subscription, Transport
 
 log = logging.getLogger(__name__)
 
-
-@dataclass
-class _Stream:
-    spec: StreamSpec
-    max_msgs: int
-    messages: dict[int, StoredMessage] = field(default_factory=dict)  # stored_at: wall clock
-    last_seq: int = 0
-    recent_ids: dict[str, float] = field(default_factory=dict)
-    inflight: set[int] = field(default_factory=set)
-    """Sequences given to messages whose journal commit has not returned yet."""
-
-    @property
-    def visible(self) -> int:
-        """Consumers read up to here: a message waits until it and all before it are stored."""
-        return min(self.inflight) - 1 if self.inflight else self.last_seq
-
-    def is_duplicate(self, message_id: str, now: float) -> bool:
-        """Whether the id was stored inside the duplicate window.
-
-        An id counts once its message is committed: two publishes of one id racing each
-        other (never one relay's) are both stored, and the receivers' inbox drops one.
-        """
-        window = self.spec.duplicate_window_s
-        if len(self.recent_ids) > 4096:
-            self.recent_ids = {k: t for k, t in self.recent_ids.items() if now - t < window}
-        seen = self.recent_ids.get(message_id)
-        return seen is not None and now - seen < window
-
-    def reserve(self, envelope: Envelope, headers: dict[str, str], now: float) -> StoredMessage:
-        """Give the message the next sequence; it is stored by :meth:`commit`."""
-        self.last_seq += 1
-        self.inflight.add(self.last_seq)
-        return StoredMessage(
-            self.spec.name,
-            self.last_seq,
-            envelope.subject,
-            envelope.message_id,
-            envelope.payload,
-            headers,
-            now,
-        )
-
-    def commit(self, stored: StoredMessage) -> None:
-        self.inflight.discard(stored.seq)
-        self.recent_ids[stored.message_id] = stored.stored_at
-        overtook = bool(self.messages) and stored.seq < next(reversed(self.messages))
-        self.messages[stored.seq] = stored
-        if overtook:  # a blocking store() finished before an earlier publish: keep order
-            self.messages = dict(sorted(self.messages.items()))
-        while len(self.messages) > self.max_msgs:
-            del self.messages[next(iter(self.messages))]
-
-    def abandon(self, stored: StoredMessage) -> None:
-        self.inflight.discard(stored.seq)
-
-    def prune(self, acked_up_to: int, now: float) -> int:
-        """Drop the acknowledged and expired front of the stream; return the first seq kept."""
-        expired = now - self.spec.max_age_s
-        while self.messages:
-            seq, oldest = next(iter(self.messages.items()))
-            if seq > acked_up_to and oldest.stored_at >= expired:
-                break
-            del self.messages[seq]
-        window = self.spec.duplicate_window_s
-        self.recent_ids = {k: t for k, t in self.recent_ids.items() if now - t < window}
-        # Never past a message still on its way to the journal.
-        return min(next(iter(self.messages), self.visible + 1), self.visible + 1)
+H_PUBLISHER = "Safenet-Publisher"
+"""Set by the broker (never by a publisher): the site whose transport stored the message."""
 
 
-@dataclass
-class _Pending:
-    deliveries: int = 0
-    due: float = 0.0
-    in_flight: bool = False
-
-
-@dataclass
-class _ConsumerState:
-    spec: ConsumerSpec
-    stream: _Stream
-    next_seq: int = 1
-    pending: dict[int, _Pending] = field(default_factory=dict)
-    acked: set[int] = field(default_factory=set)
-    """Acknowledged sequences at or past ``next_seq`` (restored from a journal)."""
-    delivered: dict[int, int] = field(default_factory=dict)
-    """Delivery counts of not-yet-picked sequences (restored from a journal)."""
-
-    def pick(self, now: float) -> tuple[StoredMessage, _Pending] | None:
-        for seq in sorted(self.pending):
-            p = self.pending[seq]
-            if p.in_flight or p.due > now:
-                continue
-            stored = self.stream.messages.get(seq)
-            if stored is None:  # trimmed away by the stream's limits
-                del self.pending[seq]
-                continue
-            return stored, p
-        if len(self.pending) >= self.spec.max_ack_pending:
-            return None
-        visible = self.stream.visible
-        while self.next_seq <= visible:
-            seq = self.next_seq
-            self.next_seq += 1
-            if seq in self.acked:
-                self.acked.discard(seq)
-                continue
-            stored = self.stream.messages.get(seq)
-            if stored is not None and any(
-                subject_matches(f, stored.subject) for f in self.spec.filter_subjects
-            ):
-                p = self.pending[seq] = _Pending(deliveries=self.delivered.pop(seq, 0))
-                return stored, p
-        return None
-
-    def next_due(self, now: float) -> float | None:
-        dues = [p.due - now for p in self.pending.values() if not p.in_flight]
-        return max(0.0, min(dues)) if dues else None
-
-    def ack_floor(self) -> int:
-        """Every sequence up to here is acknowledged, dead-lettered or not for this consumer."""
-        return min(min(self.pending, default=self.next_seq), self.next_seq) - 1
-
-
-_Planned = tuple[_Stream, StoredMessage] | LinkError | None
+_Planned = tuple[Stream, StoredMessage] | LinkError | None
 """A message on its way in: reserved in a stream, refused, or None for a duplicate."""
 
 
@@ -190,10 +94,13 @@ class MemoryBroker:
         self.fenced = fenced
         self.available = True
         self.prune_interval_s = prune_interval_s
-        self._streams = {
-            family: _Stream(spec, max_msgs_per_stream) for family, spec in STREAMS.items()
-        }
-        self._consumers: dict[str, _ConsumerState] = {}
+        self.max_msgs_per_stream = max_msgs_per_stream
+        self._streams: dict[str, Stream] = {}
+        self._consumers: dict[str, ConsumerState] = {}
+        self._site_listeners: list[Callable[[str], None]] = []
+        self._known_centers: set[str] = set()
+        self.police_provisioned = False
+        """Set once the police provisioned the link: centers first heard of then join in."""
         self._changed = asyncio.Event()
         self._next_prune = time.monotonic() + prune_interval_s
         self._journal = Journal(journal) if journal is not None else None
@@ -216,18 +123,45 @@ class MemoryBroker:
         self.available = available
         self._notify()
 
-    def provision(self, specs: Iterable[ConsumerSpec]) -> None:
+    def provision(self, specs: Iterable[ConsumerSpec], streams: Iterable[StreamSpec] = ()) -> None:
+        """Create these streams and consumers (and the stream each consumer reads)."""
         specs = list(specs)
+        for stream in streams:
+            self._stream(stream)
         if self._journal is not None:
             self._journal.provision(specs).result()  # rare (start-up): worth the wait
         for spec in specs:
+            if spec.owner == POLICE and spec.source is not None:
+                self._known_centers.add(spec.source)
             state = self._consumers.get(spec.durable)
             if state is None:
-                self._consumers[spec.durable] = _ConsumerState(spec, self._streams[spec.family])
+                self._consumers[spec.durable] = ConsumerState(spec, self._stream(spec.stream_spec))
             else:
                 state.spec = spec
 
-    def consumer_state(self, durable: str) -> _ConsumerState:
+    def on_new_center(self, listener: Callable[[str], None]) -> None:
+        """Call ``listener(site)`` when a center first heard of gets the police's consumers."""
+        self._site_listeners.append(listener)
+
+    def _stream(self, spec: StreamSpec) -> Stream:
+        stream = self._streams.get(spec.name)
+        if stream is None:
+            stream = self._streams[spec.name] = Stream(spec, self.max_msgs_per_stream)
+        return stream
+
+    def _welcome(self, site: str) -> None:
+        # A center publishing before the police provisioned it: in one process every site
+        # comes from the same configuration, so it gets the police's consumers at once.
+        if site == POLICE or site in self._known_centers or not self.police_provisioned:
+            return
+        self.provision(police_consumers([site]))
+        for listener in list(self._site_listeners):
+            try:
+                listener(site)
+            except Exception:
+                log.exception("link: a new-center listener failed")
+
+    def consumer_state(self, durable: str) -> ConsumerState:
         state = self._consumers.get(durable)
         if state is None:
             raise LinkConfigError(
@@ -235,17 +169,24 @@ class MemoryBroker:
             )
         return state
 
-    def stream_for(self, subject: str) -> _Stream | None:
-        for stream in self._streams.values():
-            if any(subject_matches(s, subject) for s in stream.spec.subjects):
-                return stream
-        return None
+    def stream_for(self, subject: str) -> Stream | None:
+        spec = stream_for_subject(subject)
+        return None if spec is None else self._stream(spec)
 
-    def store(self, envelope: Envelope, headers: dict[str, str] | None = None) -> bool:
-        """Accept one message, blocking until it is journaled; False when it was a duplicate."""
+    def store(
+        self,
+        envelope: Envelope,
+        headers: dict[str, str] | None = None,
+        publisher: str | None = None,
+    ) -> bool:
+        """Accept one message, blocking until it is journaled; False when it was a duplicate.
+
+        ``publisher``: the site storing it (None: a test injecting raw bytes, which the
+        receivers then check by subject only).
+        """
         if not self.available:
             raise LinkUnavailable("link: the in-process broker is down")
-        planned = self._reserve([(envelope, headers or {})])
+        planned = self._reserve([(envelope, headers or {})], publisher)
         error: BaseException | None = None
         rows = self._rows(planned)
         if self._journal is not None and rows:
@@ -256,32 +197,33 @@ class MemoryBroker:
         return planned[0] is not None
 
     async def publish(
-        self, items: Sequence[tuple[Envelope, dict[str, str]]]
+        self, items: Sequence[tuple[Envelope, dict[str, str]]], publisher: str | None = None
     ) -> list[LinkError | None]:
         """Accept messages in order, in one journal transaction; one error or None each."""
         if not self.available:
             return [LinkUnavailable("link: the in-process broker is down") for _ in items]
-        return await self._commit(self._reserve(items))
+        return await self._commit(self._reserve(items, publisher))
 
     async def dead_letter(
-        self, state: _ConsumerState, seq: int, envelope: Envelope, headers: dict[str, str]
+        self, state: ConsumerState, seq: int, envelope: Envelope, headers: dict[str, str]
     ) -> None:
         """Move a consumer's message to the dead-letter stream; both in one transaction."""
         if not self.available:
             raise LinkUnavailable("link: the in-process broker is down")
         [error] = await self._commit(
-            self._reserve([(envelope, headers)]), settles=(state.spec.durable, seq)
+            self._reserve([(envelope, headers)], state.spec.owner),
+            settles=(state.spec.durable, seq),
         )
         if error is not None:
             raise error
         state.pending.pop(seq, None)
 
-    def record_delivery(self, state: _ConsumerState, seq: int, deliveries: int) -> None:
+    def record_delivery(self, state: ConsumerState, seq: int, deliveries: int) -> None:
         """Note a hand-out, so a message that keeps killing the process is dead-lettered."""
         if self._journal is not None:
             _watch(self._journal.delivered(state.spec.durable, seq, deliveries))
 
-    def ack(self, state: _ConsumerState, seq: int) -> None:
+    def ack(self, state: ConsumerState, seq: int) -> None:
         state.pending.pop(seq, None)
         if self._journal is not None:
             # Not awaited: a lost ack only means a redelivery, which the inbox drops.
@@ -289,8 +231,12 @@ class MemoryBroker:
             self._maybe_prune()
 
     def dead_letters(self) -> list[DeadLetter]:
-        stream = self._streams[Family.DEAD]
-        return [dead_letter_from(m.subject, m.payload, m.headers) for m in stream.messages.values()]
+        return [
+            dead_letter_from(m.subject, m.payload, m.headers)
+            for name in sorted(self._streams)
+            if self._streams[name].spec.family is Family.DEAD
+            for m in self._streams[name].messages.values()
+        ]
 
     async def prune(self) -> int:
         """Forget now what every consumer acknowledged, and expired messages.
@@ -311,7 +257,9 @@ class MemoryBroker:
 
     # -- storing -------------------------------------------------------------------------
 
-    def _reserve(self, items: Sequence[tuple[Envelope, dict[str, str]]]) -> list[_Planned]:
+    def _reserve(
+        self, items: Sequence[tuple[Envelope, dict[str, str]]], publisher: str | None = None
+    ) -> list[_Planned]:
         now = time.time()
         planned: list[_Planned] = []
         batch: set[tuple[str, str]] = set()
@@ -320,12 +268,17 @@ class MemoryBroker:
             if stream is None:
                 planned.append(LinkUnavailable(f"subject: no stream stores {envelope.subject}"))
                 continue
-            key = (stream.spec.name, envelope.message_id)
-            if key in batch or stream.is_duplicate(envelope.message_id, now):
-                planned.append(None)
+            key = (stream.spec.name, envelope.server_id)
+            if key in batch or stream.is_duplicate(envelope.server_id, now):
+                planned.append(_duplicate(envelope))
                 continue
             batch.add(key)
-            planned.append((stream, stream.reserve(envelope, dict(headers), now)))
+            stored_headers = dict(headers)
+            stored_headers.pop(H_PUBLISHER, None)
+            if publisher is not None:
+                stored_headers[H_PUBLISHER] = publisher
+                self._welcome(stream.spec.owner)
+            planned.append((stream, stream.reserve(envelope, stored_headers, now)))
         return planned
 
     async def _commit(
@@ -376,11 +329,17 @@ class MemoryBroker:
     # -- journal: restore and prune -------------------------------------------------------
 
     def _restore(self, state: JournalState) -> None:
-        by_name = {stream.spec.name: stream for stream in self._streams.values()}
+        names = {*state.messages, *state.last_seq, *state.seen}
+        for name in sorted(names):
+            spec = stream_named(name)
+            if spec is None:
+                log.warning("link: journal stream %s is unknown here; its messages stay", name)
+                continue
+            self._stream(spec)
+        by_name = self._streams
         for name, rows in state.messages.items():
             stream = by_name.get(name)
             if stream is None:
-                log.warning("link: journal stream %s is unknown here; its messages stay", name)
                 continue
             stream.messages.update((row.seq, row) for row in rows[-stream.max_msgs :])
         for name, last_seq in state.last_seq.items():
@@ -390,9 +349,16 @@ class MemoryBroker:
             if name in by_name:
                 by_name[name].recent_ids.update(seen)
         for record in state.consumers:
-            self._consumers[record.spec.durable] = _ConsumerState(
+            try:
+                stream = self._stream(record.spec.stream_spec)
+            except LinkConfigError:  # a consumer of an older release's shared stream
+                log.warning("link: journal consumer %s reads no stream here", record.spec.durable)
+                continue
+            if record.spec.owner == POLICE and record.spec.source is not None:
+                self._known_centers.add(record.spec.source)
+            self._consumers[record.spec.durable] = ConsumerState(
                 record.spec,
-                self._streams[record.spec.family],
+                stream,
                 next_seq=record.ack_floor + 1,
                 acked=record.acked,
                 delivered=record.deliveries,
@@ -435,6 +401,16 @@ class MemoryBroker:
         return self._journal.prune(plan)
 
 
+def _duplicate(envelope: Envelope) -> LinkError | None:
+    """What a duplicate id means: nothing for a resend, an alarm for a first publish."""
+    if not envelope.expect_new:
+        return None
+    return DuplicateFirstPublish(
+        f"message id: the link already holds {envelope.server_id} on {envelope.subject}, "
+        "which this sender never published before"
+    )
+
+
 def _watch(future: cf.Future[Any]) -> None:
     future.add_done_callback(_log_failure)
 
@@ -455,12 +431,18 @@ def _call_in(
 
 class _MemorySubscription(Subscription):
     def __init__(
-        self, broker: MemoryBroker, state: _ConsumerState, handler: Handler, receiver: str
+        self,
+        broker: MemoryBroker,
+        state: ConsumerState,
+        handler: Handler,
+        receiver: str,
+        alarms: LinkAlarms,
     ) -> None:
         self._broker = broker
         self._state = state
         self._handler = handler
         self._receiver = receiver
+        self._alarms = alarms
         self._stopping = False
         self._task = asyncio.create_task(self._run(), name=f"link-memory-{state.spec.durable}")
 
@@ -475,15 +457,23 @@ class _MemorySubscription(Subscription):
             stored, pending = picked
             await self._deliver(stored, pending)
 
-    async def _deliver(self, stored: StoredMessage, pending: _Pending) -> None:
+    async def _deliver(self, stored: StoredMessage, pending: Pending) -> None:
         broker, state = self._broker, self._state
         spec = state.spec
         pending.in_flight = True
         pending.deliveries += 1
         broker.record_delivery(state, stored.seq, pending.deliveries)
-        delivery = Delivery(stored.subject, stored.payload, pending.deliveries, stored.seq)
+        delivery = Delivery(
+            stored.subject,
+            stored.payload,
+            pending.deliveries,
+            stored.seq,
+            dedup_id=stored.message_id,
+            publisher=stored.headers.get(H_PUBLISHER),
+            headers=stored.headers,
+        )
         try:
-            verdict = await judge(delivery, spec, self._handler)
+            verdict = await judge(delivery, spec, self._handler, alarms=self._alarms)
         except BaseException:
             # A crash: the message comes back once AckWait has passed, as on JetStream.
             pending.in_flight = False
@@ -529,6 +519,18 @@ class MemoryTransport(Transport):
         self.broker = broker
         self._permissions = permissions_for(self.site)
         self._subscriptions: list[_MemorySubscription] = []
+        self._joining: set[asyncio.Task[None]] = set()
+        if self.site == POLICE:
+            broker.on_new_center(self._center_joined)
+
+    def _center_joined(self, site: str) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        task = loop.create_task(self.centers_provisioned([site]))
+        self._joining.add(task)
+        task.add_done_callback(self._joining.discard)
 
     def _forbidden(self, subject: str) -> LinkForbidden | None:
         if self.broker.fenced and not self._permissions.may_publish(subject):
@@ -539,7 +541,7 @@ class MemoryTransport(Transport):
         forbidden = self._forbidden(envelope.subject)
         if forbidden is not None:
             raise forbidden
-        [error] = await self.broker.publish([(envelope, {})])
+        [error] = await self.broker.publish([(envelope, {})], self.site)
         if error is not None:
             raise error
 
@@ -547,7 +549,7 @@ class MemoryTransport(Transport):
         """Publish in order as one journal transaction (one fsync for the whole batch)."""
         results: list[LinkError | None] = [self._forbidden(e.subject) for e in envelopes]
         allowed = [i for i, error in enumerate(results) if error is None]
-        outcomes = await self.broker.publish([(envelopes[i], {}) for i in allowed])
+        outcomes = await self.broker.publish([(envelopes[i], {}) for i in allowed], self.site)
         for i, outcome in zip(allowed, outcomes, strict=True):
             results[i] = outcome
         return results
@@ -556,16 +558,15 @@ class MemoryTransport(Transport):
         if self.broker.fenced and not may_consume(self.site, spec):
             raise LinkForbidden(f"consumer: {self.site} may not read {spec.durable}")
         state = self.broker.consumer_state(spec.durable)
-        sub = _MemorySubscription(self.broker, state, handler, self.site)
+        sub = _MemorySubscription(self.broker, state, handler, self.site, self.alarms)
         self._subscriptions.append(sub)
         return sub
 
-    async def provision(
-        self, centers: Iterable[str], extra_consumers: Iterable[ConsumerSpec] = ()
-    ) -> None:
+    async def _provision(self, centers: list[str], extra_consumers: list[ConsumerSpec]) -> None:
         if self.broker.fenced and self.site != POLICE:
             raise LinkForbidden(f"provision: {self.site} is not the police")
-        self.broker.provision([*all_consumers(centers), *extra_consumers])
+        self.broker.provision([*all_consumers(centers), *extra_consumers], streams_for(centers))
+        self.broker.police_provisioned = True
 
     async def dead_letters(self) -> list[DeadLetter]:
         if self.broker.fenced and self.site != POLICE:

@@ -629,6 +629,119 @@ class Heartbeat(LinkMessage, frozen=True, kw_only=True, tag="heartbeat"):
         return (self.site, _time_key(self.sent_at))
 
 
+# ---- camera registries (center -> police) ----------------------------------------------
+
+
+class CameraAnnouncement(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """One camera as its center announces it to the police: where it stands, never a read."""
+
+    camera_id: Identifier
+    coordinates: Coordinates
+    heading: (
+        Annotated[
+            float, Meta(ge=0.0, lt=360.0, description="Where the camera looks, degrees from north.")
+        ]
+        | None
+    ) = None
+    facing: Annotated[
+        Literal["front", "rear"] | None,
+        Meta(
+            description="Which plates it reads, when known: `front` (oncoming traffic) or "
+            "`rear` (traffic going away)."
+        ),
+    ] = None
+    address: ShortText = ""
+
+
+class CameraRegistry(_FromCenter, frozen=True, kw_only=True, tag="camera_registry"):
+    """A center's plate-reading cameras as it announces them: ids and positions, no reads.
+
+    The police accept a LocationReport only for a camera its sender announced. A
+    registry too large for one message is sent in ``parts`` parts; the police replace
+    the center's registry once they hold every part of a newer version.
+    """
+
+    family: ClassVar[Family] = Family.REGISTRY
+
+    version: Annotated[int, Meta(ge=1, description="The registry's version at its center.")]
+    issued_at: UtcTime
+    cameras: list[CameraAnnouncement]
+    part: Annotated[int, Meta(ge=1)] = 1
+    parts: Annotated[int, Meta(ge=1)] = 1
+
+    def __post_init__(self) -> None:
+        if self.part > self.parts:
+            raise ValueError(f"part: {self.part} is beyond parts ({self.parts})")
+        seen: set[str] = set()
+        for camera in self.cameras:
+            if camera.camera_id in seen:
+                raise ValueError(f"cameras: {camera.camera_id} is announced twice")
+            seen.add(camera.camera_id)
+        super().__post_init__()
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (self.site, str(self.version), str(self.part))
+
+
+# ---- audit witnesses (both ways) -------------------------------------------------------
+
+HeadHash = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$", description="A SHA-256, hex.")]
+Base64 = Annotated[str, Meta(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9+/]+=*$")]
+SignedTime = Annotated[
+    str,
+    Meta(
+        min_length=20,
+        max_length=40,
+        pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00$",
+        description="A UTC time exactly as the signer wrote it into the signed statement.",
+    ),
+]
+
+
+class AuditHead(LinkMessage, frozen=True, kw_only=True, tag="audit_head"):
+    """A site's signed audit-chain head, for the other side to keep as a witness.
+
+    ``kind`` ``checkpoint``: the chain had this head at ``signed_at``. ``prune``: the
+    records up to ``seq`` (older than ``cutoff``) were deleted under the retention rule,
+    and the chain now starts after this head. The receiver keeps every head it gets;
+    ``safenet audit verify`` of the sender's database checks the chain against them.
+    """
+
+    family: ClassVar[Family] = Family.AUDIT
+
+    site: SiteId
+    kind: Literal["checkpoint", "prune"]
+    seq: Annotated[int, Meta(ge=1, description="The audit record the head is.")]
+    head_hash: HeadHash
+    signed_at: SignedTime
+    signature: Annotated[Base64, Meta(description="Ed25519 signature, base64.")]
+    public_key: Annotated[
+        Base64,
+        Meta(description="The signer's public key, base64 (a hint: verifiers trust their own)."),
+    ]
+    cutoff: SignedTime | None = None
+    removed: Annotated[int, Meta(ge=0)] | None = None
+
+    def __post_init__(self) -> None:
+        validate_site(self.site)
+        if self.kind == "prune" and (self.cutoff is None or self.removed is None):
+            raise ValueError("cutoff: a prune head needs its cutoff and removed count")
+        if self.kind == "checkpoint" and (self.cutoff is not None or self.removed is not None):
+            raise ValueError("cutoff: only a prune head has a cutoff and removed count")
+        super().__post_init__()
+
+    @property
+    def sender(self) -> str:
+        return self.site
+
+    @property
+    def subject(self) -> str:
+        return Family.AUDIT.subject(self.site)
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (self.site, self.kind, str(self.seq))
+
+
 Message = (
     HotlistSnapshot
     | HotlistDelta
@@ -640,6 +753,8 @@ Message = (
     | EvidencePart
     | EvidenceDenial
     | Heartbeat
+    | CameraRegistry
+    | AuditHead
 )
 """Any message that may cross the link (a tagged union on ``type``)."""
 
@@ -654,6 +769,8 @@ MESSAGE_TYPES: tuple[type[LinkMessage], ...] = (
     EvidencePart,
     EvidenceDenial,
     Heartbeat,
+    CameraRegistry,
+    AuditHead,
 )
 
 

@@ -2,10 +2,15 @@
 
 Publishing waits for the stream's PubAck and sets ``Nats-Msg-Id`` to the message id,
 so a copy republished inside the stream's duplicate window is dropped by the server.
+A "duplicate" PubAck for a message its sender never published before
+(``Envelope.expect_new``) raises :class:`DuplicateFirstPublish` instead of passing as a
+success. Every site's messages have their own streams (:mod:`safenet.link.topology`),
+created by the police's :meth:`NatsTransport.provision`.
 Receiving uses durable pull consumers with explicit acks: this transport pulls into
 the site's own inbox (``_INBOX.<site>.…``, the only subjects a fenced site may
-subscribe to), runs each message through :func:`safenet.link.delivery.judge`, and
-acks, naks with a delay, or dead-letters and terminates it.
+subscribe to), runs each message through :func:`safenet.link.delivery.judge` (with the owner of
+the message's stream as the publishing account's site), and acks, naks with a delay,
+or dead-letters and terminates it.
 
 A permission violation reported by the server for a subject we are publishing on is
 raised as :class:`LinkForbidden` at once instead of waiting out the PubAck timeout.
@@ -21,7 +26,7 @@ import json
 import logging
 import ssl
 import time
-from collections.abc import Awaitable, Iterable, Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any, TypeVar
 
 import nats
@@ -33,11 +38,31 @@ from nats.aio.subscription import Subscription as NatsSub
 from nats.js import api
 from nats.js.client import JetStreamContext
 
-from safenet.link.delivery import Delivery, Outcome, dead_letter_envelope, dead_letter_from, judge
-from safenet.link.errors import LinkConfigError, LinkError, LinkForbidden, LinkUnavailable
+from safenet.link.delivery import (
+    H_MSG_ID,
+    Delivery,
+    Outcome,
+    dead_letter_envelope,
+    dead_letter_from,
+    judge,
+)
+from safenet.link.errors import (
+    DuplicateFirstPublish,
+    LinkConfigError,
+    LinkError,
+    LinkForbidden,
+    LinkUnavailable,
+)
 from safenet.link.fencing import inbox_prefix
+from safenet.link.sites import POLICE
 from safenet.link.subjects import Family
-from safenet.link.topology import STREAMS, ConsumerSpec, StreamSpec, all_consumers
+from safenet.link.topology import (
+    ConsumerSpec,
+    StreamSpec,
+    all_consumers,
+    stream_owner,
+    streams_for,
+)
 from safenet.link.transport import DeadLetter, Envelope, Handler, Subscription, Transport
 
 log = logging.getLogger(__name__)
@@ -45,6 +70,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _STREAM_NAME_IN_USE = 10058
+_SUBJECTS_OVERLAP = 10065
 
 
 class NatsTransport(Transport):
@@ -200,7 +226,7 @@ class NatsTransport(Transport):
     async def publish_envelope(
         self, envelope: Envelope, headers: dict[str, str] | None = None
     ) -> None:
-        all_headers = {"Nats-Msg-Id": envelope.message_id, **(headers or {})}
+        all_headers = {H_MSG_ID: envelope.server_id, **(headers or {})}
         try:
             ack = await self.guarded(
                 envelope.subject,
@@ -220,10 +246,17 @@ class NatsTransport(Transport):
         except nats.js.errors.APIError as exc:
             raise LinkUnavailable(f"publish {envelope.subject}: server refused: {exc}") from exc
         except (nats.errors.Error, TimeoutError, OSError) as exc:
+            # The message may be stored and only its acknowledgement lost.
             raise LinkUnavailable(
-                f"publish {envelope.subject}: no acknowledgement ({type(exc).__name__}: {exc})"
+                f"publish {envelope.subject}: no acknowledgement ({type(exc).__name__}: {exc})",
+                maybe_stored=True,
             ) from exc
         if ack.duplicate:
+            if envelope.expect_new:
+                raise DuplicateFirstPublish(
+                    f"message id: {ack.stream} already holds {envelope.server_id}, which "
+                    f"{self.site} never published before"
+                )
             log.debug("link: %s was a duplicate, dropped by the server", envelope.message_id)
 
     async def publish_batch(self, envelopes: Sequence[Envelope]) -> list[LinkError | None]:
@@ -265,11 +298,9 @@ class NatsTransport(Transport):
 
     # -- administration (police) -----------------------------------------------------
 
-    async def provision(
-        self, centers: Iterable[str], extra_consumers: Iterable[ConsumerSpec] = ()
-    ) -> None:
+    async def _provision(self, centers: list[str], extra_consumers: list[ConsumerSpec]) -> None:
         try:
-            for spec in STREAMS.values():
+            for spec in streams_for(centers):
                 await self._ensure_stream(spec)
             for consumer in [*all_consumers(centers), *extra_consumers]:
                 await self.guarded(
@@ -298,30 +329,89 @@ class NatsTransport(Transport):
         try:
             await self.guarded(subject, self.js.add_stream(config))
         except nats.js.errors.BadRequestError as exc:
+            if exc.err_code == _SUBJECTS_OVERLAP and spec.site is not None:
+                await self._retire_shared_stream(spec)
+                await self.guarded(subject, self.js.add_stream(config))
+                return
             if exc.err_code != _STREAM_NAME_IN_USE:
                 raise
             await self.js.update_stream(config)
 
-    async def dead_letters(self) -> list[DeadLetter]:
-        stream = Family.DEAD.stream
+    async def _retire_shared_stream(self, spec: StreamSpec) -> None:
+        """Delete an older release's one-for-all stream of a family, if it holds nothing.
+
+        Its subjects overlap the per-site streams, which cannot exist beside it. One that
+        still holds messages is left alone: drain it first (docs/link.md, "Upgrading").
+        """
+        legacy = spec.family.stream
         try:
-            info = await self.guarded(f"$JS.API.STREAM.INFO.{stream}", self.js.stream_info(stream))
+            info = await self.js.stream_info(legacy)
+        except nats.js.errors.NotFoundError as exc:
+            raise LinkConfigError(
+                f"provision: {spec.name}'s subjects {spec.subjects} overlap another stream"
+            ) from exc
+        if info.state.messages:
+            raise LinkConfigError(
+                f"provision: the shared stream {legacy} of an older release still holds "
+                f"{info.state.messages} messages; let the police consume them, then delete "
+                f"it (`nats stream rm {legacy}`) so that per-site streams can be created"
+            )
+        await self.js.delete_stream(legacy)
+        log.warning("link: deleted the empty shared stream %s (now one stream per site)", legacy)
+
+    async def dead_letters(self) -> list[DeadLetter]:
+        try:
+            names = await self._stream_names(f"{Family.DEAD.all_subjects}")
             letters: list[DeadLetter] = []
-            for seq in range(info.state.first_seq, info.state.last_seq + 1):
-                if info.state.messages == 0:
-                    break
-                try:
-                    raw = await self.js.get_msg(stream, seq)
-                except nats.js.errors.NotFoundError:
-                    continue
-                letters.append(
-                    dead_letter_from(raw.subject or "", raw.data or b"", dict(raw.headers or {}))
-                )
+            for stream in names:
+                letters += await self._read_dead(stream)
             return letters
         except LinkForbidden as exc:
             raise LinkForbidden(f"dead letters: {self.site} may not read them") from exc
         except (nats.errors.Error, TimeoutError) as exc:
             raise LinkUnavailable(f"dead letters: {exc!r}") from exc
+
+    async def discover_centers(self) -> list[str]:
+        """The centers whose report streams exist: those the police provisioned before."""
+        try:
+            names = await self._stream_names(Family.REPORT.all_subjects)
+        except (LinkError, nats.errors.Error, TimeoutError) as exc:
+            log.warning("link: could not list the centers' streams: %s", exc)
+            return []
+        owners = (stream_owner(name) for name in names)
+        return sorted({o for o in owners if o is not None and o != POLICE})
+
+    async def _stream_names(self, subject: str) -> list[str]:
+        """The names of every stream holding subjects that overlap ``subject``, paged."""
+        names: list[str] = []
+        while True:
+            request = json.dumps({"subject": subject, "offset": len(names)}).encode()
+            reply = await self.guarded(
+                "$JS.API.STREAM.NAMES",
+                self.nc.request("$JS.API.STREAM.NAMES", request, timeout=self.publish_timeout_s),
+            )
+            page = json.loads(reply.data)
+            if "error" in page:
+                raise LinkUnavailable(f"stream names: {page['error']}")
+            got = page.get("streams") or []
+            names += got
+            if not got or len(names) >= int(page.get("total", 0)):
+                return sorted(names)
+
+    async def _read_dead(self, stream: str) -> list[DeadLetter]:
+        info = await self.guarded(f"$JS.API.STREAM.INFO.{stream}", self.js.stream_info(stream))
+        letters: list[DeadLetter] = []
+        if info.state.messages == 0:
+            return letters
+        for seq in range(info.state.first_seq, info.state.last_seq + 1):
+            try:
+                raw = await self.js.get_msg(stream, seq)
+            except nats.js.errors.NotFoundError:
+                continue
+            letters.append(
+                dead_letter_from(raw.subject or "", raw.data or b"", dict(raw.headers or {}))
+            )
+        return letters
 
 
 def _consumer_config(spec: ConsumerSpec) -> api.ConsumerConfig:
@@ -417,8 +507,19 @@ class _NatsSubscription(Subscription):
         except Exception:
             log.warning("link: %s got a message without JetStream metadata", self._spec.durable)
             return
-        delivery = Delivery(msg.subject, msg.data, meta.num_delivered, meta.sequence.stream)
-        verdict = await judge(delivery, self._spec, self._handler, progress=msg.in_progress)
+        headers = dict(msg.headers or {})
+        delivery = Delivery(
+            msg.subject,
+            msg.data,
+            meta.num_delivered,
+            meta.sequence.stream,
+            dedup_id=headers.get(H_MSG_ID),
+            publisher=stream_owner(meta.stream),
+            headers=headers,
+        )
+        verdict = await judge(
+            delivery, self._spec, self._handler, progress=msg.in_progress, alarms=self._t.alarms
+        )
         try:
             if verdict.outcome is Outcome.DEAD:
                 envelope, headers = dead_letter_envelope(

@@ -40,11 +40,18 @@ COMMIT_TOPIC = "link.outbox"
 
 @dataclass(frozen=True)
 class OutboxRow:
-    """A committed, not yet acknowledged message."""
+    """A committed, not yet acknowledged message.
+
+    ``tries``: failed publishes of it that may have reached the server all the same
+    (the acknowledgement was lost). At 0, a "duplicate" answer is not a success: the
+    relay publishes it again under a fresh id, and raises an alarm when it knows the
+    row was never offered before.
+    """
 
     seq: int
     envelope: Envelope
     attempts: int
+    tries: int = 0
 
 
 def enqueue(conn: Connection, message: LinkMessage) -> bool:
@@ -87,6 +94,8 @@ def pending(conn: Connection, limit: int = 100) -> list[OutboxRow]:
             outbox.c.subject,
             outbox.c.payload,
             outbox.c.attempts,
+            outbox.c.publish_tries,
+            outbox.c.dedup_id,
         )
         .where(outbox.c.sent_at.is_(None))
         .order_by(outbox.c.seq)
@@ -100,11 +109,37 @@ def pending(conn: Connection, limit: int = 100) -> list[OutboxRow]:
                 message_id=r.message_id,
                 payload=bytes(r.payload),
                 message_type=r.message_type,
+                dedup_id=r.dedup_id,
+                expect_new=r.publish_tries == 0,
             ),
             attempts=r.attempts,
+            tries=r.publish_tries,
         )
         for r in rows
     ]
+
+
+def note_ambiguous(conn: Connection, seqs: Sequence[int]) -> None:
+    """Note a failed publish of these rows that may have reached the server (ack lost)."""
+    if seqs:
+        conn.execute(
+            sa.update(outbox)
+            .where(outbox.c.seq.in_(list(seqs)))
+            .values(publish_tries=outbox.c.publish_tries + 1)
+        )
+
+
+def last_seq(conn: Connection) -> int:
+    """The newest row's sequence number (0 for an empty outbox)."""
+    value = conn.execute(sa.select(sa.func.max(outbox.c.seq))).scalar_one()
+    return int(value or 0)
+
+
+def reassign_dedup_id(conn: Connection, seq: int, dedup_id: str) -> None:
+    """Publish a row under a fresh de-duplication id from now on (never offered under it)."""
+    conn.execute(
+        sa.update(outbox).where(outbox.c.seq == seq).values(dedup_id=dedup_id, publish_tries=0)
+    )
 
 
 def mark_sent(conn: Connection, seqs: Sequence[int], at: datetime | None = None) -> None:

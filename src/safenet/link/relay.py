@@ -15,6 +15,18 @@ If the process dies after the publish but before the mark, the restarted relay
 publishes the row again: the server's duplicate window drops it, and receivers'
 inboxes drop anything older. With batching, a failure inside a batch can reorder
 that batch's messages on the stream; nothing is lost or applied twice.
+
+A "duplicate" answer is a success only for a row that may already have reached the
+server: one whose earlier publish failed without an answer (``publish_tries``, noted
+when the acknowledgement was lost). A duplicate answer to any other row means the id
+was taken, and the row is published again at once under a fresh de-duplication id
+(``<message id>:<token>``, which receivers accept as its own), so the message still
+arrives. When the relay knows the row was never offered before — it was committed
+after this relay started — that is also an alarm
+(:class:`safenet.link.alarms.AlarmKind.DUPLICATE_FIRST_PUBLISH`): someone published
+under its id first. A row inherited from a relay that died between a publish and its
+mark may legitimately be a duplicate, so it is only resent, quietly. None of this
+costs a database write before a publish.
 """
 
 from __future__ import annotations
@@ -22,20 +34,34 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from safenet.link import outbox
-from safenet.link.errors import LinkError, LinkForbidden
+from safenet.link.alarms import AlarmKind, LinkAlarms
+from safenet.link.errors import DuplicateFirstPublish, LinkError, LinkForbidden, LinkUnavailable
 from safenet.link.outbox import OutboxRow
-from safenet.link.transport import Transport
+from safenet.link.transport import REPUBLISH_SEPARATOR, Transport
 from safenet.store.database import Database
 
 log = logging.getLogger(__name__)
 
 
+class _NotOffered(LinkError):
+    """A row held back this round (order per destination, or stopping): not a failure."""
+
+
+def _maybe_stored(error: LinkError) -> bool:
+    """Whether a failed publish may have reached the server all the same."""
+    return isinstance(error, LinkUnavailable) and error.maybe_stored
+
+
 class Relay:
-    """Moves one site's outbox onto the link; see the module docstring for the guarantees."""
+    """Moves one site's outbox onto the link; see the module docstring for the guarantees.
+
+    ``alarms`` receives the publish alarms (default: the transport's).
+    """
 
     def __init__(
         self,
@@ -47,6 +73,7 @@ class Relay:
         poll_interval_s: float = 0.5,
         max_backoff_s: float = 5.0,
         keep_sent: timedelta = timedelta(days=1),
+        alarms: LinkAlarms | None = None,
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size: {batch_size} must be at least 1")
@@ -57,6 +84,9 @@ class Relay:
         self.poll_interval_s = poll_interval_s
         self.max_backoff_s = max_backoff_s
         self.keep_sent = keep_sent
+        self.alarms = alarms if alarms is not None else transport.alarms
+        self.duplicates_total = 0
+        """Duplicate answers to a first publish (each one also an alarm)."""
         self.depth = 0
         """Messages waiting at the last look (for health checks and metrics)."""
         self.sent_total = 0
@@ -66,6 +96,10 @@ class Relay:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._unlisten: Callable[[], None] | None = None
+        self._again = False
+        self._inherited: int | None = None
+        """Rows up to here were pending when this relay started: a predecessor may have
+        published them without marking them."""
         self._last_prune = datetime.min.replace(tzinfo=UTC)
 
     # -- control ---------------------------------------------------------------------
@@ -136,7 +170,8 @@ class Relay:
                 await self._sleep(backoff, wakeable=False)
                 continue
             backoff = 0.0
-            if sent == 0:
+            again, self._again = self._again, False
+            if sent == 0 and not again:
                 await self._sleep(self.poll_interval_s, wakeable=True)
 
     async def _sleep(self, seconds: float, *, wakeable: bool) -> None:
@@ -154,36 +189,42 @@ class Relay:
             await self._maybe_prune()
             return 0, 0
         sent: list[int] = []
-        failed: dict[int, str] = {}
+        failed: dict[int, LinkError] = {}
         if self.batched:
             await self._publish_batch(rows, sent, failed)
         else:
             await self._publish_each(rows, sent, failed)
-        await asyncio.to_thread(self._settle, sent, failed)
+        reassigned = self._duplicates(rows, failed)
+        await asyncio.to_thread(self._settle, sent, failed, reassigned)
+        failures = sum(
+            1
+            for seq, e in failed.items()
+            if seq not in reassigned and not isinstance(e, _NotOffered)
+        )
         self.sent_total += len(sent)
-        self.failures_total += len(failed)
-        return len(sent), len(failed)
+        self.failures_total += failures
+        return len(sent), failures
 
     async def _publish_each(
-        self, rows: list[OutboxRow], sent: list[int], failed: dict[int, str]
+        self, rows: list[OutboxRow], sent: list[int], failed: dict[int, LinkError]
     ) -> None:
         blocked: set[str] = set()
         for row in rows:
-            if self._stopping:
-                break
-            if row.envelope.subject in blocked:
-                continue  # keep order per destination
+            if self._stopping or row.envelope.subject in blocked:
+                # Not offered: keep order per destination, and give the claim back.
+                failed[row.seq] = _NotOffered()
+                continue
             try:
                 await self.transport.publish_envelope(row.envelope)
             except LinkError as exc:
                 self._log_failure(row, exc)
                 blocked.add(row.envelope.subject)
-                failed[row.seq] = str(exc)
+                failed[row.seq] = exc
             else:
                 sent.append(row.seq)
 
     async def _publish_batch(
-        self, rows: list[OutboxRow], sent: list[int], failed: dict[int, str]
+        self, rows: list[OutboxRow], sent: list[int], failed: dict[int, LinkError]
     ) -> None:
         results = await self.transport.publish_batch([r.envelope for r in rows])
         for row, error in zip(rows, results, strict=True):
@@ -191,7 +232,37 @@ class Relay:
                 sent.append(row.seq)
             else:
                 self._log_failure(row, error)
-                failed[row.seq] = str(error)
+                failed[row.seq] = error
+
+    def _duplicates(self, rows: list[OutboxRow], failed: dict[int, LinkError]) -> dict[int, str]:
+        """Give each row whose id was taken a fresh one; alarm when it was a first publish."""
+        reassigned: dict[int, str] = {}
+        for row in rows:
+            error = failed.get(row.seq)
+            if not isinstance(error, DuplicateFirstPublish):
+                continue
+            if self._inherited is not None and row.seq <= self._inherited:
+                log.info(
+                    "link relay: %s was already on the link (a predecessor's unmarked "
+                    "publish?); sending it again under a fresh id",
+                    row.envelope.message_id,
+                )
+            else:
+                self.duplicates_total += 1
+                self.alarms.raise_alarm(
+                    AlarmKind.DUPLICATE_FIRST_PUBLISH,
+                    site=self.transport.site,
+                    subject=row.envelope.subject,
+                    message_id=row.envelope.message_id,
+                    detail=f"the link already held {row.envelope.server_id} before "
+                    f"{self.transport.site} first published it: someone published under "
+                    "this message's id (forged or replayed); sending it again under a "
+                    "fresh id",
+                )
+            token = secrets.token_hex(8)
+            reassigned[row.seq] = f"{row.envelope.message_id}{REPUBLISH_SEPARATOR}{token}"
+            self._again = True
+        return reassigned
 
     def _log_failure(self, row: OutboxRow, exc: LinkError) -> None:
         level = logging.ERROR if isinstance(exc, LinkForbidden) else logging.WARNING
@@ -208,16 +279,25 @@ class Relay:
 
     def _read_pending(self) -> list[OutboxRow]:
         with self.db.read() as conn:
+            if self._inherited is None:
+                self._inherited = outbox.last_seq(conn)
             rows = outbox.pending(conn, self.batch_size)
             if not rows:
                 self.depth = 0
         return rows
 
-    def _settle(self, sent: list[int], failed: dict[int, str]) -> None:
+    def _settle(
+        self, sent: list[int], failed: dict[int, LinkError], reassigned: dict[int, str]
+    ) -> None:
         with self.db.begin() as conn:
             outbox.mark_sent(conn, sent)
             for seq, error in failed.items():
-                outbox.record_failure(conn, [seq], error)
+                if seq in reassigned:
+                    outbox.reassign_dedup_id(conn, seq, reassigned[seq])
+                elif _maybe_stored(error):
+                    outbox.note_ambiguous(conn, [seq])
+                if not isinstance(error, _NotOffered):
+                    outbox.record_failure(conn, [seq], str(error))
             self.depth = outbox.depth(conn)
 
     async def _maybe_prune(self) -> None:

@@ -36,6 +36,8 @@ _ROUTES: dict[str, str] = {
     "evidence_part": "center → police, `safenet.v1.evidence.reply.<center>`",
     "evidence_denial": "center → police, `safenet.v1.evidence.reply.<center>`",
     "heartbeat": "both ways, `safenet.v1.heartbeat.<site>`",
+    "camera_registry": "center → police, `safenet.v1.registry.<center>`",
+    "audit_head": "both ways, `safenet.v1.audit.<site>`",
 }
 
 _KEYS: dict[str, str] = {
@@ -49,6 +51,8 @@ _KEYS: dict[str, str] = {
     "evidence_part": "site, request_id, part",
     "evidence_denial": "site, request_id",
     "heartbeat": "site, sent_at",
+    "camera_registry": "site, version, part",
+    "audit_head": "site, kind, seq",
 }
 
 

@@ -11,6 +11,8 @@ is a plain subject permission::
     safenet.v1.heartbeat.<site>             both ways          Heartbeat
     safenet.v1.evidence.request.<center>    police -> center   EvidenceRequest
     safenet.v1.evidence.reply.<center>      center -> police   EvidencePackage / EvidenceDenial
+    safenet.v1.registry.<center>            center -> police   CameraRegistry (cameras, no reads)
+    safenet.v1.audit.<site>                 both ways          AuditHead (a signed audit chain head)
     safenet.v1.dead.<receiver>.<family>     a receiver's dead letters (poison messages)
 """
 
@@ -33,11 +35,18 @@ class Family(StrEnum):
     HEARTBEAT = "heartbeat"
     EVIDENCE_REQUEST = "evidence.request"
     EVIDENCE_REPLY = "evidence.reply"
+    REGISTRY = "registry"
+    AUDIT = "audit"
     DEAD = "dead"
 
     @property
     def stream(self) -> str:
-        """The JetStream stream holding this family (``SAFENET_EVIDENCE_REQUEST`` …)."""
+        """The family's stream name (``SAFENET_EVIDENCE_REQUEST`` …).
+
+        The police's families (hotlist, evidence requests) have one stream of that
+        name; every other family has one stream per sending site, named with this
+        prefix (see :func:`safenet.link.topology.stream_name`).
+        """
         return "SAFENET_" + self.value.replace(".", "_").upper()
 
     @property
@@ -56,6 +65,16 @@ def dead_subject(receiver: str, family: Family) -> str:
     """Where ``receiver`` puts the messages of ``family`` it could not process."""
     validate_site(receiver, field="receiver")
     return f"{PREFIX}.dead.{receiver}.{family.value.replace('.', '-')}"
+
+
+def site_of(subject: str) -> str | None:
+    """The site token of a link subject (the receiver's for a dead letter), or None."""
+    family = family_of(subject)
+    if family is None:
+        return None
+    rest = subject[len(PREFIX) + 1 + len(family.value) + 1 :]
+    site = rest.split(".", 1)[0]
+    return site or None
 
 
 def family_of(subject: str) -> Family | None:

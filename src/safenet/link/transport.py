@@ -5,7 +5,11 @@ the other:
 
 - :meth:`Transport.publish` returns only once the message is durably accepted (the
   server's PubAck for NATS) and raises :class:`LinkUnavailable` otherwise; publishing
-  the same message id again inside the duplicate window is accepted and dropped.
+  the same message id again inside the duplicate window is accepted and dropped —
+  unless the envelope says it was never published before (``expect_new``), when a
+  "duplicate" answer is :class:`DuplicateFirstPublish` instead: someone else used the id.
+- De-duplication is per site: each site's messages have their own streams, so no site
+  can publish into another site's de-duplication window.
 - :meth:`Transport.subscribe` delivers at least once, in stream order, one message at
   a time per subscription. The message is acknowledged after the handler returns and
   redelivered (after a growing delay) when it raises. After ``max_deliver`` failed
@@ -15,6 +19,9 @@ the other:
   consumer's AckWait.
 - Fencing: a site publishes only on its own subjects and pulls only from its own
   consumers (:class:`LinkForbidden` otherwise).
+- Receipt: a message whose subject's site, publishing account's site and own ``site``
+  differ, or whose de-duplication id is not its own, is dead-lettered and raises an
+  alarm on the receiver's :attr:`Transport.alarms` (:mod:`safenet.link.alarms`).
 
 Receivers must be idempotent on ``message.message_id`` (see :mod:`safenet.link.inbox`).
 """
@@ -22,17 +29,19 @@ Receivers must be idempotent on ``message.message_id`` (see :mod:`safenet.link.i
 from __future__ import annotations
 
 import abc
+import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Self
 
+from safenet.link.alarms import LinkAlarms
 from safenet.link.codec import encode
-from safenet.link.errors import LinkError
+from safenet.link.errors import LinkConfigError, LinkError
 from safenet.link.messages import LinkMessage, Message, message_type
-from safenet.link.sites import validate_site
+from safenet.link.sites import POLICE, validate_center, validate_site
 from safenet.link.subjects import Family
-from safenet.link.topology import ConsumerSpec, consumer
+from safenet.link.topology import ConsumerSpec, consumer, police_reads
 
 Handler = Callable[[Message], Awaitable[None]]
 """A receiver's handler: returns when the message is processed (and committed)."""
@@ -40,12 +49,26 @@ Handler = Callable[[Message], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Envelope:
-    """A message ready to publish: its subject, id and encoded bytes (as an outbox row holds it)."""
+    """A message ready to publish: its subject, id and encoded bytes (as an outbox row holds it).
+
+    ``dedup_id`` is the id the server de-duplicates on (``Nats-Msg-Id``); None means
+    the message id. A relay republishing a message whose id someone else took uses
+    ``<message id>:<fresh token>`` (receivers accept exactly that form). ``expect_new``
+    says the sender never published it before, so a "duplicate" answer is an alarm
+    (:class:`safenet.link.errors.DuplicateFirstPublish`), not a success.
+    """
 
     subject: str
     message_id: str
     payload: bytes
     message_type: str
+    dedup_id: str | None = None
+    expect_new: bool = False
+
+    @property
+    def server_id(self) -> str:
+        """The id the server de-duplicates on."""
+        return self.dedup_id or self.message_id
 
     @classmethod
     def of(cls, message: LinkMessage) -> Envelope:
@@ -82,11 +105,71 @@ class Subscription(abc.ABC):
         """Stop at once, as a crash would: the message in hand is redelivered after AckWait."""
 
 
+REPUBLISH_SEPARATOR = ":"
+"""Between a message id and the fresh token of a republished copy's de-duplication id."""
+
+
+def dedup_id_is_own(dedup_id: str | None, message_id: str) -> bool:
+    """Whether a delivered message's de-duplication id is its own (or a republished copy's)."""
+    if not dedup_id:
+        return True
+    return dedup_id == message_id or (
+        dedup_id.startswith(message_id + REPUBLISH_SEPARATOR)
+        and len(dedup_id) > len(message_id) + 1
+    )
+
+
+class FamilySubscription(Subscription):
+    """The police reading one family from every center's stream, one consumer per center.
+
+    It grows when the police provision a new center (:meth:`Transport.provision`).
+    """
+
+    def __init__(self, transport: Transport, family: Family, handler: Handler) -> None:
+        self._transport = transport
+        self.family = family
+        self._handler = handler
+        self._subs: dict[str, Subscription] = {}
+        self._stopped = False
+
+    @property
+    def centers(self) -> list[str]:
+        return sorted(self._subs)
+
+    async def add(self, centers: Iterable[str]) -> None:
+        for center in centers:
+            if self._stopped or center in self._subs:
+                continue
+            spec = consumer(POLICE, self.family, source=center)
+            self._subs[center] = await self._transport.subscribe(spec, self._handler)
+
+    async def stop(self, grace_s: float = 5.0) -> None:
+        self._stopped = True
+        for sub in list(self._subs.values()):
+            await sub.stop(grace_s)
+        with contextlib.suppress(ValueError):
+            self._transport._groups.remove(self)
+
+    async def abort(self) -> None:
+        self._stopped = True
+        for sub in list(self._subs.values()):
+            await sub.abort()
+        with contextlib.suppress(ValueError):
+            self._transport._groups.remove(self)
+
+
 class Transport(abc.ABC):
-    """One site's connection to the link."""
+    """One site's connection to the link.
+
+    ``alarms`` collects what this site's link caught (:mod:`safenet.link.alarms`);
+    ``centers`` are the centers the police provisioned through this transport.
+    """
 
     def __init__(self, site: str) -> None:
         self.site = validate_site(site)
+        self.alarms = LinkAlarms(self.site)
+        self.centers: set[str] = set()
+        self._groups: list[FamilySubscription] = []
 
     async def start(self) -> None:  # noqa: B027 - optional hook
         """Connect (no-op for transports that need no connection)."""
@@ -135,14 +218,48 @@ class Transport(abc.ABC):
         """Start feeding the consumer ``spec``'s messages to ``handler``."""
 
     async def subscribe_family(self, family: Family, handler: Handler) -> Subscription:
-        """Subscribe to this site's own consumer of ``family``."""
-        return await self.subscribe(consumer(self.site, family), handler)
+        """Subscribe to this site's own consumer of ``family``.
 
-    @abc.abstractmethod
+        For the police, that is one consumer per provisioned center (every center's
+        stream of the family), and centers provisioned later join in.
+        """
+        if self.site != POLICE:
+            return await self.subscribe(consumer(self.site, family), handler)
+        if not police_reads(family):
+            raise LinkConfigError(f"family: the police do not read {family.value} messages")
+        if not self.centers:
+            self.centers.update(await self.discover_centers())
+        group = FamilySubscription(self, family, handler)
+        self._groups.append(group)
+        await group.add(sorted(self.centers))
+        return group
+
+    async def discover_centers(self) -> list[str]:
+        """The centers the link already has streams for (police only; [] when unknown)."""
+        return []
+
     async def provision(
         self, centers: Iterable[str], extra_consumers: Iterable[ConsumerSpec] = ()
     ) -> None:
-        """Create or update every stream and the consumers of these centers (police only)."""
+        """Create or update every stream and the consumers of these centers (police only).
+
+        Every center's own streams are created here: a center the police have not
+        provisioned cannot publish (its messages have no stream).
+        """
+        centers = [validate_center(c) for c in dict.fromkeys(centers)]
+        await self._provision(centers, list(extra_consumers))
+        await self.centers_provisioned(centers)
+
+    async def centers_provisioned(self, centers: Iterable[str]) -> None:
+        """Note centers that now have streams and consumers; family subscriptions grow."""
+        new = [c for c in centers if c not in self.centers]
+        self.centers.update(new)
+        for group in list(self._groups):
+            await group.add(new)
+
+    @abc.abstractmethod
+    async def _provision(self, centers: list[str], extra_consumers: list[ConsumerSpec]) -> None:
+        """Create or update the streams and consumers (police only)."""
 
     @abc.abstractmethod
     async def dead_letters(self) -> list[DeadLetter]:

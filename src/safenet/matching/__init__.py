@@ -32,6 +32,9 @@ Public API::
   :class:`HotlistRejection`: an entry refused at load, with its id and reason.
 - :func:`parse_hotlist` and :func:`parse_reads` turn file contents (bytes, no
   file access) into entries and reads, with line-numbered problems.
+- :mod:`safenet.matching.decision`: the decision chain that turns matches into
+  alerts, candidates, held and dropped ones, weighing the vehicle's description,
+  its other reads and its path.
 """
 
 from safenet.matching.compare import Comparison, compare

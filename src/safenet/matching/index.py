@@ -214,6 +214,18 @@ class HotlistIndex:
         compiled = None if slot is None else self._slots[slot]
         return None if compiled is None else compiled.entry
 
+    def compiled(self, entry_id: str) -> CompiledEntry | None:
+        """The entry as the index holds it (normalized plate, policy), or None."""
+        slot = self._by_id.get(entry_id)
+        return None if slot is None else self._slots[slot]
+
+    def threshold(self, entry_id: str, min_score: float | None = None) -> float:
+        """The score an entry's matches must reach to be reported (``min_score`` overrides)."""
+        compiled = self.compiled(entry_id)
+        if compiled is None:
+            raise KeyError(entry_id)
+        return self._threshold(compiled.policy, min_score)
+
     def entries(self) -> Iterator[HotlistEntry]:
         """Every entry on the hotlist, in the order they were added."""
         for compiled in self._slots:

@@ -4,8 +4,9 @@ No file access here: the caller reads the bytes (``safenet match`` streams the r
 file in chunks of lines). A bad line never stops the rest: it becomes a
 :class:`LineProblem` naming the line, the entry id when known, and the reason.
 
-- Hotlist: CSV with a header ``id,plate,policy`` (``policy`` and ``priority``
-  optional), or JSONL with the same fields, one entry per line.
+- Hotlist: CSV with a header ``id,plate,policy`` (``policy``, ``priority`` and
+  the vehicle's ``colour``, ``type``, ``make``, ``model`` optional), or JSONL with
+  the same fields, one entry per line.
 - Reads: JSONL, one :class:`~safenet.matching.Read` per line.
 """
 
@@ -24,7 +25,9 @@ _READS = msgspec.json.Decoder(list[Read])
 _READ = msgspec.json.Decoder(Read)
 _ENTRY = msgspec.json.Decoder(HotlistEntry)
 _REQUIRED_COLUMNS = ("id", "plate")
-_KNOWN_COLUMNS = frozenset({"id", "plate", "policy", "priority"})
+_DESCRIPTION_COLUMNS = ("colour", "type", "make", "model")
+_KNOWN_COLUMNS = frozenset({"id", "plate", "policy", "priority", *_DESCRIPTION_COLUMNS})
+_MAX_WORD = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +135,25 @@ def _hotlist_csv(text: str) -> tuple[list[HotlistEntry], list[LineProblem]]:
                 )
             )
             continue
+        words = {c: fields.get(c) or None for c in _DESCRIPTION_COLUMNS}
+        too_long = [c for c, w in words.items() if w is not None and len(w) > _MAX_WORD]
+        if too_long:
+            problems.append(
+                LineProblem(
+                    number, f"{too_long[0]} must be at most {_MAX_WORD} characters", entry_id
+                )
+            )
+            continue
         entries.append(
             HotlistEntry(
                 id=entry_id,
                 plate=fields["plate"],
                 policy=fields.get("policy") or "default",
                 priority=priority,
+                colour=words["colour"],
+                vehicle_type=words["type"],
+                make=words["make"],
+                model=words["model"],
             )
         )
     if header is None:

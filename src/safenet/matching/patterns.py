@@ -113,8 +113,12 @@ def is_pattern(text: str) -> bool:
     return not _PATTERN_MARKS.isdisjoint(text)
 
 
-def parse_pattern(text: str) -> WitnessPattern:
-    """The witness pattern ``text`` spells; raises :class:`PatternError` with the reason."""
+def split_pattern(text: str) -> tuple[str, Anchor, str]:
+    """A pattern's folded spelling, its anchor and its body (without ``*``).
+
+    Checks the characters and the place of ``*`` only, not how vague the pattern is;
+    raises :class:`PatternError` with the reason.
+    """
     folded = "".join(
         _FOLD.get(ch, ch) for ch in unicodedata.normalize("NFC", text) if ch not in SEPARATORS
     )
@@ -134,6 +138,14 @@ def parse_pattern(text: str) -> WitnessPattern:
         anchor, body = Anchor.END, folded[1:]
     elif folded.endswith(RUN):
         anchor, body = Anchor.START, folded[:-1]
+    if not body:
+        raise PatternError("pattern holds nothing but '*'")
+    return folded, anchor, body
+
+
+def parse_pattern(text: str) -> WitnessPattern:
+    """The witness pattern ``text`` spells; raises :class:`PatternError` with the reason."""
+    folded, anchor, body = split_pattern(text)
     bits = _best_fit(body, anchor)
     if bits is None:
         raise PatternError(f"pattern {folded} fits no Korean plate shape")

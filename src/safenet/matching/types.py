@@ -39,6 +39,7 @@ _LEVEL_RANK = {Level.EXACT: 0, Level.EQUIVALENT: 1, Level.FUZZY: 2, Level.PARTIA
 
 Confidence = Annotated[float, msgspec.Meta(ge=0.0, le=1.0)]
 NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
+VehicleWord = Annotated[str, msgspec.Meta(max_length=40)]
 
 
 class Alternative(msgspec.Struct, frozen=True, gc=False):
@@ -54,6 +55,8 @@ class Read(msgspec.Struct, frozen=True, gc=False):
     ``plate`` is the text as the reader sent it (normalized by the matcher);
     ``ts`` is ISO 8601 text or Unix seconds, whichever the camera sends.
     ``alternatives`` are the OCR's other top-k texts, best first, all matched too.
+    ``vehicle_colour`` and ``vehicle_type`` are the camera's words for what the
+    vehicle looked like (any vendor's, mapped by :mod:`safenet.vehicles`), when it says.
     """
 
     id: NonEmpty
@@ -62,6 +65,8 @@ class Read(msgspec.Struct, frozen=True, gc=False):
     plate: str
     confidence: Confidence
     alternatives: Annotated[list[Alternative], msgspec.Meta(max_length=MAX_ALTERNATIVES)] = []
+    vehicle_colour: VehicleWord | None = None
+    vehicle_type: VehicleWord | None = None
 
 
 class HotlistEntry(msgspec.Struct, frozen=True, gc=False):
@@ -69,13 +74,19 @@ class HotlistEntry(msgspec.Struct, frozen=True, gc=False):
 
     ``plate`` is a full plate (``123가4567``, any spelling) or a witness pattern
     (``12가34??``, ``*3456``); ``policy`` names a :class:`MatchPolicy`;
-    ``priority`` orders entries when a console shows several hits (higher first).
+    ``priority`` orders entries when a console shows several hits (higher first);
+    ``colour``, ``vehicle_type`` (``type`` in files), ``make`` and ``model`` describe
+    the vehicle when the police know it (words of :mod:`safenet.vehicles`).
     """
 
     id: NonEmpty
     plate: NonEmpty
     policy: str = "default"
     priority: int = 0
+    colour: VehicleWord | None = None
+    vehicle_type: VehicleWord | None = msgspec.field(default=None, name="type")
+    make: VehicleWord | None = None
+    model: VehicleWord | None = None
 
 
 class HotlistRejection(msgspec.Struct, frozen=True):

@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "police_0006"
-down_revision = "police_0005"
+revision = "police_0007"
+down_revision = "police_0006"
 
 
 def upgrade() -> None:

@@ -1,0 +1,66 @@
+"""Journey corpora for ``safenet bench match``: wanted cars, look-alike neighbours, traffic.
+
+A journey corpus is a city's reads in time order with the truth behind each one:
+which vehicle it was, and whether that vehicle is a wanted entry's own car, a
+real *neighbour* car one character away from a wanted plate, or background
+traffic. Two generators make them, written apart with different choices so a
+figure that holds on one and not the other is seen (docs/matching.md, "Journey
+benchmark"):
+
+- :mod:`safenet.bench.match_journey_grid` (A): a grid city, correlated OCR noise
+  per vehicle and per camera pass, colours and types drawn from
+  :mod:`safenet.vehicles.confusion` -- the corpus the calibration is fitted on
+  (with another seed);
+- :mod:`safenet.bench.match_journey_roads` (B): real central-Seoul roads, the
+  simulator's OCR noise model, other speeds, more neighbours, colour noise that
+  knows nothing of our confusion model -- never used for fitting or choosing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from safenet.matching import HotlistEntry, Read
+from safenet.tracking import GeoPoint
+
+
+class Role(StrEnum):
+    """What a vehicle is to the hotlist."""
+
+    WANTED = "wanted"  # an entry's own vehicle
+    NEIGHBOUR = "neighbour"  # a real car one character away from an entry's plate
+    BACKGROUND = "background"  # everyone else
+
+
+@dataclass(frozen=True, slots=True)
+class Vehicle:
+    """One generated vehicle: its plate, what it is to the hotlist, and which entry."""
+
+    plate: str
+    role: Role
+    entry_id: str | None = None  # its own entry (wanted) or the entry it looks like
+
+
+@dataclass
+class JourneyCorpus:
+    """A city's reads in time order, the hotlist, the cameras, and the truth of each read."""
+
+    name: str
+    how: str
+    entries: list[HotlistEntry]
+    cameras: dict[str, GeoPoint]
+    vehicles: list[Vehicle]
+    reads: list[Read] = field(default_factory=list)
+    vehicle_of: list[int] = field(default_factory=list)  # per read: index into vehicles
+
+    def sort(self) -> None:
+        """Put the reads in time order (the generators emit them vehicle by vehicle)."""
+        order = sorted(range(len(self.reads)), key=lambda i: float(self.reads[i].ts))
+        self.reads = [self.reads[i] for i in order]
+        self.vehicle_of = [self.vehicle_of[i] for i in order]
+
+
+def split_reads(total: int, wanted: int, neighbours: int) -> str:
+    """A line that says how many reads each kind of vehicle made (for the report)."""
+    return f"{total:,} reads ({wanted:,} of wanted cars, {neighbours:,} of neighbours)"

@@ -1,0 +1,398 @@
+"""The decision chain: alert, candidate, held or dropped, for every match, in stream order.
+
+Fed the matcher's matches of each read in time order (:meth:`DecisionChain.observe`,
+matches at every level down to the evidence floor), it keeps each entry's reads for
+the window and decides, for every match at or above the entry's threshold:
+
+1. the camera's top read is the registered plate and nothing contradicts it (no
+   description that contradicts the entry's, no other plate in the same camera
+   pass, no reads of a look-alike plate within reach that outweigh it and every
+   other read of the wanted plate): ``alert``, at once, never delayed -- unless the camera
+   itself was unsure (confidence below ``exact_alert_confidence``) and nothing
+   backs the read (no other read of the plate within reach that outweighs the
+   look-alike reads, no description that agrees in every part the entry has and
+   makes it four times likelier): then a ``candidate``, also at once;
+   an exact read whose description contradicts the entry (and no read says it is
+   another plate) is a ``candidate`` at once, said why;
+2. nothing can be weighed beyond the plate (no description on both sides, no
+   camera position): ``candidate`` at once, as the per-read matcher does;
+3. the calibrated score reaches the surfacing threshold: ``candidate`` at once;
+4. otherwise ``held``: each later read of the entry re-scores it, and the first
+   that lifts it over the threshold surfaces it then (``surfaced_ts``); when the
+   hold runs out it is ``dropped``, silently.
+
+So an exact read whose description contradicts the entry is a candidate, said why,
+and a held candidate costs no operator attention until something backs it. Every
+decision names its queue item, ``group`` = (entry, the plate the vehicle appears to
+carry): all reads of one vehicle for one entry gather in one item.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from safenet.matching.decision.calibration import Calibration, default_calibration
+from safenet.matching.decision.evidence import DescriptionFit, EntryEvidence, Evidence, sureness
+from safenet.matching.decision.reach import Reach, StraightLineReach
+from safenet.matching.decision.types import (
+    AGREEMENT_RATIO,
+    BACKING_RATIO,
+    FEATURES,
+    Decision,
+    DecisionPolicy,
+    Factor,
+    Features,
+    Observation,
+    Rule,
+    State,
+    WantedVehicle,
+)
+from safenet.matching.decision.wording import factor_words, rule_words
+from safenet.matching.types import Match
+
+EVIDENCE_FLOOR = 0.0005
+"""Match reads down to this score for the chain: weak matches are evidence, not lines.
+
+A neighbour vehicle read as its own plate at confidence 0.99 still scores about
+0.003 against the wanted look-alike; the chain needs those reads to see that the
+same car keeps being read as another plate.
+"""
+
+
+@dataclass(slots=True)
+class _Held:
+    deadline: float
+    seq: int
+    entry_id: str
+    match: Match
+    last: Decision
+
+
+class DecisionChain:
+    """Decides every match of a center's (or a file's) reads, in stream order."""
+
+    def __init__(
+        self,
+        wanted: Iterable[WantedVehicle] = (),
+        policy: DecisionPolicy | None = None,
+        calibration: Calibration | None = None,
+        reach: Reach | None = None,
+    ) -> None:
+        self.policy = policy or DecisionPolicy()
+        self.calibration = calibration or default_calibration()
+        self.surface_at = (
+            self.policy.surface_at
+            if self.policy.surface_at is not None
+            else self.calibration.surface_at
+        )
+        self._reach = reach or StraightLineReach(self.policy.plausibility)
+        self._wanted: dict[str, WantedVehicle] = {w.entry_id: w for w in wanted}
+        self._evidence: dict[str, EntryEvidence] = {}
+        self._held: dict[int, _Held] = {}
+        self._deadlines: list[tuple[float, int]] = []
+        self._seq = 0
+        self._now = -math.inf
+        self._expired_at = -math.inf
+        self._contradiction = math.log(self.policy.contradiction_ratio)
+
+    # -- the hotlist ---------------------------------------------------------------------
+
+    def set_wanted(self, wanted: WantedVehicle) -> None:
+        """Add an entry or replace what is known about it (its evidence is kept)."""
+        self._wanted[wanted.entry_id] = wanted
+        kept = self._evidence.get(wanted.entry_id)
+        if kept is not None:
+            kept.wanted = wanted
+
+    def remove_wanted(self, entry_id: str) -> None:
+        """Forget an entry: its evidence, and its held candidates (never surfaced now)."""
+        self._wanted.pop(entry_id, None)
+        self._evidence.pop(entry_id, None)
+        for seq in [s for s, h in self._held.items() if h.entry_id == entry_id]:
+            del self._held[seq]
+
+    @property
+    def held(self) -> int:
+        """How many candidates are waiting for corroboration."""
+        return len(self._held)
+
+    @property
+    def now(self) -> float:
+        """The stream time: the latest read time seen."""
+        return self._now
+
+    # -- the stream ----------------------------------------------------------------------
+
+    def observe(self, obs: Observation, matches: Sequence[Match]) -> list[Decision]:
+        """Take one read and its matches; the decisions made now (this read's and earlier ones).
+
+        ``matches`` are the read's matches down to :data:`EVIDENCE_FLOOR`; those below
+        an entry's threshold are kept as evidence and get no decision of their own.
+        A held decision comes back as ``held`` now and again, final, later.
+        """
+        out = self.advance(obs.ts)
+        fresh: list[tuple[EntryEvidence, Evidence]] = []
+        touched: set[str] = set()
+        for match in matches:
+            wanted = self._wanted_for(match)
+            evidence = self._evidence.get(match.entry_id)
+            if evidence is None:
+                evidence = EntryEvidence(
+                    wanted,
+                    self._reach,
+                    window_s=self.policy.window_s,
+                    pass_gap_s=self.policy.pass_gap_s,
+                    contradiction=self._contradiction,
+                )
+                self._evidence[match.entry_id] = evidence
+            self._seq += 1
+            item = evidence.add(self._seq, obs, match)
+            touched.add(match.entry_id)
+            if match.score >= wanted.min_score:
+                fresh.append((evidence, item))
+        out.extend(self._recheck(touched, obs.ts))
+        for evidence, item in fresh:
+            out.append(self._decide(evidence, item))
+        return out
+
+    def advance(self, now: float) -> list[Decision]:
+        """Move the stream clock to ``now``: drop held candidates whose hold ran out before it."""
+        if now > self._now:
+            self._now = now
+        out: list[Decision] = []
+        while self._deadlines and self._deadlines[0][0] < self._now:
+            deadline, seq = heapq.heappop(self._deadlines)
+            held = self._held.pop(seq, None)
+            if held is None:
+                continue
+            last = held.last
+            ko, en = rule_words(Rule.NOT_CORROBORATED, last.score, self.surface_at, self._hold)
+            out.append(
+                Decision(
+                    match=last.match,
+                    state=State.DROPPED,
+                    rule=Rule.NOT_CORROBORATED,
+                    score=last.score,
+                    factors=last.factors,
+                    ko=ko,
+                    en=en,
+                    ts=last.ts,
+                    decided_ts=deadline,
+                    surfaced_ts=None,
+                    group=last.group,
+                    features=last.features,
+                )
+            )
+        self._expire()
+        return out
+
+    def flush(self) -> list[Decision]:
+        """At the end of a stream: the candidates still held (their hold had not run out)."""
+        return [h.last for h in sorted(self._held.values(), key=lambda h: h.seq)]
+
+    # -- deciding ------------------------------------------------------------------------
+
+    @property
+    def _hold(self) -> float:
+        return self.policy.hold_s
+
+    def _wanted_for(self, match: Match) -> WantedVehicle:
+        known = self._wanted.get(match.entry_id)
+        if known is None:  # an entry the caller did not describe: its plate only
+            known = WantedVehicle(match.entry_id, match.registered, pattern=_is_pattern(match))
+            self._wanted[match.entry_id] = known
+        return known
+
+    def _decide(self, evidence: EntryEvidence, item: Evidence) -> Decision:
+        features = evidence.features(item)
+        wanted = evidence.wanted
+        ts = item.obs.ts
+        # Without a description on both sides or a camera position there is nothing to
+        # weigh but the plate: the per-read matcher's decision stands, unchanged.
+        weighable = (not wanted.description.empty and not item.obs.seen.empty) or (
+            item.obs.point is not None
+        )
+        # An exact read is contradicted by a description that does not fit, by another
+        # plate in its own camera pass, or by reads of a look-alike plate within reach
+        # that outweigh this read and every other read of the wanted plate.
+        unlike = item.fit.total <= self._contradiction
+        own = sureness(item.obs.confidence)
+        other_plate = weighable and (
+            features.pass_against_reads > 0 or features.for_other > own + features.for_plate
+        )
+        if item.exact and unlike and not other_plate:
+            # The camera read the plate itself; only the look disagrees (a repaint, a
+            # wrong registry colour, a camera's error): an operator must see it, now.
+            return self._decision(
+                evidence, item, features, State.CANDIDATE, Rule.EXACT_CONTRADICTED, ts, ts
+            )
+        if item.exact and not other_plate:
+            if (
+                not weighable
+                or item.obs.confidence >= self.policy.exact_alert_confidence
+                or (features.plate_reads > 0 and features.for_plate > features.for_other)
+                or _description_backs(item.fit, wanted)
+            ):
+                return self._decision(evidence, item, features, State.ALERT, Rule.EXACT, ts, ts)
+            # The camera doubted its own reading and nothing else backs it: shown at
+            # once, never held, but for an operator to confirm, not as an alert.
+            return self._decision(
+                evidence, item, features, State.CANDIDATE, Rule.EXACT_UNSURE, ts, ts
+            )
+        if not weighable:
+            return self._decision(
+                evidence, item, features, State.CANDIDATE, Rule.NO_EVIDENCE, ts, ts
+            )
+        decision = self._decision(evidence, item, features, State.CANDIDATE, Rule.SURFACED, ts, ts)
+        if decision.score >= self.surface_at:
+            return decision
+        if self._hold <= 0:
+            return self._with_state(decision, State.DROPPED, Rule.NOT_CORROBORATED, ts, None)
+        held = self._with_state(decision, State.HELD, Rule.HELD, ts, None)
+        deadline = ts + self._hold
+        self._held[item.seq] = _Held(deadline, item.seq, wanted.entry_id, item.match, held)
+        heapq.heappush(self._deadlines, (deadline, item.seq))
+        return held
+
+    def _recheck(self, entries: set[str], now: float) -> list[Decision]:
+        """Re-score the held candidates of entries that just got a read; surface those now over."""
+        out: list[Decision] = []
+        for seq, held in sorted(self._held.items()):
+            if held.entry_id not in entries:
+                continue
+            evidence = self._evidence.get(held.entry_id)
+            item = evidence.get(seq) if evidence is not None else None
+            if evidence is None or item is None:
+                continue
+            features = evidence.features(item)
+            decision = self._decision(
+                evidence, item, features, State.CANDIDATE, Rule.CORROBORATED, now, now
+            )
+            if decision.score >= self.surface_at:
+                del self._held[seq]
+                out.append(decision)
+            else:
+                held.last = self._with_state(decision, State.HELD, Rule.HELD, held.last.ts, None)
+        return out
+
+    def _decision(
+        self,
+        evidence: EntryEvidence,
+        item: Evidence,
+        features: Features,
+        state: State,
+        rule: Rule,
+        decided_ts: float,
+        surfaced_ts: float | None,
+    ) -> Decision:
+        wanted = evidence.wanted
+        contributions = self.calibration.contributions(features)
+        score = self.calibration.score(features)
+        factors = []
+        for name in ("base", *FEATURES):
+            ko, en = factor_words(
+                name,
+                features,
+                match=item.match,
+                confidence=item.obs.confidence,
+                seen=item.obs.seen,
+                registered=wanted.description,
+                fit=item.fit,
+                contradiction=self._contradiction,
+                other_plate=item.obs.text,
+            )
+            # + 0.0 folds -0.0 into 0.0: "-0" reads as a penalty that is not there
+            factors.append(Factor(name, round(contributions[name], 4) + 0.0, ko, en))
+        ko, en = rule_words(rule, score, self.surface_at, self._hold)
+        return Decision(
+            match=item.match,
+            state=state,
+            rule=rule,
+            score=score,
+            factors=tuple(factors),
+            ko=ko,
+            en=en,
+            ts=item.obs.ts,
+            decided_ts=decided_ts,
+            surfaced_ts=surfaced_ts,
+            group=(wanted.entry_id, _vehicle(wanted, item, features)),
+            features=features,
+        )
+
+    def _with_state(
+        self,
+        decision: Decision,
+        state: State,
+        rule: Rule,
+        decided_ts: float,
+        surfaced_ts: float | None,
+    ) -> Decision:
+        ko, en = rule_words(rule, decision.score, self.surface_at, self._hold)
+        return Decision(
+            match=decision.match,
+            state=state,
+            rule=rule,
+            score=decision.score,
+            factors=decision.factors,
+            ko=ko,
+            en=en,
+            ts=decision.ts,
+            decided_ts=decided_ts,
+            surfaced_ts=surfaced_ts,
+            group=decision.group,
+            features=decision.features,
+        )
+
+    def _expire(self) -> None:
+        # Evidence a little past the window does no harm; sweeping on every read would.
+        if self._now - self._expired_at < max(1.0, self.policy.window_s / 10):
+            return
+        self._expired_at = self._now
+        cutoff = self._now - self.policy.window_s
+        keep = set(self._held)
+        for entry_id in [e for e, ev in self._evidence.items() if not _prune(ev, cutoff, keep)]:
+            del self._evidence[entry_id]
+
+
+def _prune(evidence: EntryEvidence, cutoff: float, keep: set[int]) -> bool:
+    """Forget an entry's old reads; whether any are left."""
+    evidence.expire(cutoff, keep)
+    return len(evidence) > 0
+
+
+_AGREES = math.log(AGREEMENT_RATIO)
+
+
+_BACKS = math.log(BACKING_RATIO)
+
+
+def _description_backs(fit: DescriptionFit, wanted: WantedVehicle) -> bool:
+    """Whether the look backs an unsure exact read.
+
+    Every part the entry describes was seen and agrees, and together they make the
+    read at least :data:`BACKING_RATIO` times likelier for the wanted car than for
+    any car: a white SUV seen for a white SUV does, a "car" seen for a car does not.
+    """
+    parts = [
+        (wanted.description.colour, fit.colour),
+        (wanted.description.body, fit.body),
+        (wanted.description.make, fit.make),
+    ]
+    known = [ratio for registered, ratio in parts if registered is not None]
+    return bool(known) and all(r >= _AGREES for r in known) and fit.total >= _BACKS
+
+
+def _is_pattern(match: Match) -> bool:
+    return "?" in match.registered or "*" in match.registered
+
+
+def _vehicle(wanted: WantedVehicle, item: Evidence, features: Features) -> str:
+    """The plate the vehicle appears to carry: the queue item's second key."""
+    if wanted.pattern:
+        return item.obs.text
+    if item.obs.text != wanted.plate and item.obs.valid_plate and features.against_reads:
+        return item.obs.text
+    return wanted.plate

@@ -1,0 +1,205 @@
+"""What an entry's recent reads say about one of them: the factors the score is made of.
+
+For each wanted entry the chain keeps the reads that matched it at any level
+within the window (:class:`EntryEvidence`), each linked to the others one
+vehicle could have made (:class:`~safenet.matching.decision.reach.Reach`). For a
+match it then measures (:class:`Features`):
+
+- ``plate``: the matcher's own score as log-odds -- plate similarity, read
+  confidence and the OCR's alternatives, all in one (docs/matching.md, "Score");
+- ``exact``: 1 when the camera's top read is the registered plate;
+- ``colour``, ``type``, ``make``: the log likelihood ratio of what the camera saw
+  against the entry's description (0 when either side does not say);
+- ``support``: ``log(1 + sum)`` over the linked reads of the wanted plate itself,
+  each counted by how sure the camera was (``-log(1 - confidence)``: 0.9 counts
+  2.3, 0.6 counts 0.9; a read whose description contradicts the entry counts
+  nothing: a look-alike car misread), plus other misreads of it, each by its own
+  chance of being the wanted vehicle;
+- ``against``: ``-log(1 + sum)`` over the linked reads that say the vehicle carries
+  another valid plate, by the same sureness: this read's own text read again (a
+  neighbour car is read as its own plate again and again, a misread rarely
+  repeats), any other plate in the same camera pass, and, for an exact read, any
+  other valid plate near the wanted one within reach.
+
+The fit ties the weights of ``support`` and ``against``: a read of the wanted plate
+and a read of another plate, equally sure, cancel -- the vehicle is whichever plate
+its cameras read more surely, whatever mix of wanted cars and look-alikes the
+fitting corpus had.
+
+Witness patterns have no plate to be "another" of: every linked read supports.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from safenet.matching.decision.reach import Reach
+from safenet.matching.decision.types import Features, Observation, WantedVehicle
+from safenet.matching.types import Level, Match
+from safenet.vehicles import Description, body_ratio, colour_ratio, make_ratio
+
+_SCORE_CLIP = 1e-4
+_SURE_CAP = 0.999
+
+
+def logit(p: float) -> float:
+    """Log-odds of a probability, clipped away from 0 and 1."""
+    q = min(1.0 - _SCORE_CLIP, max(_SCORE_CLIP, p))
+    return math.log(q / (1.0 - q))
+
+
+def sigmoid(x: float) -> float:
+    """The probability of log-odds ``x``."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+def sureness(confidence: float) -> float:
+    """How sure a camera was of its top text, as ``-log(1 - confidence)``."""
+    return -math.log(1.0 - min(confidence, _SURE_CAP))
+
+
+@dataclass(frozen=True, slots=True)
+class DescriptionFit:
+    """How a camera's description compares with the entry's, one log ratio per part."""
+
+    colour: float = 0.0
+    body: float = 0.0
+    make: float = 0.0
+
+    @property
+    def total(self) -> float:
+        """The parts together (log of the product of the ratios)."""
+        return self.colour + self.body + self.make
+
+
+def description_fit(seen: Description, registered: Description) -> DescriptionFit:
+    """The camera's description against the entry's (0 for every part either side lacks)."""
+    colour = body = make = 0.0
+    if seen.colour is not None and registered.colour is not None:
+        colour = math.log(colour_ratio(seen.colour, registered.colour))
+    if seen.body is not None and registered.body is not None:
+        body = math.log(body_ratio(seen.body, registered.body))
+    if seen.make is not None and registered.make is not None:
+        make = math.log(make_ratio(seen.make, registered.make))
+    return DescriptionFit(colour, body, make)
+
+
+@dataclass(slots=True)
+class Evidence:
+    """One read of an entry in the window: the read, its match, and what it weighs alone."""
+
+    seq: int
+    obs: Observation
+    match: Match
+    fit: DescriptionFit
+    weight: float
+    links: list[int] = field(default_factory=list)
+
+    @property
+    def exact(self) -> bool:
+        """Whether the camera's top read is the registered plate."""
+        return self.match.level is Level.EXACT and self.match.rank == 0
+
+
+class EntryEvidence:
+    """The recent reads of one wanted entry, linked by whether one vehicle could make both."""
+
+    __slots__ = ("_contradiction", "_items", "_policy_gap", "_reach", "_window_s", "wanted")
+
+    def __init__(
+        self,
+        wanted: WantedVehicle,
+        reach: Reach,
+        *,
+        window_s: float,
+        pass_gap_s: float,
+        contradiction: float,
+    ) -> None:
+        self.wanted = wanted
+        self._contradiction = contradiction
+        self._reach = reach
+        self._window_s = window_s
+        self._policy_gap = pass_gap_s
+        self._items: dict[int, Evidence] = {}
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def add(self, seq: int, obs: Observation, match: Match) -> Evidence:
+        """Keep a read of this entry, linked to the kept reads one vehicle could have made."""
+        fit = description_fit(obs.seen, self.wanted.description)
+        weight = sigmoid(logit(match.score) + fit.total)
+        item = Evidence(seq, obs, match, fit, weight)
+        for other in self._items.values():
+            if abs(other.obs.ts - obs.ts) <= self._window_s and self._reach.reachable(
+                other.obs, obs
+            ):
+                other.links.append(seq)
+                item.links.append(other.seq)
+        self._items[seq] = item
+        return item
+
+    def expire(self, before_ts: float, keep: set[int]) -> None:
+        """Forget reads older than ``before_ts``, except those in ``keep`` (held ones)."""
+        old = [s for s, e in self._items.items() if e.obs.ts < before_ts and s not in keep]
+        for seq in old:
+            del self._items[seq]
+
+    def get(self, seq: int) -> Evidence | None:
+        """A kept read by its sequence number."""
+        return self._items.get(seq)
+
+    def features(self, item: Evidence) -> Features:
+        """The factors of ``item``'s score, given every linked read kept now."""
+        wanted = self.wanted
+        text = item.obs.text
+        exact_top = text == wanted.plate
+        for_plate = other_plate = third = 0.0
+        plate_reads = against_reads = pass_reads = support_reads = 0
+        for seq in item.links:
+            other = self._items.get(seq)
+            if other is None:
+                continue
+            said = other.obs.text
+            same_pass = self._same_pass(item.obs, other.obs)
+            if wanted.pattern or said == wanted.plate:
+                if other.fit.total > self._contradiction:  # a look-alike car's misread: no
+                    for_plate += sureness(other.obs.confidence)
+                support_reads += 1
+                # a frame of the same pass repeats this read's error as often as not:
+                # only a read of another pass backs it
+                plate_reads += not wanted.pattern and not same_pass
+            elif not other.obs.valid_plate:
+                third += other.weight  # no plate of its own: at most a misread of this one
+                support_reads += 1
+            elif same_pass or exact_top or said == text:
+                # the vehicle read as another valid plate: in this very pass, or (for an
+                # exact read) anywhere within reach, or this read's own text again
+                other_plate += sureness(other.obs.confidence)
+                against_reads += 1
+                pass_reads += same_pass
+            else:
+                third += other.weight  # another misread, perhaps of the wanted plate
+                support_reads += 1
+        return Features(
+            plate=logit(item.match.score),
+            exact=1.0 if item.exact else 0.0,
+            colour=item.fit.colour,
+            type=item.fit.body,
+            make=item.fit.make,
+            support=math.log1p(for_plate + third),
+            against=-math.log1p(other_plate),
+            support_reads=support_reads,
+            against_reads=against_reads,
+            pass_against_reads=pass_reads,
+            plate_reads=plate_reads,
+            for_plate=for_plate,
+            for_other=other_plate,
+        )
+
+    def _same_pass(self, a: Observation, b: Observation) -> bool:
+        return a.camera_id == b.camera_id and abs(a.ts - b.ts) <= self._policy_gap

@@ -1,0 +1,186 @@
+"""The decision's reasons in the operator's words: Korean first, English beside it.
+
+Operators read these in the console (the center turns them into the message
+catalogue's sentences later); ``safenet match`` writes them into each line's
+``reason``. No developer words: factors are named for what they mean.
+"""
+
+from __future__ import annotations
+
+import math
+
+from safenet.matching.decision.evidence import DescriptionFit
+from safenet.matching.decision.types import AGREEMENT_RATIO, Features, Rule
+from safenet.matching.types import Level, Match
+from safenet.vehicles import Description, make_label
+
+_AGREES = math.log(AGREEMENT_RATIO)
+
+
+def _verdict(log_ratio: float, contradiction: float) -> tuple[str, str]:
+    if log_ratio >= _AGREES:
+        return "일치", "agrees"
+    if log_ratio <= contradiction:
+        return "불일치", "contradicts"
+    return "비슷함(카메라가 혼동하기 쉬움)", "close (cameras confuse the two)"
+
+
+def _part_words(
+    part: str, seen: tuple[str, str], registered: tuple[str, str], log_ratio: float, cut: float
+) -> tuple[str, str]:
+    """``seen`` and ``registered`` are (Korean, English) labels."""
+    ko_verdict, en_verdict = _verdict(log_ratio, cut)
+    return (
+        f"{_KO_PART[part]}: 카메라 {seen[0]}, 수배 {registered[0]} ({ko_verdict})",
+        f"{part}: camera saw {seen[1]}, registered {registered[1]} ({en_verdict})",
+    )
+
+
+_KO_PART = {"colour": "색상", "type": "차종", "make": "제조사"}
+_KO_LEVEL = {
+    Level.EXACT: "일치",
+    Level.EQUIVALENT: "유사(오인식 가능 문자 차이)",
+    Level.FUZZY: "유사(문자 차이)",
+    Level.PARTIAL: "부분 일치(목격자 번호)",
+}
+
+
+def factor_words(
+    name: str,
+    features: Features,
+    *,
+    match: Match,
+    confidence: float,
+    seen: Description,
+    registered: Description,
+    fit: DescriptionFit,
+    contradiction: float,
+    other_plate: str,
+) -> tuple[str, str]:
+    """What one factor of a decision means, in Korean and English."""
+    if name == "base":
+        return (
+            "기본값(이 목록과 교통량에서의 사전 확률)",
+            "base rate (prior for this list and traffic)",
+        )
+    if name == "plate":
+        ko_level = _KO_LEVEL[match.level]
+        where = "" if match.rank == 0 else f" (카메라의 {match.rank}번째 대안 판독)"
+        return (
+            f"번호판 판독: {ko_level}{where} — 판독 {match.text}, 수배 {match.registered}, "
+            f"인식 신뢰도 {confidence:.2f}",
+            f"plate read: {match.explanation}; read confidence {confidence:.2f}",
+        )
+    if name == "exact":
+        if features.exact:
+            return (
+                "카메라의 첫 판독이 수배 번호와 같음",
+                "the camera's top read is the wanted plate",
+            )
+        return (
+            "카메라의 첫 판독은 수배 번호와 다름",
+            "the camera's top read is not the wanted plate",
+        )
+    if name == "colour" and seen.colour and registered.colour:
+        return _part_words(
+            name,
+            (seen.colour.ko, seen.colour.en),
+            (registered.colour.ko, registered.colour.en),
+            fit.colour,
+            contradiction,
+        )
+    if name == "type" and seen.body and registered.body:
+        return _part_words(
+            name,
+            (seen.body.ko, seen.body.en),
+            (registered.body.ko, registered.body.en),
+            fit.body,
+            contradiction,
+        )
+    if name == "make" and seen.make and registered.make:
+        return _part_words(
+            name,
+            (make_label(seen.make, "ko"), make_label(seen.make, "en")),
+            (make_label(registered.make, "ko"), make_label(registered.make, "en")),
+            fit.make,
+            contradiction,
+        )
+    if name in ("colour", "type", "make"):
+        return f"{_KO_PART[name]}: 비교할 정보 없음", f"{name}: nothing to compare"
+    if name == "support":
+        n = features.support_reads
+        if not n:
+            return "뒷받침하는 다른 판독 없음", "no other read of this entry within reach"
+        return (
+            f"이동 가능한 거리의 카메라에서 수배 번호(또는 그 오인식)로 판독된 것 {n}건",
+            f"{n} read(s) of the wanted plate (or misreads of it) at cameras reachable in time",
+        )
+    if name == "against":
+        n = features.against_reads
+        if not n:
+            return "다른 번호의 차량이라는 증거 없음", "no sign it is another vehicle"
+        if features.pass_against_reads:
+            return (
+                f"같은 통과 장면 또는 주변에서 다른 유효한 번호로 판독된 것 {n}건",
+                f"{n} read(s) in the same pass or within reach show another valid plate",
+            )
+        if features.exact:
+            return (
+                f"이동 가능한 거리에서 비슷한 다른 번호로 판독된 것 {n}건",
+                f"{n} read(s) of a look-alike valid plate at cameras within reach",
+            )
+        return (
+            f"같은 차량이 다른 유효한 번호 {other_plate}(으)로 {n}번 더 판독됨",
+            f"the same vehicle was read {n} more time(s) as another valid plate {other_plate}",
+        )
+    raise ValueError(f"no words for factor {name!r}")
+
+
+def rule_words(rule: Rule, score: float, threshold: float, hold_s: float) -> tuple[str, str]:
+    """Why the chain decided as it did, in Korean and English."""
+    s = f"{score:.2f}"
+    t = f"{threshold:.2f}"
+    hold = f"{hold_s:g}"
+    if rule is Rule.EXACT:
+        return (
+            "번호가 정확히 일치하고 차량 특징이 어긋나지 않음: 즉시 경보",
+            "exact read and nothing contradicts it: alert at once",
+        )
+    if rule is Rule.EXACT_UNSURE:
+        return (
+            "번호는 일치하나 카메라 인식 신뢰도가 낮고 뒷받침하는 정보가 없음: 후보로 즉시 표시, "
+            "육안 확인 필요",
+            "exact read, but the camera was unsure and nothing backs it: a candidate at once, "
+            "to confirm visually",
+        )
+    if rule is Rule.EXACT_CONTRADICTED:
+        return (
+            "번호는 일치하나 차량 특징(색상·차종)이 수배 내용과 다름: "
+            "후보로 즉시 표시, 육안 확인 필요",
+            "exact plate, but the description contradicts the entry: a candidate at once, "
+            "to confirm visually",
+        )
+    if rule is Rule.NO_EVIDENCE:
+        return (
+            "비교할 차량 특징이나 카메라 위치가 없음: 후보로 표시, 육안 확인 필요",
+            "no description or camera position to weigh: a candidate to confirm visually",
+        )
+    if rule is Rule.SURFACED:
+        return (
+            f"점수 {s}, 표시 기준 {t} 이상: 후보로 표시, 육안 확인 필요",
+            f"score {s} at or above the surfacing threshold {t}: a candidate to confirm visually",
+        )
+    if rule is Rule.HELD:
+        return (
+            f"점수 {s}, 표시 기준 {t} 미만: 최대 {hold}초 동안 뒷받침하는 판독을 기다림",
+            f"score {s} below the surfacing threshold {t}: held up to {hold} s for corroboration",
+        )
+    if rule is Rule.CORROBORATED:
+        return (
+            f"뒤이은 판독으로 점수 {s}, 기준 {t} 이상: 후보로 표시, 육안 확인 필요",
+            f"a later read lifted the score to {s}, at or above {t}: a candidate to confirm",
+        )
+    return (
+        f"{hold}초 안에 뒷받침하는 판독 없음(점수 {s}): 표시하지 않음",
+        f"not corroborated within {hold} s (score {s}): not surfaced",
+    )

@@ -1,0 +1,225 @@
+"""Properties of the decision chain that hold for any calibration a fit can produce.
+
+- adding agreeing evidence never lowers a score;
+- a contradicting description never raises one;
+- the exact-and-agreeing path is never delayed: the alert comes back from the very
+  call that observes the read, stamped with the read's own time.
+
+Weights, intercept and threshold are drawn at random (weights >= 0, as the fit
+constrains them), so the properties are the model's, not one fitted file's.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from safenet.matching import HotlistEntry, HotlistIndex, Read
+from safenet.matching.decision import (
+    FEATURES,
+    Calibration,
+    Decision,
+    DecisionChain,
+    State,
+)
+from safenet.matching.decision.adapt import wanted_of
+from safenet.matching.decision.evidence import sureness
+from safenet.matching.decision.stream import decide_batch
+from safenet.tracking import GeoPoint, destination_point
+from safenet.vehicles import Colour, colour_ratio
+
+WANTED_PLATE = "123가4567"
+TEXTS = ["123가4567", "123거4567", "123가4587", "23가4567", "123가4561", "45나6789"]
+ORIGIN = GeoPoint(37.5, 127.0)
+CAMERAS = {f"c{i}": destination_point(ORIGIN, 700.0 * i, 37.0 * i) for i in range(5)}
+COLOURS = [None, *[c.value for c in Colour]]
+
+calibrations = st.builds(
+    lambda ws, b, t: Calibration(b, dict(zip(FEATURES, ws, strict=True)), t),
+    st.lists(st.floats(0, 5), min_size=len(FEATURES), max_size=len(FEATURES)),
+    st.floats(-5, 5),
+    st.floats(0.01, 0.99),
+)
+
+
+@st.composite
+def streams(draw: st.DrawFn, size: int = 8) -> list[Read]:
+    """A few reads of texts near the wanted plate, at cameras 0-3 km apart, in time order."""
+    count = draw(st.integers(0, size))
+    ts = 0.0
+    reads = []
+    for i in range(count):
+        ts += draw(st.floats(0.2, 90))
+        reads.append(
+            Read(
+                f"b{i}",
+                draw(st.sampled_from(sorted(CAMERAS))),
+                ts,
+                draw(st.sampled_from(TEXTS)),
+                draw(st.floats(0.3, 0.999)),
+                vehicle_colour=draw(st.sampled_from(COLOURS)),
+            )
+        )
+    return reads
+
+
+def _run(entry: HotlistEntry, reads: list[Read], calibration: Calibration) -> list[Decision]:
+    index, _ = HotlistIndex.build([entry])
+    chain = DecisionChain([wanted_of(entry, index)[0]], calibration=calibration)
+    ordered = sorted(reads, key=lambda r: float(r.ts))
+    out = decide_batch(chain, index, ordered, CAMERAS.get)
+    return out
+
+
+def _first_score(decisions: list[Decision], read_id: str) -> float | None:
+    mine = [d for d in decisions if d.read_id == read_id]
+    return mine[0].score if mine else None
+
+
+entries = st.builds(
+    lambda colour: HotlistEntry("w1", WANTED_PLATE, colour=colour),
+    st.sampled_from([None, "white", "black", "red"]),
+)
+
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(
+    entries,
+    streams(),
+    st.sampled_from(TEXTS[:5]),
+    st.floats(0.3, 0.99),
+    st.sampled_from(sorted(CAMERAS)),
+    st.floats(0.0, 60.0),
+    calibrations,
+)
+def test_agreeing_evidence_never_lowers_a_score(
+    entry: HotlistEntry,
+    base: list[Read],
+    text: str,
+    confidence: float,
+    camera: str,
+    lead: float,
+    calibration: Calibration,
+) -> None:
+    end = max((float(r.ts) for r in base), default=0.0)
+    target = Read("target", "c0", end + 100.0, text, confidence)
+    # An exact read of the wanted plate whose colour (if any) is the registered one.
+    agreeing = Read(
+        "agree", camera, end + 100.0 - lead, WANTED_PLATE, 0.9, vehicle_colour=entry.colour
+    )
+    before = _first_score(_run(entry, [*base, target], calibration), "target")
+    after = _first_score(_run(entry, [*base, agreeing, target], calibration), "target")
+    assert (before is None) == (after is None)
+    if before is not None and after is not None:
+        assert after >= before - 1e-12
+    # and the read's own description agreeing with the entry's never lowers it either
+    if entry.colour is not None:
+        described = replace_colour(target, entry.colour)
+        own = _first_score(_run(entry, [*base, described], calibration), "target")
+        if before is not None and own is not None:
+            assert own >= before - 1e-12
+
+
+def replace_colour(read: Read, colour: str | None) -> Read:
+    return Read(
+        read.id,
+        read.camera_id,
+        read.ts,
+        read.plate,
+        read.confidence,
+        read.alternatives,
+        vehicle_colour=colour,
+    )
+
+
+@PROPERTY
+@given(
+    st.sampled_from(["white", "black", "red", "navy"]),
+    streams(),
+    st.sampled_from(TEXTS[:5]),
+    st.floats(0.3, 0.99),
+    st.sampled_from([c for c in Colour]),
+    calibrations,
+)
+def test_a_contradicting_description_never_raises_a_score(
+    registered: str,
+    base: list[Read],
+    text: str,
+    confidence: float,
+    seen: Colour,
+    calibration: Calibration,
+) -> None:
+    if colour_ratio(seen, Colour(registered)) >= 1:
+        return  # not a contradiction
+    entry = HotlistEntry("w1", WANTED_PLATE, colour=registered)
+    end = max((float(r.ts) for r in base), default=0.0)
+    target = Read("target", "c1", end + 30.0, text, confidence)
+    plain = _first_score(_run(entry, [*base, target], calibration), "target")
+    contradicted = _first_score(
+        _run(entry, [*base, replace_colour(target, seen.value)], calibration), "target"
+    )
+    if plain is not None and contradicted is not None:
+        assert contradicted <= plain + 1e-12
+    # a contradicting description on an earlier read never raises the target's score either
+    if base:
+        unknown = [replace_colour(base[0], None), *base[1:]]
+        changed = [replace_colour(base[0], seen.value), *base[1:]]
+        without = _first_score(_run(entry, [*unknown, target], calibration), "target")
+        again = _first_score(_run(entry, [*changed, target], calibration), "target")
+        if without is not None and again is not None:
+            assert again <= without + 1e-12
+
+
+@PROPERTY
+@given(
+    entries,
+    streams(),
+    st.sampled_from(sorted(CAMERAS)),
+    st.floats(0.7, 1.0),
+    calibrations,
+)
+def test_the_exact_and_agreeing_path_is_never_delayed(
+    entry: HotlistEntry,
+    base: list[Read],
+    camera: str,
+    confidence: float,
+    calibration: Calibration,
+) -> None:
+    """An exact read whose look agrees, with no surer look-alike read around, alerts at once.
+
+    "Agrees": its colour is the entry's (or either is unknown), no other plate in
+    its camera pass (it comes 10 s after the rest), and the camera is surer of it
+    than of all the look-alike reads around it together (else the chain rightly
+    doubts it: the vehicle is whichever plate its cameras read more surely).
+    """
+    index, _ = HotlistIndex.build([entry])
+    chain = DecisionChain([wanted_of(entry, index)[0]], calibration=calibration)
+    decide_batch(chain, index, base, CAMERAS.get)
+    end = max((float(r.ts) for r in base), default=0.0)
+    ts = end + 10.0  # later than the camera-pass gap: no other plate in its pass
+    others = sum(sureness(r.confidence) for r in base if r.plate != WANTED_PLATE)
+    assume(others < sureness(0.999) - 0.01)
+    sure_enough = 1.0 - math.exp(-others) + 1e-6
+    exact = Read(
+        "exact", camera, ts, WANTED_PLATE, max(confidence, sure_enough), vehicle_colour=entry.colour
+    )
+    decisions = decide_batch(chain, index, [exact], CAMERAS.get)
+    mine = [d for d in decisions if d.read_id == "exact"]
+    assert len(mine) == 1
+    assert mine[0].state is State.ALERT
+    assert mine[0].surfaced_ts == mine[0].decided_ts == ts
+
+
+def test_property_helpers_see_what_they_claim() -> None:
+    # the strategies reach the cases the properties are about
+    entry = HotlistEntry("w1", WANTED_PLATE, colour="white")
+    calibration = Calibration(0.0, dict.fromkeys(FEATURES, 1.0), 0.5)
+    reads = [Read("a", "c0", 0.0, "123거4567", 0.7), Read("b", "c1", 20.0, WANTED_PLATE, 0.9)]
+    decisions = _run(entry, reads, calibration)
+    assert {d.read_id for d in decisions} == {"a", "b"}
+    assert replace(decisions[-1]).state is State.ALERT

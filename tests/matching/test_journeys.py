@@ -1,0 +1,83 @@
+"""The journey corpora and the benchmark's figures, on small cities."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from safenet.bench.match_decide import Line, figures, prepare, run_chain
+from safenet.bench.match_journey import Role
+from safenet.bench.match_journey_grid import grid_corpus
+from safenet.bench.match_journey_roads import roads_corpus
+from safenet.bench.match_journeys import _holds
+from safenet.matching.decision import State
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+@pytest.fixture(scope="module")
+def grid():
+    return grid_corpus(60, 4_000, seed=5)
+
+
+def test_grid_corpus_is_in_time_order_with_its_truth(grid) -> None:
+    times = [float(r.ts) for r in grid.reads]
+    assert times == sorted(times)
+    assert len(grid.vehicle_of) == len(grid.reads)
+    roles = {grid.vehicles[v].role for v in grid.vehicle_of}
+    assert roles >= {Role.WANTED, Role.BACKGROUND}
+    assert len(grid.entries) == 60
+    assert all(grid.reads[i].camera_id in grid.cameras for i in range(len(grid.reads)))
+    wanted_plates = {e.plate for e in grid.entries}
+    for v in grid.vehicles:
+        if v.role is Role.BACKGROUND:
+            assert v.plate not in wanted_plates
+
+
+def test_the_same_seed_makes_the_same_corpus() -> None:
+    a, b = grid_corpus(20, 1_000, seed=9), grid_corpus(20, 1_000, seed=9)
+    assert [r.plate for r in a.reads] == [r.plate for r in b.reads]
+
+
+def test_roads_corpus_without_road_data_uses_a_flagged_stand_in() -> None:
+    corpus = roads_corpus(20, 1_500, seed=2, data_dir=None)
+    assert "synthetic" in corpus.how
+    assert corpus.reads
+    assert [float(r.ts) for r in corpus.reads] == sorted(float(r.ts) for r in corpus.reads)
+
+
+@pytest.mark.skipif(not (DATA / "roads").is_dir(), reason="shared road data not present")
+def test_roads_corpus_drives_the_real_central_seoul_graph() -> None:
+    corpus = roads_corpus(20, 1_500, seed=2, data_dir=DATA)
+    assert "OpenStreetMap" in corpus.how
+    assert len(corpus.cameras) > 100
+
+
+def test_figures_count_what_each_line_was(grid) -> None:
+    prepared = prepare(grid)
+    base = figures(grid, prepared.baseline)
+    assert base["wanted read"] > 0
+    assert base["wanted surfaced"] > 0.9
+    lines, decisions, _ = run_chain(prepared, None)
+    chain = figures(grid, lines)
+    assert chain["false per M"] <= base["false per M"]
+    assert decisions
+    # a false alert on a background read is counted as one
+    background = next(
+        i for i, v in enumerate(grid.vehicle_of) if grid.vehicles[v].role is Role.BACKGROUND
+    )
+    fake = [Line(background, grid.entries[0].id, State.ALERT, float(grid.reads[background].ts))]
+    counted = figures(grid, fake)
+    assert counted["false alerts"] == 1
+    assert counted["background per M"] == pytest.approx(1e6 / len(grid.reads))
+
+
+def test_targets_say_which_hold() -> None:
+    row = {"wanted surfaced": 0.995, "false per M": 12.0, "false alerts": 0, "delay p90 s": 30.0}
+    assert _holds(row) == {
+        ">= 99% surfaced": "holds",
+        "<= 10 false/M": "MISSED",
+        "0 false alerts": "holds",
+        "p90 <= 60 s": "holds",
+    }
