@@ -7,14 +7,14 @@ between its camera sites. docs/roads.md describes formats, attributes, speed
 defaults and licences.
 """
 
-from safenet.sim.roads.errors import RoadDataError, RouteError
-from safenet.sim.roads.geo import haversine_m
-from safenet.sim.roads.load import load_network, load_networks
-from safenet.sim.roads.network import RoadNetwork
-from safenet.sim.roads.speeds import DEFAULT_SPEED_KMH, FALLBACK_SPEED_KMH, parse_maxspeed
-from safenet.sim.roads.synthetic import synthetic_from_points, synthetic_notice
-from safenet.sim.roads.types import BBox, EdgeKey, NearEdge, NetworkKind, NodeId, RoutePoint
-from safenet.sim.roads.utm import latlon_to_utm, utm_to_latlon
+from safenet.roads.errors import RoadDataError, RouteError
+from safenet.roads.geo import haversine_m
+from safenet.roads.load import load_network, load_networks
+from safenet.roads.network import RoadNetwork
+from safenet.roads.speeds import DEFAULT_SPEED_KMH, FALLBACK_SPEED_KMH, parse_maxspeed
+from safenet.roads.synthetic import synthetic_from_points, synthetic_notice
+from safenet.roads.types import BBox, EdgeKey, NearEdge, NetworkKind, NodeId, RoutePoint
+from safenet.roads.utm import latlon_to_utm, utm_to_latlon
 
 __all__ = [
     "DEFAULT_SPEED_KMH",
