@@ -18,7 +18,7 @@ from typing import Literal
 
 from safenet.center.cameras import CameraSite
 from safenet.roads import RoadNetwork
-from safenet.sim.geometry import project
+from safenet.roads.projection import project
 from safenet.tracking import heading_from_text
 
 # Lower is preferred: cameras installed to watch vehicles come first.

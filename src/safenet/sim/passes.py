@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from safenet.roads import RoadNetwork
+from safenet.roads.projection import project
 from safenet.roads.types import EdgeKey, NodeId
 from safenet.sim.cameras import SimCamera
-from safenet.sim.geometry import project
 
 # Sightings of one camera closer together than this on one route are one pass.
 SAME_PASS_S = 30.0

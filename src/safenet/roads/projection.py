@@ -1,4 +1,4 @@
-"""Where on a road a camera looks: the closest point of an edge's shape to a camera site.
+"""Where on a road a point lies: the closest point of an edge's shape to a camera site.
 
 Camera coordinates in the national data are the geocoded address of the pole,
 often tens of metres off the carriageway; the simulator snaps each camera to the
