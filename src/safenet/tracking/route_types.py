@@ -61,7 +61,7 @@ class RoutePolicy:
 
     snap_m: float = 150.0
     parallel_m: float = 25.0
-    max_detour: float = 3.0
+    max_detour: float = 4.0
     fast_share: float = 0.5
     stop_factor: float = 2.0
     stop_margin_s: float = 180.0
