@@ -29,6 +29,7 @@ from safenet.tracking.geo import (
 from safenet.tracking.motion import arrival_bearing_deg, direction_of_travel, travel_heading_deg
 from safenet.tracking.next_cameras import next_cameras, next_cameras_for_track
 from safenet.tracking.plausibility import DEFAULT_PLAUSIBILITY, check_journey, leg_between
+from safenet.tracking.reach import place_cameras, reachable_cameras
 from safenet.tracking.road_plausibility import DEFAULT_ROUTE, locate
 from safenet.tracking.roadgraph import (
     NodeRef,
@@ -48,6 +49,7 @@ from safenet.tracking.route_types import (
     RoutePolicy,
 )
 from safenet.tracking.track import Track
+from safenet.tracking.transitions import Following, TransitionCounts, TransitionLearner
 from safenet.tracking.types import (
     Basis,
     GeoPoint,
@@ -73,6 +75,7 @@ __all__ = [
     "CameraOnRoad",
     "DirectionOfTravel",
     "DirectionSource",
+    "Following",
     "GeoPoint",
     "JourneyVerdict",
     "Leg",
@@ -94,6 +97,8 @@ __all__ = [
     "Sighting",
     "Track",
     "TrackChange",
+    "TransitionCounts",
+    "TransitionLearner",
     "angle_between_deg",
     "arrival_bearing_deg",
     "check_journey",
@@ -108,5 +113,7 @@ __all__ = [
     "locate",
     "next_cameras",
     "next_cameras_for_track",
+    "place_cameras",
+    "reachable_cameras",
     "travel_heading_deg",
 ]

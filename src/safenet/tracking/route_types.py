@@ -53,8 +53,9 @@ class RoutePolicy:
       circle at this speed and a drive is the straight line times the detour.
     - ranking: ``prior_tau_s`` (how fast the road prior falls with arrival time),
       ``shadow_factor`` (weight of a camera whose fastest drive passes another camera
-      first), ``behind_factor`` (straight-line fallback: a camera outside the cone
-      ahead), ``prior_weight`` (how many observed transitions the road prior is worth)
+      first), ``behind_factor`` (a camera behind the direction of travel, which needs a
+      turn back; without roads also one outside the ``cone_half_angle_deg`` cone ahead),
+      ``prior_weight`` (how many observed transitions the road prior is worth)
       and ``min_transitions`` (transition counts used only from this many on).
     - ``max_results`` cameras are listed; ``area_cell_m`` is the reach area's grain.
     """
