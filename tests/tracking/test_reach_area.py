@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
+
 from safenet.tracking import GeoPoint
-from safenet.tracking.reach_area import LocalFrame, circle, grown, outline
+from safenet.tracking.reach_area import LocalFrame, circle, grow, outline, outline_mask
 
 FRAME = LocalFrame(GeoPoint(37.5, 127.0))
 
@@ -41,8 +43,12 @@ def test_cells_touching_at_a_corner_are_two_polygons() -> None:
 
 
 def test_growing_joins_nearby_cells() -> None:
-    polygons = outline(grown({(0, 0), (2, 0)}), FRAME, 100.0)["coordinates"]
-    assert len(polygons) == 1
+    mask = np.zeros((5, 3), dtype=np.bool_)
+    mask[1, 1] = mask[3, 1] = True
+    assert len(outline_mask(mask, 0, 0, FRAME, 100.0)["coordinates"]) == 2
+    grown = grow(mask)
+    assert int(grown.sum()) == 15
+    assert len(outline_mask(grown, 0, 0, FRAME, 100.0)["coordinates"]) == 1
 
 
 def test_a_circle_is_a_closed_anticlockwise_polygon() -> None:

@@ -17,23 +17,36 @@ from collections.abc import Sequence
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from safenet.roads.geo import haversine_m
 from safenet.roads.network import RoadNetwork
 from safenet.roads.projection import project
 from safenet.roads.types import LatLon, NodeId
 from safenet.tracking import GeoPoint
-from safenet.tracking.roadgraph import Reached, RoadEdge, RoadPosition, RoadRoute, RouteBy
+from safenet.tracking.roadgraph import (
+    EdgeTable,
+    Reached,
+    RoadEdge,
+    RoadPosition,
+    RoadRoute,
+    RouteBy,
+)
 
 _CACHE_SIZE = 4096
+_REACH_CACHE_SIZE = 128  # each holds every junction within the horizon
 _WEIGHT = {"time": "t", "length": "d"}
 
 
 class _Lru(OrderedDict[Any, Any]):
+    def __init__(self, size: int = _CACHE_SIZE) -> None:
+        super().__init__()
+        self.size = size
+
     def remember(self, key: Any, value: Any) -> Any:
         self[key] = value
         self.move_to_end(key)
-        if len(self) > _CACHE_SIZE:
+        if len(self) > self.size:
             self.popitem(last=False)
         return value
 
@@ -79,7 +92,9 @@ class RoadRouter:
         self._graph = graph
         self._snaps = _Lru()
         self._drives = _Lru()
+        self._reaches = _Lru(_REACH_CACHE_SIZE)
         self._out: dict[NodeId, tuple[RoadEdge, ...]] = {}
+        self._table: EdgeTable | None = None
 
     # -- what tracking asks --------------------------------------------------------------
 
@@ -154,6 +169,9 @@ class RoadRouter:
 
     def reach(self, starts: Sequence[RoadPosition], budget_s: float) -> Reached:
         """Junctions reachable within ``budget_s`` seconds, the time to each and the one before."""
+        key = (tuple(starts), budget_s)
+        if key in self._reaches:
+            return self._reaches[key]  # type: ignore[no-any-return]
         times: dict[NodeId, float] = {}
         previous: dict[NodeId, NodeId | None] = {}
         for start in starts:
@@ -169,7 +187,7 @@ class RoadRouter:
                     times[node] = total
                     before = preds.get(node)
                     previous[node] = before[0] if before else None
-        return Reached(times=times, previous=previous)
+        return self._reaches.remember(key, Reached(times=times, previous=previous))  # type: ignore[no-any-return]
 
     def out_edges(self, node: int | str) -> Sequence[RoadEdge]:
         """The directed roads leaving a junction (the fastest of any parallel ones)."""
@@ -177,14 +195,15 @@ class RoadRouter:
         if cached is None:
             edges = []
             for _, v, data in self._graph.out_edges(node, data=True):
-                shape = self.network.graph.edges[node, v, data["tkey"]]["geometry"]
+                road = self.network.graph.edges[node, v, data["tkey"]]
                 edges.append(
                     RoadEdge(
                         u=node,
                         v=v,
                         time_s=float(data["t"]),
-                        length_m=float(self.network.graph.edges[node, v, data["tkey"]]["length_m"]),
-                        shape=tuple(GeoPoint(lat, lon) for lat, lon in shape),
+                        length_m=float(road["length_m"]),
+                        lats=tuple(float(lat) for lat, _ in road["geometry"]),
+                        lons=tuple(float(lon) for _, lon in road["geometry"]),
                     )
                 )
             cached = self._out[node] = tuple(edges)
@@ -194,6 +213,44 @@ class RoadRouter:
         """Where a junction is."""
         lat, lon = self.network.latlon(node)
         return GeoPoint(lat, lon)
+
+    def edge_table(self) -> EdgeTable:
+        """Every directed road (the fastest of parallel ones) as arrays, built on first use."""
+        if self._table is None:
+            nodes = tuple(self._graph.nodes)
+            index = {node: i for i, node in enumerate(nodes)}
+            u: list[int] = []
+            times: list[float] = []
+            first: list[int] = []
+            lats: list[float] = []
+            lons: list[float] = []
+            for a, b, data in self._graph.edges(data=True):
+                geometry = self.network.graph.edges[a, b, data["tkey"]]["geometry"]
+                u.append(index[a])
+                times.append(float(data["t"]))
+                first.append(len(lats))
+                lats.extend(float(lat) for lat, _ in geometry)
+                lons.extend(float(lon) for _, lon in geometry)
+            first.append(len(lats))
+            self._table = EdgeTable(
+                nodes=nodes,
+                index=index,
+                u=np.array(u, dtype=np.int64),
+                time_s=np.array(times, dtype=np.float64),
+                first=np.array(first, dtype=np.int64),
+                lats=np.array(lats, dtype=np.float64),
+                lons=np.array(lons, dtype=np.float64),
+            )
+        return self._table
+
+    def forget(self) -> None:
+        """Drop the remembered snaps, drives and reaches (to time a cold start).
+
+        The roads leaving each junction stay: they are the graph, not an answer.
+        """
+        self._snaps.clear()
+        self._drives.clear()
+        self._reaches.clear()
 
     # -- inside ----------------------------------------------------------------------------
 

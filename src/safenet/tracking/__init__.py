@@ -26,7 +26,12 @@ from safenet.tracking.geo import (
     in_korea,
     initial_bearing_deg,
 )
-from safenet.tracking.motion import arrival_bearing_deg, direction_of_travel, travel_heading_deg
+from safenet.tracking.motion import (
+    arrival_bearing_deg,
+    direction_of_travel,
+    pace_of,
+    travel_heading_deg,
+)
 from safenet.tracking.next_cameras import next_cameras, next_cameras_for_track
 from safenet.tracking.plausibility import DEFAULT_PLAUSIBILITY, check_journey, leg_between
 from safenet.tracking.reach import place_cameras, reachable_cameras
@@ -113,6 +118,7 @@ __all__ = [
     "locate",
     "next_cameras",
     "next_cameras_for_track",
+    "pace_of",
     "place_cameras",
     "reachable_cameras",
     "travel_heading_deg",

@@ -163,3 +163,21 @@ def _from_camera(latest: Sighting) -> DirectionOfTravel | None:
         reason=reason,
         reason_ko=reason_ko,
     )
+
+
+def pace_of(leg: Leg | None, policy: RoutePolicy = DEFAULT_ROUTE) -> float:
+    """How fast the vehicle drove its last leg against the roads' speeds (1.0 at the limits).
+
+    Only a leg measured along roads at a normal or fast pace says so; a stop says
+    nothing about speed, and the result stays within ``policy.pace_limits``.
+    """
+    if (
+        leg is None
+        or leg.basis != "road"
+        or leg.expected_s is None
+        or leg.elapsed_s <= 0
+        or leg.pace not in ("normal", "fast")
+    ):
+        return 1.0
+    low, high = policy.pace_limits
+    return min(max(leg.expected_s / leg.elapsed_s, low), high)

@@ -26,9 +26,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+import numpy as np
+
 from safenet.tracking.direction import angle_between_deg, compass_label
 from safenet.tracking.geo import distance_m, initial_bearing_deg
-from safenet.tracking.reach_area import LocalFrame, TimedCells, circle, grown, outline
+from safenet.tracking.reach_area import CellGrid, LocalFrame, circle, grow, outline_mask
 from safenet.tracking.road_plausibility import DEFAULT_ROUTE, locate
 from safenet.tracking.roadgraph import NodeRef, Reached, RoadGraph, RoadPosition
 from safenet.tracking.route_types import (
@@ -83,6 +85,7 @@ def reachable_cameras(
     transitions: TransitionCounts | None = None,
     previous_camera: str | None = None,
     policy: RoutePolicy = DEFAULT_ROUTE,
+    areas: bool = True,
 ) -> Reach:
     """The cameras the vehicle may pass next after ``latest``, best first, and the reach areas.
 
@@ -90,7 +93,7 @@ def reachable_cameras(
     never listed. ``pace`` is how fast the vehicle drives against the roads'
     speeds (1.0 at the limits; kept within ``policy.pace_limits``).
     ``previous_camera`` is the camera of the hit before, for the order-2
-    transition counts.
+    transition counts. ``areas=False`` skips the reach areas (a ranking only).
     """
     if not math.isfinite(pace) or pace <= 0:
         raise ValueError(f"pace must be a finite number > 0, got {pace!r}")
@@ -121,18 +124,19 @@ def reachable_cameras(
             policy,
             f"{en}: straight-line reach at an assumed {speed} km/h",
             f"{ko}: 시속 {speed} km 가정, 직선 거리 기준",
+            areas,
         )
     budget = policy.horizon_s * pace
-    reached = roads.reach(starts, budget)
+    # Always worked out to the fastest pace allowed, so one search serves every pace.
+    reached = roads.reach(starts, policy.horizon_s * policy.pace_limits[1])
     candidates = _road_candidates(latest, cameras, starts, reached, budget, pace, direction, policy)
     ranked, model = _rank(candidates, cameras, latest, transitions, previous_camera, policy)
-    areas = _road_areas(latest.point, roads, starts, reached, pace, policy)
     return Reach(
         origin=latest.point,
         at=latest.ts,
         basis="road",
         cameras=tuple(_describe(latest, ranked, "road", policy)),
-        areas=areas,
+        areas=_road_areas(latest.point, roads, starts, reached, pace, policy) if areas else (),
         pace=pace,
         model="transitions" if model else "roads",
         notice=None,
@@ -179,22 +183,25 @@ def _road_candidates(
         if camera.camera_id == latest.camera_id or not camera.positions:
             continue
         best = math.inf
-        behind: str | None = None
+        how: tuple[RoadPosition, RoadPosition | None] | None = None  # (where, start if direct)
         for p in camera.positions:
             for s in starts:  # ahead on the road the vehicle is on
                 if (s.u, s.v) == (p.u, p.v) and p.fraction >= s.fraction:
                     t = (p.fraction - s.fraction) * s.time_s
                     if t < best:
-                        best = t
-                        behind = _on_edge(watched, p.u, p.v, s.fraction, p.fraction, camera)
+                        best, how = t, (p, s)
             at_u = reached.times.get(p.u)
             if at_u is not None and at_u + p.time_from_start_s < best:
-                best = at_u + p.time_from_start_s
-                behind = _on_edge(watched, p.u, p.v, 0.0, p.fraction, camera) or _on_the_way(
-                    p.u, reached, starts, watched, camera
-                )
-        if best > budget:
+                best, how = at_u + p.time_from_start_s, (p, None)
+        if best > budget or how is None:
             continue
+        p, direct = how
+        if direct is not None:
+            behind = _on_edge(watched, p.u, p.v, direct.fraction, p.fraction, camera)
+        else:
+            behind = _on_edge(watched, p.u, p.v, 0.0, p.fraction, camera) or _on_the_way(
+                p.u, reached, starts, watched, camera
+            )
         out.append(_candidate(latest, camera, best / pace, behind, direction, policy))
     return out
 
@@ -379,26 +386,29 @@ def _road_areas(
     pace: float,
     policy: RoutePolicy,
 ) -> tuple[ReachArea, ...]:
-    cells = TimedCells(LocalFrame(origin), policy.area_cell_m)
-    frame = cells.frame
-    cells.mark(*frame.xy(origin), 0.0)
+    cells = CellGrid(LocalFrame(origin), policy.area_cell_m)
+    cells.add_point(origin, 0.0)
     budget = policy.horizon_s * pace
     for s in starts:  # the rest of the road the vehicle is on, from where it was seen
-        shape = next((e.shape for e in roads.out_edges(s.u) if e.v == s.v), None)
-        if shape is None:
+        edge = next((e for e in roads.out_edges(s.u) if e.v == s.v), None)
+        if edge is None:
             continue
         seconds = s.time_to_end_s
         share = min(1.0, budget / seconds) if seconds > 0 else 1.0
-        cells.mark_polyline(_tail(shape, s.fraction), 0.0, seconds, share)
+        rest = _tail(edge.shape, s.fraction)
+        cells.add_road([p.lat for p in rest], [p.lon for p in rest], 0.0, seconds, share)
+    table = roads.edge_table()
+    node_times = np.full(len(table.nodes), np.inf)
     for node, t in reached.times.items():
-        for edge in roads.out_edges(node):
-            left = budget - t
-            share = min(1.0, left / edge.time_s) if edge.time_s > 0 else 1.0
-            cells.mark_polyline(edge.shape, t, edge.time_s, share)
+        at = table.index.get(node)
+        if at is not None:
+            node_times[at] = t
+    cells.add_table(table, node_times, budget)
+    i0, j0, times = cells.times()
     areas = []
     for horizon in policy.horizons_min:
-        within = cells.within(horizon * 60.0 * pace)
-        geometry = outline(grown(within), frame, policy.area_cell_m)
+        mask = grow(times <= horizon * 60.0 * pace)
+        geometry = outline_mask(mask, i0, j0, cells.frame, policy.area_cell_m)
         areas.append(ReachArea(horizon, geometry, "road"))
     return tuple(areas)
 
@@ -428,6 +438,7 @@ def _straight_reach(
     policy: RoutePolicy,
     notice: str,
     notice_ko: str,
+    with_areas: bool,
 ) -> Reach:
     speed_ms = policy.fallback_speed_kmh / 3.6
     candidates = []
@@ -451,7 +462,7 @@ def _straight_reach(
             circle(latest.point, speed_ms * horizon * 60.0 / policy.fallback_detour),
             "straight_line",
         )
-        for horizon in policy.horizons_min
+        for horizon in (policy.horizons_min if with_areas else ())
     )
     return Reach(
         origin=latest.point,

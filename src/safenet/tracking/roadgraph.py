@@ -2,12 +2,13 @@
 
 Tracking stays pure, so it does not load or index road files itself. It asks a
 :class:`RoadGraph` (``safenet.roads.RoadRouter`` implements one over a real
-network with networkx) for five things: which directed roads pass near a point,
+network with networkx) for a few things: which directed roads pass near a point,
 the fastest or shortest drive between two such places, how long it takes to
-reach every junction within a time budget, the roads leaving a junction, and
-where a junction is. Everything else (plausibility, direction, reach, ranking,
-the reach area) is plain functions in this package over those answers, so the
-tests can check them on small hand-made graphs whose right answers are known.
+reach every junction within a time budget, the roads leaving a junction, where
+a junction is, and every road's shape at once (for the reach area). Everything
+else (plausibility, direction, reach, ranking, the reach area) is plain
+functions in this package over those answers, so the tests can check them on
+small hand-made graphs whose right answers are known.
 
 A road with traffic both ways is two directed edges, ``u → v`` and ``v → u``; a
 place on it is a :class:`RoadPosition` on each of them. Which one the vehicle is
@@ -19,6 +20,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
 
 from safenet.tracking.types import GeoPoint
 
@@ -82,13 +86,41 @@ class RoadRoute:
 
 @dataclass(frozen=True, slots=True)
 class RoadEdge:
-    """A directed road leaving a junction: where it goes, how long and how far, its shape."""
+    """A directed road leaving a junction: where it goes, how long and how far, its shape.
+
+    The shape is kept as its latitudes and longitudes (``u`` first), which is how the
+    reach area reads thousands of roads per hit.
+    """
 
     u: NodeRef
     v: NodeRef
     time_s: float
     length_m: float
-    shape: tuple[GeoPoint, ...]
+    lats: tuple[float, ...]
+    lons: tuple[float, ...]
+
+    @property
+    def shape(self) -> tuple[GeoPoint, ...]:
+        """The road's shape as points, from ``u`` to ``v``."""
+        return tuple(GeoPoint(lat, lon) for lat, lon in zip(self.lats, self.lons, strict=True))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class EdgeTable:
+    """Every directed road of a graph as arrays: how the reach area reads thousands at once.
+
+    Road ``e`` leaves junction ``nodes[u[e]]``, takes ``time_s[e]`` seconds, and its
+    shape is ``lats``/``lons`` from ``first[e]`` up to (not including) ``first[e + 1]``;
+    ``index`` maps a junction to its position in ``nodes``.
+    """
+
+    nodes: tuple[NodeRef, ...]
+    index: Mapping[NodeRef, int]
+    u: npt.NDArray[np.int64]
+    time_s: npt.NDArray[np.float64]
+    first: npt.NDArray[np.int64]
+    lats: npt.NDArray[np.float64]
+    lons: npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,4 +179,8 @@ class RoadGraph(Protocol):
 
     def node_point(self, node: NodeRef) -> GeoPoint:
         """Where a junction is."""
+        ...
+
+    def edge_table(self) -> EdgeTable:
+        """Every directed road as arrays (built once; the graph does not change)."""
         ...
