@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 
 from safenet import __version__
-from safenet.commands import audit, bench, center, demo, link, match, plate, police
+from safenet.commands import audit, bench, center, demo, link, match, plate, police, roads
 
 app = typer.Typer(
     name="safenet",
@@ -28,6 +28,7 @@ app.add_typer(link.app, name="link")
 app.add_typer(center.app, name="center")
 app.add_typer(police.app, name="police")
 app.add_typer(audit.app, name="audit")
+app.add_typer(roads.app, name="roads")
 app.add_typer(bench.app, name="bench")
 app.command("match")(match.match)
 app.command("demo")(demo.demo)

@@ -21,6 +21,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from safenet.center.settings import CenterSettings
 from safenet.police.settings import PoliceSettings
+from safenet.roads.settings import RouteSettings
 from safenet.section import Section
 from safenet.web.settings import WebSettings
 
@@ -64,6 +65,10 @@ class Settings(BaseSettings):
     )
     web: WebSettings = Field(
         default_factory=WebSettings, description="The consoles (see docs/consoles.md)."
+    )
+    route: RouteSettings = Field(
+        default_factory=RouteSettings,
+        description="The escape route: road-based plausibility, reach, ranking (docs/tracking.md).",
     )
 
 

@@ -119,14 +119,23 @@ def test_learned_transitions_outrank_the_roads_where_there_are_enough() -> None:
     assert sum(c.score for c in reach.cameras) == pytest.approx(1.0, abs=1e-9)
 
 
-def test_too_few_transitions_leave_the_roads_in_charge() -> None:
+def test_a_few_transitions_blend_in_and_the_roads_still_lead() -> None:
     roads = _street()
     track = _east_track(roads)
     counts = TransitionCounts()
     counts.add("CA", "C0", "C2", 3)
     reach = _reach(track, roads, transitions=counts, previous_camera="CA")
-    assert reach.model == "roads"
-    assert reach.cameras[0].camera_id == "C1"
+    assert reach.model == "transitions"
+    assert [c.camera_id for c in reach.cameras][:2] == ["C1", "C2"]
+    strict = _reach(
+        track,
+        roads,
+        transitions=counts,
+        previous_camera="CA",
+        policy=RoutePolicy(min_transitions=5),
+    )
+    assert strict.model == "roads"
+    assert strict.cameras[1].transitions == 0
 
 
 def test_without_road_data_the_reach_is_a_circle_and_says_so() -> None:

@@ -75,7 +75,7 @@ class Plan:
 
 def _plan(quick: bool) -> Plan:
     if quick:
-        return Plan(1, 1800.0, 25.0, 900.0, 12.0, 600, 120)
+        return Plan(1, 900.0, 20.0, 600.0, 8.0, 300, 80)
     return Plan(4, 3600.0, 25.0, 1800.0, 15.0, 4000, 500)
 
 
@@ -165,7 +165,7 @@ def evaluate(
     count how often the next camera was within the longest horizon along roads at all."""
     scores = {m: Score() for m in MODELS}
     per_network: dict[str, dict[str, Score]] = {}
-    reach = {"asked": 0.0, "within": 0.0, "gap_s": 0.0}
+    reach = {"asked": 0.0, "sampled": 0.0, "within": 0.0, "gap_s": 0.0}
 
     def ask(track: Track, roads: Roads, hit: Hit, nxt: Hit, previous: str | None) -> None:
         latest = track.latest
@@ -189,12 +189,14 @@ def evaluate(
         for model, cameras in names.items():
             scores[model].add(cameras, nxt.camera_id)
             net[model].add(cameras, nxt.camera_id)
-        everywhere = reachable_cameras(
-            latest, roads.cameras, roads=roads.router, policy=_LIST_ALL, areas=False
-        )
         reach["asked"] += 1
         reach["gap_s"] += (nxt.ts - hit.ts).total_seconds()
-        reach["within"] += nxt.camera_id in {c.camera_id for c in everywhere.cameras}
+        if int(reach["asked"]) % 4 == 1:  # a sample: how often the next camera is reachable at all
+            everywhere = reachable_cameras(
+                latest, roads.cameras, roads=roads.router, policy=_LIST_ALL, areas=False
+            )
+            reach["sampled"] += 1
+            reach["within"] += nxt.camera_id in {c.camera_id for c in everywhere.cameras}
 
     _questions(bench, trip_list, limit, random.Random(7), ask)
     return scores, per_network, reach
@@ -266,8 +268,10 @@ def run(*, quick: bool, json_path: Path | None, data_dir: Path) -> dict[str, Any
         train_reads += learn(day(bench, 1000 + d, plan.train_s, plan.train_rate), learners)
     counts = counts_of(learners)
     test = trips(day(bench, 9001, plan.test_s, plan.test_rate), bench.network_of)
+    simulated_s = time.perf_counter() - started - built_s
     scores, per_network, reach = evaluate(bench, test.background, counts, plan.questions)
     fleeing, _, _ = evaluate(bench, test.wanted, counts, plan.questions)
+    evaluated_s = time.perf_counter() - started - built_s - simulated_s
     times = compute_times(bench, test.background, counts, plan.timed)
 
     report = BenchReport(
@@ -279,6 +283,8 @@ def run(*, quick: bool, json_path: Path | None, data_dir: Path) -> dict[str, Any
             "test_reads": test.reads,
             "transitions_learned": sum(c.total for c in counts.values()),
             "city_build_s": round(built_s, 1),
+            "simulate_s": round(simulated_s, 1),
+            "evaluate_s": round(evaluated_s, 1),
             "horizons_min": list(DEFAULT_ROUTE.horizons_min),
         },
     )
@@ -306,6 +312,9 @@ def run(*, quick: bool, json_path: Path | None, data_dir: Path) -> dict[str, Any
     for mode, values in times.items():
         timing.add(kind=mode, hits=len(values), p50=_pct(values, 0.5), p99=_pct(values, 0.99))
     asked = reach["asked"] or 1.0
+    sampled = reach["sampled"] or 1.0
+    for notice in bench.city.notices:
+        report.note(f"city: {notice}")
     report.note(
         f"published anchor: Markov next-camera models reach ~{ANCHOR} one-step accuracy on real "
         "ANPR trip chains (Sensors 2020, 20(5):1258); model top-1 here is "
@@ -317,8 +326,9 @@ def run(*, quick: bool, json_path: Path | None, data_dir: Path) -> dict[str, Any
         f"held-out: counts learned from {plan.train_days} simulated day(s) "
         f"({train_reads:,} reads), "
         f"scored on another day's vehicles ({test.reads:,} reads); next camera within "
-        f"{DEFAULT_ROUTE.horizons_min[-1]:g} min along roads for {reach['within'] / asked:.0%} of "
-        f"questions, mean gap {reach['gap_s'] / asked:.0f} s (trips split at {MAX_GAP_S:.0f} s)."
+        f"{DEFAULT_ROUTE.horizons_min[-1]:g} min along roads for "
+        f"{reach['within'] / sampled:.0%} of {sampled:.0f} sampled questions, mean gap "
+        f"{reach['gap_s'] / asked:.0f} s (trips split at {MAX_GAP_S:.0f} s)."
     )
     report.emit(None)
     figures = {

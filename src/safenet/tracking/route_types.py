@@ -76,7 +76,7 @@ class RoutePolicy:
     behind_factor: float = 0.3
     cone_half_angle_deg: float = 45.0
     prior_weight: float = 5.0
-    min_transitions: int = 5
+    min_transitions: int = 1
     max_results: int = 10
     area_cell_m: float = 60.0
 
