@@ -57,7 +57,7 @@ function labelIcon(name, angle) {
 }
 
 export class Basemap {
-  constructor(map, { url = 'basemap/index.json', fetcher = fetch } = {}) {
+  constructor(map, { url = 'basemap/index.json', fetcher = (href, init) => fetch(href, init) } = {}) {
     this.map = map;
     this.url = url;
     this.base = url.slice(0, url.lastIndexOf('/') + 1);
@@ -80,8 +80,6 @@ export class Basemap {
     if (!response.ok) throw new Error(`basemap index: HTTP ${response.status}`);
     const index = await response.json();
     this.networks = index.networks || [];
-    const credits = new Set(this.networks.map((n) => n.licence).filter(Boolean));
-    for (const credit of credits) this.map.attributionControl.addAttribution(`도로 ${esc(credit)}`); // HTML
     this.map.on('moveend zoomend', this.refresh);
     await this.update();
     return this.networks.length;
@@ -89,6 +87,7 @@ export class Basemap {
 
   stop() {
     this.map.off('moveend zoomend', this.refresh);
+    this.credit([]);
     this.lines.remove();
     this.labels.remove();
   }
@@ -116,6 +115,7 @@ export class Basemap {
         this.drawn.delete(name);
       }
     }
+    this.credit(wanted);
     await Promise.all(wanted.map(async (network) => {
       const band = bandFor(network, zoom);
       const drawn = this.drawn.get(network.name);
@@ -138,6 +138,18 @@ export class Basemap {
       this.lines.addLayer(layer);
     }));
     this.drawLabels();
+  }
+
+  // Only the road data on the map is credited (Leaflet's attribution text is HTML).
+  credit(networks) {
+    const now = new Set(networks.map((n) => n.licence).filter(Boolean).map((c) => `도로 ${esc(c)}`));
+    for (const old of this.credits || []) {
+      if (!now.has(old)) this.map.attributionControl.removeAttribution(old);
+    }
+    for (const text of now) {
+      if (!(this.credits || new Set()).has(text)) this.map.attributionControl.addAttribution(text);
+    }
+    this.credits = now;
   }
 
   drawLabels() {
@@ -179,13 +191,15 @@ export class Basemap {
   }
 }
 
-// Adds the offline basemap to a map; resolves to the Basemap (or null when there is none).
-export async function addBasemap(map, options = {}) {
+// Adds the offline basemap to a map; resolves to the Basemap, or null when there is none
+// (the map works without it; options.onError hears why).
+export async function addBasemap(map, { onError = null, ...options } = {}) {
   const basemap = new Basemap(map, options);
   try {
     await basemap.start();
-  } catch {
+  } catch (error) {
     basemap.stop();
+    if (onError) onError(error);
     return null;
   }
   return basemap;
