@@ -204,3 +204,26 @@ def test_the_direction_of_travel_picks_the_road_out() -> None:
     )
     assert reach.cameras[0].camera_id == "W1"
     assert reach.cameras[0].ahead is True
+
+
+def test_the_forecast_and_the_track_as_json_for_the_card() -> None:
+    import json
+
+    from safenet.tracking import direction_json, leg_json, reach_json
+
+    roads = _street()
+    track = _east_track(roads)
+    reach = _reach(track, roads)
+    card = json.loads(json.dumps(reach_json(reach)))  # plain JSON all the way down
+    assert card["basis"] == "road"
+    assert [c["camera_id"] for c in card["cameras"]] == ["C1", "C2", "W1"]
+    assert card["cameras"][0]["earliest"].endswith("+09:00")
+    assert {f["geometry"]["type"] for f in card["areas"]["features"]} == {"MultiPolygon"}
+    direction = direction_json(track.direction)
+    assert direction is not None
+    assert direction["source"] == "road"
+    assert direction["label_ko"] == "동"
+    leg = leg_json(track.legs[-1])
+    assert leg["basis"] == "road"
+    assert leg["route"]["geometry"]["type"] == "LineString"
+    assert leg["instant"] is False

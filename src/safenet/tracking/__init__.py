@@ -44,6 +44,7 @@ from safenet.tracking.roadgraph import (
     RoadPosition,
     RoadRoute,
 )
+from safenet.tracking.route_json import direction_json, leg_json, reach_json, route_json
 from safenet.tracking.route_types import (
     CameraOnRoad,
     DirectionOfTravel,
@@ -109,17 +110,21 @@ __all__ = [
     "check_journey",
     "compass_label",
     "destination_point",
+    "direction_json",
     "direction_of_travel",
     "distance_m",
     "heading_from_text",
     "in_korea",
     "initial_bearing_deg",
     "leg_between",
+    "leg_json",
     "locate",
     "next_cameras",
     "next_cameras_for_track",
     "pace_of",
     "place_cameras",
+    "reach_json",
     "reachable_cameras",
+    "route_json",
     "travel_heading_deg",
 ]
