@@ -153,3 +153,21 @@ def test_the_direction_follows_the_road_into_the_camera() -> None:
     assert direction.position.v == "b"
     assert "동서로" in direction.reason_ko
     assert roads.speed_kmh == pytest.approx(1800 / 180 * 3.6, rel=0.02)
+
+
+def test_a_car_fleeing_the_wrong_way_down_a_one_way_street_is_not_flagged() -> None:
+    # An 800 m one-way alley, legal only from b to a; the legal way round from x to y is
+    # 2 km. 600 m against the arrows in 30 s is 72 km/h: a fleeing car, not a clone (the
+    # legal 2 km would be 240 km/h and raise a false flag).
+    roads = build(
+        {"a": (0, 0), "b": (800, 0), "c": (800, 500), "d": (0, 500)},
+        [("b", "a", 30.0), ("a", "d", 60.0), ("d", "c", 60.0), ("c", "b", 60.0)],
+        one_way=[("b", "a"), ("a", "d"), ("d", "c"), ("c", "b")],
+    )
+    verdict = check_journey(sighting("x", at(100, 0)), sighting("y", at(700, 0), 30), roads=roads)
+    assert verdict.basis == "road"
+    assert verdict.possible
+    assert verdict.road_distance_m == pytest.approx(600, rel=0.01)
+    # The drive drawn and the expected time are the legal way round, for the dispatcher.
+    assert verdict.route is not None
+    assert verdict.route.length_m == pytest.approx(100 + 500 + 800 + 500 + 100, rel=0.01)

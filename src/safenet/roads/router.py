@@ -13,7 +13,9 @@ from __future__ import annotations
 import itertools
 import math
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import networkx as nx
@@ -36,6 +38,19 @@ from safenet.tracking.roadgraph import (
 _CACHE_SIZE = 4096
 _REACH_CACHE_SIZE = 128  # each holds every junction within the horizon
 _WEIGHT = {"time": "t", "length": "d"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """A stretch of a drive: its shape in driving order, length, time at the road's speed."""
+
+    points: list[LatLon]
+    length_m: float
+    time_s: float
+    name: str | None
+
+
+_Plan = tuple[float, RoadPosition, RoadPosition, Callable[[], list[_Piece]]]
 
 
 class _Lru(OrderedDict[Any, Any]):
@@ -90,6 +105,14 @@ class RoadRouter:
             if d < known["d"]:
                 known["d"], known["dkey"] = d, key
         self._graph = graph
+        # Every street both ways, at its shortest, for the distance an impossible-journey
+        # flag needs: a fleeing car may drive against a one-way street.
+        any_way = nx.Graph()
+        for u, v, data in graph.edges(data=True):
+            known = any_way.get_edge_data(u, v)
+            if known is None or data["d"] < known["d"]:
+                any_way.add_edge(u, v, d=data["d"], u=u, v=v, key=data["dkey"])
+        self._any_way = any_way
         self._snaps = _Lru()
         self._drives = _Lru()
         self._reaches = _Lru(_REACH_CACHE_SIZE)
@@ -145,27 +168,110 @@ class RoadRouter:
     def route(
         self, starts: Sequence[RoadPosition], ends: Sequence[RoadPosition], by: RouteBy
     ) -> RoadRoute | None:
-        """The fastest or shortest drive from any start position to any end position."""
-        cost_of = "time_s" if by == "time" else "length_m"
-        best: tuple[float, RoadPosition, RoadPosition, list[NodeId] | None] | None = None
-        for start, end in itertools.product(starts, ends):
-            own = getattr(start, cost_of)
-            if (start.u, start.v) == (end.u, end.v) and end.fraction >= start.fraction:
-                cost = (end.fraction - start.fraction) * own
-                if best is None or cost < best[0]:
-                    best = (cost, start, end, None)
-                continue
-            drive = self._drive(start.v, end.u, by)
-            if drive is None:
-                continue
-            middle, nodes = drive
-            cost = (1.0 - start.fraction) * own + middle + end.fraction * getattr(end, cost_of)
-            if best is None or cost < best[0]:
-                best = (cost, start, end, nodes)
+        """The fastest drive (``by="time"``, on the roads' directions and speeds) or the
+        shortest (``"length"``, ignoring one-way rules: a fleeing car may drive against
+        them) from any start position to any end position."""
+        plans = (
+            self._plans_by_time(starts, ends) if by == "time" else self._plans_any_way(starts, ends)
+        )
+        best = min(plans, key=lambda plan: plan[0], default=None)
         if best is None:
             return None
-        _, first, last, via = best
-        return self._assemble(first, last, via, by)
+        _, start, end, pieces = best
+        return self._assemble(start, end, pieces(), by)
+
+    def _plans_by_time(
+        self, starts: Sequence[RoadPosition], ends: Sequence[RoadPosition]
+    ) -> list[_Plan]:
+        plans: list[_Plan] = []
+        for s, e in itertools.product(starts, ends):
+            if (s.u, s.v) == (e.u, e.v) and e.fraction >= s.fraction:
+                cost = (e.fraction - s.fraction) * s.time_s
+                plans.append((cost, s, e, partial(self._direct, s, e.fraction)))
+                continue
+            drive = self._drive(s.v, e.u, "time")
+            if drive is not None:
+                cost = s.time_to_end_s + drive[0] + e.time_from_start_s
+                plans.append((cost, s, e, partial(self._via, s, True, drive[1], e, True, False)))
+        return plans
+
+    def _plans_any_way(
+        self, starts: Sequence[RoadPosition], ends: Sequence[RoadPosition]
+    ) -> list[_Plan]:
+        plans: list[_Plan] = []
+        for s, e in itertools.product(starts, ends):
+            if {s.u, s.v} == {e.u, e.v}:
+                # The same street, either direction: along it, however the car faced.
+                at = e.fraction if (e.u, e.v) == (s.u, s.v) else 1.0 - e.fraction
+                cost = abs(at - s.fraction) * s.length_m
+                plans.append((cost, s, e, partial(self._direct, s, at)))
+            for leave_forward, enter_at_u in itertools.product((True, False), (True, False)):
+                a = s.v if leave_forward else s.u
+                b = e.u if enter_at_u else e.v
+                drive = self._drive(a, b, "length")
+                if drive is None:
+                    continue
+                out = (1.0 - s.fraction if leave_forward else s.fraction) * s.length_m
+                into = (e.fraction if enter_at_u else 1.0 - e.fraction) * e.length_m
+                pieces = partial(self._via, s, leave_forward, drive[1], e, enter_at_u, True)
+                plans.append((out + drive[0] + into, s, e, pieces))
+        return plans
+
+    def _direct(self, start: RoadPosition, to: float) -> list[_Piece]:
+        """Along the start's own road to share ``to`` of it (either way)."""
+        shape = self._shape(start)
+        low, high = sorted((start.fraction, to))
+        points = _cut(shape, low, high)
+        if to < start.fraction:
+            points.reverse()
+        share = high - low
+        return [_Piece(points, share * start.length_m, share * start.time_s, start.name)]
+
+    def _via(
+        self,
+        start: RoadPosition,
+        leave_forward: bool,
+        nodes: list[NodeId],
+        end: RoadPosition,
+        enter_at_u: bool,
+        any_way: bool,
+    ) -> list[_Piece]:
+        """Off the start's road, through junctions ``nodes``, onto the end's road."""
+        shape = self._shape(start)
+        if leave_forward:
+            out = _cut(shape, start.fraction, 1.0)
+            share = 1.0 - start.fraction
+        else:
+            out = list(reversed(_cut(shape, 0.0, start.fraction)))
+            share = start.fraction
+        pieces = [_Piece(out, share * start.length_m, share * start.time_s, start.name)]
+        for a, b in itertools.pairwise(nodes):
+            if any_way:
+                link = self._any_way.edges[a, b]
+                u, v, key = link["u"], link["v"], link["key"]
+            else:
+                u, v, key = a, b, self._graph.edges[a, b]["tkey"]
+            data = self.network.graph.edges[u, v, key]
+            geometry = list(data["geometry"])
+            if (u, v) != (a, b):
+                geometry.reverse()
+            pieces.append(
+                _Piece(
+                    geometry,
+                    float(data["length_m"]),
+                    float(data["travel_time_s"]),
+                    data.get("name"),
+                )
+            )
+        shape = self._shape(end)
+        if enter_at_u:
+            into = _cut(shape, 0.0, end.fraction)
+            share = end.fraction
+        else:
+            into = list(reversed(_cut(shape, end.fraction, 1.0)))
+            share = 1.0 - end.fraction
+        pieces.append(_Piece(into, share * end.length_m, share * end.time_s, end.name))
+        return pieces
 
     def reach(self, starts: Sequence[RoadPosition], budget_s: float) -> Reached:
         """Junctions reachable within ``budget_s`` seconds, the time to each and the one before."""
@@ -261,53 +367,34 @@ class RoadRouter:
         if a == b:
             found: tuple[float, list[NodeId]] | None = (0.0, [a])
         else:
+            graph = self._graph if by == "time" else self._any_way
             try:
-                cost, nodes = nx.bidirectional_dijkstra(self._graph, a, b, weight=_WEIGHT[by])
+                cost, nodes = nx.bidirectional_dijkstra(graph, a, b, weight=_WEIGHT[by])
                 found = (float(cost), list(nodes))
             except nx.NetworkXNoPath:
                 found = None
         return self._drives.remember(key, found)  # type: ignore[no-any-return]
 
     def _assemble(
-        self, start: RoadPosition, end: RoadPosition, nodes: list[NodeId] | None, by: RouteBy
+        self, start: RoadPosition, end: RoadPosition, pieces: list[_Piece], by: RouteBy
     ) -> RoadRoute:
-        graph = self.network.graph
-        key_of = "tkey" if by == "time" else "dkey"
-        start_shape = self._shape(start)
-        end_shape = self._shape(end)
         names: list[str] = []
-
-        def named(name: str | None) -> None:
-            if name and (not names or names[-1] != name):
-                names.append(name)
-
-        named(start.name)
-        if nodes is None:  # both on one road, the end ahead of the start
-            points = _cut(start_shape, start.fraction, end.fraction)
-            length = (end.fraction - start.fraction) * start.length_m
-            time = (end.fraction - start.fraction) * start.time_s
-        else:
-            points = _cut(start_shape, start.fraction, 1.0)
-            length = (1.0 - start.fraction) * start.length_m
-            time = (1.0 - start.fraction) * start.time_s
-            for u, v in itertools.pairwise(nodes):
-                data = graph.edges[u, v, self._graph.edges[u, v][key_of]]
-                points.extend(data["geometry"][1:])
-                length += float(data["length_m"])
-                time += float(data["travel_time_s"])
-                named(data.get("name"))
-            points.extend(_cut(end_shape, 0.0, end.fraction)[1:])
-            length += end.fraction * end.length_m
-            time += end.fraction * end.time_s
-            named(end.name)
+        points: list[LatLon] = []
+        for piece in pieces:
+            if piece.name and (not names or names[-1] != piece.name):
+                names.append(piece.name)
+            for point in piece.points:
+                if not points or points[-1] != point:
+                    points.append(point)
         # The drive starts and ends exactly at the two positions, whatever the cut rounded.
-        points = [(start.point.lat, start.point.lon), *points[1:-1], (end.point.lat, end.point.lon)]
+        inner = points[1:-1] if len(points) > 2 else []
+        ends = [(start.point.lat, start.point.lon), *inner, (end.point.lat, end.point.lon)]
         return RoadRoute(
             start=start,
             end=end,
-            length_m=length,
-            time_s=time,
-            points=tuple(GeoPoint(lat, lon) for lat, lon in points),
+            length_m=sum(p.length_m for p in pieces),
+            time_s=sum(p.time_s for p in pieces),
+            points=tuple(GeoPoint(lat, lon) for lat, lon in ends),
             names=tuple(names),
             by=by,
         )

@@ -165,7 +165,9 @@ class RoadGraph(Protocol):
     ) -> RoadRoute | None:
         """The fastest (``by="time"``) or shortest (``"length"``) drive from any start to any end.
 
-        None when no end can be reached from any start.
+        The fastest follows the roads' directions; the shortest ignores one-way rules (a
+        fleeing car drives against them), since it bounds how far the car must have
+        gone. None when no end can be reached from any start.
         """
         ...
 
