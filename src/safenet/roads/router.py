@@ -36,6 +36,7 @@ from safenet.tracking.roadgraph import (
 )
 
 _CACHE_SIZE = 4096
+PRUNE_SLACK_M = 50.0
 _REACH_CACHE_SIZE = 128  # each holds every junction within the horizon
 _WEIGHT = {"time": "t", "length": "d"}
 
@@ -51,6 +52,9 @@ class _Piece:
 
 
 _Plan = tuple[float, RoadPosition, RoadPosition, Callable[[], list[_Piece]]]
+# (cost to leave the start's road, start, leaving forward?, cost onto the end's road, end,
+# joining at its start?)
+_Option = tuple[float, RoadPosition, bool, float, RoadPosition, bool]
 
 
 class _Lru(OrderedDict[Any, Any]):
@@ -105,6 +109,10 @@ class RoadRouter:
             if d < known["d"]:
                 known["d"], known["dkey"] = d, key
         self._graph = graph
+        self._top_speed_ms = max(
+            (float(d["speed_kmh"]) / 3.6 for _, _, d in self.network.graph.edges(data=True)),
+            default=1.0,
+        )
         # Every street both ways, at its shortest, for the distance an impossible-journey
         # flag needs: a fleeing car may drive against a one-way street.
         any_way = nx.Graph()
@@ -171,51 +179,66 @@ class RoadRouter:
         """The fastest drive (``by="time"``, on the roads' directions and speeds) or the
         shortest (``"length"``, ignoring one-way rules: a fleeing car may drive against
         them) from any start position to any end position."""
-        plans = (
-            self._plans_by_time(starts, ends) if by == "time" else self._plans_any_way(starts, ends)
-        )
-        best = min(plans, key=lambda plan: plan[0], default=None)
+        direct: list[_Plan] = []
+        options: list[_Option] = []
+        for s, e in itertools.product(starts, ends):
+            if by == "time":
+                if (s.u, s.v) == (e.u, e.v) and e.fraction >= s.fraction:
+                    cost = (e.fraction - s.fraction) * s.time_s
+                    direct.append((cost, s, e, partial(self._direct, s, e.fraction)))
+                    continue
+                options.append((s.time_to_end_s, s, True, e.time_from_start_s, e, True))
+                continue
+            if {s.u, s.v} == {e.u, e.v}:
+                # The same street, either direction: along it, however the car faced.
+                at = e.fraction if (e.u, e.v) == (s.u, s.v) else 1.0 - e.fraction
+                cost = abs(at - s.fraction) * s.length_m
+                direct.append((cost, s, e, partial(self._direct, s, at)))
+            for forward, at_u in itertools.product((True, False), (True, False)):
+                out = (1.0 - s.fraction if forward else s.fraction) * s.length_m
+                into = (e.fraction if at_u else 1.0 - e.fraction) * e.length_m
+                options.append((out, s, forward, into, e, at_u))
+        best = min(direct, key=lambda plan: plan[0], default=None)
+        best = self._best_drive(options, by, best)
         if best is None:
             return None
         _, start, end, pieces = best
         return self._assemble(start, end, pieces(), by)
 
-    def _plans_by_time(
-        self, starts: Sequence[RoadPosition], ends: Sequence[RoadPosition]
-    ) -> list[_Plan]:
-        plans: list[_Plan] = []
-        for s, e in itertools.product(starts, ends):
-            if (s.u, s.v) == (e.u, e.v) and e.fraction >= s.fraction:
-                cost = (e.fraction - s.fraction) * s.time_s
-                plans.append((cost, s, e, partial(self._direct, s, e.fraction)))
-                continue
-            drive = self._drive(s.v, e.u, "time")
-            if drive is not None:
-                cost = s.time_to_end_s + drive[0] + e.time_from_start_s
-                plans.append((cost, s, e, partial(self._via, s, True, drive[1], e, True, False)))
-        return plans
+    def _best_drive(self, options: list[_Option], by: RouteBy, best: _Plan | None) -> _Plan | None:
+        """The cheapest way through junctions, trying the likeliest first.
 
-    def _plans_any_way(
-        self, starts: Sequence[RoadPosition], ends: Sequence[RoadPosition]
-    ) -> list[_Plan]:
-        plans: list[_Plan] = []
-        for s, e in itertools.product(starts, ends):
-            if {s.u, s.v} == {e.u, e.v}:
-                # The same street, either direction: along it, however the car faced.
-                at = e.fraction if (e.u, e.v) == (s.u, s.v) else 1.0 - e.fraction
-                cost = abs(at - s.fraction) * s.length_m
-                plans.append((cost, s, e, partial(self._direct, s, at)))
-            for leave_forward, enter_at_u in itertools.product((True, False), (True, False)):
-                a = s.v if leave_forward else s.u
-                b = e.u if enter_at_u else e.v
-                drive = self._drive(a, b, "length")
-                if drive is None:
-                    continue
-                out = (1.0 - s.fraction if leave_forward else s.fraction) * s.length_m
-                into = (e.fraction if enter_at_u else 1.0 - e.fraction) * e.length_m
-                pieces = partial(self._via, s, leave_forward, drive[1], e, enter_at_u, True)
-                plans.append((out + drive[0] + into, s, e, pieces))
-        return plans
+        Each option leaves the start's road at one end and joins the end's road at one
+        end; the straight line between those two junctions (at the network's top speed,
+        for time) bounds its cost from below, so options that cannot beat the best so
+        far are never searched. A camera at a junction reads several roads, so there
+        can be dozens of options and most are pruned.
+        """
+        top_speed = self._top_speed_ms if by == "time" else 1.0
+        bounded = []
+        for out, s, forward, into, e, at_u in options:
+            a = s.v if forward else s.u
+            b = e.u if at_u else e.v
+            bound = out + into + self._crow_m(a, b) / top_speed
+            bounded.append((bound, out, s, forward, a, into, e, at_u, b))
+        bounded.sort(key=lambda o: o[0])
+        for bound, out, s, forward, a, into, e, at_u, b in bounded:
+            if best is not None and bound >= best[0]:
+                break
+            drive = self._drive(a, b, by)
+            if drive is None:
+                continue
+            cost = out + drive[0] + into
+            if best is None or cost < best[0]:
+                pieces = partial(self._via, s, forward, drive[1], e, at_u, by == "length")
+                best = (cost, s, e, pieces)
+        return best
+
+    def _crow_m(self, a: NodeId, b: NodeId) -> float:
+        # Kept under the true drive: SUMO lanes stop short of the junction centres the
+        # nodes stand at, so a drive can be a little shorter than the line between them.
+        (alat, alon), (blat, blon) = self.network.latlon(a), self.network.latlon(b)
+        return max(0.0, haversine_m(alat, alon, blat, blon) * 0.9 - PRUNE_SLACK_M)
 
     def _direct(self, start: RoadPosition, to: float) -> list[_Piece]:
         """Along the start's own road to share ``to`` of it (either way)."""
