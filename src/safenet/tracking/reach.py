@@ -20,17 +20,14 @@ so (``basis == "straight_line"`` and a notice for the card).
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-import numpy as np
-
 from safenet.tracking.direction import angle_between_deg, compass_label
 from safenet.tracking.geo import distance_m, initial_bearing_deg
-from safenet.tracking.reach_area import CellGrid, LocalFrame, circle, grow, outline_mask
+from safenet.tracking.reach_area import circle, road_areas
 from safenet.tracking.road_plausibility import DEFAULT_ROUTE, locate
 from safenet.tracking.roadgraph import NodeRef, Reached, RoadGraph, RoadPosition
 from safenet.tracking.route_types import (
@@ -136,7 +133,7 @@ def reachable_cameras(
         at=latest.ts,
         basis="road",
         cameras=tuple(_describe(latest, ranked, "road", policy)),
-        areas=_road_areas(latest.point, roads, starts, reached, pace, policy) if areas else (),
+        areas=road_areas(latest.point, roads, starts, reached, pace, policy) if areas else (),
         pace=pace,
         model="transitions" if model else "roads",
         notice=None,
@@ -376,57 +373,6 @@ def _describe(
             )
         )
     return out
-
-
-def _road_areas(
-    origin: GeoPoint,
-    roads: RoadGraph,
-    starts: Sequence[RoadPosition],
-    reached: Reached,
-    pace: float,
-    policy: RoutePolicy,
-) -> tuple[ReachArea, ...]:
-    cells = CellGrid(LocalFrame(origin), policy.area_cell_m)
-    cells.add_point(origin, 0.0)
-    budget = policy.horizon_s * pace
-    for s in starts:  # the rest of the road the vehicle is on, from where it was seen
-        edge = next((e for e in roads.out_edges(s.u) if e.v == s.v), None)
-        if edge is None:
-            continue
-        seconds = s.time_to_end_s
-        share = min(1.0, budget / seconds) if seconds > 0 else 1.0
-        rest = _tail(edge.shape, s.fraction)
-        cells.add_road([p.lat for p in rest], [p.lon for p in rest], 0.0, seconds, share)
-    table = roads.edge_table()
-    node_times = np.full(len(table.nodes), np.inf)
-    for node, t in reached.times.items():
-        at = table.index.get(node)
-        if at is not None:
-            node_times[at] = t
-    cells.add_table(table, node_times, budget)
-    i0, j0, times = cells.times()
-    areas = []
-    for horizon in policy.horizons_min:
-        mask = grow(times <= horizon * 60.0 * pace)
-        geometry = outline_mask(mask, i0, j0, cells.frame, policy.area_cell_m)
-        areas.append(ReachArea(horizon, geometry, "road"))
-    return tuple(areas)
-
-
-def _tail(shape: Sequence[GeoPoint], fraction: float) -> list[GeoPoint]:
-    """The part of a shape after ``fraction`` of its length."""
-    lengths = [distance_m(a, b) for a, b in itertools.pairwise(shape)]
-    total = sum(lengths)
-    cut = fraction * total
-    done = 0.0
-    for k, length in enumerate(lengths):
-        if done + length >= cut:
-            f = (cut - done) / length if length > 0 else 0.0
-            a, b = shape[k], shape[k + 1]
-            first = GeoPoint(a.lat + (b.lat - a.lat) * f, a.lon + (b.lon - a.lon) * f)
-            return [first, *shape[k + 1 :]]
-        done += length
-    return [shape[-1], shape[-1]]
 
 
 def _straight_reach(

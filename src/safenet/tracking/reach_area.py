@@ -16,6 +16,7 @@ thousands of road samples per hit.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -23,8 +24,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from safenet.tracking.geo import EARTH_RADIUS_M, destination_point
-from safenet.tracking.roadgraph import EdgeTable
+from safenet.tracking.geo import EARTH_RADIUS_M, destination_point, distance_m
+from safenet.tracking.roadgraph import EdgeTable, Reached, RoadGraph, RoadPosition
+from safenet.tracking.route_types import ReachArea, RoutePolicy
 from safenet.tracking.types import GeoPoint
 
 Cell = tuple[int, int]
@@ -298,6 +300,58 @@ def outline(cells: Iterable[Cell], frame: LocalFrame, cell_m: float) -> dict[str
     for i, j in chosen:
         mask[i - i0, j - j0] = True
     return outline_mask(mask, i0, j0, frame, cell_m)
+
+
+def road_areas(
+    origin: GeoPoint,
+    roads: RoadGraph,
+    starts: Sequence[RoadPosition],
+    reached: Reached,
+    pace: float,
+    policy: RoutePolicy,
+) -> tuple[ReachArea, ...]:
+    """The reach area of each horizon: the roads reached, as far as the time goes."""
+    cells = CellGrid(LocalFrame(origin), policy.area_cell_m)
+    cells.add_point(origin, 0.0)
+    budget = policy.horizon_s * pace
+    for s in starts:  # the rest of the road the vehicle is on, from where it was seen
+        edge = next((e for e in roads.out_edges(s.u) if e.v == s.v), None)
+        if edge is None:
+            continue
+        seconds = s.time_to_end_s
+        share = min(1.0, budget / seconds) if seconds > 0 else 1.0
+        rest = _tail(edge.shape, s.fraction)
+        cells.add_road([p.lat for p in rest], [p.lon for p in rest], 0.0, seconds, share)
+    table = roads.edge_table()
+    node_times = np.full(len(table.nodes), np.inf)
+    for node, t in reached.times.items():
+        at = table.index.get(node)
+        if at is not None:
+            node_times[at] = t
+    cells.add_table(table, node_times, budget)
+    i0, j0, times = cells.times()
+    areas = []
+    for horizon in policy.horizons_min:
+        mask = grow(times <= horizon * 60.0 * pace)
+        geometry = outline_mask(mask, i0, j0, cells.frame, policy.area_cell_m)
+        areas.append(ReachArea(horizon, geometry, "road"))
+    return tuple(areas)
+
+
+def _tail(shape: Sequence[GeoPoint], fraction: float) -> list[GeoPoint]:
+    """The part of a shape after ``fraction`` of its length."""
+    lengths = [distance_m(a, b) for a, b in itertools.pairwise(shape)]
+    total = sum(lengths)
+    cut = fraction * total
+    done = 0.0
+    for k, length in enumerate(lengths):
+        if done + length >= cut:
+            f = (cut - done) / length if length > 0 else 0.0
+            a, b = shape[k], shape[k + 1]
+            first = GeoPoint(a.lat + (b.lat - a.lat) * f, a.lon + (b.lon - a.lon) * f)
+            return [first, *shape[k + 1 :]]
+        done += length
+    return [shape[-1], shape[-1]]
 
 
 def circle(centre: GeoPoint, radius_m: float, sides: int = 48) -> dict[str, Any]:

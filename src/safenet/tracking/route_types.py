@@ -155,7 +155,6 @@ class CameraOnRoad:
     camera_id: str
     point: GeoPoint
     positions: tuple[RoadPosition, ...] = ()
-    site: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
