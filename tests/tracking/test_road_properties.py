@@ -86,3 +86,17 @@ def test_a_shorter_horizon_never_reaches_a_camera_a_longer_one_does_not(
     for camera in short.cameras:
         assert camera.camera_id in reached_long
         assert camera.arrival_s == reached_long[camera.camera_id]
+
+
+def test_two_reads_projected_onto_one_spot_drive_nowhere() -> None:
+    # Found by the property above: a start and an end that project onto the same spot of
+    # a one-way street differ in the last bits of their fractions; the fastest drive
+    # must not go round the block (or leave by another street) to "get back" there.
+    nodes = {f"{i}{j}": (300.0 * i, 300.0 * j) for i in range(2) for j in range(2)}
+    roads = build(nodes, [("00", "10", 50.0), ("00", "01", 50.0), ("01", "11", 50.0)])
+    policy = RoutePolicy(snap_m=400.0)
+    starts, ends = locate(roads, at(1.25, 0.0), policy), locate(roads, at(1.25, 1.0), policy)
+    fastest = roads.route(starts, ends, "time")
+    assert fastest is not None
+    assert fastest.time_s <= 1e-6
+    assert (fastest.start.u, fastest.start.v) == ("00", "10")

@@ -42,10 +42,10 @@ import networkx as nx
 from safenet.bench.match_journey import JourneyCorpus, Role, Vehicle
 from safenet.matching import Alternative, HotlistEntry, Read
 from safenet.plates import Plate, VehicleType, parse
-from safenet.sim.noise import NoiseKind, NoiseModel, NoiseRates, misread_variants
-from safenet.sim.plates_gen import random_plate
 from safenet.roads import RoadDataError, RoadNetwork, synthetic_from_points
 from safenet.roads.graphml import read_osmnx_graphml
+from safenet.sim.noise import NoiseKind, NoiseModel, NoiseRates, misread_variants
+from safenet.sim.plates_gen import random_plate
 from safenet.sim.traffic import COLOURS
 from safenet.tracking import GeoPoint
 

@@ -70,6 +70,10 @@ class _Lru(OrderedDict[Any, Any]):
         return value
 
 
+# Share of a road below which two positions on it are one spot (sub-millimetre).
+_SAME_SPOT = 1e-9
+
+
 def _cut(shape: Sequence[LatLon], start: float, end: float) -> list[LatLon]:
     """The part of a polyline between two shares (0..1) of its length, in order."""
     steps = [haversine_m(*a, *b) for a, b in itertools.pairwise(shape)]
@@ -183,9 +187,12 @@ class RoadRouter:
         options: list[_Option] = []
         for s, e in itertools.product(starts, ends):
             if by == "time":
-                if (s.u, s.v) == (e.u, e.v) and e.fraction >= s.fraction:
-                    cost = (e.fraction - s.fraction) * s.time_s
-                    direct.append((cost, s, e, partial(self._direct, s, e.fraction)))
+                # Two reads projected onto one spot can differ in the last bits of
+                # their fractions; a hair "behind" is the same spot, not a loop round.
+                if (s.u, s.v) == (e.u, e.v) and e.fraction >= s.fraction - _SAME_SPOT:
+                    to = max(e.fraction, s.fraction)
+                    cost = (to - s.fraction) * s.time_s
+                    direct.append((cost, s, e, partial(self._direct, s, to)))
                     continue
                 options.append((s.time_to_end_s, s, True, e.time_from_start_s, e, True))
                 continue
