@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 
 from safenet import __version__
-from safenet.commands import audit, bench, center, demo, link, match, plate, police, users
+from safenet.commands import audit, bench, center, demo, link, match, plate, police, roads, users
 from safenet.commands import evidence as _evidence  # noqa: F401 - registers `bench evidence`
 
 app = typer.Typer(
@@ -29,6 +29,7 @@ app.add_typer(link.app, name="link")
 app.add_typer(center.app, name="center")
 app.add_typer(police.app, name="police")
 app.add_typer(audit.app, name="audit")
+app.add_typer(roads.app, name="roads")
 app.add_typer(bench.app, name="bench")
 app.add_typer(users.app, name="users")
 app.command("match")(match.match)

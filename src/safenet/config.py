@@ -23,6 +23,7 @@ from safenet.audit.settings import AuditSettings
 from safenet.center.settings import CenterSettings
 from safenet.police.settings import PoliceSettings
 from safenet.privacy import PrivacySettings
+from safenet.roads.settings import RouteSettings
 from safenet.section import Section
 from safenet.sim.settings import SimSettings
 from safenet.web.settings import WebSettings
@@ -78,6 +79,10 @@ class Settings(BaseSettings):
     privacy: PrivacySettings = Field(
         default_factory=PrivacySettings,
         description="How vague a wanted entry may be (see docs/matching.md).",
+    )
+    route: RouteSettings = Field(
+        default_factory=RouteSettings,
+        description="The escape route: road-based plausibility, reach, ranking (docs/tracking.md).",
     )
 
 

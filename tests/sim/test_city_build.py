@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from safenet.cctv import parse_lpr_json
+from safenet.roads import haversine_m
 from safenet.sim import City, CitySettings, DistrictSpec, build_city
-from safenet.sim.roads import haversine_m
 from safenet.tracking import heading_from_text
 from tests.sim.simdata import default_simulation
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from safenet.plates import check
+from safenet.roads import haversine_m
 from safenet.sim import ReadEvent, Simulation, TruthStats
 from safenet.sim.noise import NoiseKind
-from safenet.sim.roads import haversine_m
 from tests.sim.simdata import START, default_run, default_simulation
 
 READ_KEYS = {

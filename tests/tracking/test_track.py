@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import replace
 
 import pytest
 
@@ -13,6 +14,7 @@ from safenet.tracking import (
     destination_point,
     leg_between,
 )
+from safenet.tracking.types import PlateSide
 from tests.tracking.factory import BUSAN, CITY_HALL, GANGNAM, sighting
 
 NORTH_1KM = destination_point(CITY_HALL, 1_000.0, 0.0)
@@ -187,12 +189,37 @@ def test_policy_decides_the_flag() -> None:
     assert lenient.policy.max_speed_kmh == 400.0
 
 
-def test_direction_is_the_camera_heading_when_known() -> None:
+def test_the_track_overrules_a_camera_heading_that_points_the_other_way() -> None:
+    # The demo card said 남 while the car drove north: the camera looks south
+    # (it reads the fronts of cars coming north), and its heading was taken as the
+    # direction of travel.
     track = Track("E1")
     track.add(sighting("a", CITY_HALL))
-    track.add(sighting("b", NORTH_1KM, 120, heading=10.0))
-    assert track.direction_deg == 10.0
-    assert track.direction_source == "camera"
+    track.add(sighting("b", NORTH_1KM, 120, heading=180.0))
+    assert track.direction_deg is not None
+    assert angle_between_deg(track.direction_deg, 0.0) < 1.0
+    assert track.direction_source == "hits"
+    assert track.direction is not None
+    assert track.direction.from_hit_id == "a"
+    assert "직전 발견" in track.direction.reason_ko
+
+
+@pytest.mark.parametrize(
+    ("side", "expected", "words"),
+    [("rear", 10.0, "후면"), ("front", 190.0, "전면"), (None, 10.0, "미상")],
+)
+def test_the_camera_heading_says_the_direction_only_without_an_earlier_hit(
+    side: PlateSide | None, expected: float, words: str
+) -> None:
+    track = Track("E1")
+    track.add(replace(sighting("b", NORTH_1KM, 120, heading=10.0), plate_side=side))
+    direction = track.direction
+    assert direction is not None
+    assert direction.bearing_deg == pytest.approx(expected)
+    assert direction.source == "camera"
+    assert direction.plate_side == side
+    assert words in direction.reason_ko
+    assert track.speed_kmh is None
 
 
 def test_direction_is_the_bearing_from_the_previous_hit_otherwise() -> None:

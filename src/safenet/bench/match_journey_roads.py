@@ -11,7 +11,7 @@ different choices on purpose, and never used to fit or choose anything:
   drawn per vehicle in 0.5-1.1 (traffic), losing 3-9 s per junction passed at
   lights (drawn per stretch between cameras); trips start at random in a 2-hour
   window. Without the road file, a synthetic
-  graph between random points (``safenet.sim.roads.synthetic_from_points``);
+  graph between random points (``safenet.roads.synthetic_from_points``);
 - plates: the simulator's background mix (:mod:`safenet.sim.plates_gen`: rental,
   commercial and delivery plates among private ones);
 - OCR noise: the simulator's model (:mod:`safenet.sim.noise`, its default rates:
@@ -42,10 +42,10 @@ import networkx as nx
 from safenet.bench.match_journey import JourneyCorpus, Role, Vehicle
 from safenet.matching import Alternative, HotlistEntry, Read
 from safenet.plates import Plate, VehicleType, parse
+from safenet.roads import RoadDataError, RoadNetwork, synthetic_from_points
+from safenet.roads.graphml import read_osmnx_graphml
 from safenet.sim.noise import NoiseKind, NoiseModel, NoiseRates, misread_variants
 from safenet.sim.plates_gen import random_plate
-from safenet.sim.roads import RoadDataError, RoadNetwork, synthetic_from_points
-from safenet.sim.roads.graphml import read_osmnx_graphml
 from safenet.sim.traffic import COLOURS
 from safenet.tracking import GeoPoint
 

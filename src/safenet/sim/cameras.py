@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from safenet.cctv import CameraSite
-from safenet.sim.geometry import project
-from safenet.sim.roads import RoadNetwork
+from safenet.roads import RoadNetwork
+from safenet.roads.projection import project
 from safenet.tracking import heading_from_text
 
 # Lower is preferred: cameras installed to watch vehicles come first.

@@ -20,18 +20,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from safenet.cctv import CameraSite
-from safenet.sim.boundaries import Area, load_areas
-from safenet.sim.camera_sources import CctvFolder
-from safenet.sim.cameras import SimCamera, pick_cameras
-from safenet.sim.districts import DEFAULT_DISTRICTS, DistrictSpec
-from safenet.sim.roads import (
+from safenet.roads import (
     RoadDataError,
     RoadNetwork,
     haversine_m,
     load_networks,
     synthetic_from_points,
 )
-from safenet.sim.roads.types import NodeId
+from safenet.roads.types import NodeId
+from safenet.sim.boundaries import Area, load_areas
+from safenet.sim.camera_sources import CctvFolder
+from safenet.sim.cameras import SimCamera, pick_cameras
+from safenet.sim.districts import DEFAULT_DISTRICTS, DistrictSpec
 from safenet.sim.synthetic_sites import synthetic_sites
 
 logger = logging.getLogger(__name__)

@@ -15,10 +15,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from safenet.roads import RoadNetwork
+from safenet.roads.projection import project
+from safenet.roads.types import EdgeKey, NodeId
 from safenet.sim.cameras import SimCamera
-from safenet.sim.geometry import project
-from safenet.sim.roads import RoadNetwork
-from safenet.sim.roads.types import EdgeKey, NodeId
 
 # Sightings of one camera closer together than this on one route are one pass.
 SAME_PASS_S = 30.0

@@ -27,12 +27,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from safenet.plates import Plate
+from safenet.roads import RoadNetwork
 from safenet.sim.city import City
 from safenet.sim.events import ReadEvent, ReadTruth, TruthStats
 from safenet.sim.noise import NoiseModel, NoisyRead
 from safenet.sim.passes import CameraIndex, Pass
 from safenet.sim.plates_gen import PlateSource
-from safenet.sim.roads import RoadNetwork
 from safenet.sim.scenario import Scenario
 from safenet.sim.wanted_routes import WantedPlan, plan_wanted
 

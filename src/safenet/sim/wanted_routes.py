@@ -15,10 +15,10 @@ import random
 from dataclasses import dataclass
 
 from safenet.plates import Plate, parse
+from safenet.roads import RoadNetwork, haversine_m
+from safenet.roads.types import NodeId
 from safenet.sim.city import City, District
 from safenet.sim.passes import CameraIndex, Pass
-from safenet.sim.roads import RoadNetwork, haversine_m
-from safenet.sim.roads.types import NodeId
 from safenet.sim.scenario import Place, Scenario, ScenarioError, WantedSpec
 from safenet.sim.yamlcheck import Issue
 

@@ -1,9 +1,11 @@
 """Travel plausibility: could the wanted vehicle have got from one hit to the next?
 
 The center asks it of every new hit against the entry's previous one, and the
-police side of every leg of a track. A journey is impossible when the straight
-line between the two cameras, covered in the time between the hits, needs a
-speed above the policy's limit. The straight line is the shortest possible way,
+police side of every leg of a track. A journey is impossible when the distance
+between the two cameras, covered in the time between the hits, needs a speed
+above the policy's limit. With road data (``roads``) the distance is the
+shortest drive between the cameras' roads (:mod:`safenet.tracking.road_plausibility`);
+without it, the straight line. The straight line is the shortest possible way,
 so a real road can only make the true speed higher: a flag is never caused by
 the geometry being simple, only by the hits themselves (a misread or a cloned
 plate, the two causes dispatchers must consider).
@@ -14,6 +16,9 @@ from __future__ import annotations
 import math
 
 from safenet.tracking.geo import distance_m, initial_bearing_deg
+from safenet.tracking.road_plausibility import DEFAULT_ROUTE, road_journey
+from safenet.tracking.roadgraph import RoadGraph
+from safenet.tracking.route_types import RoutePolicy
 from safenet.tracking.types import JourneyVerdict, Leg, PlausibilityPolicy, Sighting
 from safenet.tracking.wording import (
     IMPOSSIBLE_LABEL_EN,
@@ -28,14 +33,29 @@ DEFAULT_PLAUSIBILITY = PlausibilityPolicy()
 
 
 def check_journey(
-    prev: Sighting, new: Sighting, policy: PlausibilityPolicy = DEFAULT_PLAUSIBILITY
+    prev: Sighting,
+    new: Sighting,
+    policy: PlausibilityPolicy = DEFAULT_PLAUSIBILITY,
+    *,
+    roads: RoadGraph | None = None,
+    route_policy: RoutePolicy = DEFAULT_ROUTE,
 ) -> JourneyVerdict:
     """Whether the vehicle could have gone between two hits, with the reason in dispatcher words.
 
-    The order of the two hits does not matter (a hit may arrive after a later
-    one). Hits closer than ``policy.min_distance_m`` are never impossible, even at
-    the same instant: that is camera position error or two cameras at one junction.
+    Hits closer than ``policy.min_distance_m`` are never impossible, even at the
+    same instant: that is camera position error or two cameras at one junction.
+    With ``roads`` the distance is the drive from ``prev`` to ``new`` along roads
+    where the road data allows (the verdict's ``basis`` says which was used);
+    without, the straight line, and then the order of the two hits does not
+    matter (a hit may arrive after a later one).
     """
+    straight = _straight_verdict(prev, new, policy)
+    if roads is None:
+        return straight
+    return road_journey(straight, prev.point, new.point, roads, policy, route_policy)
+
+
+def _straight_verdict(prev: Sighting, new: Sighting, policy: PlausibilityPolicy) -> JourneyVerdict:
     distance = distance_m(prev.point, new.point)
     elapsed = abs((new.ts - prev.ts).total_seconds())
     speed = _speed_kmh(distance, elapsed)
@@ -98,16 +118,25 @@ def _speed_kmh(distance: float, elapsed: float) -> float:
 
 
 def leg_between(
-    from_hit: Sighting, to_hit: Sighting, policy: PlausibilityPolicy = DEFAULT_PLAUSIBILITY
+    from_hit: Sighting,
+    to_hit: Sighting,
+    policy: PlausibilityPolicy = DEFAULT_PLAUSIBILITY,
+    *,
+    roads: RoadGraph | None = None,
+    route_policy: RoutePolicy = DEFAULT_ROUTE,
 ) -> Leg:
-    """The leg of a track from one hit to the next in time, judged by ``policy``."""
+    """The leg of a track from one hit to the next in time, judged by ``policy``.
+
+    With ``roads`` the leg carries the drive along roads and its pace; a stop on
+    the way or a drive far faster than the roads allow gets a ``note``.
+    """
     if to_hit.ts < from_hit.ts:
         raise ValueError(
             f"to_hit must not be earlier than from_hit: hit {to_hit.hit_id} at "
             f"{to_hit.ts.isoformat()} comes before hit {from_hit.hit_id} at "
             f"{from_hit.ts.isoformat()}"
         )
-    verdict = check_journey(from_hit, to_hit, policy)
+    verdict = check_journey(from_hit, to_hit, policy, roads=roads, route_policy=route_policy)
     has_bearing = verdict.distance_m > 0 and verdict.distance_m >= policy.min_distance_m
     return Leg(
         from_hit=from_hit,
@@ -119,4 +148,11 @@ def leg_between(
         impossible=not verdict.possible,
         reason=None if verdict.possible else verdict.reason,
         reason_ko=None if verdict.possible else verdict.reason_ko,
+        basis=verdict.basis,
+        road_distance_m=verdict.road_distance_m,
+        expected_s=verdict.expected_s,
+        pace=verdict.pace,
+        route=verdict.route,
+        note=verdict.reason if verdict.pace in ("stop", "fast") else None,
+        note_ko=verdict.reason_ko if verdict.pace in ("stop", "fast") else None,
     )

@@ -6,6 +6,10 @@ and sometimes twice. A :class:`Track` absorbs both: a repeated hit id changes
 nothing, and a late hit is slotted in by time, re-judging the two legs either side
 of it. Each :meth:`Track.add` says what changed, so the live map redraws only
 those legs and the police alert once per new impossible leg.
+
+Given road data (``roads``), each leg is the drive along roads between the two
+cameras where the data allows, judged over the road distance, and the direction
+of travel follows the road into the latest camera.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ import bisect
 import math
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Literal
 
-from safenet.tracking.geo import initial_bearing_deg
-from safenet.tracking.plausibility import DEFAULT_PLAUSIBILITY, check_journey, leg_between
+from safenet.tracking.motion import direction_of_travel
+from safenet.tracking.plausibility import DEFAULT_PLAUSIBILITY, leg_between
+from safenet.tracking.road_plausibility import DEFAULT_ROUTE
+from safenet.tracking.roadgraph import RoadGraph
+from safenet.tracking.route_types import DirectionOfTravel, DirectionSource, RoutePolicy
 from safenet.tracking.types import Leg, PlausibilityPolicy, Sighting, TrackChange
 
 DEFAULT_MOTION_WINDOW_S = 1800.0
@@ -28,10 +34,22 @@ class Track:
 
     ``policy`` judges every leg. ``motion_window_s`` bounds how old a previous hit
     may be to still give the direction and speed of travel: a bearing from a hit
-    an hour ago says little about where the car is going now.
+    an hour ago says little about where the car is going now. ``roads``, when
+    given, measures legs and the direction along roads (``route_policy`` says how).
     """
 
-    __slots__ = ("_by_id", "_keys", "_legs", "_sightings", "entry_id", "motion_window_s", "policy")
+    __slots__ = (
+        "_by_id",
+        "_keys",
+        "_legs",
+        "_motion_cache",
+        "_sightings",
+        "entry_id",
+        "motion_window_s",
+        "policy",
+        "roads",
+        "route_policy",
+    )
 
     def __init__(
         self,
@@ -39,6 +57,8 @@ class Track:
         policy: PlausibilityPolicy = DEFAULT_PLAUSIBILITY,
         *,
         motion_window_s: float = DEFAULT_MOTION_WINDOW_S,
+        roads: RoadGraph | None = None,
+        route_policy: RoutePolicy = DEFAULT_ROUTE,
     ) -> None:
         if not entry_id or not entry_id.strip():
             raise ValueError("entry_id must not be empty")
@@ -49,6 +69,9 @@ class Track:
         self.entry_id = entry_id
         self.policy = policy
         self.motion_window_s = motion_window_s
+        self.roads = roads
+        self.route_policy = route_policy
+        self._motion_cache: tuple[DirectionOfTravel | None, float | None] | None = None
         self._sightings: list[Sighting] = []
         # Hits at the same instant are ordered by hit id, so that any arrival order
         # gives the same track.
@@ -64,9 +87,17 @@ class Track:
         policy: PlausibilityPolicy = DEFAULT_PLAUSIBILITY,
         *,
         motion_window_s: float = DEFAULT_MOTION_WINDOW_S,
+        roads: RoadGraph | None = None,
+        route_policy: RoutePolicy = DEFAULT_ROUTE,
     ) -> Track:
         """A track rebuilt from stored hits, in whatever order they come."""
-        track = cls(entry_id, policy, motion_window_s=motion_window_s)
+        track = cls(
+            entry_id,
+            policy,
+            motion_window_s=motion_window_s,
+            roads=roads,
+            route_policy=route_policy,
+        )
         for sighting in sightings:
             track.add(sighting)
         return track
@@ -87,34 +118,32 @@ class Track:
         return self._sightings[-1] if self._sightings else None
 
     @property
-    def direction_deg(self) -> float | None:
-        """The direction of travel at the latest hit, in degrees from north, if it can be told.
+    def direction(self) -> DirectionOfTravel | None:
+        """The direction of travel at the latest hit, with its source and reason, if it can be told.
 
-        The latest camera's heading when the registry knows it; otherwise the
-        bearing from the most recent earlier hit that is beyond the position
-        tolerance, within ``motion_window_s`` and reachable (a misread in between
-        is stepped over). None when nothing qualifies.
+        From the track first: the drive along roads (or the straight line) from
+        the most recent earlier hit that is beyond the position tolerance, within
+        ``motion_window_s`` and reachable (a misread in between is stepped over).
+        Only when no earlier hit qualifies does the latest camera's heading say it,
+        turned round for a camera that reads front plates. None when nothing can.
         """
-        latest = self.latest
-        if latest is None:
-            return None
-        if latest.heading is not None:
-            return latest.heading
         return self._motion()[0]
 
     @property
-    def direction_source(self) -> Literal["camera", "hits"] | None:
-        """Where :attr:`direction_deg` comes from: the camera's heading, the hits, or nowhere."""
-        latest = self.latest
-        if latest is None:
-            return None
-        if latest.heading is not None:
-            return "camera"
-        return "hits" if self._motion()[0] is not None else None
+    def direction_deg(self) -> float | None:
+        """The direction of travel at the latest hit, degrees from north (see :attr:`direction`)."""
+        direction = self._motion()[0]
+        return None if direction is None else direction.bearing_deg
+
+    @property
+    def direction_source(self) -> DirectionSource | None:
+        """Where :attr:`direction_deg` comes from: ``road``, ``hits``, ``camera`` or nowhere."""
+        direction = self._motion()[0]
+        return None if direction is None else direction.source
 
     @property
     def speed_kmh(self) -> float | None:
-        """The straight-line speed into the latest hit, measured like the direction from hits."""
+        """The speed into the latest hit, measured over the same pair of hits as the direction."""
         return self._motion()[1]
 
     def add(self, sighting: Sighting) -> TrackChange:
@@ -147,9 +176,9 @@ class Track:
         count = len(self._sightings)
         added: list[Leg] = []
         if at > 0:
-            added.append(leg_between(self._sightings[at - 1], sighting, self.policy))
+            added.append(self._leg(self._sightings[at - 1], sighting))
         if at < count:
-            added.append(leg_between(sighting, self._sightings[at], self.policy))
+            added.append(self._leg(sighting, self._sightings[at]))
         # Leg j joins hits j and j+1; a hit landing strictly inside replaces leg at-1.
         start = max(at - 1, 0)
         end = start + 1 if 0 < at < count else start
@@ -159,6 +188,7 @@ class Track:
         self._sightings.insert(at, sighting)
         self._keys.insert(at, key)
         self._by_id[sighting.hit_id] = sighting
+        self._motion_cache = None
         return TrackChange(
             sighting=sighting,
             duplicate=False,
@@ -168,21 +198,22 @@ class Track:
             removed_legs=removed,
         )
 
-    def _motion(self) -> tuple[float | None, float | None]:
-        """Bearing and speed into the latest hit from the hit that best shows the movement."""
-        latest = self.latest
-        if latest is None:
-            return None, None
-        for earlier in reversed(self._sightings[:-1]):
-            if (latest.ts - earlier.ts).total_seconds() > self.motion_window_s:
-                break
-            verdict = check_journey(earlier, latest, self.policy)
-            if verdict.distance_m < self.policy.min_distance_m:
-                continue  # jitter or the same junction: no direction in it
-            if not verdict.possible:
-                continue  # one of the two is a misread; an older hit may still vouch
-            return initial_bearing_deg(earlier.point, latest.point), verdict.speed_kmh
-        return None, None
+    def _motion(self) -> tuple[DirectionOfTravel | None, float | None]:
+        if self._motion_cache is None:
+            self._motion_cache = direction_of_travel(
+                self._sightings,
+                self._legs,
+                policy=self.policy,
+                motion_window_s=self.motion_window_s,
+                roads=self.roads,
+                route_policy=self.route_policy,
+            )
+        return self._motion_cache
+
+    def _leg(self, from_hit: Sighting, to_hit: Sighting) -> Leg:
+        return leg_between(
+            from_hit, to_hit, self.policy, roads=self.roads, route_policy=self.route_policy
+        )
 
     def __len__(self) -> int:
         return len(self._sightings)

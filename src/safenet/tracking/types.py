@@ -10,6 +10,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal, TypeAlias
+
+PlateSide = Literal["front", "rear"]
+"""Which plate an LPR camera reads: the front of vehicles coming at it, or the rear of those
+driving away."""
+Basis = Literal["road", "straight_line"]
+"""What a distance was measured along: the road network, or the straight line between cameras."""
+Pace = Literal["normal", "stop", "fast", "impossible"]
+"""How the time between two hits compares with the drive along roads at their speeds."""
 
 
 def _require_finite(field: str, value: float) -> None:
@@ -54,9 +63,12 @@ class Sighting:
 
     ``ts`` must carry its time zone: camera clocks in different centers are only
     comparable as instants, and a naive time would silently be read as UTC or as
-    local time depending on the caller. ``heading`` is the direction of travel of
-    the traffic the camera reads, in degrees clockwise from north, when the camera
-    registry knows it; it is folded into 0 <= heading < 360.
+    local time depending on the caller. ``heading`` is the direction the camera
+    looks, in degrees clockwise from north, when the camera registry knows it; it
+    is folded into 0 <= heading < 360. ``plate_side`` says whether the camera reads
+    rear plates (the traffic drives the way it looks) or front plates (the traffic
+    comes towards it); None when the registry does not know, and then the heading
+    alone cannot tell which way a car went.
     """
 
     hit_id: str
@@ -68,9 +80,12 @@ class Sighting:
     heading: float | None = None
     level: str = "exact"
     score: float = 1.0
+    plate_side: PlateSide | None = None
 
     def __post_init__(self) -> None:
         _require_text("hit_id", self.hit_id)
+        if self.plate_side not in (None, "front", "rear"):
+            raise ValueError(f"plate_side must be 'front', 'rear' or None, got {self.plate_side!r}")
         _require_text("entry_id", self.entry_id)
         _require_text("camera_id", self.camera_id)
         if self.ts.tzinfo is None or self.ts.utcoffset() is None:
@@ -111,9 +126,17 @@ class PlausibilityPolicy:
 class JourneyVerdict:
     """Whether a vehicle could have gone from one hit to the next, in dispatcher words.
 
-    ``speed_kmh`` is straight-line distance over elapsed time: ``inf`` when two
-    cameras apart saw it at the same instant, 0 when it did not move. ``reason``
-    (English) and ``reason_ko`` (Korean, for the consoles) always explain the verdict.
+    ``speed_kmh`` is the distance over elapsed time: ``inf`` when two cameras apart
+    saw it at the same instant, 0 when it did not move. ``reason`` (English) and
+    ``reason_ko`` (Korean, for the consoles) always explain the verdict.
+
+    ``basis`` says what the distance was measured along. On ``"road"``,
+    ``road_distance_m`` is the shortest drive between the two cameras' roads (the
+    speed is taken over it), ``expected_s`` the fastest drive at the roads' speeds,
+    ``pace`` how the elapsed time compares with it and ``route`` the fastest
+    drive, to draw. On ``"straight_line"`` these are None and ``basis_note`` says
+    why the roads were not used (no road data, a camera far from any road, ...).
+    ``distance_m`` is always the straight line.
     """
 
     possible: bool
@@ -122,6 +145,13 @@ class JourneyVerdict:
     elapsed_s: float
     reason: str
     reason_ko: str
+    basis: Basis = "straight_line"
+    road_distance_m: float | None = None
+    expected_s: float | None = None
+    pace: Pace | None = None
+    route: RoadRoute | None = None
+    basis_note: str | None = None
+    basis_note_ko: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +161,10 @@ class Leg:
     ``elapsed_s`` is never negative: legs join hits in time order. ``bearing_deg``
     is None when the hits are within the position tolerance, where a bearing would
     only describe GPS jitter. ``reason``/``reason_ko`` are set only when the leg
-    is ``impossible``.
+    is ``impossible``. With road data (``basis == "road"``) the leg also carries
+    the drive along roads (``route``, ``road_distance_m``, ``expected_s``), its
+    ``pace``, and for a stop or a drive far faster than the roads allow a ``note``
+    for the dispatcher; ``speed_kmh`` is then taken over the road distance.
     """
 
     from_hit: Sighting
@@ -143,6 +176,13 @@ class Leg:
     impossible: bool
     reason: str | None
     reason_ko: str | None
+    basis: Basis = "straight_line"
+    road_distance_m: float | None = None
+    expected_s: float | None = None
+    pace: Pace | None = None
+    route: RoadRoute | None = None
+    note: str | None = None
+    note_ko: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,3 +276,63 @@ class NextCamera:
     latest: datetime
     reason: str
     reason_ko: str
+
+
+# -- drives along roads (the road graph itself is safenet.tracking.roadgraph) --------------
+
+NodeRef: TypeAlias = int | str
+"""A junction of the road graph: OSM node ids are integers, SUMO junction ids strings."""
+
+RouteBy = Literal["time", "length"]
+
+
+@dataclass(frozen=True, slots=True)
+class RoadPosition:
+    """A place on one directed road (``u`` → ``v``): a camera's reading point, a hit's place.
+
+    ``fraction`` runs from 0 at ``u`` to 1 at ``v`` along the road's shape;
+    ``point`` is that place and ``offset_m`` how far the queried point (the camera
+    site) lies from it. ``bearing_deg`` is the direction of travel on this road
+    there, so the two positions of a two-way street differ by about 180 degrees.
+    """
+
+    u: NodeRef
+    v: NodeRef
+    fraction: float
+    point: GeoPoint
+    offset_m: float
+    bearing_deg: float
+    time_s: float
+    length_m: float
+    name: str | None = None
+    road_class: str = "unknown"
+
+    @property
+    def time_to_end_s(self) -> float:
+        """Seconds from here to the road's end ``v`` at the road's speed."""
+        return (1.0 - self.fraction) * self.time_s
+
+    @property
+    def time_from_start_s(self) -> float:
+        """Seconds from the road's start ``u`` to here at the road's speed."""
+        return self.fraction * self.time_s
+
+
+@dataclass(frozen=True, slots=True)
+class RoadRoute:
+    """A drive along roads from one position to another, as a dispatcher would see it drawn.
+
+    ``time_s`` is at the roads' speeds (posted limits or class defaults), with no
+    wait at lights; ``length_m`` is the driven distance; ``points`` the shape
+    from ``start.point`` to ``end.point``; ``names`` the named streets in order
+    (each once in a row). ``by`` says whether the route is the fastest or the
+    shortest of the drives between the two places.
+    """
+
+    start: RoadPosition
+    end: RoadPosition
+    length_m: float
+    time_s: float
+    points: tuple[GeoPoint, ...]
+    names: tuple[str, ...]
+    by: RouteBy

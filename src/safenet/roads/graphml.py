@@ -20,12 +20,12 @@ from typing import Any
 
 import networkx as nx
 
-from safenet.sim.roads.errors import RoadDataError
-from safenet.sim.roads.geo import polyline_length_m
-from safenet.sim.roads.network import OSM_LICENCE, RoadNetwork, add_road_edge
-from safenet.sim.roads.speeds import road_speed_kmh
-from safenet.sim.roads.types import LatLon, NodeId
-from safenet.sim.roads.xmlread import parse_error
+from safenet.roads.errors import RoadDataError
+from safenet.roads.geo import polyline_length_m
+from safenet.roads.network import OSM_LICENCE, RoadNetwork, add_road_edge
+from safenet.roads.speeds import road_speed_kmh
+from safenet.roads.types import LatLon, NodeId
+from safenet.roads.xmlread import parse_error
 
 _LINESTRING = re.compile(r"^\s*LINESTRING\s*\((.*)\)\s*$", re.IGNORECASE)
 

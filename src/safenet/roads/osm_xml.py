@@ -28,12 +28,12 @@ from pathlib import Path
 
 import networkx as nx
 
-from safenet.sim.roads.errors import RoadDataError
-from safenet.sim.roads.geo import polyline_length_m
-from safenet.sim.roads.network import OSM_LICENCE, RoadNetwork, add_road_edge
-from safenet.sim.roads.speeds import road_speed_kmh
-from safenet.sim.roads.types import LatLon
-from safenet.sim.roads.xmlread import iter_elements
+from safenet.roads.errors import RoadDataError
+from safenet.roads.geo import polyline_length_m
+from safenet.roads.network import OSM_LICENCE, RoadNetwork, add_road_edge
+from safenet.roads.speeds import road_speed_kmh
+from safenet.roads.types import LatLon
+from safenet.roads.xmlread import iter_elements
 
 DRIVABLE_HIGHWAYS = frozenset(
     {

@@ -34,11 +34,11 @@ from typing import Any
 
 import networkx as nx
 
-from safenet.sim.roads.errors import RouteError
-from safenet.sim.roads.geo import LocalGrid, polyline_length_m
-from safenet.sim.roads.spatial import EdgeGrid, NodeIndex
-from safenet.sim.roads.speeds import SpeedFrom
-from safenet.sim.roads.types import (
+from safenet.roads.errors import RouteError
+from safenet.roads.geo import LocalGrid, polyline_length_m
+from safenet.roads.spatial import EdgeGrid, NodeIndex
+from safenet.roads.speeds import SpeedFrom
+from safenet.roads.types import (
     BBox,
     EdgeKey,
     LatLon,

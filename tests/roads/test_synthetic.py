@@ -8,7 +8,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from safenet.sim.roads import RoadDataError, haversine_m, synthetic_from_points
+from safenet.roads import RoadDataError, haversine_m, synthetic_from_points
 
 # A 5 x 4 grid of sites ~300 m apart, plus a far cluster 3 km east to be joined.
 GRID = [

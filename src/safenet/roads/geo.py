@@ -11,7 +11,7 @@ import itertools
 import math
 from collections.abc import Sequence
 
-from safenet.sim.roads.types import LatLon
+from safenet.roads.types import LatLon
 
 EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
 

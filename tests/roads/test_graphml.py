@@ -7,8 +7,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from safenet.sim.roads import RoadDataError, RoadNetwork, load_network
-from tests.sim.conftest import GRAPHML_FILE
+from safenet.roads import RoadDataError, RoadNetwork, load_network
+from tests.roads.conftest import GRAPHML_FILE
 
 HEADER = """<?xml version='1.0' encoding='utf-8'?>
 <graphml xmlns="http://graphml.graphdrawing.org/xmlns">

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 
-from safenet.sim.roads.errors import RoadDataError
+from safenet.roads.errors import RoadDataError
 
 # WGS84 ellipsoid and the UTM convention.
 WGS84_A = 6_378_137.0

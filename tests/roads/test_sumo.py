@@ -7,9 +7,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from safenet.sim.roads import RoadDataError, RoadNetwork, haversine_m, load_network
-from safenet.sim.roads.utm import latlon_to_utm
-from tests.sim.conftest import SUMO_FILE
+from safenet.roads import RoadDataError, RoadNetwork, haversine_m, load_network
+from safenet.roads.utm import latlon_to_utm
+from tests.roads.conftest import SUMO_FILE
 
 # A two-junction net 100 m apart on UTM 52N, offset like the real file.
 OFFSET = (-324525.23, -4150247.69)

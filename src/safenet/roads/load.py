@@ -12,11 +12,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from safenet.sim.roads.errors import RoadDataError
-from safenet.sim.roads.graphml import read_osmnx_graphml
-from safenet.sim.roads.network import RoadNetwork
-from safenet.sim.roads.osm_xml import read_osm_xml
-from safenet.sim.roads.sumo import SUMO_SUFFIX, read_sumo_net
+from safenet.roads.errors import RoadDataError
+from safenet.roads.graphml import read_osmnx_graphml
+from safenet.roads.network import RoadNetwork
+from safenet.roads.osm_xml import read_osm_xml
+from safenet.roads.sumo import SUMO_SUFFIX, read_sumo_net
 
 logger = logging.getLogger(__name__)
 

@@ -1,9 +1,9 @@
-"""Where on a road a camera looks: the closest point of an edge's shape to a camera site.
+"""Where on a road a point lies: the closest point of an edge's shape to a camera site.
 
 Camera coordinates in the national data are the geocoded address of the pole,
 often tens of metres off the carriageway; the simulator snaps each camera to the
 nearest road and reads vehicles that pass that point. Flat local metres are
-plenty at these distances (see :class:`safenet.sim.roads.geo.LocalGrid`).
+plenty at these distances (see :class:`safenet.roads.geo.LocalGrid`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from safenet.sim.roads.geo import LocalGrid
+from safenet.roads.geo import LocalGrid
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from safenet.sim.roads import (
+from safenet.roads import (
     DEFAULT_SPEED_KMH,
     RoadDataError,
     load_network,
     load_networks,
     parse_maxspeed,
 )
-from tests.sim.conftest import DONGJAK_FILE, ROAD_FILES
+from tests.roads.conftest import DONGJAK_FILE, ROAD_FILES
 
 
 def test_every_file_in_the_roads_folder_loads(data_dir: Path) -> None:

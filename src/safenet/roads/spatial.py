@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from safenet.sim.roads.geo import LocalGrid
-from safenet.sim.roads.types import EdgeKey, LatLon, NearEdge, NodeId
+from safenet.roads.geo import LocalGrid
+from safenet.roads.types import EdgeKey, LatLon, NearEdge, NodeId
 
 DEFAULT_CELL_M = 100.0
 

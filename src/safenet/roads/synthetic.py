@@ -23,11 +23,11 @@ from collections.abc import Hashable, Sequence
 import networkx as nx
 import numpy as np
 
-from safenet.sim.roads.errors import RoadDataError
-from safenet.sim.roads.geo import LocalGrid, haversine_m
-from safenet.sim.roads.network import RoadNetwork, add_road_edge
-from safenet.sim.roads.spatial import FloatArray
-from safenet.sim.roads.types import NodeId
+from safenet.roads.errors import RoadDataError
+from safenet.roads.geo import LocalGrid, haversine_m
+from safenet.roads.network import RoadNetwork, add_road_edge
+from safenet.roads.spatial import FloatArray
+from safenet.roads.types import NodeId
 
 BACK_STREET_KMH = 30.0
 ARTERIAL_KMH = 50.0

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
-from safenet.sim.roads.errors import RoadDataError
+from safenet.roads.errors import RoadDataError
 
 _POSITION = re.compile(r":\s*line \d+, column \d+$")
 

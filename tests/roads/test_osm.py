@@ -7,9 +7,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from safenet.sim.roads import RoadDataError, RoadNetwork, haversine_m, load_network
-from safenet.sim.roads.osm_xml import is_drivable, oneway_direction
-from tests.sim.conftest import DONGJAK_FILE, SONGPA_FILE
+from safenet.roads import RoadDataError, RoadNetwork, haversine_m, load_network
+from safenet.roads.osm_xml import is_drivable, oneway_direction
+from tests.roads.conftest import DONGJAK_FILE, SONGPA_FILE
 
 # (file, south, west, north, east) as the data README documents them, and node/edge
 # ranges around what the loader gives today (Songpa 488/1,149, Dongjak 192/464).

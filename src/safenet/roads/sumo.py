@@ -4,7 +4,7 @@ What is kept: ordinary edges (no ``function`` or ``function="normal"``) with at
 least one lane a passenger car may use, and the non-internal junctions they
 join. Internal edges and junctions (the lanes inside an intersection), walking
 areas, crossings and TAZ connectors are skipped. Positions are SUMO's metres,
-which are the UTM grid minus ``netOffset``; :mod:`safenet.sim.roads.utm` turns
+which are the UTM grid minus ``netOffset``; :mod:`safenet.roads.utm` turns
 them back into latitude/longitude.
 
 Edge length and speed come from the lanes (mean lane length, fastest lane's
@@ -21,11 +21,11 @@ from pathlib import Path
 
 import networkx as nx
 
-from safenet.sim.roads.errors import RoadDataError
-from safenet.sim.roads.network import RoadNetwork, add_road_edge
-from safenet.sim.roads.types import LatLon
-from safenet.sim.roads.utm import parse_utm_proj, utm_to_latlon
-from safenet.sim.roads.xmlread import iter_elements
+from safenet.roads.errors import RoadDataError
+from safenet.roads.network import RoadNetwork, add_road_edge
+from safenet.roads.types import LatLon
+from safenet.roads.utm import parse_utm_proj, utm_to_latlon
+from safenet.roads.xmlread import iter_elements
 
 SUMO_LICENCE = (
     "unstated: the source repository has no licence and does not say where the "

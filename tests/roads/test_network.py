@@ -8,10 +8,10 @@ import random
 import networkx as nx
 import pytest
 
-from safenet.sim.roads import RoadNetwork, RouteError, haversine_m
-from safenet.sim.roads.geo import LocalGrid
-from safenet.sim.roads.network import add_road_edge
-from tests.sim.conftest import ROAD_FILES
+from safenet.roads import RoadNetwork, RouteError, haversine_m
+from safenet.roads.geo import LocalGrid
+from safenet.roads.network import add_road_edge
+from tests.roads.conftest import ROAD_FILES
 
 
 def _tiny() -> RoadNetwork:

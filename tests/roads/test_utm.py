@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safenet.sim.roads import RoadDataError, haversine_m, latlon_to_utm, utm_to_latlon
-from safenet.sim.roads.utm import central_meridian, parse_utm_proj
-from tests.sim.conftest import SUMO_FILE
+from safenet.roads import RoadDataError, haversine_m, latlon_to_utm, utm_to_latlon
+from safenet.roads.utm import central_meridian, parse_utm_proj
+from tests.roads.conftest import SUMO_FILE
 
 # Meridian arc length of WGS84 from the equator to 45°N (a published geodetic constant).
 MERIDIAN_ARC_45_M = 4_984_944.378
