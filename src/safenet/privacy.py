@@ -7,8 +7,6 @@ retrospective look-ups. docs/matching.md ("Privacy limits") justifies the defaul
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field, model_validator
 
 from safenet.matching.privacy import (
@@ -19,17 +17,7 @@ from safenet.matching.privacy import (
     PatternPolicy,
 )
 from safenet.section import Section
-
-CategoryName = Literal[
-    "homicide",
-    "robbery",
-    "kidnapping",
-    "sexual_assault",
-    "arson",
-    "stalking",
-    "suicide_risk",
-    "missing_person",
-]
+from safenet.vocabulary import Category
 
 
 class PrivacySettings(Section):
@@ -48,7 +36,7 @@ class PrivacySettings(Section):
         "and type and a category of `pattern_categories`, and every hit on it is held for an "
         "operator.",
     )
-    pattern_categories: list[CategoryName] = Field(
+    pattern_categories: list[Category] = Field(
         default_factory=lambda: sorted(DEFAULT_VAGUE_CATEGORIES),  # type: ignore[arg-type]
         description="The categories that may use a pattern vaguer than "
         "`pattern_describe_below_one_in` (with a description).",

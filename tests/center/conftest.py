@@ -20,8 +20,10 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from safenet.auth import Principal, Role, issue_token
+from safenet.center.app import build_app
 from safenet.center.registry import import_camera_file
 from safenet.center.service import CenterService
 from safenet.center.settings import CenterSettings
@@ -135,6 +137,7 @@ class CenterEnv:
     """A running center with its police counterpart and an HTTP client."""
 
     service: CenterService
+    app: FastAPI
     broker: MemoryBroker
     police_transport: MemoryTransport
     police: Police
@@ -239,13 +242,11 @@ async def running_center(
         db=db,
         transport=MemoryTransport(broker, SITE),
         clock=clock,
-        token_secret=SECRET,
     )
+    app = build_app(service, token_secret=SECRET)
     await service.start()
-    client = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=service.app), base_url="http://center"
-    )
-    env = CenterEnv(service, broker, police_transport, police, client, clock)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://center")
+    env = CenterEnv(service, app, broker, police_transport, police, client, clock)
     try:
         yield env
     finally:

@@ -102,9 +102,7 @@ async def test_reads_over_a_real_socket(sqlite_center: CenterEnv) -> None:
     await center.snapshot([entry("E1", "12가3456")])
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(
-            center.service.app, host="127.0.0.1", port=port, log_config=None, lifespan="off"
-        )
+        uvicorn.Config(center.app, host="127.0.0.1", port=port, log_config=None, lifespan="off")
     )
     task = asyncio.create_task(server.serve())
     try:

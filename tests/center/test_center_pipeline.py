@@ -30,7 +30,6 @@ def test_the_pipeline_is_declared_once_in_order() -> None:
         "plausibility",
         "suppress",
         "persist",
-        "relay",
     ]
 
 
@@ -55,6 +54,7 @@ async def test_a_read_of_a_wanted_plate_produces_exactly_one_report(center: Cent
     assert report.entry_id == "E1"
     assert report.camera_id == "SC-01"
     assert report.level == "exact"
+    assert report.decision == "alert"
     assert report.plate_read == "12가3456"
     assert report.explanation.startswith("ALERT")
     assert "grey sedan" in report.explanation
@@ -83,6 +83,7 @@ async def test_a_candidate_goes_out_unconfirmed_and_waits_for_the_operator(
     await center.post([read("r1", "12거3456", center.clock(), confidence=0.7)])
     (report,) = await center.reports(1)
     assert report.level == "equivalent"
+    assert report.decision == "candidate"
     assert report.explanation.startswith("CANDIDATE, unconfirmed")
     listed = await center.client.get("/api/v1/candidates", headers=auth(Role.OPERATOR))
     (candidate,) = listed.json()["candidates"]
@@ -153,12 +154,14 @@ async def test_a_held_candidate_is_reported_only_once_confirmed(center: CenterEn
     assert decided.json()["report_sent"] is True
     (report,) = await center.reports(1)
     assert "CONFIRMED by an operator" in report.explanation
+    assert report.decision == "confirmed"
     (update,) = await center.police.wait_for("HitUpdate", 1)
     assert update.decision == "confirmed"
     # An exact hit of the same entry is an alert and goes at once.
     await center.post([read("r2", "12가3456", center.clock(), camera="SC-03")])
     reports = await center.reports(2)
     assert reports[1].level == "exact"
+    assert reports[1].decision == "alert"
 
 
 async def test_a_held_candidate_of_a_lifted_entry_is_never_reported(center: CenterEnv) -> None:
@@ -302,3 +305,26 @@ async def test_operators_deciding_at_once_all_get_their_answer(center: CenterEnv
     await center.police.wait_for("HitUpdate", 6)
     with center.service.db.read() as conn:
         assert audit_store.verify(conn).ok
+
+
+async def test_the_plate_only_among_the_alternatives_is_reported_as_a_candidate(
+    center: CenterEnv,
+) -> None:
+    # Exact names the camera's top text; the registered plate as the OCR's second guess
+    # is a look-alike of what was read, and the report says the center's decision.
+    await center.snapshot([entry("E1", "12가3456")])
+    await center.post(
+        [
+            read(
+                "r1",
+                "12가3458",
+                center.clock(),
+                confidence=0.6,
+                alternatives=[{"plate": "12가3456", "confidence": 0.3}],
+            )
+        ]
+    )
+    (report,) = await center.reports(1)
+    assert report.level == "equivalent"
+    assert report.decision == "candidate"
+    assert report.explanation.startswith("CANDIDATE, unconfirmed")

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from safenet.center.registry import CameraRegistry, import_camera_file
+from safenet.center.cameras import CameraRegistry
+from safenet.center.registry import import_camera_file
 from safenet.center.tables import cameras, installations
 from safenet.store import Database, migrate, open_database
 

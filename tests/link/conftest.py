@@ -78,6 +78,7 @@ def make_report(i: int, site: str = "seocho", **overrides: object) -> LocationRe
         "explanation": "exact plate match",
         "read_confidence": 0.93,
         "snapshot_ref": f"snap-{i}",
+        "decision": "alert",
     }
     fields.update(overrides)
     return LocationReport(**fields)  # type: ignore[arg-type]

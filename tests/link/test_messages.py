@@ -27,6 +27,7 @@ from safenet.link import (
     HotlistSnapshot,
     InvalidMessage,
     LinkMessage,
+    LocationReport,
     decode,
     decode_as,
     encode,
@@ -130,7 +131,8 @@ def test_every_message_type_round_trips_and_has_its_subject() -> None:
         data = encode(message)
         assert decode(data) == message
         assert msgspec.json.decode(data)["type"] == message_type(message)
-        assert msgspec.json.decode(data)["schema_version"] == 1
+        version = 2 if isinstance(message, LocationReport) else 1
+        assert msgspec.json.decode(data)["schema_version"] == version
 
 
 def test_ids_are_deterministic_and_follow_the_natural_key() -> None:
@@ -170,7 +172,8 @@ def test_a_message_id_that_does_not_match_its_key_is_refused() -> None:
         ((b'"site":"seocho"', b'"site":"Seocho"'), "$.site"),
         ((b'"read_at":"2025-03-01T12:00:00Z"', b'"read_at":"2025-03-01T12:00:00"'), "$.read_at"),
         ((b'"level":"exact"', b'"level":"maybe"'), "$.level"),
-        ((b'"schema_version":1', b'"schema_version":2'), "$.schema_version"),
+        ((b'"schema_version":2', b'"schema_version":3'), "$.schema_version"),
+        ((b'"decision":"alert"', b'"decision":"maybe"'), "$.decision"),
         ((b'"heading":90.0', b'"heading":90.0,"plate_text":"x"'), "plate_text"),
         ((b'"type":"location_report"', b'"type":"read"'), "read"),
     ],
@@ -253,3 +256,39 @@ def test_docs_publish_the_current_message_schemas() -> None:
     assert not update_doc(doc, write=False), (
         "docs/link.md is out of date with safenet.link.messages; run 'safenet link schemas'"
     )
+
+
+def _as_schema_1(report: LocationReport) -> bytes:
+    """The report as a center of the previous release sends it: no decision, version 1."""
+    body = msgspec.json.decode(encode(report))
+    del body["decision"]
+    body["schema_version"] = 1
+    return msgspec.json.encode(body)
+
+
+@pytest.mark.parametrize(("level", "meant"), [("exact", "alert"), ("equivalent", "candidate")])
+def test_a_schema_1_report_is_still_read_with_what_it_meant(level: str, meant: str) -> None:
+    report = make_report(1, level=level, decision="alert" if level == "exact" else "candidate")
+    old = decode_as(_as_schema_1(report), LocationReport)
+    assert old.schema_version == 1
+    assert old.decision is None
+    assert old.center_decision == meant
+    assert old.message_id == report.message_id  # the same fact, whichever version says it
+
+
+def test_a_schema_2_report_must_say_the_centers_decision() -> None:
+    body = msgspec.json.decode(encode(make_report(1)))
+    del body["decision"]
+    with pytest.raises(InvalidMessage, match="decision: required from schema version 2"):
+        decode(msgspec.json.encode(body))
+    with pytest.raises(ValueError, match="decision: not part of schema version 1"):
+        make_report(1, schema_version=1)
+
+
+def test_an_alert_can_only_be_an_exact_match() -> None:
+    # The worst failure is officers sent on a look-alike: the schema refuses an "alert"
+    # that is not an exact read, whatever the sender's code believed.
+    for level in ("equivalent", "fuzzy", "partial"):
+        with pytest.raises(ValueError, match="an alert is an exact match"):
+            make_report(1, level=level, decision="alert")
+    assert make_report(1, level="exact", decision="candidate").center_decision == "candidate"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from safenet.link import POLICE, Family, Message, Relay, inbox, outbox
+from safenet.link import POLICE, Family, Message, Relay, Subscription, Transport, inbox, outbox
 from safenet.store import Database, migrate, open_database
 from tests.link.conftest import LinkEnv, make_report
 
@@ -38,7 +38,10 @@ async def wait_until(predicate, within_s: float = 20.0) -> None:  # type: ignore
         await asyncio.sleep(0.05)
 
 
-async def test_relay_publishes_in_order_and_marks_sent(link_env: LinkEnv, tmp_path: Path) -> None:
+async def _seocho_to_police(
+    link_env: LinkEnv, tmp_path: Path
+) -> tuple[Database, Transport, list[str], Subscription]:
+    """A center's database and transport, and the police receiving its reports (ids, in order)."""
     center_db = open_site_db(tmp_path, "seocho", "center")
     police_db = open_site_db(tmp_path, "police", "police")
     police = await link_env.transport(POLICE)
@@ -46,6 +49,11 @@ async def test_relay_publishes_in_order_and_marks_sent(link_env: LinkEnv, tmp_pa
     seocho = await link_env.transport("seocho")
     received: list[str] = []
     sub = await police.subscribe_family(Family.REPORT, inbox_receiver(police_db, received))
+    return center_db, seocho, received, sub
+
+
+async def test_relay_publishes_in_order_and_marks_sent(link_env: LinkEnv, tmp_path: Path) -> None:
+    center_db, seocho, received, sub = await _seocho_to_police(link_env, tmp_path)
     relay = Relay(center_db, seocho, batch_size=7, poll_interval_s=0.05)
     await relay.start()
     expected = []
@@ -97,3 +105,46 @@ async def test_link_down_outbox_grows_then_drains_in_order(
     assert await asyncio.to_thread(relay.read_depth) == 0
     with police_db.read() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM link_inbox")).scalar() == 21
+
+
+async def test_a_commit_to_the_outbox_wakes_the_relay_without_a_poll(
+    link_env: LinkEnv, tmp_path: Path
+) -> None:
+    # A poll interval far beyond the wait below: only the commit itself can wake the
+    # relay, whichever thread commits (services write in worker threads).
+    center_db, seocho, received, sub = await _seocho_to_police(link_env, tmp_path)
+    relay = Relay(center_db, seocho, poll_interval_s=60.0)
+    await relay.start()
+    await asyncio.sleep(0.2)  # the relay's first look found nothing; it sleeps now
+
+    def commit() -> None:
+        with center_db.begin() as conn:
+            outbox.enqueue(conn, make_report(1))
+
+    await asyncio.to_thread(commit)
+    await wait_until(lambda: len(received) == 1, within_s=5.0)
+    await relay.stop()
+    await sub.stop()
+
+
+def test_only_a_committed_enqueue_tells_the_listeners(tmp_path: Path) -> None:
+    db = open_site_db(tmp_path, "seocho", "center")
+    woken: list[str] = []
+    stop = db.on_commit(outbox.COMMIT_TOPIC, lambda: woken.append("woken"))
+    with db.begin() as conn:
+        conn.execute(sa.text("SELECT 1"))
+    assert woken == []  # a transaction that queued nothing wakes nobody
+    try:
+        with db.begin() as conn:
+            outbox.enqueue(conn, make_report(1))
+            raise RuntimeError("the fact failed")
+    except RuntimeError:
+        pass
+    assert woken == []  # rolled back: nothing to send
+    with db.begin() as conn:
+        outbox.enqueue(conn, make_report(2))
+    assert woken == ["woken"]
+    stop()
+    with db.begin() as conn:
+        outbox.enqueue(conn, make_report(3))
+    assert woken == ["woken"]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
 from safenet.auth import Principal, Role, issue_token
 from safenet.link import (
@@ -21,6 +22,7 @@ from safenet.link import (
     MemoryTransport,
     Message,
 )
+from safenet.police.app import build_app
 from safenet.police.service import PoliceService
 from safenet.police.settings import PoliceSettings
 from safenet.police.types import VehicleDescription, WantedDraft
@@ -102,6 +104,7 @@ def report(
         "explanation": f"{level} match",
         "read_confidence": 0.93,
         "snapshot_ref": f"snap-{n}",
+        "decision": "alert" if level == "exact" else "candidate",
     }
     fields.update(overrides)
     return LocationReport(**fields)
@@ -140,6 +143,7 @@ class Police:
     """A started police service on an in-process link, with its clock and broker."""
 
     service: PoliceService
+    app: FastAPI
     broker: MemoryBroker
     clock: Clock
     db: Database
@@ -164,7 +168,7 @@ class Police:
 
     def http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.service.app), base_url="http://police"
+            transport=httpx.ASGITransport(app=self.app), base_url="http://police"
         )
 
     async def close(self) -> None:
@@ -198,11 +202,10 @@ async def start_police(url: str, clock: Clock | None = None, **overrides: Any) -
     transport = MemoryTransport(broker, "police")
     await transport.start()
     db = open_database(url)
-    service = PoliceService(
-        settings(**overrides), db=db, transport=transport, clock=clock, token_secret=SECRET
-    )
+    service = PoliceService(settings(**overrides), db=db, transport=transport, clock=clock)
+    app = build_app(service, token_secret=SECRET)
     await service.start()
-    return Police(service, broker, clock, db)
+    return Police(service, app, broker, clock, db)
 
 
 async def center_hotlist(police: Police, site: str) -> list[Any]:

@@ -68,7 +68,7 @@ def test_a_local_secret_is_made_once_with_mode_0600(tmp_path: Path) -> None:
 async def test_wanted_commands_against_a_running_service(police: Police) -> None:
     registrar = _token("kim.registrar", "registrar")
     approver = _token("lee.approver", "approver")
-    async with Server(police.service.app) as server:
+    async with Server(police.app) as server:
         url = ["--url", server.url]
         code, out, err = await _cli(
             "wanted",

@@ -23,10 +23,10 @@ from tests.police.support import (
 async def _active(police: Police, n: int) -> list[str]:
     ids = []
     for i in range(n):
-        entry = await police.service.register(
+        entry = await police.service.actions.register(
             draft(plate=f"{10 + i}가{1000 + i}", case_number=f"2026-{i:06d}"), REGISTRAR
         )
-        await police.service.approve(entry.entry_id, APPROVER)
+        await police.service.actions.approve(entry.entry_id, APPROVER)
         ids.append(entry.entry_id)
     return ids
 
@@ -69,13 +69,13 @@ async def test_a_lagging_center_gets_a_snapshot_after_the_grace(police: Police) 
         if m.version == 4 and isinstance(m, HotlistSnapshot)
     ] == []  # fresh version: deltas may be in flight
     police.clock.advance(seconds=6)
-    lagging = await asyncio.to_thread(police.service._resync_lagging)
+    lagging = await asyncio.to_thread(police.service.sweeper.resync_lagging)
     assert lagging == ["gangnam", "seocho"]  # gangnam never acked its first snapshot
     got = await center_hotlist(police, "seocho")
     snapshots = [m for m in got if isinstance(m, HotlistSnapshot)]
     assert [(s.version, len(s.entries)) for s in snapshots] == [(4, 3)]
     # Asked again for the same version: nothing new goes out.
-    assert await asyncio.to_thread(police.service._resync_lagging) == []
+    assert await asyncio.to_thread(police.service.sweeper.resync_lagging) == []
 
 
 async def test_a_new_center_announcing_itself_gets_a_snapshot_at_once(police: Police) -> None:
@@ -105,8 +105,8 @@ async def test_large_hotlists_go_in_parts(sqlite_url: str) -> None:
 async def test_the_sweep_loop_ends_expired_entries_by_itself(sqlite_url: str) -> None:
     police = await start_police(sqlite_url, expiry_sweep_s=0.05)
     try:
-        entry = await police.service.register(draft(expires_in_hours=1), REGISTRAR)
-        await police.service.approve(entry.entry_id, APPROVER)
+        entry = await police.service.actions.register(draft(expires_in_hours=1), REGISTRAR)
+        await police.service.actions.approve(entry.entry_id, APPROVER)
         police.clock.advance(hours=1, seconds=1)
         deadline = asyncio.get_running_loop().time() + 5
 

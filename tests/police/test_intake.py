@@ -16,8 +16,8 @@ from tests.police.support import APPROVER, REGISTRAR, T0, Police, draft, hit_upd
 
 
 async def _active(police: Police, **overrides: Any) -> str:
-    entry = await police.service.register(draft(**overrides), REGISTRAR)
-    await police.service.approve(entry.entry_id, APPROVER)
+    entry = await police.service.actions.register(draft(**overrides), REGISTRAR)
+    await police.service.actions.approve(entry.entry_id, APPROVER)
     return entry.entry_id
 
 
@@ -156,7 +156,31 @@ async def test_tracks_are_rebuilt_on_start(police: Police, sqlite_url: str) -> N
 async def test_hits_on_unknown_or_ended_entries_are_kept_without_alert(police: Police) -> None:
     await police.send(report(1, "W-unknown"))
     entry_id = await _active(police)
-    await police.service.cancel(entry_id, Ending(reason="found"), REGISTRAR)
+    await police.service.actions.cancel(entry_id, Ending(reason="found"), REGISTRAR)
     await police.send(report(2, entry_id))
     assert len(_rows(police, hits)) == 2
     assert _alerts(police) == []
+
+
+async def test_the_police_take_the_centers_decision_not_the_level(police: Police) -> None:
+    # A center that reports an exact text as a candidate (it could not trust the read)
+    # must be shown as one: the police never turn "exact" into an alert on their own.
+    entry_id = await _active(police, category="missing_person")  # candidates alert at once
+    await police.send(report(1, entry_id, level="exact", decision="candidate"))
+    (row,) = _rows(police, hits)
+    assert row.report_decision == "candidate"
+    (alert,) = _rows(police, alerts)
+    assert alert.payload["hit"]["decision"] == "candidate"
+    assert alert.payload["hit"]["confirmation"] == "pending"
+    assert alert.payload["needs_visual_confirmation"] is True
+    assert alert.payload["banner"] == CONFIRM_BANNER
+
+
+async def test_a_schema_1_report_from_an_older_center_means_what_it_meant(police: Police) -> None:
+    entry_id = await _active(police, category="missing_person")
+    await police.send(report(1, entry_id, level="exact", schema_version=1, decision=None))
+    await police.send(report(2, entry_id, level="fuzzy", schema_version=1, decision=None))
+    decided = {r.hit_id: r.report_decision for r in _rows(police, hits)}
+    assert decided == {"hit-1": "alert", "hit-2": "candidate"}
+    banners = {r.payload["hit"]["hit_id"]: r.payload["banner"] for r in _rows(police, alerts)}
+    assert banners == {"hit-1": None, "hit-2": CONFIRM_BANNER}

@@ -14,7 +14,6 @@ from safenet.store import open_database
 from tests.police.support import (
     APPROVER,
     REGISTRAR,
-    SECRET,
     Clock,
     ack,
     draft,
@@ -39,7 +38,6 @@ async def test_police_over_nats_jetstream(
         db=db,
         transport=police_link,
         clock=Clock(),
-        token_secret=SECRET,
     )
     await service.start()
     await center.start()
@@ -51,15 +49,15 @@ async def test_police_over_nats_jetstream(
 
     sub = await center.subscribe_family(Family.HOTLIST, on_hotlist)
     try:
-        entry = await service.register(draft(), REGISTRAR)
-        await service.approve(entry.entry_id, APPROVER)
+        entry = await service.actions.register(draft(), REGISTRAR)
+        await service.actions.approve(entry.entry_id, APPROVER)
         await wait_until(lambda: any(isinstance(m, HotlistDelta) for m in received), 10)
 
         await center.publish(report(1, entry.entry_id))
         await wait_until(lambda: len(service.hub.recent()) >= 2, 10)
         assert [e.kind for e in service.hub.recent()] == ["hotlist", "hit"]
 
-        await service.cancel(entry.entry_id, Ending(reason="arrested"), REGISTRAR)
+        await service.actions.cancel(entry.entry_id, Ending(reason="arrested"), REGISTRAR)
         await wait_until(
             lambda: any(isinstance(m, HotlistDelta) and m.removed for m in received), 10
         )

@@ -67,8 +67,8 @@ async def _until(predicate: Callable[[], bool], limit_s: float = 10.0) -> None:
 
 
 async def _active(police: Police, **overrides: Any) -> str:
-    entry = await police.service.register(draft(**overrides), REGISTRAR)
-    await police.service.approve(entry.entry_id, APPROVER)
+    entry = await police.service.actions.register(draft(**overrides), REGISTRAR)
+    await police.service.actions.approve(entry.entry_id, APPROVER)
     return entry.entry_id
 
 

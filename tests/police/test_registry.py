@@ -36,9 +36,9 @@ def _deltas(police: Police) -> list[HotlistDelta]:
 async def test_a_refused_registration_stores_nothing(police_db: Police) -> None:
     audit_before = _count(police_db, audit.audit_log)
     with pytest.raises(GateRefused):
-        await police_db.service.register(draft(category="fraud"), REGISTRAR)
+        await police_db.service.actions.register(draft(category="fraud"), REGISTRAR)
     with pytest.raises(GateRefused):
-        await police_db.service.register(draft(case_number=None), REGISTRAR)
+        await police_db.service.actions.register(draft(case_number=None), REGISTRAR)
     assert _count(police_db, wanted) == 0
     assert _count(police_db, audit.audit_log) == audit_before
     assert _count(police_db, hotlist_versions) == 1  # the initial empty hotlist only
@@ -46,31 +46,33 @@ async def test_a_refused_registration_stores_nothing(police_db: Police) -> None:
 
 async def test_two_person_rule_then_delta_then_cancel(police_db: Police) -> None:
     service = police_db.service
-    entry = await service.register(draft(), REGISTRAR)
+    entry = await service.actions.register(draft(), REGISTRAR)
     assert entry.status is Status.PENDING
     assert service.registry.active() == []
 
     with pytest.raises(TwoPersonRule, match="approver: must differ from the registrar"):
         # The registrar holding the approver role too is still the same person.
-        await service.approve(
+        await service.actions.approve(
             entry.entry_id, Principal(REGISTRAR.subject, REGISTRAR.name, APPROVER.roles)
         )
-    both = await service.register(draft(case_number="2026-000777"), BOTH)
+    both = await service.actions.register(draft(case_number="2026-000777"), BOTH)
     with pytest.raises(TwoPersonRule):
-        await service.approve(both.entry_id, BOTH)
+        await service.actions.approve(both.entry_id, BOTH)
     with pytest.raises(Forbidden):
-        await service.approve(entry.entry_id, REGISTRAR2)
+        await service.actions.approve(entry.entry_id, REGISTRAR2)
 
-    outcome = await service.approve(entry.entry_id, APPROVER)
+    outcome = await service.actions.approve(entry.entry_id, APPROVER)
     assert outcome.entry.status is Status.ACTIVE
     assert outcome.entry.approver == APPROVER.subject
     assert outcome.change is not None
     assert outcome.change.version == 2
     assert [e.entry_id for e in service.registry.active()] == [entry.entry_id]
     with pytest.raises(WrongState):
-        await service.approve(entry.entry_id, APPROVER)
+        await service.actions.approve(entry.entry_id, APPROVER)
 
-    cancelled = await service.cancel(entry.entry_id, Ending(reason="vehicle found"), REGISTRAR2)
+    cancelled = await service.actions.cancel(
+        entry.entry_id, Ending(reason="vehicle found"), REGISTRAR2
+    )
     assert cancelled.entry.status is Status.CANCELLED
     assert cancelled.change is not None
     assert cancelled.change.version == 3
@@ -95,24 +97,26 @@ async def test_two_person_rule_then_delta_then_cancel(police_db: Police) -> None
 
 async def test_roles_are_required(police: Police) -> None:
     with pytest.raises(Forbidden):
-        await police.service.register(draft(), APPROVER)
-    entry = await police.service.register(draft(), REGISTRAR)
+        await police.service.actions.register(draft(), APPROVER)
+    entry = await police.service.actions.register(draft(), REGISTRAR)
     with pytest.raises(Forbidden):
-        await police.service.cancel(entry.entry_id, Ending(reason="x"), DISPATCHER)
+        await police.service.actions.cancel(entry.entry_id, Ending(reason="x"), DISPATCHER)
     with pytest.raises(EntryNotFound):
-        await police.service.approve("W-nope", APPROVER)
+        await police.service.actions.approve("W-nope", APPROVER)
 
 
 async def test_expiry_removes_the_entry_from_the_next_version(police_db: Police) -> None:
     service, clock = police_db.service, police_db.clock
-    short = await service.register(draft(expires_in_hours=1), REGISTRAR)
-    long = await service.register(draft(case_number="2026-000999", plate="34나5678"), REGISTRAR)
-    await service.approve(short.entry_id, APPROVER)
-    await service.approve(long.entry_id, APPROVER)
-    assert await service.sweep() is None
+    short = await service.actions.register(draft(expires_in_hours=1), REGISTRAR)
+    long = await service.actions.register(
+        draft(case_number="2026-000999", plate="34나5678"), REGISTRAR
+    )
+    await service.actions.approve(short.entry_id, APPROVER)
+    await service.actions.approve(long.entry_id, APPROVER)
+    assert await service.actions.sweep() is None
 
     clock.advance(hours=1)
-    change = await service.sweep()
+    change = await service.actions.sweep()
     assert change is not None
     assert change.removed == (short.entry_id,)
     assert change.version == 4
@@ -120,16 +124,16 @@ async def test_expiry_removes_the_entry_from_the_next_version(police_db: Police)
     assert [e.entry_id for e in service.registry.active()] == [long.entry_id]
     last = _deltas(police_db)[-1]
     assert (last.version, last.removed, last.added) == (4, [short.entry_id], [])
-    assert await service.sweep() is None
+    assert await service.actions.sweep() is None
 
 
 async def test_a_pending_entry_expires_without_a_version(police: Police) -> None:
-    entry = await police.service.register(draft(expires_in_hours=2), REGISTRAR)
+    entry = await police.service.actions.register(draft(expires_in_hours=2), REGISTRAR)
     police.clock.advance(hours=3)
-    assert await police.service.sweep() is None
+    assert await police.service.actions.sweep() is None
     assert police.service.registry.get(entry.entry_id).status is Status.EXPIRED
     with pytest.raises(WrongState):
-        await police.service.approve(entry.entry_id, APPROVER)
+        await police.service.actions.approve(entry.entry_id, APPROVER)
 
 
 async def test_an_expiry_given_in_seoul_time_is_kept_as_the_same_instant(police: Police) -> None:
@@ -138,25 +142,27 @@ async def test_an_expiry_given_in_seoul_time_is_kept_as_the_same_instant(police:
     service = police.service
     kst = timezone(timedelta(hours=9))
     wanted_until = (police.clock() + timedelta(hours=2)).astimezone(kst)
-    entry = await service.register(draft(expires_at=wanted_until), REGISTRAR)
+    entry = await service.actions.register(draft(expires_at=wanted_until), REGISTRAR)
     assert entry.expires_at == wanted_until
-    await service.approve(entry.entry_id, APPROVER)
+    await service.actions.approve(entry.entry_id, APPROVER)
     police.clock.advance(hours=3)
     assert service.registry.active() == []
-    change = await service.sweep()
+    change = await service.actions.sweep()
     assert change is not None
     assert change.removed == (entry.entry_id,)
 
 
 async def test_renewal_moves_expiry_and_redistributes(police: Police) -> None:
     service = police.service
-    entry = await service.register(draft(), REGISTRAR)
-    await service.approve(entry.entry_id, APPROVER)
+    entry = await service.actions.register(draft(), REGISTRAR)
+    await service.actions.approve(entry.entry_id, APPROVER)
     with pytest.raises(GateRefused, match="reason: is required"):
-        await service.renew(entry.entry_id, Renewal(expires_in_hours=100), REGISTRAR)
+        await service.actions.renew(entry.entry_id, Renewal(expires_in_hours=100), REGISTRAR)
     with pytest.raises(GateRefused, match="at most 30 days"):
-        await service.renew(entry.entry_id, Renewal(reason="x", expires_in_hours=24 * 31), APPROVER)
-    outcome = await service.renew(
+        await service.actions.renew(
+            entry.entry_id, Renewal(reason="x", expires_in_hours=24 * 31), APPROVER
+        )
+    outcome = await service.actions.renew(
         entry.entry_id, Renewal(reason="suspect still at large", expires_in_hours=100), APPROVER
     )
     assert outcome.entry.expires_at == police.clock() + timedelta(hours=100)
@@ -166,25 +172,29 @@ async def test_renewal_moves_expiry_and_redistributes(police: Police) -> None:
     delta = _deltas(police)[-1]
     assert delta.added[0].expires_at == outcome.entry.expires_at
 
-    resolved = await service.resolve(entry.entry_id, Ending(reason="child found safe"), REGISTRAR)
+    resolved = await service.actions.resolve(
+        entry.entry_id, Ending(reason="child found safe"), REGISTRAR
+    )
     assert resolved.entry.status is Status.RESOLVED
     assert resolved.entry.end_reason == "child found safe"
     with pytest.raises(WrongState):
-        await service.renew(entry.entry_id, Renewal(reason="x", expires_in_hours=1), REGISTRAR)
+        await service.actions.renew(
+            entry.entry_id, Renewal(reason="x", expires_in_hours=1), REGISTRAR
+        )
     with pytest.raises(WrongState):
-        await service.cancel(entry.entry_id, Ending(reason="x"), REGISTRAR)
+        await service.actions.cancel(entry.entry_id, Ending(reason="x"), REGISTRAR)
 
 
 async def test_cancelling_a_pending_entry_makes_no_version(police: Police) -> None:
-    entry = await police.service.register(draft(), REGISTRAR)
-    outcome = await police.service.cancel(entry.entry_id, Ending(reason="typo"), REGISTRAR)
+    entry = await police.service.actions.register(draft(), REGISTRAR)
+    outcome = await police.service.actions.cancel(entry.entry_id, Ending(reason="typo"), REGISTRAR)
     assert outcome.change is None
     assert _deltas(police) == []
 
 
 async def test_the_danger_to_life_policy_reaches_the_centers(police: Police) -> None:
-    entry = await police.service.register(draft(category="missing_person"), REGISTRAR)
-    await police.service.approve(entry.entry_id, APPROVER)
+    entry = await police.service.actions.register(draft(category="missing_person"), REGISTRAR)
+    await police.service.actions.approve(entry.entry_id, APPROVER)
     sent = _deltas(police)[-1].added[0]
     assert sent.fuzzy_allowance == 1.0
     assert sent.confirm_before_send is False
@@ -192,8 +202,8 @@ async def test_the_danger_to_life_policy_reaches_the_centers(police: Police) -> 
 
 
 async def test_the_violent_crime_policy_reaches_the_centers(police: Police) -> None:
-    entry = await police.service.register(draft(category="homicide"), REGISTRAR)
-    await police.service.approve(entry.entry_id, APPROVER)
+    entry = await police.service.actions.register(draft(category="homicide"), REGISTRAR)
+    await police.service.actions.approve(entry.entry_id, APPROVER)
     sent = _deltas(police)[-1].added[0]
     assert (sent.policy, sent.fuzzy_allowance, sent.confirm_before_send) == ("default", 0.0, True)
     assert sent.vehicle == "현대 쏘나타 흰색"

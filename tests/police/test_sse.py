@@ -23,8 +23,8 @@ from tests.police.support import (
 
 
 async def _active(police: Police, **overrides: object) -> str:
-    entry = await police.service.register(draft(**overrides), REGISTRAR)  # type: ignore[arg-type]
-    await police.service.approve(entry.entry_id, APPROVER)
+    entry = await police.service.actions.register(draft(**overrides), REGISTRAR)  # type: ignore[arg-type]
+    await police.service.actions.approve(entry.entry_id, APPROVER)
     return entry.entry_id
 
 
@@ -34,7 +34,7 @@ async def test_an_sse_client_gets_the_alert_after_a_report_arrives_on_the_link(
     entry_id = await _active(police)
     center = await police.center("seocho")
     async with (
-        Server(police.service.app) as server,
+        Server(police.app) as server,
         httpx.AsyncClient(base_url=server.url, timeout=10) as http,
         http.stream(
             "GET", "/api/v1/alerts/stream", headers={"Authorization": f"Bearer {token(DISPATCHER)}"}
@@ -61,7 +61,7 @@ async def test_an_sse_client_gets_the_alert_after_a_report_arrives_on_the_link(
 async def test_scope_filter_and_resume_with_last_event_id(police: Police) -> None:
     entry_id = await _active(police)
     async with (
-        Server(police.service.app) as server,
+        Server(police.app) as server,
         httpx.AsyncClient(base_url=server.url, timeout=10) as http,
     ):
         async with http.stream(
@@ -119,7 +119,7 @@ async def test_a_slow_client_is_told_to_resync_and_never_blocks() -> None:
 async def test_non_exact_alerts_carry_the_banner(police: Police) -> None:
     entry_id = await _active(police, category="missing_person")
     async with (
-        Server(police.service.app) as server,
+        Server(police.app) as server,
         httpx.AsyncClient(base_url=server.url, timeout=10) as http,
         http.stream(
             "GET", "/api/v1/alerts/stream", headers={"Authorization": f"Bearer {token(DISPATCHER)}"}

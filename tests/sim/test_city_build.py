@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from safenet.center.cameras import parse_lpr_json
+from safenet.cctv import parse_lpr_json
 from safenet.roads import haversine_m
 from safenet.sim import City, CitySettings, DistrictSpec, build_city
 from safenet.tracking import heading_from_text

@@ -22,14 +22,16 @@ import httpx
 import uvicorn
 
 from safenet.auth import Principal, Role, issue_token
+from safenet.center.app import build_app as build_center_app
 from safenet.center.registry import import_camera_file
 from safenet.center.service import CenterService
 from safenet.center.settings import CenterSettings
 from safenet.link import MemoryBroker, MemoryTransport
+from safenet.police.app import build_app as build_police_app
 from safenet.police.service import PoliceService
 from safenet.police.settings import PoliceSettings
 from safenet.store import migrate, open_database
-from safenet.web import WebSettings, configure_console, mount_center_console
+from safenet.web import WebSettings
 from tests.support.services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -248,15 +250,10 @@ async def _start_center(
         ),
         db=db,
         transport=MemoryTransport(broker, site),
-        token_secret=CENTER_SECRETS[site],
-        var_dir=folder,
     )
-    if getattr(service.app.state, "console", None) is None:
-        mount_center_console(service.app, service, web=WEB, data_dir=DATA_DIR)
-    else:  # the center app mounts its console itself
-        configure_console(service.app, web=WEB, data_dir=DATA_DIR)
+    app = build_center_app(service, token_secret=CENTER_SECRETS[site], web=WEB, data_dir=DATA_DIR)
     await service.start()
-    served = Served(service.app)
+    served = Served(app)
     await served.start()
 
     async def close() -> None:
@@ -285,11 +282,10 @@ async def running_stack(
         ),
         db=police_db,
         transport=police_transport,
-        token_secret=POLICE_SECRET,
     )
-    configure_console(police.app, web=WEB, data_dir=DATA_DIR)
+    police_app = build_police_app(police, token_secret=POLICE_SECRET, web=WEB, data_dir=DATA_DIR)
     await police.start()
-    police_served = Served(police.app)
+    police_served = Served(police_app)
     await police_served.start()
     centers: dict[str, Center] = {}
     stack: Stack | None = None

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from safenet.web import ConsoleSetupError, WebSettings, configure_console
+from safenet.web import ConsoleSetupError, WebSettings
 from safenet.web.boundaries import Boundaries
 from safenet.web.geometry import polygon_contains, simplify_ring
 from safenet.web.mount import mount_console
@@ -121,17 +121,6 @@ async def test_pages_config_and_outlines_are_served(tmp_path: Path) -> None:
         assert script.headers["content-type"].startswith(
             ("text/javascript", "application/javascript")
         )
-
-
-async def test_configure_console_changes_the_settings_in_place(tmp_path: Path) -> None:
-    app = _app(tmp_path)
-    configure_console(
-        app,
-        web=WebSettings(boundary_file=str(_districts(tmp_path)), districts=["11140"]),
-    )
-    async with _client(app) as client:
-        outlines = (await client.get("/console/boundaries.geojson")).json()
-    assert [f["id"] for f in outlines["features"]] == ["11140"]
 
 
 def test_without_leaflet_the_console_refuses_to_mount_and_says_what_to_run(

@@ -51,7 +51,6 @@ from safenet.store import Database, open_database
 SITE = "benchcenter"
 POST_SIZE = 100
 HIT_RATE = 0.01
-SECRET = b"bench-center-secret-0123456789abcdef012345"
 
 
 @dataclass(frozen=True)
@@ -229,7 +228,7 @@ async def _measure(db: Database, corpus: Corpus, throughput_n: int) -> dict[str,
     settings = CenterSettings(
         site=SITE, heartbeat_interval_s=0, purge_interval_s=0, relay_poll_interval_s=0.05
     )
-    service = CenterService(settings, db=db, transport=transport, token_secret=SECRET)
+    service = CenterService(settings, db=db, transport=transport)
     await service.start()
     async with asyncio.timeout(10):
         await service.wait_connected()

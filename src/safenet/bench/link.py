@@ -27,7 +27,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,7 @@ def _report(tag: str, i: int) -> LocationReport:
         score=1.0,
         explanation="exact plate match",
         read_confidence=0.95,
+        decision="alert",
         snapshot_ref=f"snap-{i}",
     )
 
@@ -237,7 +238,7 @@ async def _measure(
     sub = await police.subscribe(spec, on_report)
     producer_error: list[BaseException] = []
 
-    def produce(notify: Callable[[], None]) -> None:
+    def produce() -> None:
         try:
             start = time.perf_counter()
             for i, report in enumerate(reports):
@@ -248,12 +249,11 @@ async def _measure(
                 with db.begin() as conn:
                     outbox.enqueue(conn, report)
                 committed[report.message_id] = time.perf_counter()
-                notify()
         except BaseException as exc:  # surfaced below
             producer_error.append(exc)
 
     t0 = time.perf_counter()
-    thread = threading.Thread(target=produce, args=(relay.notify,), daemon=True)
+    thread = threading.Thread(target=produce, daemon=True)
     thread.start()
     try:
         await asyncio.wait_for(all_in.wait(), timeout=120 + len(reports) / 50)

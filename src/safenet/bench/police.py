@@ -62,6 +62,7 @@ def _report(n: int, entry_id: str, site: str = "bench-a") -> LocationReport:
         score=1.0,
         explanation="exact plate match",
         read_confidence=0.95,
+        decision="alert",
     )
 
 
@@ -227,6 +228,7 @@ async def _police_bench(
     import uvicorn
 
     from safenet.auth import Principal, Role, issue_token
+    from safenet.police.app import build_app
     from safenet.police.service import PoliceService
     from safenet.police.settings import PoliceSettings
     from safenet.police.types import VehicleDescription, WantedDraft
@@ -246,7 +248,8 @@ async def _police_bench(
         resync_grace_s=3600,
         sse_queue_size=max(256, reports * 4),
     )
-    service = PoliceService(settings, db=db, transport=link, token_secret=secret)
+    service = PoliceService(settings, db=db, transport=link)
+    app = build_app(service, token_secret=secret)
     await service.start()
     stubs = [_StubCenter(MemoryTransport(broker, c)) for c in centers]
     subs = [await s.transport.subscribe_family(Family.HOTLIST, s.on_hotlist) for s in stubs]
@@ -256,7 +259,7 @@ async def _police_bench(
     dispatcher = Principal("bench.dispatch", "Bench Dispatch", frozenset({Role.DISPATCHER}))
 
     async def active_entry(n: int) -> str:
-        entry = await service.register(
+        entry = await service.actions.register(
             WantedDraft(
                 plate=f"{10 + n % 89}가{1000 + n}",
                 category="robbery",
@@ -266,7 +269,7 @@ async def _police_bench(
             ),
             registrar,
         )
-        await service.approve(entry.entry_id, approver)
+        await service.actions.approve(entry.entry_id, approver)
         return entry.entry_id
 
     def processed(kind: str) -> float:
@@ -278,7 +281,7 @@ async def _police_bench(
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(
-            service.app,
+            app,
             host="127.0.0.1",
             port=port,
             log_config=None,

@@ -14,18 +14,21 @@ the police:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from safenet.audit import store as audit
 from safenet.auth import Principal
+from safenet.center.cameras import CameraRegistry
 from safenet.center.errors import AlreadyDecided, HitNotFound, SnapshotNotFound
-from safenet.center.registry import CameraRegistry
 from safenet.center.reports import (
+    decision_for,
     hit_update,
     location_report,
     report_text,
@@ -34,7 +37,7 @@ from safenet.center.reports import (
 )
 from safenet.center.retry import retry_on_conflict
 from safenet.center.tables import hits, hotlist_entries, reads, snapshots, utc, utc_or_none
-from safenet.center.types import CameraInfo, HitState, is_alert
+from safenet.center.types import CameraInfo, Clock, HitState, is_alert
 from safenet.link import outbox
 from safenet.service import Conflict
 from safenet.store import Database
@@ -111,151 +114,160 @@ def hit_view(row: Any) -> dict[str, Any]:
     }
 
 
-def list_candidates(db: Database, *, limit: int = 100) -> list[dict[str, Any]]:
-    """Hits waiting for an operator, oldest first."""
-    with db.read() as conn:
-        rows = conn.execute(
+def pending_count(conn: Connection) -> int:
+    """How many candidates wait for an operator."""
+    return int(
+        conn.execute(
+            sa.select(sa.func.count())
+            .select_from(hits)
+            .where(hits.c.state == HitState.PENDING.value)
+        ).scalar_one()
+    )
+
+
+class CandidateQueue:
+    """The queue as the operators' routes use it: one center's hits, decided one by one.
+
+    Every method runs its database work in a worker thread.
+    """
+
+    def __init__(self, db: Database, site: str, registry: CameraRegistry, clock: Clock) -> None:
+        self.db = db
+        self.site = site
+        self.registry = registry
+        self.clock = clock
+
+    async def candidates(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Hits waiting for an operator, oldest first."""
+        query = (
             _hit_query()
             .where(hits.c.state == HitState.PENDING.value)
             .order_by(hits.c.read_at)
             .limit(limit)
-        ).all()
-    return [hit_view(r) for r in rows]
+        )
+        return await asyncio.to_thread(self._views, query)
 
+    async def hits(self, limit: int = 100, state: str | None = None) -> list[dict[str, Any]]:
+        """The latest hits, newest first."""
+        query = _hit_query().order_by(hits.c.read_at.desc()).limit(limit)
+        if state is not None:
+            query = query.where(hits.c.state == state)
+        return await asyncio.to_thread(self._views, query)
 
-def list_hits(db: Database, *, limit: int = 100, state: str | None = None) -> list[dict[str, Any]]:
-    """The latest hits, newest first."""
-    query = _hit_query().order_by(hits.c.read_at.desc()).limit(limit)
-    if state is not None:
-        query = query.where(hits.c.state == state)
-    with db.read() as conn:
-        rows = conn.execute(query).all()
-    return [hit_view(r) for r in rows]
+    async def hit(self, hit_id: str) -> dict[str, Any]:
+        views = await asyncio.to_thread(self._views, _hit_query().where(hits.c.hit_id == hit_id))
+        if not views:
+            raise HitNotFound(f"hit {hit_id} does not exist at this center", field="hit_id")
+        return views[0]
 
+    async def snapshot(self, hit_id: str) -> bytes:
+        """The JPEG sent with a hit's read."""
+        return await asyncio.to_thread(self._snapshot, hit_id)
 
-def get_hit(db: Database, hit_id: str) -> dict[str, Any]:
-    with db.read() as conn:
-        row = conn.execute(_hit_query().where(hits.c.hit_id == hit_id)).first()
-    if row is None:
-        raise HitNotFound(f"hit {hit_id} does not exist at this center", field="hit_id")
-    return hit_view(row)
+    async def decide(
+        self, hit_id: str, decision: Decision, reason: str, operator: Principal
+    ) -> DecisionResult:
+        """Record an operator's decision on a waiting hit; see the module docstring."""
+        now = self.clock()
+        return await asyncio.to_thread(
+            retry_on_conflict,
+            lambda: self._decide(hit_id, decision, reason.strip(), operator, now),
+            what=f"decision on {hit_id}",
+        )
 
+    def _views(self, query: sa.Select[Any]) -> list[dict[str, Any]]:
+        with self.db.read() as conn:
+            return [hit_view(r) for r in conn.execute(query).all()]
 
-def get_snapshot(db: Database, hit_id: str) -> bytes:
-    """The JPEG sent with a hit's read."""
-    with db.read() as conn:
-        row = conn.execute(
-            sa.select(hits.c.hit_id, reads.c.snapshot_ref, snapshots.c.jpeg)
-            .select_from(
-                hits.join(reads, reads.c.seq == hits.c.read_seq).outerjoin(
-                    snapshots, snapshots.c.read_seq == reads.c.seq
+    def _snapshot(self, hit_id: str) -> bytes:
+        with self.db.read() as conn:
+            row = conn.execute(
+                sa.select(hits.c.hit_id, reads.c.snapshot_ref, snapshots.c.jpeg)
+                .select_from(
+                    hits.join(reads, reads.c.seq == hits.c.read_seq).outerjoin(
+                        snapshots, snapshots.c.read_seq == reads.c.seq
+                    )
                 )
-            )
-            .where(hits.c.hit_id == hit_id)
-        ).first()
-    if row is None:
-        raise HitNotFound(f"hit {hit_id} does not exist at this center", field="hit_id")
-    if row.jpeg is None:
-        where = f"; the camera keeps it as {row.snapshot_ref}" if row.snapshot_ref else ""
-        raise SnapshotNotFound(f"hit {hit_id} has no stored snapshot{where}", field="hit_id")
-    return bytes(row.jpeg)
-
-
-def decide(
-    db: Database,
-    *,
-    site: str,
-    hit_id: str,
-    decision: Decision,
-    reason: str,
-    operator: Principal,
-    registry: CameraRegistry,
-    now: datetime,
-) -> DecisionResult:
-    """Record an operator's decision on a waiting hit; see the module docstring."""
-    return retry_on_conflict(
-        lambda: _decide(db, site, hit_id, decision, reason.strip(), operator, registry, now),
-        what=f"decision on {hit_id}",
-    )
-
-
-def _decide(
-    db: Database,
-    site: str,
-    hit_id: str,
-    decision: Decision,
-    reason: str,
-    operator: Principal,
-    registry: CameraRegistry,
-    now: datetime,
-) -> DecisionResult:
-    with db.begin() as conn:
-        row = conn.execute(_hit_query().where(hits.c.hit_id == hit_id)).first()
+                .where(hits.c.hit_id == hit_id)
+            ).first()
         if row is None:
             raise HitNotFound(f"hit {hit_id} does not exist at this center", field="hit_id")
-        if row.state in (HitState.CONFIRMED.value, HitState.REJECTED.value):
-            raise AlreadyDecided(
-                f"hit {hit_id} was already {row.state} by {row.decided_by}", field="hit_id"
-            )
-        if row.state != HitState.PENDING.value:
-            raise Conflict(
-                f"hit {hit_id} is {row.state}, not a candidate waiting for a decision",
-                field="hit_id",
-            )
-        report_now = decision == "confirmed" and not row.reported
-        withheld = None
-        if report_now and not _in_force(row, now):
-            # The police lifted the entry, or it expired, while the candidate waited: the
-            # lawful basis for reporting this vehicle has ended. Keep the decision, send
-            # nothing.
-            report_now = False
-            withheld = "the wanted entry is no longer in force (lifted or expired)"
-        update_now = bool(row.reported) or report_now
-        conn.execute(
-            sa.update(hits)
-            .where(hits.c.hit_id == hit_id)
-            .values(
-                state=decision,
-                decided_by=operator.subject,
-                decided_at=now,
-                decision_reason=reason,
-                reported=bool(row.reported) or report_now,
-            )
-        )
-        if report_now:
-            outbox.enqueue(conn, _confirmed_report(site, row, reason, registry))
-        if update_now:
-            outbox.enqueue(
-                conn,
-                hit_update(
-                    site,
-                    hit_id=hit_id,
-                    decision=decision,
-                    reason=reason,
-                    operator=operator.subject,
+        if row.jpeg is None:
+            where = f"; the camera keeps it as {row.snapshot_ref}" if row.snapshot_ref else ""
+            raise SnapshotNotFound(f"hit {hit_id} has no stored snapshot{where}", field="hit_id")
+        return bytes(row.jpeg)
+
+    def _decide(
+        self, hit_id: str, decision: Decision, reason: str, operator: Principal, now: datetime
+    ) -> DecisionResult:
+        site = self.site
+        with self.db.begin() as conn:
+            row = conn.execute(_hit_query().where(hits.c.hit_id == hit_id)).first()
+            if row is None:
+                raise HitNotFound(f"hit {hit_id} does not exist at this center", field="hit_id")
+            if row.state in (HitState.CONFIRMED.value, HitState.REJECTED.value):
+                raise AlreadyDecided(
+                    f"hit {hit_id} was already {row.state} by {row.decided_by}", field="hit_id"
+                )
+            if row.state != HitState.PENDING.value:
+                raise Conflict(
+                    f"hit {hit_id} is {row.state}, not a candidate waiting for a decision",
+                    field="hit_id",
+                )
+            report_now = decision == "confirmed" and not row.reported
+            withheld = None
+            if report_now and not _in_force(row, now):
+                # The police lifted the entry, or it expired, while the candidate waited: the
+                # lawful basis for reporting this vehicle has ended. Keep the decision, send
+                # nothing.
+                report_now = False
+                withheld = "the wanted entry is no longer in force (lifted or expired)"
+            update_now = bool(row.reported) or report_now
+            conn.execute(
+                sa.update(hits)
+                .where(hits.c.hit_id == hit_id)
+                .values(
+                    state=decision,
+                    decided_by=operator.subject,
                     decided_at=now,
-                ),
+                    decision_reason=reason,
+                    reported=bool(row.reported) or report_now,
+                )
             )
-        audit.append(
-            conn,
-            operator.subject,
-            f"hit.{'confirm' if decision == 'confirmed' else 'reject'}",
-            hit_id,
-            {
-                "entry_id": row.entry_id,
-                "reason": reason,
-                "level": row.level,
-                "report_sent": report_now,
-                "update_sent": update_now,
-                "report_withheld": withheld,
-            },
-            ts=now,
-        )
-        updated = conn.execute(_hit_query().where(hits.c.hit_id == hit_id)).one()
-    log.info("candidate %s %s by %s", hit_id, decision, operator.subject)
-    if withheld:
-        log.warning("candidate %s confirmed but not reported: %s", hit_id, withheld)
-    return DecisionResult(hit_view(updated), report_now, update_now, withheld)
+            if report_now:
+                outbox.enqueue(conn, _confirmed_report(site, row, reason, self.registry))
+            if update_now:
+                outbox.enqueue(
+                    conn,
+                    hit_update(
+                        site,
+                        hit_id=hit_id,
+                        decision=decision,
+                        reason=reason,
+                        operator=operator.subject,
+                        decided_at=now,
+                    ),
+                )
+            audit.append(
+                conn,
+                operator.subject,
+                f"hit.{'confirm' if decision == 'confirmed' else 'reject'}",
+                hit_id,
+                {
+                    "entry_id": row.entry_id,
+                    "reason": reason,
+                    "level": row.level,
+                    "report_sent": report_now,
+                    "update_sent": update_now,
+                    "report_withheld": withheld,
+                },
+                ts=now,
+            )
+            updated = conn.execute(_hit_query().where(hits.c.hit_id == hit_id)).one()
+        log.info("candidate %s %s by %s", hit_id, decision, operator.subject)
+        if withheld:
+            log.warning("candidate %s confirmed but not reported: %s", hit_id, withheld)
+        return DecisionResult(hit_view(updated), report_now, update_now, withheld)
 
 
 def _in_force(row: Any, now: datetime) -> bool:
@@ -285,6 +297,7 @@ def _confirmed_report(site: str, row: Any, reason: str, registry: CameraRegistry
         read_confidence=float(row.confidence),
         snapshot_ref=snapshot_ref_for(row.hit_id, bool(row.has_snapshot), row.snapshot_ref),
         retrospective=bool(row.retrospective),
+        decision=decision_for(alert=alert, confirmed=True),
     )
 
 

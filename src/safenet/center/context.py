@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
+from safenet.center.cameras import CameraRegistry
 from safenet.center.hotlist import Hotlist
 from safenet.center.metrics import CenterMetrics
 from safenet.center.recent import RecentPlates
-from safenet.center.registry import CameraRegistry
 from safenet.center.settings import CenterSettings
 from safenet.center.types import CameraInfo, Clock
 from safenet.store import Database
 from safenet.tracking import PlausibilityPolicy
-
-
-def _nothing() -> None:
-    return None
 
 
 @dataclass
@@ -39,8 +34,6 @@ class PipelineContext:
     confirm_categories: frozenset[str] = frozenset()
     check_age: bool = True
     """False for a replay of old reads (``safenet center replay --ignore-age``)."""
-    notify: Callable[[], None] = field(default=_nothing)
-    """Wakes the link relay after a commit that queued reports."""
 
     @classmethod
     def from_settings(

@@ -3,8 +3,9 @@
 The rules (docs/center.md, "Hits"):
 
 - Only an ``exact`` match on the read's top text is an *alert*. An exact match on an
-  OCR alternative, and every other level, is a *candidate*: reported at once marked
-  unconfirmed, and queued for an operator.
+  OCR alternative (reported as ``equivalent``: exact means the camera's top text), and
+  every other level, is a *candidate*: reported at once marked unconfirmed, with the
+  decision ``candidate``, and queued for an operator.
 - A candidate is *held* (no LocationReport until an operator confirms it) when its
   entry says ``confirm_before_send``, or when its category is listed in
   ``center.confirm_categories``. An alert is never held: exact hits go at once.
@@ -57,8 +58,8 @@ def draft_hit(
 ) -> HitDraft:
     """The hit a match makes, before the plausibility and suppression checks."""
     alert = is_alert(match.level, match.rank)
-    # An exact match through an OCR alternative is not what the camera read first; the
-    # police treat level "exact" as an alert, so it goes as the look-alike level.
+    # Level "exact" names the camera's top text (safenet.vocabulary): the registered
+    # plate found only among the OCR's alternatives is a look-alike of what was read.
     level = "equivalent" if match.level is Level.EXACT and not alert else match.level.value
     held = not alert and (entry.confirm_before_send or entry.category in confirm_categories)
     return HitDraft(

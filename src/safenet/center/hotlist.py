@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -32,6 +31,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from safenet.center.hotlist_index import build_index, entry_info
 from safenet.center.tables import (
     hotlist_entries,
     hotlist_parts,
@@ -44,17 +44,11 @@ from safenet.center.tables import (
 from safenet.center.types import Clock, EntryInfo, system_clock
 from safenet.link import inbox, outbox
 from safenet.link.codec import decode_as, encode
-from safenet.link.messages import HotlistAck, HotlistDelta, HotlistEntry, HotlistSnapshot
+from safenet.link.messages import HotlistAck, HotlistDelta, HotlistSnapshot
 from safenet.matching import (
-    POLICIES,
-    STRICT,
-    HotlistIndex,
     HotlistRejection,
-    Level,
     Matcher,
-    MatchPolicy,
 )
-from safenet.matching import HotlistEntry as MatchEntry
 from safenet.store import Database
 
 log = logging.getLogger(__name__)
@@ -81,60 +75,6 @@ class HotlistOutcome:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     refused: list[HotlistRejection] = field(default_factory=list)
-
-
-def entry_info(entry: HotlistEntry) -> EntryInfo:
-    """The center's view of a link hotlist entry."""
-    return EntryInfo(
-        entry_id=entry.entry_id,
-        plate=entry.plate,
-        category=entry.category,
-        expires_at=utc(entry.expires_at),
-        fuzzy_allowance=entry.fuzzy_allowance,
-        vehicle=entry.vehicle,
-        policy=entry.policy,
-        confirm_before_send=entry.confirm_before_send,
-    )
-
-
-def effective_policy(entry: EntryInfo) -> MatchPolicy:
-    """The entry's policy, narrowed to its own fuzzy allowance.
-
-    An unknown policy name falls back to ``strict`` (exact only): matching less is the
-    safe side of not knowing what the police meant.
-    """
-    base = POLICIES.get(entry.policy)
-    if base is None:
-        log.warning(
-            "hotlist: entry %s names unknown policy %r; using strict", entry.entry_id, entry.policy
-        )
-        base = STRICT
-    allowance = min(base.max_edits, max(0.0, entry.fuzzy_allowance))
-    if allowance == base.max_edits:
-        return base
-    levels = base.levels if allowance > 0 else base.levels - {Level.FUZZY}
-    return MatchPolicy(
-        name=f"{base.name}@{allowance:g}",
-        levels=frozenset(levels),
-        max_edits=allowance,
-        min_score=base.min_score,
-        description=f"{base.name} with the entry's fuzzy allowance {allowance:g}",
-    )
-
-
-def build_index(
-    entries: Iterable[EntryInfo], version: int, now: datetime
-) -> tuple[HotlistIndex, list[HotlistRejection]]:
-    """The matcher's index of the entries still in force at ``now``."""
-    policies: dict[str, MatchPolicy] = {}
-    wanted: list[MatchEntry] = []
-    for entry in entries:
-        if entry.expired(now):
-            continue
-        policy = effective_policy(entry)
-        policies[policy.name] = policy
-        wanted.append(MatchEntry(id=entry.entry_id, plate=entry.plate, policy=policy.name))
-    return HotlistIndex.build(wanted, version, policies=policies.values())
 
 
 class Hotlist:

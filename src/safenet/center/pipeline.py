@@ -2,21 +2,23 @@
 
 ::
 
-    normalize -> deduplicate -> match -> plausibility -> suppress -> persist -> relay
+    normalize -> deduplicate -> match -> plausibility -> suppress -> persist
 
 Reads go through in batches (one call to the matcher's batch path, one transaction).
-A stage that fails for a batch is retried read by read; a read it still fails on is
-marked and the stream goes on: the batch is never lost. What a failure means for the
-read is the stage's ``on_failure``:
+A stage that fails for a batch is retried read by read (:mod:`safenet.center.guard`);
+a read it still fails on is marked and the stream goes on: the batch is never lost.
+What a failure means for the read is the stage's ``on_failure``:
 
 - ``reject``: the read is refused with reason ``pipeline_error`` and the sender may
   send it again (normalize, persist: nothing of it was kept);
-- ``continue``: the read goes on without what the stage would have added, and the
-  failure is logged and counted (deduplicate: a duplicate may be stored; match: the
-  read is stored unmatched; plausibility, suppress: the hit goes out unchecked;
-  relay: the report leaves at the relay's next poll).
+- ``continue``: the read goes on without what the stage would have added, the stage
+  in its ``not_done``, and the failure is logged and counted (deduplicate: a
+  duplicate may be stored; match: the read is stored unmatched; plausibility,
+  suppress: the hit goes out unchecked).
 
-Reads still in the stream after the last stage are accepted.
+Reads still in the stream after the last stage are accepted. The reports that persist
+commits to the outbox wake the link relay with that commit
+(:data:`safenet.link.outbox.COMMIT_TOPIC`): no stage has to.
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from safenet.center.checks import HIT_CHECKS, HitCheck
 from safenet.center.context import PipelineContext
+from safenet.center.guard import run_guarded
 from safenet.center.hits import HitHistory
-from safenet.center.stages import dedup, match, normalize, persist, plausibility, relay, suppress
+from safenet.center.stages import dedup, match, normalize, persist
 from safenet.center.stages.base import Batch
-from safenet.center.types import HitState, ReadFate, ReadItem, RejectCode
+from safenet.center.types import HitState, ReadFate, ReadItem, RejectCode, Step
 
 log = logging.getLogger(__name__)
 
@@ -48,52 +52,54 @@ class OnFailure(StrEnum):
 class Stage:
     """One step of the pipeline."""
 
-    name: str
+    name: Step
     run: Callable[[PipelineContext, Batch], None]
     on_failure: OnFailure
     purpose: str
 
 
+def hit_check_stage(check: HitCheck) -> Stage:
+    """A hit check (declared in :mod:`safenet.center.checks`) as a stage of the pipeline."""
+
+    def run(ctx: PipelineContext, batch: Batch) -> None:
+        check.run(ctx, batch.items, batch.history)
+
+    return Stage(check.step, run, OnFailure.CONTINUE, check.purpose)
+
+
 STAGES: Final[tuple[Stage, ...]] = (
     Stage(
-        "normalize",
+        Step.NORMALIZE,
         normalize.run,
         OnFailure.REJECT,
         "plate text in its canonical spelling; time and camera checked",
     ),
     Stage(
-        "deduplicate",
+        Step.DEDUPLICATE,
         dedup.run,
         OnFailure.CONTINUE,
         "drop a resent read, or the same plate at the same camera within the window",
     ),
     Stage(
-        "match",
+        Step.MATCH,
         match.run,
         OnFailure.CONTINUE,
         "the batch against the hotlist in force; expired entries never match",
     ),
+    *(hit_check_stage(check) for check in HIT_CHECKS),
     Stage(
-        "plausibility",
-        plausibility.run,
-        OnFailure.CONTINUE,
-        "impossible journey since the entry's previous hit",
-    ),
-    Stage(
-        "suppress",
-        suppress.run,
-        OnFailure.CONTINUE,
-        "one report per entry per camera within the alert window",
-    ),
-    Stage(
-        "persist",
+        Step.PERSIST,
         persist.run,
         OnFailure.REJECT,
         "reads, snapshots, hits and reports in one transaction",
     ),
-    Stage("relay", relay.run, OnFailure.CONTINUE, "wake the link relay so the reports leave now"),
 )
-"""The pipeline, in order. Nothing else decides what happens to a read."""
+"""The pipeline, in order. Nothing else decides what happens to a read.
+
+A new stage is a module in :mod:`safenet.center.stages` with a ``run(ctx, batch)``, a
+:class:`~safenet.center.types.Step` for its name, and a line here; a new check of every
+hit (live and retrospective) goes into :data:`safenet.center.checks.HIT_CHECKS`.
+"""
 
 
 class Pipeline:
@@ -110,45 +116,37 @@ class Pipeline:
             live = [i for i in items if i.live]
             if not live:
                 break
-            self._run_stage(stage, Batch(live, history))
+            self._run_stage(stage, live, history)
         for item in items:
             if item.live:
                 item.fate = ReadFate.ACCEPTED
         self._count(items)
         return items
 
-    def _run_stage(self, stage: Stage, batch: Batch) -> None:
-        try:
-            stage.run(self.ctx, batch)
-            return
-        except Exception:
-            log.exception(
-                "pipeline: stage %s failed for a batch of %d reads; retrying one by one",
-                stage.name,
-                len(batch.items),
+    def _run_stage(self, stage: Stage, items: list[ReadItem], history: HitHistory) -> None:
+        def run(batch: list[ReadItem]) -> None:
+            stage.run(self.ctx, Batch(batch, history))
+
+        def failed(item: ReadItem, exc: Exception) -> None:
+            self._failed(stage, item, exc)
+
+        run_guarded(stage.name, run, items, failed)
+
+    def _failed(self, stage: Stage, item: ReadItem, exc: Exception) -> None:
+        self.ctx.metrics.stage_failures.labels(stage=stage.name).inc()
+        log.error(
+            "pipeline: stage %s failed for read %s of camera %s: %s",
+            stage.name,
+            item.incoming.read_id,
+            item.incoming.camera_id,
+            type(exc).__name__,
+        )
+        if stage.on_failure is OnFailure.REJECT:
+            item.reject(
+                "", f"the {stage.name} stage failed; send the read again", RejectCode.PIPELINE
             )
-        for item in batch.items:
-            if not item.live:
-                continue
-            try:
-                stage.run(self.ctx, Batch([item], batch.history))
-            except Exception as exc:
-                self.ctx.metrics.stage_failures.labels(stage=stage.name).inc()
-                log.error(
-                    "pipeline: stage %s failed for read %s of camera %s: %s",
-                    stage.name,
-                    item.incoming.read_id,
-                    item.incoming.camera_id,
-                    type(exc).__name__,
-                )
-                if stage.on_failure is OnFailure.REJECT:
-                    item.reject(
-                        "",
-                        f"the {stage.name} stage failed; send the read again",
-                        RejectCode.PIPELINE,
-                    )
-                else:
-                    item.notes.append(f"{stage.name} failed")
+        else:
+            item.not_done.add(Step(stage.name))
 
     def _count(self, items: list[ReadItem]) -> None:
         metrics = self.ctx.metrics

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from safenet.center.reports import (
+    decision_for,
     explain_hit,
     location_report,
     report_text,
@@ -93,6 +94,7 @@ def write_hits(conn: Connection, site: str, writes: Iterable[HitWrite], now: dat
                         draft.hit_id, read.has_snapshot, read.snapshot_ref
                     ),
                     retrospective=draft.retrospective,
+                    decision=decision_for(alert=draft.alert),
                 ),
             )
     if new_reads:

@@ -1,6 +1,6 @@
 """The center's camera registry: camera files imported into the database, cameras looked up.
 
-:func:`import_camera_file` reads a camera file with :mod:`safenet.center.cameras` (the
+:func:`import_camera_file` reads a camera file with :mod:`safenet.cctv` (the
 national standard data in any layout, or an LPR list) and upserts it: new sites and
 cameras are inserted, changed ones updated, identical ones left alone, so importing
 the same file twice changes nothing and says so. ``agencies`` keeps only the rows
@@ -9,17 +9,15 @@ file). ``retire_missing`` marks retired the sites and cameras an earlier import 
 the same file name brought in and this one no longer lists (docs/cameras.md explains
 why a changed row of the older layouts comes back under a new id).
 
-:class:`CameraRegistry` is the pipeline's in-memory view: camera id to position,
-heading, address and 보관일수.
+:class:`safenet.center.cameras.CameraRegistry` is the pipeline's in-memory view of
+what was imported.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from safenet.center.cameras import (
+from safenet.cctv import (
     CameraSite,
     ImportResult,
     LprCamera,
@@ -36,9 +34,9 @@ from safenet.center.cameras import (
     SkippedRow,
     read_camera_file,
 )
-from safenet.center.cameras.ids import camera_id
+from safenet.cctv.ids import camera_id
 from safenet.center.tables import cameras, installations
-from safenet.center.types import CameraInfo, Clock, system_clock
+from safenet.center.types import Clock, system_clock
 from safenet.store import Database
 
 log = logging.getLogger(__name__)
@@ -131,7 +129,7 @@ def import_camera_file(
 ) -> CameraImportReport:
     """Read one camera file and upsert it into the registry; see the module docstring.
 
-    Raises :class:`safenet.center.cameras.CameraFileError` for a file unusable as a whole.
+    Raises :class:`safenet.cctv.CameraFileError` for a file unusable as a whole.
     """
     file = Path(path)
     parsed = read_camera_file(file, keep_repeated_rows=keep_repeated_rows)
@@ -340,71 +338,3 @@ def _retire(
             .values(retired_at=now)
         )
     return len(gone)
-
-
-class CameraRegistry:
-    """The cameras a center's reads may name, held in memory for the pipeline."""
-
-    def __init__(self, db: Database, *, refresh_interval_s: float = 5.0) -> None:
-        self.db = db
-        self.refresh_interval_s = refresh_interval_s
-        self._cameras: dict[str, CameraInfo] = {}
-        self._loaded_at = 0.0
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._cameras)
-
-    def load(self) -> int:
-        """Read every camera in service from the database (a worker-thread call)."""
-        address = sa.func.coalesce(
-            cameras.c.address,
-            installations.c.road_address,
-            installations.c.lot_address,
-            installations.c.agency,
-        )
-        query = (
-            sa.select(
-                cameras.c.camera_id,
-                cameras.c.lat,
-                cameras.c.lon,
-                cameras.c.heading,
-                address.label("address"),
-                cameras.c.retention_days,
-            )
-            .select_from(
-                cameras.outerjoin(
-                    installations, installations.c.installation_id == cameras.c.installation_id
-                )
-            )
-            .where(cameras.c.retired_at.is_(None))
-        )
-        with self.db.read() as conn:
-            found = {
-                r.camera_id: CameraInfo(
-                    camera_id=r.camera_id,
-                    lat=float(r.lat),
-                    lon=float(r.lon),
-                    heading=None if r.heading is None else float(r.heading),
-                    address=(r.address or r.camera_id)[:200],
-                    retention_days=r.retention_days,
-                )
-                for r in conn.execute(query)
-            }
-        with self._lock:
-            self._cameras = found
-            self._loaded_at = time.monotonic()
-        return len(found)
-
-    def get(self, camera_id: str) -> CameraInfo | None:
-        return self._cameras.get(camera_id)
-
-    def refresh_if_stale(self) -> bool:
-        """Reload when the last load is older than the refresh interval (a new import)."""
-        if time.monotonic() - self._loaded_at < self.refresh_interval_s:
-            return False
-        self.load()
-        return True
-
-    def all(self) -> Iterable[CameraInfo]:
-        return list(self._cameras.values())

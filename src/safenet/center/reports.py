@@ -1,9 +1,11 @@
 """What a center tells the police about a hit: the LocationReport, its explanation, updates.
 
-The explanation is written for the dispatcher who reads it: it starts with ALERT or
-CANDIDATE (so nobody acts on an unconfirmed candidate by mistake), then says why the
-read matched, how sure the OCR was, what vehicle the camera saw, and whether the
-journey since the entry's previous hit was possible.
+Each report carries the center's decision (:func:`decision_for`): ``alert``,
+``candidate`` or ``confirmed``; the police take it as it is. The explanation is
+written for the dispatcher who reads it: it starts with ALERT or CANDIDATE (so nobody
+acts on an unconfirmed candidate by mistake), then says why the read matched, how sure
+the OCR was, what vehicle the camera saw, and whether the journey since the entry's
+previous hit was possible.
 """
 
 from __future__ import annotations
@@ -12,8 +14,16 @@ from datetime import datetime
 
 from safenet.center.types import CameraInfo, HitDraft
 from safenet.link.messages import Coordinates, HitUpdate, LocationReport
+from safenet.vocabulary import ReportDecision
 
 MAX_EXPLANATION = 4000
+
+
+def decision_for(*, alert: bool, confirmed: bool = False) -> ReportDecision:
+    """The decision a report carries: an alert, a candidate, or one an operator confirmed."""
+    if confirmed:
+        return "confirmed"
+    return "alert" if alert else "candidate"
 
 
 def snapshot_ref_for(hit_id: str, has_snapshot: bool, camera_ref: str | None) -> str | None:
@@ -88,6 +98,7 @@ def location_report(
     read_confidence: float,
     snapshot_ref: str | None,
     retrospective: bool,
+    decision: ReportDecision,
 ) -> LocationReport:
     """The LocationReport of one hit."""
     return LocationReport(
@@ -107,6 +118,7 @@ def location_report(
         read_confidence=read_confidence,
         snapshot_ref=snapshot_ref,
         retrospective=retrospective,
+        decision=decision,
     )
 
 

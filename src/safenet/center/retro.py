@@ -16,20 +16,22 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from safenet.audit import store as audit
+from safenet.center.checks import HIT_CHECKS, HitCheck, run_hit_checks
 from safenet.center.context import PipelineContext
-from safenet.center.hits import HitHistory, draft_hit, judge_journey, suppress
-from safenet.center.hotlist import build_index
+from safenet.center.hits import HitHistory, draft_hit
+from safenet.center.hotlist_index import build_index
 from safenet.center.records import HitWrite, ReadRecord, write_hits
 from safenet.center.retry import retry_on_conflict
 from safenet.center.tables import reads, retro_lookups, utc
-from safenet.center.types import EntryInfo, HitDraft
+from safenet.center.types import CameraInfo, EntryInfo, HitDraft, Step
 from safenet.matching import Alternative, HotlistIndex, Read
 
 log = logging.getLogger(__name__)
@@ -47,23 +49,28 @@ class LookupResult:
     hits: int
 
 
+def pending_count(conn: Connection) -> int:
+    """How many look-ups are queued and not done."""
+    return int(
+        conn.execute(
+            sa.select(sa.func.count())
+            .select_from(retro_lookups)
+            .where(retro_lookups.c.done_at.is_(None))
+        ).scalar_one()
+    )
+
+
 class RetroLookup:
     """Runs the queued retrospective look-ups (call :meth:`run_pending` from a worker thread)."""
 
-    def __init__(self, ctx: PipelineContext, notify: Callable[[], None] | None = None) -> None:
+    def __init__(self, ctx: PipelineContext, checks: Sequence[HitCheck] = HIT_CHECKS) -> None:
         self.ctx = ctx
-        self.notify = notify or ctx.notify
+        self.checks = tuple(checks)
         self._running = threading.Lock()  # one look-up pass at a time
 
     def pending(self) -> int:
         with self.ctx.db.read() as conn:
-            return int(
-                conn.execute(
-                    sa.select(sa.func.count())
-                    .select_from(retro_lookups)
-                    .where(retro_lookups.c.done_at.is_(None))
-                ).scalar_one()
-            )
+            return pending_count(conn)
 
     def run_pending(self) -> list[LookupResult]:
         """Search the retained reads for every queued entry, in one pass over them."""
@@ -133,8 +140,6 @@ class RetroLookup:
 
         retry_on_conflict(store, what="retrospective look-up")
         ctx.metrics.retro_reads.inc(searched)
-        if any(w.draft.reported for w in writes):
-            self.notify()
         log.info(
             "retrospective look-up: %d entries, %d reads searched, %d hits",
             len(entries),
@@ -211,24 +216,28 @@ class RetroLookup:
     def _check(
         self, found: list[tuple[ReadRecord, list[HitDraft]]], history: HitHistory
     ) -> list[HitWrite]:
-        """Plausibility and suppression in time order, as for live hits."""
-        ctx = self.ctx
-        history.preload(d.entry.entry_id for _, drafts in found for d in drafts)
-        writes: list[HitWrite] = []
-        for record, drafts in sorted(found, key=lambda f: f[0].read_at):
-            camera = ctx.registry.get(record.camera_id)
+        """The hit checks the live pipeline runs (:data:`HIT_CHECKS`), over these hits."""
+        retained = []
+        for record, drafts in found:
+            camera = self.ctx.registry.get(record.camera_id)
             if camera is None:
                 continue  # a retired camera: no position to report
-            for draft in drafts:
-                judge_journey(
-                    draft,
-                    site=ctx.site,
-                    camera=camera,
-                    read_at=record.read_at,
-                    history=history,
-                    locate=ctx.registry.get,
-                    policy=ctx.plausibility,
-                )
-                suppress(draft, record.camera_id, record.read_at, history, ctx.alert_window)
-                writes.append(HitWrite(draft, record, camera))
-        return writes
+            retained.append(RetainedRead(record.camera_id, record.read_at, camera, drafts, record))
+        run_hit_checks(self.ctx, retained, history, self.checks)
+        return [
+            HitWrite(draft, r.record, r.camera)
+            for r in sorted(retained, key=lambda r: r.read_at)
+            for draft in r.hits
+        ]
+
+
+@dataclass
+class RetainedRead:
+    """A read found among the retained ones, with the hits it makes (for the hit checks)."""
+
+    camera_id: str
+    read_at: datetime
+    camera: CameraInfo
+    hits: list[HitDraft]
+    record: ReadRecord
+    not_done: set[Step] = field(default_factory=set)

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 
 from safenet.section import Section
+from safenet.vocabulary import CATEGORIES
 
 MEGABYTE = 1024 * 1024
 
@@ -180,12 +181,7 @@ class CenterSettings(Section):
     @field_validator("confirm_categories")
     @classmethod
     def _categories_are_known(cls, value: list[str]) -> list[str]:
-        # Imported here: the settings tree loads for every command, the link only when used.
-        from typing import get_args
-
-        from safenet.link.messages import Category
-
-        known = get_args(Category)
+        known = CATEGORIES
         unknown = [c for c in value if c not in known]
         if unknown:
             raise ValueError(f"unknown categories {unknown}; known: {', '.join(known)}")

@@ -3,7 +3,8 @@
 A read enters as an :class:`IncomingRead` (checked field by field at ingest), travels
 the pipeline as a :class:`ReadItem` that each stage may mark, and leaves as accepted
 (stored, perhaps with :class:`HitDraft` hits), duplicate, or rejected with a
-:class:`Rejection` that names the field and the reason.
+:class:`Rejection` that names the field and the reason. A :class:`Step` that failed on
+a read and let it go on is kept in the read's ``not_done``.
 """
 
 from __future__ import annotations
@@ -61,6 +62,17 @@ class IncomingRead:
     snapshot_ref: str | None = None
     vehicle_colour: str | None = None
     vehicle_type: str | None = None
+
+
+class Step(StrEnum):
+    """A step of the read pipeline (docs/center.md, "The pipeline"), in order."""
+
+    NORMALIZE = "normalize"
+    DEDUPLICATE = "deduplicate"
+    MATCH = "match"
+    PLAUSIBILITY = "plausibility"
+    SUPPRESS = "suppress"
+    PERSIST = "persist"
 
 
 class ReadFate(StrEnum):
@@ -147,12 +159,21 @@ class ReadItem:
     alternatives: tuple[tuple[str, float], ...] = ()
     camera: CameraInfo | None = None
     hits: list[HitDraft] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    not_done: set[Step] = field(default_factory=set)
+    """Steps that failed on this read and let it go on without their work."""
     seq: int | None = None
 
     @property
     def live(self) -> bool:
         return self.fate is ReadFate.LIVE
+
+    @property
+    def camera_id(self) -> str:
+        return self.incoming.camera_id
+
+    @property
+    def read_at(self) -> datetime:
+        return self.incoming.ts
 
     def reject(self, field_name: str, reason: str, code: RejectCode) -> None:
         self.fate = ReadFate.REJECTED

@@ -72,7 +72,7 @@ def import_cameras(
     ),
 ) -> None:
     """Import camera files into the center's registry (idempotent upsert)."""
-    from safenet.center.cameras import CameraFileError
+    from safenet.cctv import CameraFileError
     from safenet.center.parts import open_center_database
     from safenet.center.registry import import_camera_file
     from safenet.store import migrate
@@ -128,37 +128,25 @@ def serve(
 async def _serve(
     settings: Settings, center: CenterSettings, site: str, host: str, port: int
 ) -> None:
-    import asyncio
-    import contextlib
-    import signal
-    from collections.abc import Iterator
-
-    import uvicorn
-
+    from safenet.center.app import build_app
     from safenet.center.parts import build_transport, open_center_database
+    from safenet.center.secret import token_secret
     from safenet.center.service import CenterService
-    from safenet.web import configure_console
+    from safenet.service.serve import serve_app
 
-    class Server(uvicorn.Server):
-        # uvicorn re-raises SIGINT/SIGTERM once it has stopped, which would cut the
-        # center's own graceful stop short; the signals are handled below instead.
-        @contextlib.contextmanager
-        def capture_signals(self) -> Iterator[None]:
-            yield
-
+    # The composition root: the service from its parts, then its app from the service.
     db = open_center_database(center, settings.var_dir, site)
     transport = build_transport(center, site)
-    service = CenterService(center, db=db, transport=transport, site=site, var_dir=settings.var_dir)
-    configure_console(service.app, web=settings.web, data_dir=settings.data_dir)
-    await service.start()
-    server = Server(
-        uvicorn.Config(service.app, host=host, port=port, log_config=None, lifespan="off")
+    service = CenterService(center, db=db, transport=transport, site=site)
+    app = build_app(
+        service,
+        token_secret=token_secret(center, settings.var_dir, site),
+        web=settings.web,
+        data_dir=settings.data_dir,
     )
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
+    await service.start()
     try:
-        await server.serve()
+        await serve_app(app, host=host, port=port)
     finally:
         await service.stop()
         await transport.close()
@@ -177,13 +165,13 @@ def replay(
     ),
 ) -> None:
     """Feed a file of reads through the center's pipeline (reports leave via the relay)."""
+    from safenet.center.cameras import CameraRegistry
     from safenet.center.context import PipelineContext
     from safenet.center.hotlist import Hotlist
     from safenet.center.ingest.replay import replay_file
     from safenet.center.metrics import CenterMetrics
     from safenet.center.parts import open_center_database
     from safenet.center.pipeline import Pipeline
-    from safenet.center.registry import CameraRegistry
     from safenet.center.types import system_clock
     from safenet.store import migrate
 

@@ -193,7 +193,7 @@ def _wanted(index: HotlistIndex, min_score: float | None) -> list[WantedVehicle]
 
 def _camera_points(path: Path) -> dict[str, GeoPoint]:
     """Camera id -> position from an LPR camera list; exits 2 when the file cannot be read."""
-    from safenet.center.cameras import CameraFileError, read_lpr_file
+    from safenet.cctv import CameraFileError, read_lpr_file
 
     try:
         result = read_lpr_file(path)

@@ -114,7 +114,7 @@ def _view(
                 spec.id, reg.registered_plate, reg.category, "[dim]not seen yet[/]", "", ""
             )
         else:
-            style = "red" if hit.get("level") == "exact" else "yellow"
+            style = "red" if hit.get("decision") == "alert" else "yellow"
             wanted.add_row(
                 spec.id,
                 reg.registered_plate,

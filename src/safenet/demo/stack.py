@@ -17,14 +17,15 @@ from typing import Any
 import uvicorn
 
 from safenet.auth import Principal, Role, issue_token
+from safenet.center.app import build_app as build_center_app
 from safenet.center.registry import import_camera_file
 from safenet.center.service import CenterService
 from safenet.config import Settings
 from safenet.link import MemoryBroker, MemoryTransport
+from safenet.police.app import build_app as build_police_app
 from safenet.police.service import PoliceService
 from safenet.sim import Simulation
 from safenet.store import Database, migrate, open_database
-from safenet.web import configure_console
 
 log = logging.getLogger(__name__)
 
@@ -124,11 +125,15 @@ class DemoStack:
             db=self.police_db,
             transport=transport,
             clock=clock,
+        )
+        police_app = build_police_app(
+            self.police,
             token_secret=self._secret,
+            web=self.settings.web,
+            data_dir=self.sim_data_dir,
         )
         await self.police.start()  # provisions the link's consumers first
-        configure_console(self.police.app, web=self.settings.web, data_dir=self.sim_data_dir)
-        self.police_url = await self._serve(self.police.app, self.port)
+        self.police_url = await self._serve(police_app, self.port)
         self.dispatcher_token = self.token(
             "dispatcher-01", "112 상황실", {Role.DISPATCHER, Role.REGISTRAR, Role.APPROVER}
         )
@@ -154,12 +159,12 @@ class DemoStack:
             transport=transport,
             site=site,
             clock=self.sim.clock.now,
-            var_dir=self.root,
-            token_secret=self._secret,
         )
-        configure_console(service.app, web=self.settings.web, data_dir=self.sim_data_dir)
+        app = build_center_app(
+            service, token_secret=self._secret, web=self.settings.web, data_dir=self.sim_data_dir
+        )
         await service.start()
-        url = await self._serve(service.app, port)
+        url = await self._serve(app, port)
         self.centers[site] = CenterHandle(
             site=site,
             name=district.name,

@@ -25,7 +25,6 @@ from safenet.evidence.errors import (
 )
 from safenet.evidence.legal import (
     CATEGORY_LABELS,
-    DANGER_TO_LIFE,
     PIPA_18_2_ITEMS,
     POLICE_ITEMS,
     basis_problems,
@@ -77,6 +76,7 @@ from safenet.evidence.request import (
 )
 from safenet.evidence.route import RouteHit, route_file
 from safenet.evidence.signing import TrustedKeys, key_id, signature_valid
+from safenet.vocabulary import DANGER_TO_LIFE as DANGER_TO_LIFE
 
 __all__ = [
     "CATEGORY_LABELS",

@@ -17,9 +17,11 @@ vehicle's pictures, so a request citing them is refused with the reason.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from safenet.evidence.errors import Problem
 from safenet.link.messages import LegalBasis, PipaBasis, WarrantBasis
+from safenet.vocabulary import DANGER_TO_LIFE, LABELS_KO
 
 PIPA_18_2_ITEMS: dict[int, str] = {
     1: "정보주체의 별도 동의",
@@ -37,20 +39,8 @@ PIPA_18_2_ITEMS: dict[int, str] = {
 POLICE_ITEMS: frozenset[int] = frozenset({2, 3, 7})
 """The items an officer may cite when asking a center for evidence in a wanted case."""
 
-DANGER_TO_LIFE: frozenset[str] = frozenset({"suicide_risk", "missing_person"})
-"""Categories where the person in danger is the one sought (as the police define them)."""
-
-CATEGORY_LABELS: dict[str, str] = {
-    "homicide": "살인",
-    "robbery": "강도",
-    "kidnapping": "약취·유인(납치)",
-    "sexual_assault": "강간·강제추행",
-    "arson": "방화",
-    "stalking": "스토킹",
-    "suicide_risk": "자살 기도자 구조",
-    "missing_person": "실종 아동·치매 노인 등",
-}
-"""The register's Korean name for each category (the police consoles use the same)."""
+CATEGORY_LABELS: Final[dict[str, str]] = LABELS_KO
+"""The register's Korean name for each category: the consoles' (safenet.vocabulary)."""
 
 _LAW = "개인정보보호법 제18조제2항"
 _PIPA_TEXT = re.compile(r"^개인정보보호법 제18조제2항제(\d{1,2})호$")

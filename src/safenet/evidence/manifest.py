@@ -19,7 +19,8 @@ import msgspec
 from msgspec import Meta
 
 from safenet.evidence.errors import PackageRefused
-from safenet.link.messages import Category, LegalBasis, Officer, ProvisionForm, RequestItem
+from safenet.link.messages import LegalBasis, Officer, ProvisionForm, RequestItem
+from safenet.vocabulary import Category
 
 FORMAT: Literal["safenet-evidence/1"] = "safenet-evidence/1"
 MAX_FILES = 1000

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from safenet.evidence.errors import Problem, RequestRefused
-from safenet.evidence.legal import DANGER_TO_LIFE, basis_problems
+from safenet.evidence.legal import basis_problems
 from safenet.link.messages import (
     EscapeRoute,
     EvidenceRequest,
@@ -31,6 +31,7 @@ from safenet.link.messages import (
     ScenePhotos,
     VideoRange,
 )
+from safenet.vocabulary import DANGER_TO_LIFE
 
 LIVE = "active"
 

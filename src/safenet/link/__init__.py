@@ -46,11 +46,11 @@ from safenet.link.fencing import Permissions, permissions_for
 from safenet.link.memory import MemoryBroker, MemoryTransport
 from safenet.link.messages import (
     MESSAGE_TYPES,
+    REPORT_SCHEMA_VERSION,
     SCHEMA_VERSION,
     AuditHead,
     CameraAnnouncement,
     CameraRegistry,
-    Category,
     Coordinates,
     EvidenceDenial,
     EvidencePackage,
@@ -64,7 +64,6 @@ from safenet.link.messages import (
     HotlistSnapshot,
     LinkMessage,
     LocationReport,
-    MatchLevel,
     Message,
     message_type,
 )
@@ -90,11 +89,13 @@ from safenet.link.transport import (
     Subscription,
     Transport,
 )
+from safenet.vocabulary import Category, MatchLevel
 
 __all__ = [
     "ALL_CENTERS",
     "MESSAGE_TYPES",
     "POLICE",
+    "REPORT_SCHEMA_VERSION",
     "SCHEMA_VERSION",
     "STREAMS",
     "Alarm",

@@ -27,9 +27,17 @@ from msgspec import Meta
 
 from safenet.link.sites import ALL_CENTERS, POLICE, SITE_PATTERN, validate_center, validate_site
 from safenet.link.subjects import Family
+from safenet.vocabulary import Category, MatchLevel, ReportDecision
 
 SCHEMA_VERSION: Literal[1] = 1
-"""The schema version every message of this release carries."""
+"""The schema version every message of this release carries, but :class:`LocationReport`.
+
+A message type that changes takes the next version of its own
+(:data:`REPORT_SCHEMA_VERSION`) and its receivers read the old form beside the new.
+"""
+
+REPORT_SCHEMA_VERSION: Literal[2] = 2
+"""The LocationReport's schema: 2 carries the center's ``decision``; 1 is still read."""
 
 # Fixed forever: changing it would change every message id.
 _ID_NAMESPACE = uuid.UUID("4f1c6a52-1d0e-5b7c-9a53-5afe0e7a11c0")
@@ -58,20 +66,6 @@ Probability = Annotated[float, Meta(ge=0.0, le=1.0)]
 HotlistVersion = Annotated[int, Meta(ge=0, description="Hotlist version; 0 means none yet.")]
 ShortText = Annotated[str, Meta(max_length=200)]
 LongText = Annotated[str, Meta(max_length=4000)]
-
-Category = Literal[
-    "homicide",
-    "robbery",
-    "kidnapping",
-    "sexual_assault",
-    "arson",
-    "stalking",
-    "suicide_risk",
-    "missing_person",
-]
-"""The lawful basis of an emergency wanted entry (violent crime or danger to life)."""
-
-MatchLevel = Literal["exact", "equivalent", "fuzzy", "partial"]
 
 
 def _time_key(value: datetime) -> str:
@@ -274,11 +268,19 @@ class Coordinates(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fiel
 class LocationReport(_FromCenter, frozen=True, kw_only=True, tag="location_report"):
     """Where and when a center's camera saw a wanted vehicle: one hit, sent to the police.
 
-    ``level`` ``exact`` is an alert; any other level is a candidate that the center's
-    operator must confirm (a HitUpdate follows) before officers act on it.
+    ``decision`` is the center's: ``alert`` (exact on the camera's top text: officers may
+    act on it), ``candidate`` (to be confirmed against the snapshot before officers act;
+    the center's operator decides and a HitUpdate follows) or ``confirmed`` (a candidate
+    the center's operator confirmed before sending). The police take it as it is.
+
+    Schema version 2. A version-1 report has no ``decision``; it meant ``alert`` for
+    level ``exact`` and ``candidate`` for any other level (:attr:`center_decision`).
     """
 
     family: ClassVar[Family] = Family.REPORT
+
+    # Wider than the base's Literal[1]: msgspec checks each class's own field.
+    schema_version: Literal[1, 2] = REPORT_SCHEMA_VERSION  # type: ignore[assignment]
 
     hit_id: Identifier
     entry_id: Identifier
@@ -309,6 +311,37 @@ class LocationReport(_FromCenter, frozen=True, kw_only=True, tag="location_repor
         bool,
         Meta(description="Found in recent reads when the entry was registered, not live."),
     ] = False
+    decision: (
+        Annotated[
+            ReportDecision,
+            Meta(
+                description="The center's decision: `alert`, `candidate` or `confirmed` "
+                "(required from schema version 2; absent in version 1)."
+            ),
+        ]
+        | None
+    ) = None
+
+    def __post_init__(self) -> None:
+        if self.schema_version >= REPORT_SCHEMA_VERSION and self.decision is None:
+            raise ValueError(
+                "decision: required from schema version 2 (alert, candidate or confirmed)"
+            )
+        if self.schema_version < REPORT_SCHEMA_VERSION and self.decision is not None:
+            raise ValueError("decision: not part of schema version 1")
+        if self.decision == "alert" and self.level != "exact":
+            raise ValueError(
+                f"decision: an alert is an exact match on the camera's top text, "
+                f"not level {self.level!r}"
+            )
+        super().__post_init__()
+
+    @property
+    def center_decision(self) -> ReportDecision:
+        """The center's decision; for a version-1 report, what that version meant."""
+        if self.decision is not None:
+            return self.decision
+        return "alert" if self.level == "exact" else "candidate"
 
     def natural_key(self) -> tuple[str, ...]:
         return (self.site, self.hit_id)

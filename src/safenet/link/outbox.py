@@ -9,7 +9,11 @@ on restart; the message id makes the resend harmless::
     with db.begin() as conn:
         conn.execute(insert(hits).values(...))
         outbox.enqueue(conn, LocationReport(...))
-    relay.notify()   # optional: publish now instead of at the next poll
+    # committed: the relay listening on this database is woken now, not at its next poll
+
+The wake-up rides on the transaction (:func:`safenet.store.after_commit` with
+:data:`COMMIT_TOPIC`): nobody has to remember to call the relay, and a rolled-back
+transaction wakes nobody.
 
 All functions take an open SQLAlchemy connection in a transaction and do no I/O of
 their own beyond it.
@@ -27,7 +31,11 @@ from sqlalchemy.engine import Connection
 from safenet.link.messages import LinkMessage
 from safenet.link.tables import outbox
 from safenet.link.transport import Envelope
+from safenet.store.database import after_commit
 from safenet.store.sql import insert_if_absent
+
+COMMIT_TOPIC = "link.outbox"
+"""The commit topic of a transaction that queued a message (the relay listens for it)."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,7 @@ def enqueue(conn: Connection, message: LinkMessage) -> bool:
 
 def enqueue_envelope(conn: Connection, envelope: Envelope) -> bool:
     """Add an already encoded message to the outbox (see :func:`enqueue`)."""
-    return insert_if_absent(
+    added = insert_if_absent(
         conn,
         outbox,
         {
@@ -71,6 +79,9 @@ def enqueue_envelope(conn: Connection, envelope: Envelope) -> bool:
         },
         ["message_id"],
     )
+    if added:
+        after_commit(conn, COMMIT_TOPIC)
+    return added
 
 
 def pending(conn: Connection, limit: int = 100) -> list[OutboxRow]:
@@ -166,6 +177,16 @@ def oldest_pending_at(conn: Connection) -> datetime | None:
     ).scalar_one()
     if value is not None and value.tzinfo is None:  # SQLite keeps no offset; we store UTC
         value = value.replace(tzinfo=UTC)
+    return value
+
+
+def last_error(conn: Connection) -> str | None:
+    """The error of a waiting message's latest failed attempt (None when none failed)."""
+    value: str | None = conn.execute(
+        sa.select(outbox.c.last_error)
+        .where(outbox.c.sent_at.is_(None), outbox.c.last_error.is_not(None))
+        .limit(1)
+    ).scalar()
     return value
 
 

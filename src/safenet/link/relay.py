@@ -7,6 +7,10 @@ the rows simply stay pending — the outbox grows, the site goes on working — 
 they go out in order when it returns. A message whose destination keeps failing
 holds back only later messages to the same subject, not the others.
 
+The relay listens on its database for commits that queued a message
+(:data:`safenet.link.outbox.COMMIT_TOPIC`), so a report leaves as soon as its
+transaction commits; the poll only catches what another process committed.
+
 If the process dies after the publish but before the mark, the restarted relay
 publishes the row again: the server's duplicate window drops it, and receivers'
 inboxes drop anything older. With batching, a failure inside a batch can reorder
@@ -31,6 +35,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from safenet.link import outbox
@@ -90,6 +95,7 @@ class Relay:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._unlisten: Callable[[], None] | None = None
         self._again = False
         self._inherited: int | None = None
         """Rows up to here were pending when this relay started: a predecessor may have
@@ -102,11 +108,16 @@ class Relay:
         """Run the relay in the background until :meth:`stop`."""
         if self._task is None:
             self._bind()
+            if self._unlisten is None:
+                self._unlisten = self.db.on_commit(outbox.COMMIT_TOPIC, self.notify)
             self._task = asyncio.create_task(self.run(), name="link-relay")
 
     async def stop(self) -> None:
         """Stop after the publish in progress (its rows stay pending if not yet acked)."""
         self._stopping = True
+        if self._unlisten is not None:
+            self._unlisten()
+            self._unlisten = None
         self.notify()
         if self._task is not None:
             task, self._task = self._task, None
@@ -118,7 +129,7 @@ class Relay:
                     await task
 
     def notify(self) -> None:
-        """Wake the relay now (after a commit); callable from any thread."""
+        """Wake the relay now; callable from any thread (commits to the outbox call it)."""
         loop, wake = self._loop, self._wake
         if loop is None or wake is None or loop.is_closed():
             return

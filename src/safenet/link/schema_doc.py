@@ -13,7 +13,13 @@ from typing import Any
 
 import msgspec
 
-from safenet.link.messages import MESSAGE_TYPES, SCHEMA_VERSION, LinkMessage, message_type
+from safenet.link.messages import (
+    MESSAGE_TYPES,
+    REPORT_SCHEMA_VERSION,
+    SCHEMA_VERSION,
+    LinkMessage,
+    message_type,
+)
 
 BEGIN = "<!-- BEGIN GENERATED MESSAGE SCHEMAS: edit with `safenet link schemas` -->"
 END = "<!-- END GENERATED MESSAGE SCHEMAS -->"
@@ -81,8 +87,8 @@ def generated_section() -> str:
     parts = [
         BEGIN,
         "",
-        f"Schema version {SCHEMA_VERSION}. Generated from `safenet.link.messages`; do not edit by "
-        "hand.",
+        f"Schema version {SCHEMA_VERSION}; `location_report` {REPORT_SCHEMA_VERSION} (version 1 "
+        "still read). Generated from `safenet.link.messages`; do not edit by hand.",
         "",
     ]
     parts += [_section(cls) for cls in MESSAGE_TYPES]

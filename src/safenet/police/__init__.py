@@ -6,12 +6,13 @@ tracks, the alert stream, the notifications, the HTTP API and every setting.
 Public API (imported lazily, so that loading the settings stays light)::
 
     from safenet.police import PoliceService, PoliceSettings
+    from safenet.police.app import build_app
     service = PoliceService(settings.police, db=db, transport=transport)
+    app = build_app(service, token_secret=secret)   # the FastAPI app and console
     await service.start(); ...; await service.stop()
-    service.app          # the FastAPI app
 
 - :class:`PoliceService`: everything wired together (registry, distribution,
-  intake, tracks, alert hub, notifications, API).
+  intake, tracks, alert hub, notifications); its HTTP routes are in :mod:`.api`.
 - :class:`PoliceSettings`, :class:`WebhookSettings`, :class:`CategoryPolicy`:
   the ``[police]`` configuration section.
 - :data:`CATEGORIES`, :func:`policy_table`: the lawful bases and their policies.
@@ -21,8 +22,9 @@ Public API (imported lazily, so that loading the settings stays light)::
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from safenet.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from safenet.police.categories import CATEGORIES, CategoryPolicy, policy_table
@@ -38,26 +40,6 @@ if TYPE_CHECKING:
     from safenet.police.service import PoliceService
     from safenet.police.settings import PoliceSettings, WebhookSettings
     from safenet.police.types import Status, WantedDraft, WantedEntry
-
-_EXPORTS = {
-    "CATEGORIES": "safenet.police.categories",
-    "CategoryPolicy": "safenet.police.categories",
-    "policy_table": "safenet.police.categories",
-    "PoliceApiError": "safenet.police.client",
-    "PoliceClient": "safenet.police.client",
-    "AlertNotFound": "safenet.police.errors",
-    "EntryNotFound": "safenet.police.errors",
-    "GateRefused": "safenet.police.errors",
-    "TwoPersonRule": "safenet.police.errors",
-    "WrongState": "safenet.police.errors",
-    "check_registration": "safenet.police.gate",
-    "PoliceService": "safenet.police.service",
-    "PoliceSettings": "safenet.police.settings",
-    "WebhookSettings": "safenet.police.settings",
-    "Status": "safenet.police.types",
-    "WantedDraft": "safenet.police.types",
-    "WantedEntry": "safenet.police.types",
-}
 
 __all__ = [
     "CATEGORIES",
@@ -79,9 +61,21 @@ __all__ = [
     "policy_table",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'safenet.police' has no attribute {name!r}")
-    return getattr(import_module(module), name)
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "safenet.police.categories": ("CATEGORIES", "CategoryPolicy", "policy_table"),
+        "safenet.police.client": ("PoliceApiError", "PoliceClient"),
+        "safenet.police.errors": (
+            "AlertNotFound",
+            "EntryNotFound",
+            "GateRefused",
+            "TwoPersonRule",
+            "WrongState",
+        ),
+        "safenet.police.gate": ("check_registration",),
+        "safenet.police.service": ("PoliceService",),
+        "safenet.police.settings": ("PoliceSettings", "WebhookSettings"),
+        "safenet.police.types": ("Status", "WantedDraft", "WantedEntry"),
+    },
+)

@@ -4,11 +4,13 @@ An alert row is written in the same transaction as the hit, update or flag that
 raised it, so an alert exists exactly when its cause was stored. Acknowledging and
 dispatching write who and when on the row and an audit record, in one transaction.
 The payload builders here decide what an officer sees: the entry, where and when,
-the match level, and the "육안 확인 필요" banner on every hit that is not exact.
+the match level, and the "육안 확인 필요" banner on every hit the center did not
+send as an alert.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,12 +20,15 @@ from sqlalchemy.engine import Connection
 
 from safenet.audit import store as audit
 from safenet.auth import Principal
+from safenet.police import hit_log
 from safenet.police.categories import CONFIRM_BANNER, LABELS_KO
-from safenet.police.clock import as_utc, iso, maybe_utc
+from safenet.police.clock import Clock, as_utc, iso, maybe_utc
 from safenet.police.errors import AlertNotFound
+from safenet.police.rows import serial_write
 from safenet.police.tables import alerts
 from safenet.police.tracks import leg_view
 from safenet.police.types import WantedEntry
+from safenet.store import Database
 from safenet.tracking import IMPOSSIBLE_LABEL_EN, IMPOSSIBLE_LABEL_KO, Leg
 
 
@@ -55,46 +60,11 @@ def entry_brief(entry: WantedEntry | None, entry_id: str) -> dict[str, Any]:
     }
 
 
-def hit_view(row: Any) -> dict[str, Any]:
-    """A stored hit as consoles and alerts show it."""
-    return {
-        "hit_key": f"{row.site}:{row.hit_id}",
-        "hit_id": row.hit_id,
-        "site": row.site,
-        "camera_id": row.camera_id,
-        "lat": row.lat,
-        "lon": row.lon,
-        "address": row.address,
-        "heading": row.heading,
-        "read_at": iso(as_utc(row.read_at)),
-        "received_at": iso(as_utc(row.received_at)),
-        "plate_read": row.plate_read,
-        "level": row.level,
-        "score": row.score,
-        "explanation": row.explanation,
-        "read_confidence": row.read_confidence,
-        "snapshot_ref": row.snapshot_ref,
-        "retrospective": bool(row.retrospective),
-        "hotlist_version": row.hotlist_version,
-        "confirmation": confirmation(row.level, row.decision),
-        "decided_by": row.decided_by,
-        "decided_at": iso(maybe_utc(row.decided_at)),
-        "decision_reason": row.decision_reason,
-    }
-
-
-def confirmation(level: str, decision: str | None) -> str:
-    """``not_needed`` for an exact hit, else ``pending``, ``confirmed`` or ``rejected``."""
-    if decision is not None:
-        return decision
-    return "not_needed" if level == "exact" else "pending"
-
-
 def hit_payload(
     hit: dict[str, Any], entry: dict[str, Any], track: dict[str, Any]
 ) -> dict[str, Any]:
-    """The body of a ``hit`` alert."""
-    visual = hit["level"] != "exact"
+    """The body of a ``hit`` alert; every hit the center did not send as an alert says so."""
+    visual = hit["decision"] != "alert"
     return {
         "entry": entry,
         "hit": hit,
@@ -113,13 +83,15 @@ def update_payload(row: Any, entry: dict[str, Any], track: dict[str, Any]) -> di
     rejected = row.decision == "rejected"
     return {
         "entry": entry,
-        "hit": hit_view(row),
+        "hit": hit_log.hit_view(row),
         "decision": row.decision,
         "reason": row.decision_reason,
         "operator": row.decided_by,
         "decided_at": iso(as_utc(row.decided_at)),
         "track": track,
-        "banner": WITHDRAWN if rejected else (CONFIRM_BANNER if row.level != "exact" else None),
+        "banner": WITHDRAWN
+        if rejected
+        else (CONFIRM_BANNER if row.report_decision != "alert" else None),
     }
 
 
@@ -253,3 +225,34 @@ def dispatch(
         ts=now,
     )
     return get(conn, alert_id, officer.sites)
+
+
+class AlertBook:
+    """The alerts as officers work them: listed, acknowledged, dispatched (worker threads)."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def recent(
+        self, officer: Principal, limit: int, entry_id: str | None, after: int | None
+    ) -> list[dict[str, Any]]:
+        def work() -> list[dict[str, Any]]:
+            with self.db.read() as conn:
+                return recent(conn, officer.sites, limit, entry_id, after)
+
+        return await asyncio.to_thread(work)
+
+    async def acknowledge(self, alert_id: int, officer: Principal) -> dict[str, Any]:
+        def work() -> dict[str, Any]:
+            with serial_write(self.db) as conn:
+                return acknowledge(conn, alert_id, officer, self.clock())
+
+        return await asyncio.to_thread(work)
+
+    async def dispatch(self, alert_id: int, officer: Principal, note: str) -> dict[str, Any]:
+        def work() -> dict[str, Any]:
+            with serial_write(self.db) as conn:
+                return dispatch(conn, alert_id, officer, note, self.clock())
+
+        return await asyncio.to_thread(work)

@@ -1,62 +1,71 @@
-"""The police service's HTTP API (FastAPI on :func:`safenet.service.create_base_app`).
+"""The police's HTTP API and console, built from the parts each router uses.
 
-Every ``/api/v1`` endpoint needs a bearer token (``safenet police token``); the roles
-it needs are in each route's summary. OpenAPI is at ``/docs``; ``/healthz`` and
-``/metrics`` come from the base app. docs/police.md lists the endpoints.
+The composition root (``safenet police serve``, ``safenet demo``, a test) builds the
+:class:`~safenet.police.service.PoliceService` first, then its app::
+
+    service = PoliceService(settings, db=db, transport=transport)
+    app = build_app(service, token_secret=secret, web=settings.web, data_dir=data_dir)
+
+Every ``/api/v1`` endpoint needs a bearer token (``safenet police token``) and is
+guarded by a field of :class:`~safenet.police.api.access.PoliceAccess`. OpenAPI is at
+``/docs``; ``/healthz`` and ``/metrics`` come from the base app. docs/police.md lists
+the endpoints. A new router is a function of the parts it uses, included here.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 
 from safenet import __version__
-from safenet.auth import Role
+from safenet.police.api.access import PoliceAccess
+from safenet.police.api.alerts import alerts_router
+from safenet.police.api.live import live_router
+from safenet.police.api.wanted import wanted_router
+from safenet.police.service import PoliceService
 from safenet.service import create_base_app
+from safenet.web import WebSettings, mount_console
 
-if TYPE_CHECKING:
-    from safenet.police.service import PoliceService
-
-POLICE_ROLES = (Role.REGISTRAR, Role.APPROVER, Role.DISPATCHER, Role.FIELD_OFFICER, Role.AUDITOR)
-"""Everyone on the police side who may read the registry, tracks and centers."""
-
-ALERT_ROLES = (Role.DISPATCHER, Role.FIELD_OFFICER, Role.REGISTRAR, Role.APPROVER, Role.AUDITOR)
-"""Who may read alerts."""
-
-RESPONDERS = (Role.DISPATCHER, Role.FIELD_OFFICER)
-"""Who acknowledges alerts and marks dispatch."""
+DESCRIPTION = (
+    "The police end of the safety net: the emergency wanted registry with its "
+    "lawful-basis gate and two-person rule, hotlist distribution to the centers, "
+    "hits and tracks, and live alerts (Server-Sent Events)."
+)
 
 
-def service_of(request: Request) -> PoliceService:
-    """The service behind the app (a dependency for the routers)."""
-    service: PoliceService = request.app.state.police
-    return service
+def build_app(
+    police: PoliceService,
+    *,
+    token_secret: bytes,
+    web: WebSettings | None = None,
+    data_dir: Path | None = None,
+    access: PoliceAccess | None = None,
+) -> FastAPI:
+    """The police API, with the dispatchers' console under ``/console``.
 
-
-def build_app(service: PoliceService) -> FastAPI:
-    """The police API for ``service``."""
-    from safenet.police.routes_alerts import router as alerts_router
-    from safenet.police.routes_live import router as live_router
-    from safenet.police.routes_wanted import router as wanted_router
-
+    Camera sites on the police map are those of the hits: the police learn a camera's
+    place from the centers' reports and hold no credential for a center's own API (the
+    networks are separate); a center's full camera registry is on its own console.
+    """
+    access = access or PoliceAccess()
     app = create_base_app(
         title="safenet police (WASS side)",
         version=__version__,
-        description=(
-            "The police end of the safety net: the emergency wanted registry with its "
-            "lawful-basis gate and two-person rule, hotlist distribution to the centers, "
-            "hits and tracks, and live alerts (Server-Sent Events)."
-        ),
-        registry=service.metrics.registry,
-        health=service.health,
-        token_secret=service.token_secret,
+        description=DESCRIPTION,
+        registry=police.metrics.registry,
+        health=police.health,
+        token_secret=token_secret,
     )
-    app.state.police = service
-    app.include_router(wanted_router, prefix="/api/v1")
-    app.include_router(alerts_router, prefix="/api/v1")
-    app.include_router(live_router, prefix="/api/v1")
-    from safenet.web import mount_police_console
-
-    mount_police_console(app, service)
+    app.include_router(
+        wanted_router(police.actions, police.registry, police.policies, access), prefix="/api/v1"
+    )
+    app.include_router(
+        alerts_router(police.hub, police.alerts, police.metrics, police.settings, access),
+        prefix="/api/v1",
+    )
+    app.include_router(live_router(police.picture, access), prefix="/api/v1")
+    mount_console(
+        app, side="police", site=None, points=police.picture.hit_places, web=web, data_dir=data_dir
+    )
     return app

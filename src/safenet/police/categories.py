@@ -1,8 +1,9 @@
 """The lawful bases of an emergency wanted entry and how far the centers may reach for each.
 
 Only violent crime and an imminent danger to life allow a vehicle to be put on the
-hotlist (see docs/police.md). The categories are the link's :data:`Category` values,
-so what the police register is exactly what the centers can receive.
+hotlist (see docs/police.md). The categories are :data:`safenet.vocabulary.Category`,
+the same words the link carries, so what the police register is exactly what the
+centers can receive.
 
 Each category carries a :class:`CategoryPolicy`: which match policy the centers apply
 (a name in :data:`safenet.matching.POLICIES`), how far fuzzy matching may go, whether a
@@ -23,60 +24,33 @@ levels alert the officers. The defaults are conservative:
 
 from __future__ import annotations
 
-from typing import Literal, get_args
-
 from pydantic import Field, field_validator
 
 from safenet.section import Section
-
-# Spelled out rather than imported from safenet.link.messages, so that loading the
-# settings does not load the link and the store; tests/police/test_gate.py holds the
-# two equal.
-MatchLevel = Literal["exact", "equivalent", "fuzzy", "partial"]
-
-CATEGORIES: tuple[str, ...] = (
-    "homicide",
-    "robbery",
-    "kidnapping",
-    "sexual_assault",
-    "arson",
-    "stalking",
-    "suicide_risk",
-    "missing_person",
+from safenet.vocabulary import (
+    CATEGORIES,
+    DANGER_TO_LIFE,
+    LABELS_EN,
+    LABELS_KO,
+    LEVELS,
+    VIOLENT_CRIME,
+    MatchLevel,
 )
-"""Every lawful basis, in the link's order (the link's ``Category`` values)."""
 
-LEVELS: tuple[str, ...] = get_args(MatchLevel)
-"""Every match level a center may report, strongest first."""
-
-DANGER_TO_LIFE: frozenset[str] = frozenset({"suicide_risk", "missing_person"})
-"""Categories where the person in danger is the one sought: recall comes first."""
-
-VIOLENT_CRIME: frozenset[str] = frozenset(CATEGORIES) - DANGER_TO_LIFE
-"""Categories where officers may act with force: precision comes first."""
-
-LABELS_KO: dict[str, str] = {
-    "homicide": "살인",
-    "robbery": "강도",
-    "kidnapping": "약취·유인(납치)",
-    "sexual_assault": "강간·강제추행",
-    "arson": "방화",
-    "stalking": "스토킹",
-    "suicide_risk": "자살 기도자 구조",
-    "missing_person": "실종 아동·치매 노인 등",
-}
-"""The consoles' names for each category (docs GLOSSARY)."""
-
-LABELS_EN: dict[str, str] = {
-    "homicide": "homicide",
-    "robbery": "robbery",
-    "kidnapping": "kidnapping / abduction",
-    "sexual_assault": "rape / sexual assault",
-    "arson": "arson",
-    "stalking": "stalking",
-    "suicide_risk": "rescue of a person attempting suicide",
-    "missing_person": "missing child or person at risk",
-}
+__all__ = [
+    "CATEGORIES",
+    "CONFIRM_BANNER",
+    "DANGER_TO_LIFE",
+    "LABELS_EN",
+    "LABELS_KO",
+    "LEVELS",
+    "VIOLENT_CRIME",
+    "CategoryPolicy",
+    "MatchLevel",
+    "default_policy",
+    "not_lawful_reason",
+    "policy_table",
+]
 
 CONFIRM_BANNER = "육안 확인 필요 — confirm the plate visually before acting"
 """Shown on every alert whose hit is not an exact plate match."""

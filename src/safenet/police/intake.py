@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from safenet.link import Heartbeat, HitUpdate, HotlistAck, LocationReport, inbox
-from safenet.police import alert_log, distribution
+from safenet.police import alert_log, distribution, hit_log
 from safenet.police.alert_log import AlertRecord
 from safenet.police.categories import CategoryPolicy
 from safenet.police.clock import Clock, as_utc
@@ -50,6 +50,16 @@ class IntakeResult:
     snapshot_to: str | None = None
     new_center: str | None = None
     """A center heard of for the first time (its link consumers need provisioning)."""
+
+
+def alerts_on_arrival(hit: Any, policy: CategoryPolicy) -> bool:
+    """Whether a stored hit alerts officers as it arrives, before any operator decision.
+
+    The center's ``alert`` always does. A ``candidate`` (or a ``confirmed`` one, whose
+    HitUpdate comes with it) does when its category's policy lets its level alert
+    (``alert_levels``); otherwise it waits on the track for the center's confirmation.
+    """
+    return bool(hit.report_decision == "alert" or hit.level in policy.alert_levels)
 
 
 class Intake:
@@ -89,13 +99,13 @@ class Intake:
         with self.db.begin() as conn:
             if not inbox.first_receipt(conn, m):
                 return IntakeResult(duplicate=True)
-            stored = insert_if_absent(conn, hits, _hit_values(m, now), ["site", "hit_id"])
+            stored = insert_if_absent(conn, hits, hit_log.values(m, now), ["site", "hit_id"])
             if not stored:
                 return IntakeResult(duplicate=True)
-            decision = _latest_update(conn, m.site, m.hit_id)
+            decision = hit_log.latest_update(conn, m.site, m.hit_id)
             if decision is not None:
-                _apply_decision(conn, m.site, m.hit_id, decision)
-            row = _hit_row(conn, m.site, m.hit_id)
+                hit_log.apply_decision(conn, m.site, m.hit_id, decision)
+            row = hit_log.row(conn, m.site, m.hit_id)
             entry = _entry(conn, m.entry_id)
             gained: tuple[Leg, ...] = ()
             if row.decision != "rejected":
@@ -110,7 +120,7 @@ class Intake:
             assert entry is not None
             policy = self.policies[entry.category]
             if row.decision == "confirmed" or (
-                row.decision is None and m.level in policy.alert_levels
+                row.decision is None and alerts_on_arrival(row, policy)
             ):
                 result.alerts.append(self._hit_alert(conn, row, entry, now))
             result.alerts.extend(self._flags(conn, gained, entry, m.site, now))
@@ -149,12 +159,12 @@ class Intake:
             ).first()
             if before is None:
                 return IntakeResult(waiting=True)
-            latest = _latest_update(conn, m.site, m.hit_id)
+            latest = hit_log.latest_update(conn, m.site, m.hit_id)
             assert latest is not None
             if before.decided_at is not None and as_utc(before.decided_at) >= latest["decided_at"]:
                 return IntakeResult()  # an older decision arriving late changes nothing
-            _apply_decision(conn, m.site, m.hit_id, latest)
-            row = _hit_row(conn, m.site, m.hit_id)
+            hit_log.apply_decision(conn, m.site, m.hit_id, latest)
+            row = hit_log.row(conn, m.site, m.hit_id)
             gained: list[Leg] = []
             if (before.decision == "rejected") != (row.decision == "rejected"):
                 _, gained = self.tracks.rebuild_entry(conn, row.entry_id)
@@ -216,7 +226,7 @@ class Intake:
     ) -> AlertRecord:
         conn.execute(hits.update().where(hits.c.id == row.id).values(alerted=True))
         payload = alert_log.hit_payload(
-            alert_log.hit_view(row),
+            hit_log.hit_view(row),
             alert_log.entry_brief(entry, entry.entry_id),
             self.tracks.brief(entry.entry_id),
         )
@@ -253,64 +263,6 @@ class Intake:
                     self.tracks.rebuild_entry(conn, entry_id)
         except Exception:  # pragma: no cover - the database is down; the next start rebuilds
             log.exception("intake: could not rebuild tracks after a failed message")
-
-
-def _hit_values(m: LocationReport, now: datetime) -> dict[str, Any]:
-    return {
-        "site": m.site,
-        "hit_id": m.hit_id,
-        "entry_id": m.entry_id,
-        "hotlist_version": m.hotlist_version,
-        "camera_id": m.camera_id,
-        "lat": m.coordinates.lat,
-        "lon": m.coordinates.lon,
-        "address": m.address,
-        "heading": m.heading,
-        "read_at": m.read_at,
-        "plate_read": m.plate_read,
-        "level": m.level,
-        "score": m.score,
-        "explanation": m.explanation,
-        "read_confidence": m.read_confidence,
-        "snapshot_ref": m.snapshot_ref,
-        "retrospective": m.retrospective,
-        "received_at": now,
-        "alerted": False,
-    }
-
-
-def _latest_update(conn: Connection, site: str, hit_id: str) -> dict[str, Any] | None:
-    row = conn.execute(
-        sa.select(hit_updates)
-        .where(hit_updates.c.site == site, hit_updates.c.hit_id == hit_id)
-        .order_by(hit_updates.c.decided_at.desc(), hit_updates.c.message_id.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    return {
-        "decision": row.decision,
-        "operator": row.operator,
-        "decided_at": as_utc(row.decided_at),
-        "reason": row.reason,
-    }
-
-
-def _apply_decision(conn: Connection, site: str, hit_id: str, decision: dict[str, Any]) -> None:
-    conn.execute(
-        hits.update()
-        .where(hits.c.site == site, hits.c.hit_id == hit_id)
-        .values(
-            decision=decision["decision"],
-            decided_by=decision["operator"],
-            decided_at=decision["decided_at"],
-            decision_reason=decision["reason"],
-        )
-    )
-
-
-def _hit_row(conn: Connection, site: str, hit_id: str) -> Any:
-    return conn.execute(sa.select(hits).where(hits.c.site == site, hits.c.hit_id == hit_id)).one()
 
 
 def _entry(conn: Connection, entry_id: str) -> WantedEntry | None:

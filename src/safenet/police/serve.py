@@ -8,6 +8,7 @@ from pathlib import Path
 from safenet.link import MemoryBroker, MemoryTransport, Transport
 from safenet.police.credentials import database_url, load_token_secret
 from safenet.police.settings import PoliceSettings
+from safenet.service.serve import serve_app
 from safenet.web.settings import WebSettings
 
 log = logging.getLogger(__name__)
@@ -37,31 +38,22 @@ async def serve(
     data_dir: Path | None = None,
 ) -> None:
     """Run the police service (and its console) until interrupted."""
-    import uvicorn
-
+    from safenet.police.app import build_app
     from safenet.police.service import PoliceService
     from safenet.store import open_database
-    from safenet.web import configure_console
 
+    # The composition root: the service from its parts, then its app from the service.
     db = open_database(database_url(settings, var_dir))
     transport = build_transport(settings)
     await transport.start()
-    service = PoliceService(
-        settings, db=db, transport=transport, token_secret=load_token_secret(settings, var_dir)
+    service = PoliceService(settings, db=db, transport=transport)
+    app = build_app(
+        service, token_secret=load_token_secret(settings, var_dir), web=web, data_dir=data_dir
     )
-    configure_console(service.app, web=web, data_dir=data_dir)
     await service.start()
-    config = uvicorn.Config(
-        service.app,
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        lifespan="off",
-        timeout_graceful_shutdown=3,
-    )
     log.info("police: listening on http://%s:%d (OpenAPI at /docs)", settings.host, settings.port)
     try:
-        await uvicorn.Server(config).serve()
+        await serve_app(app, host=settings.host, port=settings.port, timeout_graceful_shutdown=3)
     finally:
         await service.stop()
         await transport.close()

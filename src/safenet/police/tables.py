@@ -89,6 +89,7 @@ hits = sa.Table(
     sa.Column("read_at", _Time, nullable=False),
     sa.Column("plate_read", sa.String(16), nullable=False),
     sa.Column("level", sa.String(16), nullable=False),
+    sa.Column("report_decision", sa.String(16), nullable=False),
     sa.Column("score", sa.Float(), nullable=False),
     sa.Column("explanation", sa.Text(), nullable=False),
     sa.Column("read_confidence", sa.Float(), nullable=False),

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from safenet.police.alert_log import entry_brief, hit_view
+from safenet.police.alert_log import entry_brief
+from safenet.police.hit_log import hit_view
 from safenet.police.tracks import leg_view
 from safenet.police.types import WantedEntry
 from safenet.tracking import Leg, Sighting, compass_label

@@ -7,6 +7,10 @@ and ``/metrics`` (Prometheus text format, from the app's own registry so two ser
 in one process — the embedded demo — never mix their figures). :class:`RateLimiter`
 (per-identity token buckets, 429) and :class:`BodySizeLimit` (an ASGI middleware, 413)
 are the request limits every service mounts.
+
+Also shared, imported from their modules: :mod:`.loop` (one class per long-running
+job of a service) and :mod:`.serve` (serving an app until SIGINT/SIGTERM, then letting
+the service stop gracefully).
 """
 
 from safenet.service.app import create_base_app, principal_dependency, require_role

@@ -11,8 +11,9 @@ noise model, the scenario format and the feeders.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from safenet.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from safenet.sim.cameras import SimCamera
@@ -35,62 +36,15 @@ if TYPE_CHECKING:
     from safenet.sim.noise import NoiseKind, NoiseModel, NoiseRates, NoisyRead
     from safenet.sim.plates_gen import PlateMix, PlateSource, random_plate
     from safenet.sim.scenario import (
-        CATEGORIES,
-        Place,
-        Scenario,
         ScenarioError,
-        VehicleDescription,
-        WantedSpec,
         default_scenario_path,
         load_scenario,
         parse_scenario,
     )
+    from safenet.sim.scenario_types import Place, Scenario, VehicleDescription, WantedSpec
     from safenet.sim.simulation import Simulation, resolve_data_dir
     from safenet.sim.traffic import Traffic
-
-# Imported on first use: the road loaders and the roads tests need none of the rest.
-_EXPORTS: dict[str, str] = {
-    "BatchTooLarge": "safenet.sim.feed",
-    "CATEGORIES": "safenet.sim.scenario",
-    "City": "safenet.sim.city",
-    "CitySettings": "safenet.sim.city",
-    "DEFAULT_DISTRICTS": "safenet.sim.districts",
-    "District": "safenet.sim.city",
-    "DistrictSpec": "safenet.sim.districts",
-    "FeedReport": "safenet.sim.feed",
-    "FeedSettings": "safenet.sim.feed",
-    "Feeder": "safenet.sim.feed",
-    "NoiseKind": "safenet.sim.noise",
-    "NoiseModel": "safenet.sim.noise",
-    "NoiseRates": "safenet.sim.noise",
-    "NoisyRead": "safenet.sim.noise",
-    "PermanentSendError": "safenet.sim.feed",
-    "Place": "safenet.sim.scenario",
-    "PlateMix": "safenet.sim.plates_gen",
-    "PlateSource": "safenet.sim.plates_gen",
-    "ReadEvent": "safenet.sim.events",
-    "ReadSink": "safenet.sim.feed",
-    "ReadTruth": "safenet.sim.events",
-    "RoutedSink": "safenet.sim.feed",
-    "Scenario": "safenet.sim.scenario",
-    "ScenarioError": "safenet.sim.scenario",
-    "SendResult": "safenet.sim.feed",
-    "SimCamera": "safenet.sim.cameras",
-    "SimClock": "safenet.sim.clock",
-    "Simulation": "safenet.sim.simulation",
-    "SiteFeedStats": "safenet.sim.feed",
-    "Traffic": "safenet.sim.traffic",
-    "TransientSendError": "safenet.sim.feed",
-    "TruthStats": "safenet.sim.events",
-    "VehicleDescription": "safenet.sim.scenario",
-    "WantedSpec": "safenet.sim.scenario",
-    "build_city": "safenet.sim.city",
-    "default_scenario_path": "safenet.sim.scenario",
-    "load_scenario": "safenet.sim.scenario",
-    "parse_scenario": "safenet.sim.scenario",
-    "random_plate": "safenet.sim.plates_gen",
-    "resolve_data_dir": "safenet.sim.simulation",
-}
+    from safenet.vocabulary import CATEGORIES
 
 __all__ = [
     "CATEGORIES",
@@ -135,11 +89,38 @@ __all__ = [
     "resolve_data_dir",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'safenet.sim' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+# Imported on first use: the road loaders and the roads tests need none of the rest.
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "safenet.sim.feed": (
+            "BatchTooLarge",
+            "FeedReport",
+            "FeedSettings",
+            "Feeder",
+            "PermanentSendError",
+            "ReadSink",
+            "RoutedSink",
+            "SendResult",
+            "SiteFeedStats",
+            "TransientSendError",
+        ),
+        "safenet.sim.scenario": (
+            "ScenarioError",
+            "default_scenario_path",
+            "load_scenario",
+            "parse_scenario",
+        ),
+        "safenet.sim.scenario_types": ("Place", "Scenario", "VehicleDescription", "WantedSpec"),
+        "safenet.vocabulary": ("CATEGORIES",),
+        "safenet.sim.city": ("City", "CitySettings", "District", "build_city"),
+        "safenet.sim.districts": ("DEFAULT_DISTRICTS", "DistrictSpec"),
+        "safenet.sim.noise": ("NoiseKind", "NoiseModel", "NoiseRates", "NoisyRead"),
+        "safenet.sim.plates_gen": ("PlateMix", "PlateSource", "random_plate"),
+        "safenet.sim.events": ("ReadEvent", "ReadTruth", "TruthStats"),
+        "safenet.sim.cameras": ("SimCamera",),
+        "safenet.sim.clock": ("SimClock",),
+        "safenet.sim.simulation": ("Simulation", "resolve_data_dir"),
+        "safenet.sim.traffic": ("Traffic",),
+    },
+)

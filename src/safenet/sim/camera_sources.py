@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from safenet.center.cameras import CameraFileError, CameraSite, ImportResult, read_standard_file
+from safenet.cctv import CameraFileError, CameraSite, ImportResult, read_standard_file
 from safenet.sim.districts import DistrictSpec
 
 logger = logging.getLogger(__name__)

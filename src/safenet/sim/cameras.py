@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from safenet.center.cameras import CameraSite
+from safenet.cctv import CameraSite
 from safenet.roads import RoadNetwork
 from safenet.roads.projection import project
 from safenet.tracking import heading_from_text

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from safenet.center.cameras import CameraSite
+from safenet.cctv import CameraSite
 from safenet.roads import (
     RoadDataError,
     RoadNetwork,

@@ -23,7 +23,6 @@ from safenet.sim.districts import DistrictSpec
 from safenet.sim.noise import NoiseRates
 from safenet.sim.plates_gen import PlateMix
 from safenet.sim.scenario_types import (
-    CATEGORIES,
     BackgroundSpec,
     CitySpec,
     Place,
@@ -33,6 +32,7 @@ from safenet.sim.scenario_types import (
 )
 from safenet.sim.scenario_wanted import check_unique, parse_wanted
 from safenet.sim.yamlcheck import Checker, Issue, YamlFileError
+from safenet.vocabulary import CATEGORIES
 
 __all__ = [
     "CATEGORIES",

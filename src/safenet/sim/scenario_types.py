@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import typing
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from safenet.link.messages import Category
 from safenet.sim.districts import DEFAULT_DISTRICTS, DistrictSpec
 from safenet.sim.noise import NoiseRates
 from safenet.sim.plates_gen import PlateMix
-
-CATEGORIES: tuple[str, ...] = typing.get_args(Category)
-"""The lawful bases of an emergency wanted entry, as the link carries them."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,9 @@ import yaml
 from safenet.matching.patterns import PatternError, is_pattern, parse_pattern
 from safenet.plates import check
 from safenet.sim.districts import DistrictSpec
-from safenet.sim.scenario_types import CATEGORIES, Place, VehicleDescription, WantedSpec
+from safenet.sim.scenario_types import Place, VehicleDescription, WantedSpec
 from safenet.sim.yamlcheck import Checker, line_of
+from safenet.vocabulary import CATEGORIES
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 _REQUIRED = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import random
 
-from safenet.center.cameras import CameraSite
+from safenet.cctv import CameraSite
 from safenet.sim.districts import DistrictSpec
 
 _M_PER_DEG = 111_195.0  # metres per degree of latitude (mean Earth radius)

@@ -18,7 +18,7 @@ Schema changes are numbered Alembic migrations per side under
 
 from __future__ import annotations
 
-from safenet.store.database import Database, open_database
+from safenet.store.database import Database, after_commit, open_database
 from safenet.store.errors import StoreError, UnsupportedDatabase, WrongSide
 from safenet.store.migrate import (
     SIDES,
@@ -39,6 +39,7 @@ __all__ = [
     "UnsupportedDatabase",
     "UtcDateTime",
     "WrongSide",
+    "after_commit",
     "current_revision",
     "head_revision",
     "insert_if_absent",

@@ -8,16 +8,22 @@ SQLite is opened the way a small always-on service needs it: WAL journal (reader
 not block the writer), foreign keys enforced, a busy timeout instead of immediate
 "database is locked" errors, and ``BEGIN IMMEDIATE`` for write transactions so two
 writers queue on the lock instead of deadlocking when a read transaction upgrades.
+
+A part that must act once a write is committed (the link relay, which publishes what
+the outbox holds) listens for a topic with :meth:`Database.on_commit`; a write marks
+its transaction with :func:`after_commit`. The listeners run after the commit, in
+the committing thread, and never for a transaction that rolled back.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,6 +40,21 @@ Dialect = Literal["sqlite", "postgresql"]
 # Execution option marking a connection whose transaction only reads, so SQLite may
 # use a deferred BEGIN that does not take the write lock.
 _READ_ONLY = "safenet_read_only"
+# Key in a connection's info dict: the commit topics its open write transaction raised.
+_TOPICS = "safenet_commit_topics"
+
+Listener = Callable[[], None]
+
+
+def after_commit(conn: Connection, topic: str) -> None:
+    """Tell ``topic``'s listeners once the transaction of ``conn`` commits.
+
+    A no-op outside :meth:`Database.begin` (a bare engine transaction, a migration):
+    whoever listens then finds the write at its next poll.
+    """
+    topics: set[str] | None = conn.info.get(_TOPICS)
+    if topics is not None:
+        topics.add(topic)
 
 
 @dataclass(frozen=True)
@@ -42,6 +63,12 @@ class Database:
 
     url: str
     engine: Engine
+    _listeners: dict[str, tuple[Listener, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _listeners_lock: threading.Lock = field(
+        default_factory=threading.Lock, repr=False, compare=False
+    )
 
     @property
     def dialect(self) -> Dialect:
@@ -50,9 +77,36 @@ class Database:
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
-        """A write transaction: committed when the block ends, rolled back if it raises."""
+        """A write transaction: committed when the block ends, rolled back if it raises.
+
+        After the commit, the listeners of every topic the transaction raised with
+        :func:`after_commit` are called.
+        """
         with self.engine.begin() as conn:
-            yield conn
+            topics: set[str] = set()
+            conn.info[_TOPICS] = topics
+            try:
+                yield conn
+            finally:
+                conn.info.pop(_TOPICS, None)
+        for topic in topics:
+            for listener in self._listeners.get(topic, ()):
+                try:
+                    listener()
+                except Exception:  # a listener never undoes what was committed
+                    log.exception("store: a listener of %s failed", topic)
+
+    def on_commit(self, topic: str, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` after each commit that raised ``topic``; returns the unsubscribe."""
+        with self._listeners_lock:
+            self._listeners[topic] = (*self._listeners.get(topic, ()), listener)
+
+        def stop() -> None:
+            with self._listeners_lock:
+                kept = tuple(x for x in self._listeners.get(topic, ()) if x is not listener)
+                self._listeners[topic] = kept
+
+        return stop
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

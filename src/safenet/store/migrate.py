@@ -75,8 +75,11 @@ def _current(conn: Connection, side: Side) -> str | None:
     return context.get_current_revision()
 
 
-def migrate(db: Database, side: Side) -> str:
-    """Apply the side's missing migrations in one transaction; return the head revision.
+def migrate(db: Database, side: Side, *, to: str = "head") -> str:
+    """Apply the side's missing migrations in one transaction; return the revision reached.
+
+    ``to`` stops at an earlier revision (a migration's own test starts from the schema
+    before it).
 
     Idempotent and safe to call at every start-up; concurrent callers on PostgreSQL
     wait for each other. Raises :class:`WrongSide` when the database already holds the
@@ -97,9 +100,9 @@ def migrate(db: Database, side: Side) -> str:
         before = _current(conn, side)
 
         def upgrade(rev: Any, _context: Any) -> Any:
-            return script._upgrade_revs("head", rev)
+            return script._upgrade_revs(to, rev)
 
-        with EnvironmentContext(config, script, fn=upgrade, destination_rev="head") as env:
+        with EnvironmentContext(config, script, fn=upgrade, destination_rev=to) as env:
             env.configure(
                 connection=conn,
                 version_table=version_table(side),

@@ -10,10 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from safenet.tracking.roadgraph import RoadRoute
+from typing import Literal, TypeAlias
 
 PlateSide = Literal["front", "rear"]
 """Which plate an LPR camera reads: the front of vehicles coming at it, or the rear of those
@@ -279,3 +276,63 @@ class NextCamera:
     latest: datetime
     reason: str
     reason_ko: str
+
+
+# -- drives along roads (the road graph itself is safenet.tracking.roadgraph) --------------
+
+NodeRef: TypeAlias = int | str
+"""A junction of the road graph: OSM node ids are integers, SUMO junction ids strings."""
+
+RouteBy = Literal["time", "length"]
+
+
+@dataclass(frozen=True, slots=True)
+class RoadPosition:
+    """A place on one directed road (``u`` → ``v``): a camera's reading point, a hit's place.
+
+    ``fraction`` runs from 0 at ``u`` to 1 at ``v`` along the road's shape;
+    ``point`` is that place and ``offset_m`` how far the queried point (the camera
+    site) lies from it. ``bearing_deg`` is the direction of travel on this road
+    there, so the two positions of a two-way street differ by about 180 degrees.
+    """
+
+    u: NodeRef
+    v: NodeRef
+    fraction: float
+    point: GeoPoint
+    offset_m: float
+    bearing_deg: float
+    time_s: float
+    length_m: float
+    name: str | None = None
+    road_class: str = "unknown"
+
+    @property
+    def time_to_end_s(self) -> float:
+        """Seconds from here to the road's end ``v`` at the road's speed."""
+        return (1.0 - self.fraction) * self.time_s
+
+    @property
+    def time_from_start_s(self) -> float:
+        """Seconds from the road's start ``u`` to here at the road's speed."""
+        return self.fraction * self.time_s
+
+
+@dataclass(frozen=True, slots=True)
+class RoadRoute:
+    """A drive along roads from one position to another, as a dispatcher would see it drawn.
+
+    ``time_s`` is at the roads' speeds (posted limits or class defaults), with no
+    wait at lights; ``length_m`` is the driven distance; ``points`` the shape
+    from ``start.point`` to ``end.point``; ``names`` the named streets in order
+    (each once in a row). ``by`` says whether the route is the fastest or the
+    shortest of the drives between the two places.
+    """
+
+    start: RoadPosition
+    end: RoadPosition
+    length_m: float
+    time_s: float
+    points: tuple[GeoPoint, ...]
+    names: tuple[str, ...]
+    by: RouteBy

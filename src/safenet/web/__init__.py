@@ -5,53 +5,42 @@ calls) and made of server-sent HTML pages plus plain ES modules and CSS, with Le
 from its npm package (``npm ci --prefix src/safenet/web``): no CDN, no build step.
 docs/consoles.md describes the pages, settings and keyboard shortcuts.
 
-Public API (imported lazily, so that loading the settings stays light)::
+``safenet.web`` imports no service: a service's app builder hands the console what it
+shows (imported lazily, so that loading the settings stays light)::
 
-    from safenet.web import mount_police_console, mount_center_console, configure_console
-    mount_police_console(police.app, police)            # in the police app
-    mount_center_console(center.app, center)            # in a center's app
-    configure_console(app, web=settings.web, data_dir=settings.data_dir)
+    from safenet.web import mount_console
+    mount_console(app, side="center", site="seocho", points=registry.places,
+                  web=settings.web, data_dir=settings.data_dir)
 
-- :func:`mount_police_console` — live map, alerts (SSE), wanted registry pages;
-- :func:`mount_center_console` — candidate queue, cameras and ingest health;
-- :func:`configure_console` — hand a mounted console the installation's ``web``
-  settings and data folder;
+- :func:`mount_console` — a console's pages, scripts, Leaflet, settings and districts;
+- :data:`CONSOLE_PAGES` — each side's pages (where a new page is added);
 - :class:`ConsoleSetupError` — Leaflet (or a page) is missing: names the command to run.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from safenet.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from safenet.web.assets import ConsoleSetupError
-    from safenet.web.center import mount_center_console
-    from safenet.web.mount import ConsoleState, configure_console
-    from safenet.web.police import mount_police_console
+    from safenet.web.assets import CONSOLE_PAGES, ConsoleSetupError
+    from safenet.web.mount import ConsoleState, mount_console
     from safenet.web.settings import WebSettings
 
-_EXPORTS = {
-    "ConsoleSetupError": "safenet.web.assets",
-    "mount_center_console": "safenet.web.center",
-    "ConsoleState": "safenet.web.mount",
-    "configure_console": "safenet.web.mount",
-    "mount_police_console": "safenet.web.police",
-    "WebSettings": "safenet.web.settings",
-}
-
 __all__ = [
+    "CONSOLE_PAGES",
     "ConsoleSetupError",
     "ConsoleState",
     "WebSettings",
-    "configure_console",
-    "mount_center_console",
-    "mount_police_console",
+    "mount_console",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'safenet.web' has no attribute {name!r}")
-    return getattr(import_module(module), name)
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "safenet.web.assets": ("CONSOLE_PAGES", "ConsoleSetupError"),
+        "safenet.web.mount": ("ConsoleState", "mount_console"),
+        "safenet.web.settings": ("WebSettings",),
+    },
+)

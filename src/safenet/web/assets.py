@@ -9,8 +9,11 @@ A console refuses to mount without it, naming the command to run.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Final, Literal
 
 from safenet.web.settings import WebSettings
+
+Side = Literal["police", "center"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PACKAGE_DIR / "static"
@@ -18,6 +21,27 @@ PAGES_DIR = PACKAGE_DIR / "pages"
 DEFAULT_LEAFLET_DIR = PACKAGE_DIR / "node_modules" / "leaflet" / "dist"
 LEAFLET_FILES = ("leaflet-src.esm.js", "leaflet.css")
 INSTALL_COMMAND = "npm ci --prefix src/safenet/web"
+
+CONSOLE_PAGES: Final[dict[Side, dict[str, str]]] = {
+    "police": {"": "police-live.html", "wanted": "police-wanted.html"},
+    "center": {"": "center-queue.html", "health": "center-health.html"},
+}
+"""Each console's pages: the path under the console's prefix, and its file in pages/.
+
+- police ``/console/``: the dispatcher's screen: the districts, every active wanted
+  vehicle's track (numbered hits with times, the line between them, direction arrows,
+  the impossible-journey mark) and the alert list pushed over Server-Sent Events;
+- police ``/console/wanted``: register, approve, renew and lift wanted entries, and
+  which hotlist version each center runs;
+- center ``/console/``: the operator's queue: each candidate's snapshot beside the
+  wanted vehicle's description and the match explanation, confirmed or rejected with
+  a reason from the keyboard (J/K to move, C or R to decide, Enter to send);
+- center ``/console/health``: the camera registry on a map and the ingest figures.
+
+Every page calls its service's ``/api/v1`` with the officer's or operator's own token;
+the server enforces every rule, the pages only show its answers. A new page is an HTML
+file in pages/, a line here, and its texts in static/lib/i18n.js.
+"""
 
 
 class ConsoleSetupError(RuntimeError):

@@ -7,6 +7,10 @@ scripts, public district outlines) and need no token. Pages are sent with a
 Content-Security-Policy that allows scripts only from the service itself and images
 only from it and the configured tile server: a console can never pull code from the
 internet.
+
+A console knows nothing of the service it is mounted in: the service's app hands
+:func:`mount_console` what the console shows (its side, its site, and where the
+cameras it knows stand, for the districts the map draws).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI
@@ -25,13 +29,12 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from safenet.web.assets import STATIC_DIR, leaflet_dir, page_text
+from safenet.web.assets import CONSOLE_PAGES, STATIC_DIR, Side, leaflet_dir, page_text
 from safenet.web.boundaries import boundaries_for
 from safenet.web.settings import WebSettings
 
 log = logging.getLogger(__name__)
 
-Side = Literal["police", "center"]
 PointSource = Callable[[], Iterable[tuple[float, float]]]
 
 TOKEN_COMMANDS: dict[Side, str] = {
@@ -160,13 +163,19 @@ def mount_console(
     *,
     side: Side,
     site: str | None,
-    pages: Mapping[str, str],
     points: PointSource,
-    web: WebSettings | None,
-    data_dir: Path | None,
-    prefix: str,
+    web: WebSettings | None = None,
+    data_dir: Path | None = None,
+    prefix: str = "/console",
+    pages: Mapping[str, str] | None = None,
 ) -> ConsoleState:
-    """Add a console's routes under ``prefix``; ``pages`` maps a path to its HTML file."""
+    """Add a console's routes under ``prefix``.
+
+    ``points`` lists where the cameras the console knows stand (the map draws their
+    districts); ``pages`` maps a path to its HTML file (default: the side's
+    :data:`~safenet.web.assets.CONSOLE_PAGES`). Raises
+    :class:`~safenet.web.assets.ConsoleSetupError` when Leaflet is not installed.
+    """
     from safenet.config import DEFAULT_DATA_DIR
 
     prefix = "/" + prefix.strip("/")
@@ -177,7 +186,7 @@ def mount_console(
         web=web or WebSettings(),
         data_dir=data_dir if data_dir is not None else DEFAULT_DATA_DIR,
         points=points,
-        pages=pages,
+        pages=CONSOLE_PAGES[side] if pages is None else pages,
     )
     app.state.console = state
     app.mount(f"{prefix}/static", _RevalidatedFiles(directory=STATIC_DIR), name="console-static")
@@ -199,7 +208,7 @@ def mount_console(
             body, media_type="application/geo+json", headers={"Cache-Control": "no-cache"}
         )
 
-    for path, filename in pages.items():
+    for path, filename in state.pages.items():
         _add_page(app, state, path, filename)
     log.info("consoles: %s console mounted at %s/", side, prefix)
     return state
@@ -222,22 +231,3 @@ def _add_page(app: FastAPI, state: ConsoleState, path: str, filename: str) -> No
         )
 
     app.add_api_route(url, page, methods=["GET"], include_in_schema=False)
-
-
-def configure_console(
-    app: FastAPI, *, web: WebSettings | None = None, data_dir: Path | None = None
-) -> None:
-    """Give a mounted console the installation's settings (serve and demo commands call it).
-
-    Raises :class:`safenet.web.assets.ConsoleSetupError` when the new ``web.leaflet_dir``
-    holds no Leaflet.
-    """
-    state: ConsoleState | None = getattr(app.state, "console", None)
-    if state is None:
-        raise RuntimeError("configure_console: no console is mounted on this app")
-    if web is not None:
-        state.vendor = _RevalidatedFiles(directory=leaflet_dir(web))
-        state.web = web
-    if data_dir is not None:
-        state.data_dir = data_dir
-    state._outlines.clear()

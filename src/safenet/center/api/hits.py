@@ -9,19 +9,15 @@ the image sent with a hit's read. No route returns a read that did not hit.
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
-from safenet.auth import Principal, Role
-from safenet.center import confirm
+from safenet.auth import Principal
+from safenet.center.api.access import CenterAccess
+from safenet.center.confirm import CandidateQueue, Decision
 from safenet.center.types import HitState
-from safenet.service import require_role
-
-if TYPE_CHECKING:
-    from safenet.center.service import CenterService
 
 
 class DecisionBody(BaseModel):
@@ -34,37 +30,20 @@ class DecisionBody(BaseModel):
     )
 
 
-def hits_router(service: CenterService) -> APIRouter:
+def hits_router(queue: CandidateQueue, access: CenterAccess) -> APIRouter:
+    """The candidate queue and the hits of one center."""
     router = APIRouter(tags=["hits"])
-    viewer = require_role(Role.OPERATOR, Role.SUPERVISOR)
-    operator = require_role(Role.OPERATOR)
 
     @router.get("/api/v1/candidates", summary="Candidates waiting for an operator's decision")
     async def candidates(
-        limit: int = Query(100, ge=1, le=1000), _: Principal = Depends(viewer)
+        limit: int = Query(100, ge=1, le=1000), _: Principal = Depends(access.view_hits)
     ) -> dict[str, Any]:
-        found = await asyncio.to_thread(confirm.list_candidates, service.db, limit=limit)
-        return {"candidates": found}
+        return {"candidates": await queue.candidates(limit)}
 
-    async def _decide(
-        hit_id: str,
-        decision: Literal["confirmed", "rejected"],
-        body: DecisionBody,
-        principal: Principal,
+    async def decide(
+        hit_id: str, decision: Decision, body: DecisionBody, principal: Principal
     ) -> dict[str, Any]:
-        result = await asyncio.to_thread(
-            confirm.decide,
-            service.db,
-            site=service.site,
-            hit_id=hit_id,
-            decision=decision,
-            reason=body.reason,
-            operator=principal,
-            registry=service.registry,
-            now=service.clock(),
-        )
-        if result.report_sent or result.update_sent:
-            service.relay.notify()
+        result = await queue.decide(hit_id, decision, body.reason, principal)
         return {
             "hit": result.hit,
             "report_sent": result.report_sent,
@@ -77,33 +56,30 @@ def hits_router(service: CenterService) -> APIRouter:
         summary="Confirm a candidate: it is the wanted vehicle",
     )
     async def confirm_candidate(
-        hit_id: str, body: DecisionBody, principal: Principal = Depends(operator)
+        hit_id: str, body: DecisionBody, principal: Principal = Depends(access.decide)
     ) -> dict[str, Any]:
-        return await _decide(hit_id, "confirmed", body, principal)
+        return await decide(hit_id, "confirmed", body, principal)
 
     @router.post(
         "/api/v1/candidates/{hit_id}/reject",
         summary="Reject a candidate: it is not the wanted vehicle",
     )
     async def reject_candidate(
-        hit_id: str, body: DecisionBody, principal: Principal = Depends(operator)
+        hit_id: str, body: DecisionBody, principal: Principal = Depends(access.decide)
     ) -> dict[str, Any]:
-        return await _decide(hit_id, "rejected", body, principal)
+        return await decide(hit_id, "rejected", body, principal)
 
     @router.get("/api/v1/hits", summary="The latest hits at this center")
     async def list_hits(
         limit: int = Query(100, ge=1, le=1000),
         state: HitState | None = Query(None, description="Only hits in this state."),
-        _: Principal = Depends(viewer),
+        _: Principal = Depends(access.view_hits),
     ) -> dict[str, Any]:
-        found = await asyncio.to_thread(
-            confirm.list_hits, service.db, limit=limit, state=None if state is None else state.value
-        )
-        return {"hits": found}
+        return {"hits": await queue.hits(limit, None if state is None else state.value)}
 
     @router.get("/api/v1/hits/{hit_id}", summary="One hit")
-    async def get_hit(hit_id: str, _: Principal = Depends(viewer)) -> dict[str, Any]:
-        return await asyncio.to_thread(confirm.get_hit, service.db, hit_id)
+    async def get_hit(hit_id: str, _: Principal = Depends(access.view_hits)) -> dict[str, Any]:
+        return await queue.hit(hit_id)
 
     @router.get(
         "/api/v1/hits/{hit_id}/snapshot",
@@ -111,8 +87,8 @@ def hits_router(service: CenterService) -> APIRouter:
         response_class=Response,
         responses={200: {"content": {"image/jpeg": {}}}},
     )
-    async def snapshot(hit_id: str, _: Principal = Depends(operator)) -> Response:
-        jpeg = await asyncio.to_thread(confirm.get_snapshot, service.db, hit_id)
+    async def snapshot(hit_id: str, _: Principal = Depends(access.snapshot)) -> Response:
+        jpeg = await queue.snapshot(hit_id)
         return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
     return router

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query
 
 from safenet.auth import Principal
-from safenet.center.tables import cameras, installations
-from safenet.service import principal_dependency
-
-if TYPE_CHECKING:
-    from safenet.center.service import CenterService
+from safenet.center.api.access import CenterAccess
+from safenet.center.cameras import CameraList
+from safenet.center.status import CenterStatus
 
 
-def status_router(service: CenterService) -> APIRouter:
+def status_router(status: CenterStatus, cameras: CameraList, access: CenterAccess) -> APIRouter:
+    """``GET /api/v1/status`` and ``GET /api/v1/cameras``."""
     router = APIRouter(tags=["status"])
 
     @router.get("/api/v1/status", summary="The center's state: hotlist, ingest, link")
-    async def status(_: Principal = Depends(principal_dependency)) -> dict[str, Any]:
-        return await service.status()
+    async def get_status(_: Principal = Depends(access.status)) -> dict[str, Any]:
+        return await status.status()
 
     @router.get(
         "/api/v1/cameras",
@@ -30,61 +27,8 @@ def status_router(service: CenterService) -> APIRouter:
     async def list_cameras(
         limit: int = Query(10_000, ge=1, le=200_000),
         offset: int = Query(0, ge=0),
-        _: Principal = Depends(principal_dependency),
+        _: Principal = Depends(access.status),
     ) -> dict[str, Any]:
-        return await asyncio.to_thread(_cameras, service, limit, offset)
+        return await cameras.page(limit, offset)
 
     return router
-
-
-def _cameras(service: CenterService, limit: int, offset: int) -> dict[str, Any]:
-    query = (
-        sa.select(
-            cameras,
-            installations.c.agency,
-            installations.c.road_address,
-            installations.c.lot_address,
-        )
-        .select_from(
-            cameras.outerjoin(
-                installations, installations.c.installation_id == cameras.c.installation_id
-            )
-        )
-        .where(cameras.c.retired_at.is_(None))
-        .order_by(cameras.c.camera_id)
-        .limit(limit)
-        .offset(offset)
-    )
-    with service.db.read() as conn:
-        rows = conn.execute(query).all()
-        total = conn.execute(
-            sa.select(sa.func.count()).select_from(cameras).where(cameras.c.retired_at.is_(None))
-        ).scalar_one()
-    features = [
-        {
-            "type": "Feature",
-            "id": r.camera_id,
-            "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
-            "properties": {
-                "camera_id": r.camera_id,
-                "kind": r.kind,
-                "installation_id": r.installation_id,
-                "heading": r.heading,
-                "purpose": r.purpose,
-                "view_direction": r.view_direction,
-                "retention_days": r.retention_days,
-                "name": r.name,
-                "address": r.address or r.road_address or r.lot_address,
-                "agency": r.agency,
-                "group": r.camera_group,
-            },
-        }
-        for r in rows
-    ]
-    return {
-        "type": "FeatureCollection",
-        "site": service.site,
-        "total": int(total),
-        "offset": offset,
-        "features": features,
-    }

@@ -10,13 +10,14 @@ was accepted. 413 for more reads than ``center.max_batch_reads`` or a body over
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import msgspec
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from safenet.auth import Principal, Role
+from safenet.auth import Principal
+from safenet.center.api.access import CenterAccess
 from safenet.center.errors import BadReadBatch, BodyTooLarge, TooManyReads
 from safenet.center.ingest.schema import (
     MAX_ALTERNATIVES,
@@ -28,11 +29,10 @@ from safenet.center.ingest.schema import (
     parse_read,
     read_id_of,
 )
+from safenet.center.metrics import CenterMetrics
+from safenet.center.runner import PipelineRunner
+from safenet.center.settings import CenterSettings
 from safenet.center.types import IncomingRead, ReadFate
-from safenet.service import require_role
-
-if TYPE_CHECKING:
-    from safenet.center.service import CenterService
 
 
 class RejectedRead(BaseModel):
@@ -88,10 +88,14 @@ _READ_SCHEMA: dict[str, Any] = {
 }
 
 
-def reads_router(service: CenterService) -> APIRouter:
-    """The ingest route of one center."""
+def reads_router(
+    settings: CenterSettings,
+    runner: PipelineRunner,
+    metrics: CenterMetrics,
+    access: CenterAccess,
+) -> APIRouter:
+    """The ingest route of one center: checks each read, queues the batch, answers per read."""
     router = APIRouter(tags=["ingest"])
-    settings = service.settings
 
     @router.post(
         "/api/v1/reads",
@@ -118,7 +122,7 @@ def reads_router(service: CenterService) -> APIRouter:
         },
     )
     async def post_reads(
-        request: Request, _: Principal = Depends(require_role(Role.CAMERA))
+        request: Request, _: Principal = Depends(access.post_reads)
     ) -> ReadBatchResult:
         body = await _read_body(request, settings.max_body_bytes)
         objects = _reads_of(body, settings.max_batch_reads)
@@ -131,11 +135,11 @@ def reads_router(service: CenterService) -> APIRouter:
                 )
             except ReadProblem as problem:
                 r = problem.rejection
-                service.metrics.count_rejection(r.code.value)
+                metrics.count_rejection(r.code.value)
                 rejected.append(
                     RejectedRead(index=index, id=read_id_of(obj), field=r.field, reason=r.reason)
                 )
-        items = await service.runner.process([read for _, read in parsed])
+        items = await runner.process([read for _, read in parsed])
         accepted: list[str] = []
         duplicates: list[str] = []
         for (index, read), item in zip(parsed, items, strict=True):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from safenet.center.checks import mark_not_done
 from safenet.center.context import PipelineContext
 from safenet.center.records import HitWrite, ReadRecord, write_hits
 from safenet.center.stages.base import Batch
@@ -24,9 +25,7 @@ def run(ctx: PipelineContext, batch: Batch) -> None:
         return
     now = ctx.clock()
     for item in items:
-        if "plausibility failed" in item.notes:
-            for draft in item.hits:
-                draft.journey_note = draft.journey_note or "not judged: the check failed"
+        mark_not_done(item)
     rows: list[dict[str, Any]] = [
         {
             "read_id": i.incoming.read_id,

@@ -8,7 +8,8 @@ import { kst } from '../lib/time.js';
 export function tone(card) {
   const confirmation = card.hit && card.hit.confirmation;
   if (confirmation === 'rejected') return 'rejected';
-  if (card.hit && card.hit.level === 'exact') return 'exact';
+  // The center's decision, as it reported it: an alert is red (tone "exact").
+  if (card.hit && card.hit.decision === 'alert') return 'exact';
   return confirmation === 'confirmed' ? 'confirmed' : 'candidate';
 }
 

@@ -8,7 +8,8 @@ import { kst, kstClock } from '../lib/time.js';
 
 function pointTone(point) {
   if (point.confirmation === 'rejected') return 'rejected';
-  if (point.level === 'exact') return 'exact';
+  // The center's decision, as it reported it: an alert is red (tone "exact").
+  if (point.decision === 'alert') return 'exact';
   return point.confirmation === 'confirmed' ? 'confirmed' : 'candidate';
 }
 

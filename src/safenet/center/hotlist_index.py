@@ -1,0 +1,83 @@
+"""The hotlist as the matcher holds it: each entry under the policy the police chose for it.
+
+:func:`build_index` compiles the entries in force into a
+:class:`safenet.matching.HotlistIndex`, each under its category's match policy narrowed
+to the entry's own fuzzy allowance (:func:`effective_policy`); an unknown policy falls
+back to ``strict``. Used by the live hotlist (:mod:`safenet.center.hotlist`) and by the
+retrospective look-up for the entries it searches.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+
+from safenet.center.tables import utc
+from safenet.center.types import EntryInfo
+from safenet.link.messages import HotlistEntry
+from safenet.matching import (
+    POLICIES,
+    STRICT,
+    HotlistIndex,
+    HotlistRejection,
+    Level,
+    MatchPolicy,
+)
+from safenet.matching import HotlistEntry as MatchEntry
+
+log = logging.getLogger(__name__)
+
+
+def entry_info(entry: HotlistEntry) -> EntryInfo:
+    """The center's view of a link hotlist entry."""
+    return EntryInfo(
+        entry_id=entry.entry_id,
+        plate=entry.plate,
+        category=entry.category,
+        expires_at=utc(entry.expires_at),
+        fuzzy_allowance=entry.fuzzy_allowance,
+        vehicle=entry.vehicle,
+        policy=entry.policy,
+        confirm_before_send=entry.confirm_before_send,
+    )
+
+
+def effective_policy(entry: EntryInfo) -> MatchPolicy:
+    """The entry's policy, narrowed to its own fuzzy allowance.
+
+    An unknown policy name falls back to ``strict`` (exact only): matching less is the
+    safe side of not knowing what the police meant.
+    """
+    base = POLICIES.get(entry.policy)
+    if base is None:
+        log.warning(
+            "hotlist: entry %s names unknown policy %r; using strict", entry.entry_id, entry.policy
+        )
+        base = STRICT
+    allowance = min(base.max_edits, max(0.0, entry.fuzzy_allowance))
+    if allowance == base.max_edits:
+        return base
+    levels = base.levels if allowance > 0 else base.levels - {Level.FUZZY}
+    return MatchPolicy(
+        name=f"{base.name}@{allowance:g}",
+        levels=frozenset(levels),
+        max_edits=allowance,
+        min_score=base.min_score,
+        description=f"{base.name} with the entry's fuzzy allowance {allowance:g}",
+    )
+
+
+def build_index(
+    entries: Iterable[EntryInfo], version: int, now: datetime
+) -> tuple[HotlistIndex, list[HotlistRejection]]:
+    """The matcher's index of the entries still in force at ``now``."""
+    policies: dict[str, MatchPolicy] = {}
+    wanted: list[MatchEntry] = []
+    for entry in entries:
+        if entry.expired(now):
+            continue
+        policy = effective_policy(entry)
+        policies[policy.name] = policy
+        wanted.append(MatchEntry(id=entry.entry_id, plate=entry.plate, policy=policy.name))
+    return HotlistIndex.build(wanted, version, policies=policies.values())
