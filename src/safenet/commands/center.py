@@ -137,7 +137,10 @@ async def _serve(
     # The composition root: the service from its parts, then its app from the service.
     db = open_center_database(center, settings.var_dir, site)
     transport = build_transport(center, site)
-    service = CenterService(center, db=db, transport=transport, site=site)
+    from safenet.audit import SigningKey
+
+    signer = SigningKey.load_or_create(settings.audit.key_path(settings.var_dir, site))
+    service = CenterService(center, db=db, transport=transport, site=site, signer=signer)
     app = build_app(
         service,
         token_secret=token_secret(center, settings.var_dir, site),

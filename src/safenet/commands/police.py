@@ -60,6 +60,10 @@ def serve(
         police = police.model_copy(
             update={k: v for k, v in {"host": host, "port": port}.items() if v is not None}
         )
+    keys = {site: list(k) for site, k in settings.audit.trusted_keys.items()}
+    for site, more in police.evidence_trusted_keys.items():
+        keys[site] = [*more, *(k for k in keys.get(site, []) if k not in more)]
+    police = police.model_copy(update={"evidence_trusted_keys": keys})
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run(police, settings.var_dir, web=settings.web, data_dir=settings.data_dir))
 

@@ -1,0 +1,703 @@
+"""The police's evidence desk: officers' requests out, packages and denials in, views logged.
+
+- :meth:`EvidenceDesk.request` makes an :class:`EvidenceRequest` for a wanted entry
+  (its case number and category taken from the registry) and checks it as the center
+  will (:func:`safenet.evidence.check_request`): without a live lawful basis it is
+  refused (:class:`EvidenceRefused`, 403, with the reason) and nothing is sent; else it
+  is stored and queued in the outbox in one transaction, addressed to that center only.
+- :meth:`EvidenceDesk.take` is the intake of the evidence-reply family: a denial
+  closes the request with the center's reason; a package's header and parts are kept
+  until all are in, then the package is reassembled and verified (signature with the
+  key the police hold for that center, every hash, the request it answers). A verified
+  package's files are stored with its provision period (``retain_days``, default 30);
+  one that fails is refused, alarmed (``evidence_refused``) and never shown.
+- :meth:`EvidenceDesk.open_file` serves a provided file and logs the viewing (who,
+  when, which file): opening the police's copy is itself a provision.
+- :meth:`EvidenceDesk.purge` deletes the files of packages past their period unless
+  held for a case export.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from safenet.audit import store as audit
+from safenet.auth import Principal
+from safenet.evidence import (
+    CATEGORY_LABELS,
+    EntryStatus,
+    HitFacts,
+    PackageRefused,
+    Reassembly,
+    RequestRefused,
+    VerifiedPackage,
+    check_request,
+    verify_package,
+)
+from safenet.evidence.tables import (
+    evidence_files,
+    evidence_packages,
+    evidence_parts,
+    evidence_requests_sent,
+    evidence_views,
+)
+from safenet.link import Message, outbox
+from safenet.link.alarms import AlarmKind, LinkAlarms
+from safenet.link.codec import decode, encode
+from safenet.link.messages import (
+    EvidenceDenial,
+    EvidencePackage,
+    EvidencePart,
+    EvidenceRequest,
+    LegalBasis,
+    Officer,
+    RequestItem,
+)
+from safenet.police.clock import Clock
+from safenet.police.intake import IntakeResult
+from safenet.police.tables import hits, wanted
+from safenet.service import Forbidden, NotFound, ValidationFailed
+from safenet.service.loop import Periodic
+from safenet.store import Database
+from safenet.store.sql import insert_if_absent
+
+log = logging.getLogger(__name__)
+
+EvidenceEvent = Callable[[str, dict[str, Any]], object]
+"""Told of each answer (site, what happened) once it is committed: the live console."""
+
+
+class EvidenceRefused(Forbidden):
+    """The request may not be made (no live lawful basis, a hit not under the entry)."""
+
+    code = "evidence_refused"
+
+
+class BadEvidenceRequest(ValidationFailed):
+    """The request's fields do not make a valid request (an item, the basis …)."""
+
+
+class EvidenceNotFound(NotFound):
+    """No such request, package or file here (or not verified, or purged)."""
+
+
+@dataclass(frozen=True)
+class RequestForm:
+    """What an officer fills in; the entry's case and category come from the registry."""
+
+    site: str
+    entry_id: str
+    items: Sequence[Mapping[str, Any]]
+    purpose: str
+    legal_basis: Mapping[str, Any]
+    rank: str
+    agency: str
+    name: str | None = None
+    retain_days: int = 30
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+class EvidenceDesk:
+    """One police installation's evidence requests and received packages."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        trusted_keys: Mapping[str, Sequence[str]],
+        alarms: LinkAlarms | None = None,
+        *,
+        on_event: EvidenceEvent | None = None,
+        default_retain_days: int = 30,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.trusted_keys = {site: list(keys) for site, keys in trusted_keys.items()}
+        self.alarms = alarms or LinkAlarms("police")
+        self.on_event = on_event
+        self.default_retain_days = default_retain_days
+
+    # -- requests out --------------------------------------------------------------------
+
+    def request(self, form: RequestForm, principal: Principal) -> dict[str, Any]:
+        """Check and send a request; raises :class:`EvidenceRefused` (nothing sent)."""
+        now = self.clock()
+        with self.db.begin() as conn:
+            entry = conn.execute(
+                sa.select(wanted).where(wanted.c.entry_id == form.entry_id)
+            ).first()
+            if entry is None:
+                raise EvidenceNotFound(
+                    f"entry_id: {form.entry_id!r} is not a wanted entry", field="entry_id"
+                )
+            try:
+                request = msgspec.convert(
+                    {
+                        "site": form.site,
+                        "request_id": f"evq-{secrets.token_hex(8)}",
+                        "entry_id": entry.entry_id,
+                        "case_number": entry.case_number,
+                        "category": entry.category,
+                        "legal_basis": dict(form.legal_basis),
+                        "requester": {
+                            "officer_id": principal.subject,
+                            "name": form.name or principal.name,
+                            "rank": form.rank,
+                            "agency": form.agency,
+                        },
+                        "purpose": form.purpose,
+                        "items": [dict(i) for i in form.items],
+                        "retain_days": form.retain_days,
+                        "requested_at": now,
+                    },
+                    EvidenceRequest,
+                )
+            except (msgspec.ValidationError, ValueError) as exc:
+                raise BadEvidenceRequest(f"request: {exc}", field="request") from exc
+            status = EntryStatus(
+                entry_id=entry.entry_id,
+                category=entry.category,
+                state=entry.status,
+                expires_at=_utc(entry.expires_at),
+                case_number=entry.case_number,
+            )
+            refusal: RequestRefused | None = None
+            try:
+                check_request(
+                    request,
+                    site=form.site,
+                    entry=status,
+                    hits=self._hits(conn, form.site, request.items),
+                    now=now,
+                )
+            except RequestRefused as exc:
+                refusal = exc
+            else:
+                self._send(conn, request, principal, now)
+        if refusal is not None:
+            with self.db.begin() as conn:
+                audit.append(
+                    conn,
+                    principal.subject,
+                    "evidence.request_refused",
+                    form.entry_id,
+                    {"site": form.site, "code": refusal.code, "reason": refusal.message},
+                    ts=now,
+                )
+            log.info("evidence request for %s refused: %s", form.entry_id, refusal.message)
+            raise EvidenceRefused(
+                refusal.message, field=refusal.field, denial_code=refusal.code
+            ) from refusal
+        log.info(
+            "evidence request %s to %s for %s", request.request_id, request.site, request.entry_id
+        )
+        return self.view(request.request_id)
+
+    def _send(
+        self, conn: Connection, request: EvidenceRequest, principal: Principal, now: datetime
+    ) -> None:
+        conn.execute(
+            evidence_requests_sent.insert().values(
+                request_id=request.request_id,
+                site=request.site,
+                entry_id=request.entry_id,
+                case_number=request.case_number,
+                requester_id=principal.subject,
+                request=encode(request),
+                requested_at=now,
+                state="sent",
+            )
+        )
+        outbox.enqueue(conn, request)
+        audit.append(
+            conn,
+            principal.subject,
+            "evidence.request",
+            request.request_id,
+            {
+                "site": request.site,
+                "entry_id": request.entry_id,
+                "case_number": request.case_number,
+                "items": len(request.items),
+            },
+            ts=now,
+        )
+
+    def _hits(
+        self, conn: Connection, site: str, items: Sequence[RequestItem]
+    ) -> dict[str, HitFacts]:
+        ids = {i.hit_id for i in items if hasattr(i, "hit_id")}
+        if not ids:
+            return {}
+        rows = conn.execute(
+            sa.select(
+                hits.c.site, hits.c.hit_id, hits.c.entry_id, hits.c.camera_id, hits.c.read_at
+            ).where(hits.c.site == site, hits.c.hit_id.in_(ids))
+        ).all()
+        return {
+            r.hit_id: HitFacts(r.hit_id, r.site, r.entry_id, r.camera_id, _utc(r.read_at))
+            for r in rows
+        }
+
+    # -- answers in ------------------------------------------------------------------------
+
+    def take(self, message: Message) -> IntakeResult:
+        """Store one evidence reply (the intake's route for the evidence-reply family)."""
+        if isinstance(message, EvidenceDenial):
+            self._denial(message)
+        elif isinstance(message, EvidencePackage | EvidencePart):
+            self._piece(message)
+        return IntakeResult()
+
+    def _sent(self, conn: Connection, site: str, request_id: str) -> Any:
+        return conn.execute(
+            sa.select(evidence_requests_sent).where(
+                evidence_requests_sent.c.request_id == request_id,
+                evidence_requests_sent.c.site == site,
+            )
+        ).first()
+
+    def _denial(self, message: EvidenceDenial) -> None:
+        now = self.clock()
+        with self.db.begin() as conn:
+            sent = self._sent(conn, message.site, message.request_id)
+            if sent is None or sent.state != "sent":
+                log.warning(
+                    "evidence denial for %s ignored (unknown or closed)", message.request_id
+                )
+                return
+            conn.execute(
+                sa.update(evidence_requests_sent)
+                .where(evidence_requests_sent.c.request_id == message.request_id)
+                .values(
+                    state="denied",
+                    denial_code=message.code,
+                    denial_reason=message.reason,
+                    closed_at=now,
+                )
+            )
+        log.info("evidence %s denied by %s: %s", message.request_id, message.site, message.code)
+        self._tell(message.site, {"request_id": message.request_id, "state": "denied"})
+
+    def _piece(self, message: EvidencePackage | EvidencePart) -> None:
+        now = self.clock()
+        site, rid = message.site, message.request_id
+        with self.db.begin() as conn:
+            sent = self._sent(conn, site, rid)
+            if sent is None or sent.state != "sent":
+                return  # unasked, or answered already: nothing to show
+            if isinstance(message, EvidencePackage):
+                request = decode(sent.request)
+                assert isinstance(request, EvidenceRequest)
+                insert_if_absent(
+                    conn,
+                    evidence_packages,
+                    {
+                        "package_id": message.package_id,
+                        "site": site,
+                        "request_id": rid,
+                        "manifest": message.manifest,
+                        "signature": message.signature,
+                        "key_id": message.key_id,
+                        "package_sha256": message.package_sha256,
+                        "parts": message.parts,
+                        "provided_at": message.provided_at,
+                        "received_at": now,
+                        "expires_at": message.provided_at + timedelta(days=request.retain_days),
+                        "held_for_export": False,
+                    },
+                    ["package_id"],
+                )
+            else:
+                insert_if_absent(
+                    conn,
+                    evidence_parts,
+                    {
+                        "site": site,
+                        "request_id": rid,
+                        "part": message.part,
+                        "parts": message.parts,
+                        "sha256": message.sha256,
+                        "data": message.data,
+                        "received_at": now,
+                    },
+                    ["site", "request_id", "part"],
+                )
+            outcome = self._complete(conn, sent, now)
+        if outcome is not None:
+            self._after(site, rid, outcome)
+
+    def _complete(self, conn: Connection, sent: Any, now: datetime) -> str | None:
+        site, rid = sent.site, sent.request_id
+        header_row = conn.execute(
+            sa.select(evidence_packages).where(
+                evidence_packages.c.site == site, evidence_packages.c.request_id == rid
+            )
+        ).first()
+        if header_row is None:
+            return None
+        part_rows = conn.execute(
+            sa.select(evidence_parts).where(
+                evidence_parts.c.site == site, evidence_parts.c.request_id == rid
+            )
+        ).all()
+        if len(part_rows) < header_row.parts:
+            return None
+        header = EvidencePackage(
+            site=site,
+            request_id=rid,
+            package_id=header_row.package_id,
+            manifest=header_row.manifest,
+            signature=header_row.signature,
+            key_id=header_row.key_id,
+            package_sha256=header_row.package_sha256,
+            parts=header_row.parts,
+            provided_at=_utc(header_row.provided_at),
+        )
+        request = decode(sent.request)
+        assert isinstance(request, EvidenceRequest)
+        try:
+            assembly = Reassembly(site, rid)
+            assembly.add(header)
+            for p in part_rows:
+                assembly.add(
+                    EvidencePart(
+                        site=site,
+                        request_id=rid,
+                        part=p.part,
+                        parts=p.parts,
+                        sha256=p.sha256,
+                        data=p.data,
+                    )
+                )
+            verified = self._verify(header, assembly.parts(), request, now)
+        except PackageRefused as exc:
+            return self._refuse(conn, header, exc.message, now)
+        self._store(conn, header, verified, now)
+        return "received"
+
+    def _verify(
+        self,
+        header: EvidencePackage,
+        parts: list[EvidencePart],
+        request: EvidenceRequest,
+        now: datetime,
+    ) -> VerifiedPackage:
+        keys = self.trusted_keys.get(header.site) or []
+        if not keys:
+            raise PackageRefused(
+                f"site: no trusted key for center {header.site} (police.evidence_trusted_keys)",
+                field="site",
+            )
+        first: PackageRefused | None = None
+        for key in keys:  # more than one while a center's key is being replaced
+            try:
+                return verify_package(
+                    header, parts, trusted_keys={header.site: key}, now=now, request=request
+                )
+            except PackageRefused as exc:
+                first = first or exc
+        assert first is not None
+        raise first
+
+    def _refuse(self, conn: Connection, header: EvidencePackage, reason: str, now: datetime) -> str:
+        conn.execute(
+            sa.update(evidence_packages)
+            .where(evidence_packages.c.package_id == header.package_id)
+            .values(refused_reason=reason[:2000])
+        )
+        conn.execute(
+            sa.update(evidence_requests_sent)
+            .where(evidence_requests_sent.c.request_id == header.request_id)
+            .values(state="refused", denial_reason=reason[:2000], closed_at=now)
+        )
+        self._drop_parts(conn, header)
+        audit.append(
+            conn,
+            "police",
+            "evidence.package_refused",
+            header.request_id,
+            {"site": header.site, "package_id": header.package_id, "reason": reason},
+            ts=now,
+        )
+        self.alarms.raise_alarm(
+            AlarmKind.EVIDENCE_REFUSED,
+            site=header.site,
+            subject=header.subject,
+            message_id=header.message_id,
+            detail=f"package {header.package_id} for {header.request_id}: {reason}",
+        )
+        return "refused"
+
+    def _store(
+        self, conn: Connection, header: EvidencePackage, verified: VerifiedPackage, now: datetime
+    ) -> None:
+        m = verified.manifest
+        if verified.files:
+            conn.execute(
+                evidence_files.insert(),
+                [
+                    {
+                        "package_id": m.package_id,
+                        "name": f.entry.name,
+                        "item": f.entry.item,
+                        "form": f.entry.form,
+                        "media_type": f.entry.media_type,
+                        "size": f.entry.size,
+                        "sha256": f.entry.sha256,
+                        "camera_ids": list(f.entry.camera_ids),
+                        "time_from": f.entry.time_from,
+                        "time_to": f.entry.time_to,
+                        "data": f.data,
+                    }
+                    for f in verified.files
+                ],
+            )
+        conn.execute(
+            sa.update(evidence_packages)
+            .where(evidence_packages.c.package_id == m.package_id)
+            .values(verified_at=now, expires_at=m.expires_at)
+        )
+        conn.execute(
+            sa.update(evidence_requests_sent)
+            .where(evidence_requests_sent.c.request_id == header.request_id)
+            .values(state="received", closed_at=now)
+        )
+        self._drop_parts(conn, header)
+        audit.append(
+            conn,
+            "police",
+            "evidence.package_received",
+            header.request_id,
+            {
+                "site": header.site,
+                "package_id": m.package_id,
+                "package_sha256": verified.package_sha256,
+                "files": len(verified.files),
+            },
+            ts=now,
+        )
+
+    def _drop_parts(self, conn: Connection, header: EvidencePackage) -> None:
+        conn.execute(
+            sa.delete(evidence_parts).where(
+                evidence_parts.c.site == header.site,
+                evidence_parts.c.request_id == header.request_id,
+            )
+        )
+
+    def _after(self, site: str, request_id: str, outcome: str) -> None:
+        log.info("evidence %s from %s: package %s", request_id, site, outcome)
+        self._tell(site, {"request_id": request_id, "state": outcome})
+
+    def _tell(self, site: str, data: dict[str, Any]) -> None:
+        if self.on_event is not None:
+            try:
+                self.on_event(site, data)
+            except Exception:
+                log.exception("evidence: the live notice failed (the answer is stored)")
+
+    # -- what officers see ---------------------------------------------------------------
+
+    def view(self, request_id: str) -> dict[str, Any]:
+        """A request as the officer sees it: state, reason, and the files once verified."""
+        with self.db.read() as conn:
+            row = conn.execute(
+                sa.select(evidence_requests_sent).where(
+                    evidence_requests_sent.c.request_id == request_id
+                )
+            ).first()
+            if row is None:
+                raise EvidenceNotFound(f"no evidence request {request_id}", field="request_id")
+            return self._view(conn, row)
+
+    def _view(self, conn: Connection, row: Any) -> dict[str, Any]:
+        request = decode(row.request)
+        assert isinstance(request, EvidenceRequest)
+        package = conn.execute(
+            sa.select(evidence_packages).where(
+                evidence_packages.c.request_id == row.request_id,
+                evidence_packages.c.verified_at.is_not(None),
+                evidence_packages.c.purged_at.is_(None),
+            )
+        ).first()
+        files: list[dict[str, Any]] = []
+        withheld: list[dict[str, Any]] = []
+        if package is not None and row.state == "received":
+            from safenet.evidence import decode_manifest
+
+            manifest = decode_manifest(package.manifest)
+            withheld = [{"item": w.item, "reason": w.reason} for w in manifest.withheld]
+            for f in conn.execute(
+                sa.select(
+                    evidence_files.c.name,
+                    evidence_files.c.item,
+                    evidence_files.c.form,
+                    evidence_files.c.media_type,
+                    evidence_files.c.size,
+                    evidence_files.c.camera_ids,
+                    evidence_files.c.time_from,
+                )
+                .where(evidence_files.c.package_id == package.package_id)
+                .order_by(evidence_files.c.name)
+            ):
+                files.append(
+                    {
+                        "name": f.name,
+                        "item": f.item,
+                        "form": f.form,
+                        "media_type": f.media_type,
+                        "size": f.size,
+                        "camera_ids": f.camera_ids,
+                        "time_from": None if f.time_from is None else _utc(f.time_from).isoformat(),
+                        "url": f"/api/v1/evidence/packages/{package.package_id}/files/{f.name}",
+                    }
+                )
+        return {
+            "request_id": row.request_id,
+            "site": row.site,
+            "entry_id": row.entry_id,
+            "case_number": row.case_number,
+            "category": request.category,
+            "category_label": CATEGORY_LABELS.get(request.category, request.category),
+            "requester": msgspec.to_builtins(request.requester),
+            "purpose": request.purpose,
+            "items": msgspec.to_builtins(request.items),
+            "state": row.state,
+            "denial_code": row.denial_code,
+            "denial_reason": row.denial_reason,
+            "requested_at": _utc(row.requested_at).isoformat(),
+            "closed_at": None if row.closed_at is None else _utc(row.closed_at).isoformat(),
+            "package_id": None if package is None else package.package_id,
+            "expires_at": None if package is None else _utc(package.expires_at).isoformat(),
+            "files": files,
+            "withheld": withheld,
+        }
+
+    def requests(
+        self, *, entry_id: str | None = None, site: str | None = None, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        """Requests sent, newest first (of one entry, of one center)."""
+        r = evidence_requests_sent.c
+        query = sa.select(evidence_requests_sent).order_by(r.requested_at.desc()).limit(limit)
+        if entry_id:
+            query = query.where(r.entry_id == entry_id)
+        if site:
+            query = query.where(r.site == site)
+        with self.db.read() as conn:
+            return [self._view(conn, row) for row in conn.execute(query).all()]
+
+    def open_file(self, package_id: str, name: str, principal: Principal) -> tuple[bytes, str]:
+        """A provided file's bytes and type; the viewing is logged (열람 기록)."""
+        now = self.clock()
+        with self.db.begin() as conn:
+            row = conn.execute(
+                sa.select(evidence_files.c.data, evidence_files.c.media_type)
+                .select_from(
+                    evidence_files.join(
+                        evidence_packages,
+                        evidence_packages.c.package_id == evidence_files.c.package_id,
+                    )
+                )
+                .where(
+                    evidence_files.c.package_id == package_id,
+                    evidence_files.c.name == name,
+                    evidence_packages.c.verified_at.is_not(None),
+                    evidence_packages.c.purged_at.is_(None),
+                )
+            ).first()
+            if row is None:
+                raise EvidenceNotFound(f"no provided file {name} in {package_id}", field="name")
+            conn.execute(
+                evidence_views.insert().values(
+                    package_id=package_id,
+                    file_name=name,
+                    officer_id=principal.subject,
+                    viewed_at=now,
+                )
+            )
+            audit.append(
+                conn, principal.subject, "evidence.view", package_id, {"file": name}, ts=now
+            )
+        return bytes(row.data), str(row.media_type)
+
+    def views(self, package_id: str) -> list[dict[str, Any]]:
+        """Who opened which file of a package, when."""
+        with self.db.read() as conn:
+            rows = conn.execute(
+                sa.select(evidence_views)
+                .where(evidence_views.c.package_id == package_id)
+                .order_by(evidence_views.c.id)
+            ).all()
+        return [
+            {
+                "file": r.file_name,
+                "officer_id": r.officer_id,
+                "viewed_at": _utc(r.viewed_at).isoformat(),
+            }
+            for r in rows
+        ]
+
+    def purge(self) -> int:
+        """Delete the files of packages past their provision period, unless held."""
+        now = self.clock()
+        p = evidence_packages.c
+        with self.db.begin() as conn:
+            due = [
+                r.package_id
+                for r in conn.execute(
+                    sa.select(p.package_id).where(
+                        p.expires_at <= now, p.held_for_export.is_(False), p.purged_at.is_(None)
+                    )
+                )
+            ]
+            if due:
+                conn.execute(sa.delete(evidence_files).where(evidence_files.c.package_id.in_(due)))
+                conn.execute(
+                    sa.update(evidence_packages).where(p.package_id.in_(due)).values(purged_at=now)
+                )
+                audit.append(
+                    conn, "police", "evidence.purge", "packages", {"packages": due}, ts=now
+                )
+        return len(due)
+
+
+class EvidencePurge(Periodic):
+    """Deletes provided evidence past its provision period, every ``police.evidence_purge_s``."""
+
+    name = "evidence-purge"
+
+    def __init__(self, owner: str, desk: EvidenceDesk, interval_s: float) -> None:
+        super().__init__(owner, interval_s)
+        self.desk = desk
+
+    async def step(self) -> None:
+        import asyncio
+
+        purged = await asyncio.to_thread(self.desk.purge)
+        if purged:
+            log.info("evidence: %d packages past their provision period deleted", purged)
+
+
+__all__ = [
+    "BadEvidenceRequest",
+    "EvidenceDesk",
+    "EvidenceNotFound",
+    "EvidencePurge",
+    "EvidenceRefused",
+    "LegalBasis",
+    "Officer",
+    "RequestForm",
+]
