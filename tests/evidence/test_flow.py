@@ -444,3 +444,95 @@ async def test_reading_the_register_is_audited(tmp_path: Path) -> None:
         assert "evidence.provide" in actions
         assert "register.view" in actions
         assert "register.export" in actions
+
+
+async def test_the_register_export_round_trips(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from safenet.audit import store as audit
+    from safenet.cli import app
+    from safenet.evidence import read_register_csv
+
+    async with _one_hit(tmp_path) as (stack, entry, hit):
+        for window in (0, 30):
+            made = await stack.police_api(
+                "POST",
+                "/evidence/requests",
+                body=ask(
+                    "seocho",
+                    entry,
+                    [
+                        {"kind": "scene_photos", "hit_id": hit, "window_s": window},
+                        {"kind": "escape_route", "hit_id": hit},
+                    ],
+                ),
+            )
+            await stack.queued("seocho", made["request_id"])
+            await stack.center_api(
+                "seocho", "POST", f"/evidence/requests/{made['request_id']}/approve", {}
+            )
+            await stack.answered(made["request_id"])
+        stored = register_rows(stack, "seocho")
+        assert len(stored) == 4
+        config = tmp_path / "safenet.toml"
+        config.write_text(
+            f'var_dir = "{tmp_path / "var"}"\n[center]\nsite = "seocho"\n'
+            f'database_url = "sqlite:///{tmp_path / "seocho.db"}"\n',
+            encoding="utf-8",
+        )
+        out = tmp_path / "register.csv"
+        today = datetime.now(UTC).date()
+        result = CliRunner().invoke(
+            app,
+            [
+                "center",
+                "ledger",
+                "export",
+                "--from",
+                (today - timedelta(days=1)).isoformat(),
+                "--to",
+                (today + timedelta(days=2)).isoformat(),
+                "--out",
+                str(out),
+                "--by",
+                "auditor-1",
+                "--config",
+                str(config),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        data = out.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf")
+        assert read_register_csv(data) == stored
+        summary = (tmp_path / "register-summary.csv").read_bytes().decode("utf-8-sig")
+        lines = summary.strip().splitlines()
+        assert len(lines) == 2  # the header, one requester in one month and category
+        assert "약취" in lines[1] or "kidnapping" in lines[1]
+        assert lines[1].split(",")[-3:] == ["2", "4", str(sum(len(r.files) for r in stored))]
+        with stack.centers["seocho"].db.read() as conn:
+            exports = [r for r in audit.records(conn) if r.action == "register.export"]
+        assert [(r.actor, r.details["rows"]) for r in exports] == [("auditor-1", 4)]
+
+        empty = CliRunner().invoke(
+            app,
+            [
+                "center",
+                "ledger",
+                "export",
+                "--from",
+                "2020-01-01",
+                "--to",
+                "2020-02-01",
+                "--out",
+                str(tmp_path / "none.csv"),
+                "--config",
+                str(config),
+            ],
+        )
+        assert empty.exit_code == 0, empty.output
+        assert read_register_csv((tmp_path / "none.csv").read_bytes()) == []
+        bad = CliRunner().invoke(
+            app, ["center", "ledger", "export", "--from", "yesterday", "--to", "2020-02-01"]
+        )
+        assert bad.exit_code != 0
+        assert "--from" in bad.output
