@@ -38,8 +38,10 @@ from tests.web.stack import (
     CAMERA_GATEWAY,
     CAMERAS,
     CENTER_SECRETS,
+    DATA_DIR,
     POLICE_SECRET,
     REGISTRAR,
+    WEB,
     Served,
     operator,
     read,
@@ -68,6 +70,13 @@ class EvidenceStack:
     keys: dict[str, SigningKey]
     client: httpx.AsyncClient = field(default_factory=lambda: httpx.AsyncClient(timeout=20))
     seen_hits: set[str] = field(default_factory=set)
+
+    def police_console(self, principal: Principal = OFFICER, page: str = "") -> str:
+        return f"{self.police_url}/console/{page}#token={issue_token(principal, POLICE_SECRET)}"
+
+    def center_console(self, site: str, page: str = "") -> str:
+        token = issue_token(operator(site), CENTER_SECRETS[site])
+        return f"{self.center_urls[site]}/console/{page}#token={token}"
 
     async def police_call(
         self, method: str, path: str, principal: Principal = OFFICER, body: Any = None
@@ -246,7 +255,9 @@ async def evidence_stack(
         )
         await police.start()
         stack.push_async_callback(police.stop)
-        served = Served(build_police_app(police, token_secret=POLICE_SECRET))
+        served = Served(
+            build_police_app(police, token_secret=POLICE_SECRET, web=WEB, data_dir=DATA_DIR)
+        )
         await served.start()
         stack.push_async_callback(served.stop)
         centers: dict[str, CenterService] = {}
@@ -275,7 +286,11 @@ async def evidence_stack(
             )
             await service.start()
             stack.push_async_callback(service.stop)
-            center_served = Served(build_center_app(service, token_secret=CENTER_SECRETS[site]))
+            center_served = Served(
+                build_center_app(
+                    service, token_secret=CENTER_SECRETS[site], web=WEB, data_dir=DATA_DIR
+                )
+            )
             await center_served.start()
             stack.push_async_callback(center_served.stop)
             await service.wait_connected()

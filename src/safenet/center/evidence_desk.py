@@ -276,7 +276,26 @@ class EvidenceDesk:
         if state is not None:
             query = query.where(evidence_requests.c.state == state)
         with self.db.read() as conn:
-            return [request_view(r) for r in conn.execute(query.limit(limit))]
+            return [
+                self._with_hits(conn, request_view(r)) for r in conn.execute(query.limit(limit))
+            ]
+
+    def _with_hits(self, conn: Connection, view: dict[str, Any]) -> dict[str, Any]:
+        """Each item's hit as the operator knows it: camera and time, not an id alone."""
+        ids = {i["hit_id"] for i in view["items"] if "hit_id" in i}
+        if ids:
+            rows = conn.execute(
+                sa.select(hits.c.hit_id, hits.c.camera_id, hits.c.read_at).where(
+                    hits.c.hit_id.in_(ids)
+                )
+            ).all()
+            found = {r.hit_id: r for r in rows}
+            for item in view["items"]:
+                row = found.get(item.get("hit_id"))
+                if row is not None:
+                    item["camera_id"] = row.camera_id
+                    item["read_at"] = utc(row.read_at).isoformat()
+        return view
 
     async def get(self, request_id: str) -> dict[str, Any]:
         """One request, whatever its state."""
@@ -287,9 +306,9 @@ class EvidenceDesk:
             row = conn.execute(
                 sa.select(evidence_requests).where(evidence_requests.c.request_id == request_id)
             ).first()
-        if row is None:
-            raise RequestNotFound(f"no evidence request {request_id} here", field="request_id")
-        return request_view(row)
+            if row is None:
+                raise RequestNotFound(f"no evidence request {request_id} here", field="request_id")
+            return self._with_hits(conn, request_view(row))
 
     async def decide(
         self,

@@ -12,11 +12,17 @@ let lastBody = '';
 const drafts = new Map(); // request id → { ticked: Set, reason }
 
 
+function hitText(item) {
+  return item.camera_id && item.read_at
+    ? t('evq.hit_at', { camera: item.camera_id, at: kst(item.read_at) })
+    : t('evq.hit', { id: item.hit_id });
+}
+
 function itemText(item) {
   if (item.kind === 'scene_photos') {
-    return `${t('ev.item.scene_photos')} · ${t('evq.hit', { id: item.hit_id })} · ${t('evq.window', { s: item.window_s })}`;
+    return `${t('ev.item.scene_photos')} · ${hitText(item)} · ${t('evq.window', { s: item.window_s })}`;
   }
-  if (item.kind === 'escape_route') return `${t('ev.item.escape_route')} · ${t('evq.hit', { id: item.hit_id })}`;
+  if (item.kind === 'escape_route') return `${t('ev.item.escape_route')} · ${hitText(item)} ${t('evq.from_on')}`;
   return `${t('ev.item.video')} · ${item.camera_id} · ${kst(item.time_from)} – ${kst(item.time_to)}`;
 }
 

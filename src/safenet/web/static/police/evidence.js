@@ -87,7 +87,7 @@ function fillRoute(box, doc) {
     h('ol', { class: 'route-hits' }, doc.hits.map((hit) => h('li', { dataset: { cameraId: hit.camera_id } },
       `${kst(hit.seen_at)} · ${hit.camera_id}`, hit.address ? ` · ${hit.address}` : ''))),
     doc.missing && doc.missing.length
-      ? h('p', { class: 'muted small' }, `${t('ev.route_missing')}: ${doc.missing.map((m) => m.split(':')[0]).join(', ')}`)
+      ? h('p', { class: 'muted small' }, `${t('ev.route_missing')}: ${doc.missing.map((m) => t(`ev.missing.${m.split(':')[0]}`)).join(', ')}`)
       : null);
 }
 
