@@ -74,7 +74,11 @@ async def test_request_from_the_card_approve_in_the_queue_pictures_on_the_card(
         route = received.locator(".evidence-route")
         await route.locator("li[data-camera-id='SC-04']").wait_for(state="visible", timeout=5000)
         assert await route.locator("li").count() == 2
-        await received.scroll_into_view_if_needed()
+        # The card re-renders as the track loads: scroll in one step, by selector.
+        await police.evaluate(
+            "() => document.querySelector(\".evidence-request[data-evidence-state='received']\")"
+            ".scrollIntoView({block: 'center'})"
+        )
         await shoot(police, "police-evidence-on-card-1280x800")
 
         views = await stack.police_api("GET", "/evidence/requests?entry_id=" + entry)
