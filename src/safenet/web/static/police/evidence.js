@@ -183,8 +183,9 @@ export function evidenceBlock(card, responder) {
   ensureLoaded(card.entryId);
   const box = h('div', { class: 'evidence', dataset: { hitKey: card.key } });
   const mine = requestsOf(card);
-  box.append(h('p', { class: 'snapshot-line' }, h('strong', {}, `${t('ev.title')}: `),
-    mine.length ? '' : t('alert.no_snapshot')));
+  const ref = card.hit && card.hit.snapshot_ref;
+  box.append(h('p', { class: 'snapshot-line' }, h('strong', {}, `${t('alert.snapshot')}: `),
+    ref ? t('alert.snapshot_at_center', { ref }) : t('alert.no_snapshot')));
   for (const request of mine) box.append(requestLine(request));
   if (responder && card.hit && card.hit.hit_id) {
     const open = forms.get(card.key);
