@@ -7,6 +7,7 @@ The main flow runs twice: on the in-process link with SQLite, and on NATS JetStr
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import ExitStack, asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -536,3 +537,70 @@ async def test_the_register_export_round_trips(tmp_path: Path) -> None:
         )
         assert bad.exit_code != 0
         assert "--from" in bad.output
+
+
+async def test_the_police_cli_asks_and_shows_the_answer(tmp_path: Path) -> None:
+    import asyncio
+
+    from typer.testing import CliRunner
+
+    from safenet.auth import issue_token
+    from safenet.cli import app
+    from tests.web.stack import POLICE_SECRET
+
+    async with _one_hit(tmp_path) as (stack, entry, hit):
+        token = issue_token(OFFICER, POLICE_SECRET)
+        common = ["--url", stack.police_url, "--token", token]
+
+        def cli(*args: str) -> Any:
+            return CliRunner().invoke(app, ["police", "evidence", *args, *common])
+
+        asked = await asyncio.to_thread(
+            cli,
+            "request",
+            "--site",
+            "seocho",
+            "--entry",
+            entry,
+            "--photos",
+            hit,
+            "--window-s",
+            "0",
+            "--purpose",
+            "현장 사진 확인",
+            "--rank",
+            "경위",
+            "--agency",
+            "서초경찰서",
+            "--json",
+        )
+        assert asked.exit_code == 0, asked.output
+        request_id = json.loads(asked.output)["request_id"]
+        await stack.queued("seocho", request_id)
+        await stack.center_api("seocho", "POST", f"/evidence/requests/{request_id}/approve", {})
+        await stack.answered(request_id)
+        shown = await asyncio.to_thread(cli, "show", request_id)
+        assert shown.exit_code == 0, shown.output
+        assert "received" in shown.output
+        assert "1 files" in shown.output
+
+        refused = await asyncio.to_thread(
+            cli,
+            "request",
+            "--site",
+            "seocho",
+            "--entry",
+            entry,
+            "--route",
+            hit,
+            "--purpose",
+            "동의 근거",
+            "--pipa-item",
+            "1",
+            "--rank",
+            "경위",
+            "--agency",
+            "서초경찰서",
+        )
+        assert refused.exit_code == 1
+        assert "HTTP 403" in refused.output

@@ -14,6 +14,7 @@ from typing import Any
 import typer
 
 from safenet.commands.bench import app as bench_app
+from safenet.commands.police_evidence import app as evidence_app
 
 app = typer.Typer(
     help="The police side: the wanted registry, hotlist distribution, intake and alerts.",
@@ -24,6 +25,7 @@ wanted_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(wanted_app, name="wanted")
+app.add_typer(evidence_app, name="evidence")
 
 DEFAULT_URL = "http://127.0.0.1:8700"
 
