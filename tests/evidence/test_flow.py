@@ -137,6 +137,8 @@ async def _photos_and_route(stack: EvidenceStack) -> None:
         hashlib.sha256(_manifest_bytes(stack, view["package_id"])).hexdigest()
     }
     assert register_rows(stack, "gangnam") == []
+    with stack.centers["gangnam"].db.read() as conn:  # addressed to seocho only
+        assert conn.execute(sa.select(evidence_requests)).all() == []
 
 
 def _manifest_bytes(stack: EvidenceStack, package_id: str) -> bytes:
@@ -604,3 +606,35 @@ async def test_the_police_cli_asks_and_shows_the_answer(tmp_path: Path) -> None:
         )
         assert refused.exit_code == 1
         assert "HTTP 403" in refused.output
+
+
+async def test_provided_evidence_leaves_the_police_store_after_its_period(tmp_path: Path) -> None:
+    async with _one_hit(tmp_path) as (stack, entry, hit):
+        made = await stack.police_api(
+            "POST",
+            "/evidence/requests",
+            body=ask(
+                "seocho",
+                entry,
+                [{"kind": "scene_photos", "hit_id": hit, "window_s": 0}],
+                retain_days=2,
+            ),
+        )
+        await stack.queued("seocho", made["request_id"])
+        await stack.center_api(
+            "seocho", "POST", f"/evidence/requests/{made['request_id']}/approve", {}
+        )
+        view = await stack.answered(made["request_id"])
+        assert len(view["files"]) == 1
+        desk = stack.police.evidence
+        assert desk.purge() == 0  # within its period
+        later = datetime.now(UTC) + timedelta(days=2, minutes=1)
+        desk.clock = lambda: later
+        assert desk.purge() == 1
+        after = await stack.police_api("GET", f"/evidence/requests/{made['request_id']}")
+        assert after["files"] == []
+        assert after["package_id"] is None
+        with stack.police.db.read() as conn:
+            assert conn.execute(sa.select(evidence_files)).all() == []
+        opened = await stack.police_call("GET", view["files"][0]["url"].removeprefix("/api/v1"))
+        assert opened.status_code == 404
