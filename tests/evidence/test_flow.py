@@ -629,6 +629,12 @@ async def test_provided_evidence_leaves_the_police_store_after_its_period(tmp_pa
         desk = stack.police.evidence
         assert desk.purge() == 0  # within its period
         later = datetime.now(UTC) + timedelta(days=2, minutes=1)
+        real = desk.clock
+        await stack.police_api("POST", f"/evidence/packages/{view['package_id']}/hold")
+        desk.clock = lambda: later
+        assert desk.purge() == 0  # attached to a case export: kept
+        desk.clock = real
+        await stack.police_api("POST", f"/evidence/packages/{view['package_id']}/release")
         desk.clock = lambda: later
         assert desk.purge() == 1
         after = await stack.police_api("GET", f"/evidence/requests/{made['request_id']}")

@@ -650,6 +650,33 @@ class EvidenceDesk:
             for r in rows
         ]
 
+    def hold(self, package_id: str, principal: Principal, *, held: bool = True) -> dict[str, Any]:
+        """Attach a verified package to a case export (kept past its period) or release it."""
+        now = self.clock()
+        p = evidence_packages.c
+        with self.db.begin() as conn:
+            row = conn.execute(
+                sa.select(p.request_id).where(
+                    p.package_id == package_id, p.verified_at.is_not(None), p.purged_at.is_(None)
+                )
+            ).first()
+            if row is None:
+                raise EvidenceNotFound(f"no verified package {package_id} here", field="package_id")
+            conn.execute(
+                sa.update(evidence_packages)
+                .where(p.package_id == package_id)
+                .values(held_for_export=held)
+            )
+            audit.append(
+                conn,
+                principal.subject,
+                "evidence.hold" if held else "evidence.release",
+                package_id,
+                {"request_id": row.request_id},
+                ts=now,
+            )
+        return {"package_id": package_id, "held_for_export": held}
+
     def purge(self) -> int:
         """Delete the files of packages past their provision period, unless held."""
         now = self.clock()

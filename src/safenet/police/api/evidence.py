@@ -82,6 +82,21 @@ def evidence_router(desk: EvidenceDesk, access: PoliceAccess) -> APIRouter:
         data, media_type = await asyncio.to_thread(desk.open_file, package_id, name, principal)
         return Response(data, media_type=media_type, headers={"Cache-Control": "no-store"})
 
+    @router.post(
+        "/packages/{package_id}/hold",
+        summary="Attach a package to a case export: kept past its provision period",
+    )
+    async def hold(
+        package_id: str, principal: Principal = Depends(access.evidence_request)
+    ) -> dict[str, Any]:
+        return await asyncio.to_thread(desk.hold, package_id, principal)
+
+    @router.post("/packages/{package_id}/release", summary="Detach it: it expires as usual")
+    async def release(
+        package_id: str, principal: Principal = Depends(access.evidence_request)
+    ) -> dict[str, Any]:
+        return await asyncio.to_thread(desk.hold, package_id, principal, held=False)
+
     @router.get("/packages/{package_id}/views", summary="Who opened which file, when")
     async def views(
         package_id: str, _: Principal = Depends(access.evidence_read)
