@@ -644,3 +644,36 @@ async def test_provided_evidence_leaves_the_police_store_after_its_period(tmp_pa
             assert conn.execute(sa.select(evidence_files)).all() == []
         opened = await stack.police_call("GET", view["files"][0]["url"].removeprefix("/api/v1"))
         assert opened.status_code == 404
+
+
+async def test_an_approved_item_with_nothing_stored_arrives_withheld_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    async with _one_hit(tmp_path) as (stack, entry, _hit):
+        now = datetime.now(UTC)
+        made = await stack.police_api(
+            "POST",
+            "/evidence/requests",
+            body=ask(
+                "seocho",
+                entry,
+                [
+                    {
+                        "kind": "video",
+                        "camera_id": "SC-02",
+                        "time_from": (now - timedelta(minutes=20)).isoformat(),
+                        "time_to": now.isoformat(),
+                    }
+                ],
+            ),
+        )
+        await stack.queued("seocho", made["request_id"])
+        await stack.center_api(
+            "seocho", "POST", f"/evidence/requests/{made['request_id']}/approve", {}
+        )
+        view = await stack.answered(made["request_id"])
+        assert view["state"] == "received"
+        assert view["files"] == []
+        assert len(view["withheld"]) == 1
+        assert "nothing is stored" in view["withheld"][0]["reason"]
+        assert register_rows(stack, "seocho") == []  # nothing provided, nothing registered
