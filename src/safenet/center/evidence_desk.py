@@ -35,30 +35,24 @@ from sqlalchemy.engine import Connection
 from safenet.audit import store as audit
 from safenet.auth import Principal
 from safenet.center.cameras import CameraRegistry
+from safenet.center.evidence_files import stored_files
 from safenet.center.retry import retry_on_conflict
-from safenet.center.tables import hits, hotlist_entries, reads, snapshots, utc
+from safenet.center.tables import hits, hotlist_entries, utc
 from safenet.center.types import Clock
 from safenet.evidence import (
     CATEGORY_LABELS,
     Decision,
     EntryStatus,
     EvidenceError,
-    EvidenceFile,
     HitFacts,
-    ItemQuery,
     ProvisionRecord,
     RequestRefused,
-    RouteHit,
-    RouteQuery,
-    SnapshotQuery,
     auto_approvable,
     build_denial,
     build_package,
     check_request,
     plan_items,
     records_for,
-    route_file,
-    snapshot_file,
 )
 from safenet.evidence.signing import Signer
 from safenet.evidence.tables import (
@@ -387,7 +381,7 @@ class EvidenceDesk:
         with self.db.begin() as conn:
             _, found = self._facts(conn, request)
             plan = plan_items(request, found)
-            files = self._files(conn, plan, approved)
+            files = stored_files(conn, plan, approved, self.registry, self.site)
             decision = Decision(approver, now, approved, dict(withheld), by_policy=by_policy)
             try:
                 built = build_package(
@@ -468,72 +462,6 @@ class EvidenceDesk:
             tuple(w.item for w in m.withheld),
             len(m.files),
         )
-
-    def _files(
-        self, conn: Connection, plan: Sequence[ItemQuery], approved: frozenset[int]
-    ) -> list[EvidenceFile]:
-        files: list[EvidenceFile] = []
-        for query in plan:
-            if query.item not in approved:
-                continue
-            if isinstance(query, SnapshotQuery):
-                files += self._snapshots(conn, query)
-            elif isinstance(query, RouteQuery):
-                files.append(self._route(conn, query))
-        return files
-
-    def _snapshots(self, conn: Connection, query: SnapshotQuery) -> list[EvidenceFile]:
-        rows = conn.execute(
-            sa.select(reads.c.read_id, reads.c.read_at, reads.c.received_at, snapshots.c.jpeg)
-            .select_from(reads.join(snapshots, snapshots.c.read_seq == reads.c.seq))
-            .where(
-                reads.c.camera_id == query.camera_id,
-                reads.c.read_at >= query.time_from,
-                reads.c.read_at <= query.time_to,
-            )
-            .order_by(reads.c.read_at, reads.c.seq)
-            .limit(1000)
-        ).all()
-        seen: set[str] = set()
-        out = []
-        for r in rows:
-            f = snapshot_file(
-                query,
-                jpeg=r.jpeg,
-                read_id=r.read_id,
-                captured_at=utc(r.read_at),
-                received_at=utc(r.received_at),
-            )
-            if f.name not in seen:
-                seen.add(f.name)
-                out.append(f)
-        return out
-
-    def _route(self, conn: Connection, query: RouteQuery) -> EvidenceFile:
-        rows = conn.execute(
-            sa.select(hits.c.hit_id, hits.c.camera_id, hits.c.read_at, hits.c.level)
-            .where(
-                hits.c.entry_id == query.entry_id,
-                hits.c.read_at >= query.since,
-                hits.c.state != "rejected",
-            )
-            .order_by(hits.c.read_at)
-        ).all()
-        points = []
-        for r in rows:
-            camera = self.registry.get(r.camera_id)
-            points.append(
-                RouteHit(
-                    hit_id=r.hit_id,
-                    camera_id=r.camera_id,
-                    read_at=utc(r.read_at),
-                    lat=camera.lat if camera else 0.0,
-                    lon=camera.lon if camera else 0.0,
-                    address=camera.address if camera else "",
-                    level=r.level,
-                )
-            )
-        return route_file(query, site=self.site, hits=points)
 
     async def deny(self, request_id: str, principal: Principal, reason: str) -> Answer:
         """Deny a pending request with the operator's reason; the officer is told it."""
