@@ -41,6 +41,18 @@ async def test_headless_demo_reports_every_hit_once_and_tracks_the_wanted(
     assert summary["drained"]
     assert summary["reads"] > 300
     assert summary["problems"] == []
+    # The officer asked for photos, route and video at each vehicle's first alert; the
+    # operators provided photos and route; every package was verified at the police and
+    # every file that left a center is in exactly one register row.
+    evidence = summary["evidence"]
+    assert evidence["problems"] == []
+    assert evidence["requests"] > 0
+    assert evidence["received"] + evidence["waiting"] == evidence["requests"]
+    assert evidence["received"] > 0
+    assert evidence["denied"] == evidence["refused"] == 0
+    assert evidence["files"] > 0
+    assert evidence["register_problems"] == 0
+    assert evidence["register_rows"] >= 2 * evidence["received"]
     assert summary["police_hits"] == summary["reported"] > 0
     assert summary["alerts_delivered"] == summary["police_hits"]
     tracked = {w["scenario_id"]: w for w in summary["wanted_tracked"]}

@@ -320,6 +320,43 @@ def _render_table(report: BenchReport, count: int, reads_per_s: float) -> None:
     )
 
 
+def _service_table(
+    report: BenchReport,
+    stored: list[tuple[str, datetime, bytes]],
+    paced: int,
+    burst: int,
+    rate: float,
+    nats_url: str | None,
+    bare: dict[str, tuple[_Run, _Run]],
+) -> None:
+    from safenet.bench.evidence_services import run_service_case
+
+    table = report.table("officer's request to verified package, through the services")
+    for kind in ("memory", "nats"):
+        steady, rush = asyncio.run(
+            run_service_case(kind, stored, max(paced // 2, 2), max(burst // 4, 2), rate, nats_url)
+        )
+        p50 = _percentile(steady.latencies_ms, 50)
+        table.add(
+            case=f"{kind} services",
+            requests=steady.requests,
+            p50_ms=p50,
+            p99_ms=_percentile(steady.latencies_ms, 99),
+            packages_per_s=rush.rate,
+            mb_per_s=rush.bytes_received / rush.seconds / 1e6,
+            p50_vs_bare=p50 / _percentile(bare[kind][0].latencies_ms, 50),
+            rate_vs_bare=rush.rate / bare[kind][1].rate,
+        )
+    report.note(
+        "through the services: the police desk checks and sends the request (outbox) → "
+        "link → the center checks it on receipt and queues it → approval simulated at once "
+        "→ snapshots read from the center's store, package built, signed, committed with the "
+        "register rows → link → the police reassemble, verify and store it; SQLite both "
+        "sides. Ratios against the bare link of the first table (same transport, same run); "
+        "the service case crosses the link twice."
+    )
+
+
 def run_evidence_bench(
     *,
     pictures: int = 60,
@@ -373,6 +410,7 @@ def run_evidence_bench(
                 rate_vs_bare=rush.rate / bare[kind][1].rate,
                 p50_vs_memory=p50 / _percentile(memory[mode][0].latencies_ms, 50),
             )
+    _service_table(report, stored, paced, burst, rate, nats_url, bare)
     report.note(
         f"each package: {pictures} stored JPEGs ({package_bytes / 1024:.0f} KB) of random "
         "plates drawn by the simulator's renderer before timing, in parts of 384 KiB"

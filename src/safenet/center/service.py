@@ -28,6 +28,7 @@ from safenet.center.cameras import CameraList, CameraRegistry
 from safenet.center.confirm import CandidateQueue
 from safenet.center.context import PipelineContext
 from safenet.center.errors import CenterSetupError
+from safenet.center.evidence_desk import EvidenceDesk
 from safenet.center.hotlist import Hotlist
 from safenet.center.ingest.mqtt import MqttIngest
 from safenet.center.loops import (
@@ -48,6 +49,7 @@ from safenet.center.runner import PipelineRunner
 from safenet.center.settings import CenterSettings
 from safenet.center.status import CenterStatus
 from safenet.center.types import Clock, system_clock
+from safenet.evidence.signing import Signer
 from safenet.link import Family, Relay
 from safenet.link.transport import Transport
 from safenet.service.loop import Loop
@@ -67,6 +69,7 @@ class CenterService:
         transport: Transport,
         site: str | None = None,
         clock: Clock = system_clock,
+        signer: Signer | None = None,
     ) -> None:
         site = site or settings.site or transport.site
         if settings.site is not None and settings.site != site:
@@ -110,6 +113,14 @@ class CenterService:
         self.retro = RetroLookup(self.ctx)
         self.candidates = CandidateQueue(db, site, self.registry, clock)
         self.cameras = CameraList(db, site)
+        self.evidence = EvidenceDesk(
+            db,
+            site,
+            self.registry,
+            signer or _unheld_key(site),
+            clock,
+            auto_approve=settings.evidence_auto_approve,
+        )
         self.mqtt = (
             MqttIngest(settings, site, self.runner, self.metrics) if settings.mqtt_enabled else None
         )
@@ -134,6 +145,7 @@ class CenterService:
                 Family.HOTLIST: HotlistApplier(
                     owner, self.hotlist, on_added=self.retro_worker.wake, on_gap=self.heartbeat.send
                 ),
+                Family.EVIDENCE_REQUEST: self.evidence.receive,
             },
         )
         self.purge = PurgeSchedule(
@@ -227,3 +239,11 @@ class CenterService:
     async def purge_now(self, *, dry_run: bool = False) -> PurgeResult:
         """Run the retention purge now (also what the schedule runs)."""
         return await self.purge.now(dry_run=dry_run)
+
+
+def _unheld_key(site: str) -> Signer:
+    """A fresh signing key, for a center built without its own (tests, a bare service)."""
+    from safenet.audit import SigningKey
+
+    log.warning("center %s: no signing key given; evidence packages get a fresh one", site)
+    return SigningKey.generate()

@@ -168,6 +168,12 @@ class CenterSettings(Section):
     purge_interval_s: float = Field(
         600.0, ge=0, description="Seconds between retention purges; 0 runs none on a schedule."
     )
+    evidence_auto_approve: bool = Field(
+        False,
+        description="Provide at once a request for only a hit's own snapshot under a "
+        "danger-to-life category (suicide_risk, missing_person), without the operator; "
+        "never a time window, video or a route.",
+    )
 
     @field_validator("site")
     @classmethod

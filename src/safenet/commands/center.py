@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from safenet.commands.bench import app as bench_app
+from safenet.commands.ledger import app as ledger_app
 
 if TYPE_CHECKING:
     from safenet.center.settings import CenterSettings
@@ -21,6 +22,8 @@ app = typer.Typer(
     help="A smart-city center: import cameras, serve ingest and matching, replay, purge.",
     no_args_is_help=True,
 )
+
+app.add_typer(ledger_app, name="ledger")
 
 SITE_HELP = "This center's site id on the link (e.g. seocho); default: center.site."
 CONFIG_HELP = "A TOML configuration file (see docs/configuration.md and docs/center.md)."
@@ -137,7 +140,10 @@ async def _serve(
     # The composition root: the service from its parts, then its app from the service.
     db = open_center_database(center, settings.var_dir, site)
     transport = build_transport(center, site)
-    service = CenterService(center, db=db, transport=transport, site=site)
+    from safenet.audit import SigningKey
+
+    signer = SigningKey.load_or_create(settings.audit.key_path(settings.var_dir, site))
+    service = CenterService(center, db=db, transport=transport, site=site, signer=signer)
     app = build_app(
         service,
         token_secret=token_secret(center, settings.var_dir, site),

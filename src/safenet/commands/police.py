@@ -14,6 +14,7 @@ from typing import Any
 import typer
 
 from safenet.commands.bench import app as bench_app
+from safenet.commands.police_evidence import app as evidence_app
 
 app = typer.Typer(
     help="The police side: the wanted registry, hotlist distribution, intake and alerts.",
@@ -24,6 +25,7 @@ wanted_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(wanted_app, name="wanted")
+app.add_typer(evidence_app, name="evidence")
 
 DEFAULT_URL = "http://127.0.0.1:8700"
 
@@ -60,6 +62,10 @@ def serve(
         police = police.model_copy(
             update={k: v for k, v in {"host": host, "port": port}.items() if v is not None}
         )
+    keys = {site: list(k) for site, k in settings.audit.trusted_keys.items()}
+    for site, more in police.evidence_trusted_keys.items():
+        keys[site] = [*more, *(k for k in keys.get(site, []) if k not in more)]
+    police = police.model_copy(update={"evidence_trusted_keys": keys})
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run(police, settings.var_dir, web=settings.web, data_dir=settings.data_dir))
 

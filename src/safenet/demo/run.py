@@ -24,6 +24,7 @@ from safenet.center.tables import hits as center_hits
 from safenet.config import Settings
 from safenet.demo.accounting import drain, summarize
 from safenet.demo.driver import ScenarioDriver
+from safenet.demo.evidence import EvidencePlayers
 from safenet.demo.observer import AlertObserver
 from safenet.demo.stack import DemoStack
 from safenet.sim import Simulation
@@ -181,6 +182,8 @@ async def _play(
     watch_stop, ops_stop = asyncio.Event(), asyncio.Event()
     watching = asyncio.create_task(observer.run(watch_stop))
     operating = asyncio.create_task(driver.operate(ops_stop))
+    evidence = EvidencePlayers(stack, auto_operator=options.auto_operator)
+    asking = asyncio.create_task(evidence.run(ops_stop))
     registering: asyncio.Task[None] | None = None
     scenario_wall = sim.scenario.duration_s / sim.scenario.speed_factor
     duration = options.duration_s or (scenario_wall if options.headless else None)
@@ -208,9 +211,11 @@ async def _play(
             await registering
         ops_stop.set()
         await operating
+        await asking
         watch_stop.set()
         await watching
     summary = summarize(stack, driver, observer, drained=drained)
+    summary["evidence"] = await asyncio.to_thread(evidence.summary)
 
     ok = summary["lost"] == 0 and summary["duplicates"] == 0
     if options.json_summary:
@@ -272,6 +277,14 @@ def _print_summary(summary: dict[str, Any], console: Console) -> None:
         console.print(
             f"  {w['scenario_id']}: {w['hits']} hits at {w['cameras']} cameras, "
             f"centers {', '.join(w['centers']) or '-'}"
+        )
+    ev = summary.get("evidence")
+    if ev:
+        console.print(
+            f"  evidence: {ev['requests']} requests, {ev['received']} verified packages "
+            f"({ev['files']} files), {ev['denied']} denied, {ev['refused']} refused; "
+            f"register {ev['register_rows']} rows, {ev['register_problems']} reconciliation "
+            "problems"
         )
     for problem in summary["problems"]:
         console.print(f"[red]problem:[/] {problem}")

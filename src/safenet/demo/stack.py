@@ -16,6 +16,7 @@ from typing import Any
 
 import uvicorn
 
+from safenet.audit import SigningKey
 from safenet.auth import Principal, Role, issue_token
 from safenet.center.app import build_app as build_center_app
 from safenet.center.registry import import_camera_file
@@ -86,6 +87,7 @@ class DemoStack:
     police_url: str = ""
     centers: dict[str, CenterHandle] = field(default_factory=dict)
     dispatcher_token: str = ""
+    keys: dict[str, SigningKey] = field(default_factory=dict)
     _secret: bytes = b""
     _servers: list[tuple[_Server, asyncio.Task[None]]] = field(default_factory=list)
     _officers: dict[str, Officer] = field(default_factory=dict)
@@ -118,6 +120,9 @@ class DemoStack:
         self.police_db = open_database(f"sqlite:///{self.root / 'police.db'}")
         transport = MemoryTransport(self.broker, "police")
         await transport.start()
+        # Each center signs its evidence packages with its own key; the police hold
+        # the public halves ahead (the demo's keys live only as long as its run).
+        self.keys = {d.site: SigningKey.generate() for d in self.sim.city.districts.values()}
         self.police = PoliceService(
             self.settings.police.model_copy(
                 update={"port": self.port, "centers": list(self.sim.city.districts)}
@@ -125,6 +130,7 @@ class DemoStack:
             db=self.police_db,
             transport=transport,
             clock=clock,
+            trusted_keys={site: [key.public_key_b64] for site, key in self.keys.items()},
         )
         police_app = build_police_app(
             self.police,
@@ -159,6 +165,7 @@ class DemoStack:
             transport=transport,
             site=site,
             clock=self.sim.clock.now,
+            signer=self.keys[site],
         )
         app = build_center_app(
             service, token_secret=self._secret, web=self.settings.web, data_dir=self.sim_data_dir

@@ -49,6 +49,9 @@ class AlarmKind(enum.StrEnum):
     FOREIGN_CAMERA = "foreign_camera"
     """A center reported a camera it never announced (another center's, or none)."""
 
+    EVIDENCE_REFUSED = "evidence_refused"
+    """An evidence package failed verification (signature, a hash, a part): never shown."""
+
 
 @dataclass(frozen=True)
 class Alarm:

@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from safenet import __version__
 from safenet.police.api.access import PoliceAccess
 from safenet.police.api.alerts import alerts_router
+from safenet.police.api.evidence import evidence_router
 from safenet.police.api.live import live_router
 from safenet.police.api.wanted import wanted_router
 from safenet.police.service import PoliceService
@@ -65,6 +66,7 @@ def build_app(
         prefix="/api/v1",
     )
     app.include_router(live_router(police.picture, access), prefix="/api/v1")
+    app.include_router(evidence_router(police.evidence, access), prefix="/api/v1")
     mount_console(
         app, side="police", site=None, points=police.picture.hit_places, web=web, data_dir=data_dir
     )

@@ -77,3 +77,9 @@ class PoliceClient:
     def entries(self, status: str | None = None, category: str | None = None) -> list[Any]:
         params = {k: v for k, v in {"status": status, "category": category}.items() if v}
         return list(self._call("GET", "/wanted", params=params)["entries"])
+
+    def evidence_request(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self._call("POST", "/evidence/requests", json=body)
+
+    def evidence(self, request_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/evidence/requests/{request_id}")

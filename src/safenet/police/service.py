@@ -17,18 +17,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
-from safenet.link import Relay, Transport
+from safenet.link import EvidenceDenial, EvidencePackage, EvidencePart, Family, Relay, Transport
 from safenet.police import distribution
 from safenet.police.actions import RegistryActions
 from safenet.police.alert_log import AlertBook, AlertRecord
 from safenet.police.alerts import AlertHub
 from safenet.police.categories import policy_table
 from safenet.police.clock import Clock, utc_now
+from safenet.police.evidence_desk import EvidenceDesk, EvidencePurge
 from safenet.police.gate import ExpiryLimits
-from safenet.police.inbound import Inbound
+from safenet.police.inbound import INTAKE, Inbound, IntakeRoute
 from safenet.police.intake import Intake
 from safenet.police.loops import ExpirySweep, PoliceHeartbeat
 from safenet.police.metrics import PoliceMetrics
@@ -55,6 +57,7 @@ class PoliceService:
         transport: Transport,
         clock: Clock = utc_now,
         notifier: Notifier | None = None,
+        trusted_keys: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -91,7 +94,26 @@ class PoliceService:
         self.actions = RegistryActions(self.registry, self.metrics, self.hub)
         self.alerts = AlertBook(db, clock)
         self.picture = LivePicture(db, self.registry, self.tracks, self.policies, clock)
-        self.inbound = Inbound(transport, self.intake, self.metrics, publish=self.publish_alerts)
+        self.evidence = EvidenceDesk(
+            db,
+            clock,
+            trusted_keys if trusted_keys is not None else settings.evidence_trusted_keys,
+            transport.alarms,
+            on_event=lambda site, data: self.hub.publish("evidence", site, data),
+        )
+        self.evidence_purge = EvidencePurge("police", self.evidence, settings.evidence_purge_s)
+        evidence_route = IntakeRoute(
+            Family.EVIDENCE_REPLY,
+            (EvidencePackage, EvidencePart, EvidenceDenial),
+            lambda _intake, message: self.evidence.take(message),
+        )
+        self.inbound = Inbound(
+            transport,
+            self.intake,
+            self.metrics,
+            publish=self.publish_alerts,
+            routes=(*INTAKE, evidence_route),
+        )
         self.sweeper = ExpirySweep(
             "police",
             db,
@@ -123,6 +145,7 @@ class PoliceService:
         await self.notifier.start()
         await self.sweeper.start()
         await self.heartbeat.start()
+        await self.evidence_purge.start()
         log.info(
             "police: started (hotlist v%d, %d tracks, first snapshots to %s)",
             version,
@@ -138,6 +161,7 @@ class PoliceService:
         self._stopped = True
         await self.sweeper.stop()
         await self.heartbeat.stop()
+        await self.evidence_purge.stop()
         await self.inbound.stop()
         await self.relay.stop()
         await self.notifier.stop()

@@ -101,6 +101,19 @@ class PoliceSettings(Section):
     heartbeat_s: float = Field(
         15.0, gt=0, description="How often the police send a heartbeat with the hotlist version."
     )
+    evidence_trusted_keys: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Center site id to the base64 Ed25519 public keys whose signatures an "
+        "evidence package from that center must carry (its audit signing key; more than one "
+        "while a key is being replaced). `audit.trusted_keys` is read too. A package from a "
+        "center with no key here is refused.",
+    )
+    evidence_purge_s: float = Field(
+        3600.0,
+        gt=0,
+        description="How often provided evidence past its provision period is deleted "
+        "(unless held for a case export).",
+    )
     category_policies: dict[str, CategoryPolicy] = Field(
         default_factory=dict,
         description="Per-category match policy overrides laid over the defaults "

@@ -24,7 +24,11 @@ INSTALL_COMMAND = "npm ci --prefix src/safenet/web"
 
 CONSOLE_PAGES: Final[dict[Side, dict[str, str]]] = {
     "police": {"": "police-live.html", "wanted": "police-wanted.html"},
-    "center": {"": "center-queue.html", "health": "center-health.html"},
+    "center": {
+        "": "center-queue.html",
+        "health": "center-health.html",
+        "register": "center-register.html",
+    },
 }
 """Each console's pages: the path under the console's prefix, and its file in pages/.
 
@@ -36,7 +40,9 @@ CONSOLE_PAGES: Final[dict[Side, dict[str, str]]] = {
 - center ``/console/``: the operator's queue: each candidate's snapshot beside the
   wanted vehicle's description and the match explanation, confirmed or rejected with
   a reason from the keyboard (J/K to move, C or R to decide, Enter to send);
-- center ``/console/health``: the camera registry on a map and the ingest figures.
+- center ``/console/health``: the camera registry on a map and the ingest figures;
+- center ``/console/register``: the provision register (개인영상정보 제공 관리대장)
+  with filters and its CSV download.
 
 Every page calls its service's ``/api/v1`` with the officer's or operator's own token;
 the server enforces every rule, the pages only show its answers. A new page is an HTML

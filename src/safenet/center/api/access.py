@@ -23,6 +23,7 @@ Guard = Callable[..., Awaitable[Principal]]
 _CAMERA = require_role(Role.CAMERA)
 _OPERATOR_OR_SUPERVISOR = require_role(Role.OPERATOR, Role.SUPERVISOR)
 _OPERATOR = require_role(Role.OPERATOR)
+_REGISTER = require_role(Role.OPERATOR, Role.SUPERVISOR, Role.AUDITOR)
 
 
 @dataclass(frozen=True)
@@ -37,5 +38,11 @@ class CenterAccess:
     """Confirming or rejecting a candidate."""
     snapshot: Guard = _OPERATOR
     """A hit's snapshot image."""
+    evidence_queue: Guard = _OPERATOR_OR_SUPERVISOR
+    """Officers' evidence requests waiting for a decision."""
+    evidence_decide: Guard = _OPERATOR
+    """Approving (all or part) or denying an evidence request."""
+    register: Guard = _REGISTER
+    """The provision register (개인영상정보 제공 관리대장) and its export."""
     status: Guard = principal_dependency
     """The status page and the camera list: anyone signed in to this center."""

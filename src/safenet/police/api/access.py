@@ -78,3 +78,7 @@ class PoliceAccess:
     """The live alert stream (the token may come in the query)."""
     respond: Guard = _RESPONDERS
     """Acknowledging an alert and marking dispatch."""
+    evidence_request: Guard = _RESPONDERS
+    """Asking a center for scene photos, the escape route or video evidence."""
+    evidence_read: Guard = _ALERT_READERS
+    """Requests sent and what the centers answered; opening a provided file is logged."""

@@ -10,7 +10,7 @@ let signInReason = null;
 
 const NAV = {
   police: [['home', 'nav.live'], ['wanted', 'nav.wanted']],
-  center: [['home', 'nav.queue'], ['health', 'nav.health']],
+  center: [['home', 'nav.queue'], ['health', 'nav.health'], ['register', 'nav.register']],
 };
 
 export async function boot({ page }) {

@@ -3,6 +3,7 @@
 import { h } from '../lib/dom.js';
 import { category, compass, level, t } from '../lib/i18n.js';
 import { kst } from '../lib/time.js';
+import { evidenceBlock } from './evidence.js';
 
 // How a hit's card is coloured: what an officer may do with it.
 export function tone(card) {
@@ -113,8 +114,7 @@ export function hitCard(card, handlers, responder) {
   h('details', { class: 'explain' },
     h('summary', {}, t('alert.explain'), ` · ${t('confidence')} ${Number(hit.read_confidence ?? 0).toFixed(2)}`),
     h('p', {}, hit.explanation || '—')),
-  h('p', { class: 'snapshot-line' }, h('strong', {}, `${t('alert.snapshot')}: `),
-    hit.snapshot_ref ? t('alert.snapshot_at_center', { ref: hit.snapshot_ref }) : t('alert.no_snapshot')),
+  evidenceBlock(card, responder),
   responseLines(card),
   actions(card, handlers, responder));
 }

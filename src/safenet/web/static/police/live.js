@@ -8,6 +8,7 @@ import { onLang, t } from '../lib/i18n.js';
 import { EventStream } from '../lib/sse.js';
 import { L, addDistricts, createMap, fitTo } from '../lib/map.js';
 import { flagCard, hitCard } from './cards.js';
+import { onEvidenceChange, refreshEvidence } from './evidence.js';
 import { TRACK_COLOURS, drawTrack } from './tracks.js';
 import { kstClock } from '../lib/time.js';
 
@@ -240,6 +241,8 @@ function onEvent(kind, data) {
       }
     }
     loadActiveEntries().catch(() => {});
+  } else if (kind === 'evidence') {
+    for (const entryId of new Set([...cards.values()].map((c) => c.entryId))) refreshEvidence(entryId).catch(() => {});
   } else if (kind === 'resync') {
     loadRecent().catch(() => {});
   }
@@ -260,6 +263,9 @@ async function main() {
   });
   stream.start();
   onLang(renderAll);
+  onEvidenceChange((entryId) => {
+    for (const card of cards.values()) if (card.entryId === entryId && card.kind === 'hit') render(card);
+  });
   districts = await addDistricts(map, ctx.prefix);
   try {
     const [, entries] = await Promise.all([loadRecent(), loadActiveEntries()]);
