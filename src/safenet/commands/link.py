@@ -48,12 +48,24 @@ def nats_config(
     rotate: bool = typer.Option(
         False, "--rotate", help="Make new passwords even where a credentials file exists."
     ),
+    server: str | None = typer.Option(
+        None,
+        "--server",
+        help="The nats-server binary whose version is checked (2.10+ needed; default: the "
+        "one installed with safenet, else the one on PATH).",
+    ),
 ) -> None:
     """Write a fenced nats-server configuration: one user per site, subject permissions."""
     from safenet.link.errors import LinkConfigError
-    from safenet.link.nats_config import write_nats_config
+    from safenet.link.nats_config import check_installed_server, server_binary, write_nats_config
 
     try:
+        binary = server or server_binary()
+        if binary is None:
+            typer.echo("note: no nats-server found here; the configuration needs 2.10 or newer")
+        else:
+            version = check_installed_server(binary)
+            typer.echo(f"{binary}: version {'.'.join(map(str, version))} (2.10+ needed): ok")
         path, creds = write_nats_config(
             [*sites, *(more_sites or [])],
             out,
@@ -64,7 +76,8 @@ def nats_config(
             rotate=rotate,
         )
     except LinkConfigError as exc:
-        raise typer.BadParameter(str(exc)) from exc
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
     typer.echo(f"nats-server configuration written to {path}")
     for site, cred_path in creds.items():
         typer.echo(f"  credentials for {site}: {cred_path} (give it to {site} only)")

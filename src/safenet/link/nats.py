@@ -54,6 +54,7 @@ from safenet.link.errors import (
     LinkUnavailable,
 )
 from safenet.link.fencing import inbox_prefix
+from safenet.link.nats_config import check_server_version
 from safenet.link.sites import POLICE
 from safenet.link.subjects import Family
 from safenet.link.topology import (
@@ -68,6 +69,22 @@ from safenet.link.transport import DeadLetter, Envelope, Handler, Subscription, 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+CONNECT_BACKOFF_S = (0.5, 30.0)
+"""First pause after a failed connection attempt, and the longest (doubling between)."""
+
+
+def describe_error(exc: BaseException) -> str:
+    """A connection failure in words an operator can act on."""
+    if isinstance(exc, nats.errors.AuthorizationError) or "authorization" in str(exc).lower():
+        return "authorization violation: wrong NATS user or password (see the site's .env file)"
+    if isinstance(exc, nats.errors.NoServersError | ConnectionRefusedError):
+        return "no server answers (is nats-server running at that address?)"
+    if isinstance(exc, TimeoutError | nats.errors.TimeoutError):
+        return "timed out"
+    text = str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}"
+
 
 _STREAM_NAME_IN_USE = 10058
 _SUBJECTS_OVERLAP = 10065
@@ -131,15 +148,23 @@ class NatsTransport(Transport):
     def connected(self) -> bool:
         return self._nc is not None and self._nc.is_connected
 
-    async def start(self) -> None:
-        if self._nc is not None:
-            return
-        self._closing = False
+    @property
+    def problem(self) -> str | None:
+        """Why the link is down (None while connected)."""
+        if self.connected:
+            return None
+        if self._last_error is not None:
+            return describe_error(self._last_error)
+        return "not connected yet" if self._nc is None else "disconnected"
+
+    def _options(self) -> dict[str, Any]:
         options: dict[str, Any] = {
             "servers": self.servers,
             "name": f"safenet-{self.site}",
             "inbox_prefix": inbox_prefix(self.site),
-            "allow_reconnect": True,
+            # The first connection is tried here, one attempt at a time, so that each
+            # failure is logged with its reason; once connected, nats-py reconnects forever.
+            "allow_reconnect": False,
             "max_reconnect_attempts": -1,
             "reconnect_time_wait": 0.5,
             "connect_timeout": 2,
@@ -153,13 +178,56 @@ class NatsTransport(Transport):
         if self._tls is not None:
             options["tls"] = self._tls
             options["tls_hostname"] = self._tls_hostname
+        return options
+
+    async def start(self) -> None:
+        """Connect, retrying with backoff and logging each failure's reason.
+
+        Raises LinkUnavailable once ``connect_wait_s`` has passed (never when None), and
+        LinkConfigError at once for a server older than nats-server 2.10.
+        """
+        if self._nc is not None:
+            return
+        self._closing = False
+        deadline = None if self.connect_wait_s is None else time.monotonic() + self.connect_wait_s
+        delay = CONNECT_BACKOFF_S[0]
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                nc = await nats.connect(**self._options())
+            except Exception as exc:
+                self._last_error = exc
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    raise LinkUnavailable(
+                        f"link: {self.site} could not reach {', '.join(self.servers)} "
+                        f"within {self.connect_wait_s}s: {describe_error(exc)}"
+                    ) from exc
+                pause = delay if left is None else min(delay, left)
+                log.warning(
+                    "link: %s cannot connect to NATS at %s (attempt %d): %s; retrying in %.1fs",
+                    self.site,
+                    ", ".join(self.servers),
+                    attempt,
+                    describe_error(exc),
+                    pause,
+                )
+                await asyncio.sleep(pause)
+                delay = min(delay * 2, CONNECT_BACKOFF_S[1])
+                continue
+            break
         try:
-            self._nc = await asyncio.wait_for(nats.connect(**options), self.connect_wait_s)
-        except TimeoutError as exc:
-            raise LinkUnavailable(
-                f"link: {self.site} could not reach {', '.join(self.servers)} within "
-                f"{self.connect_wait_s}s (last error: {self._last_error!r})"
-            ) from exc
+            info = nc._server_info  # what the server said in its INFO line
+            where = f"nats-server at {', '.join(self.servers)}"
+            check_server_version(str(info.get("version", "")), where=where)
+        except LinkConfigError:
+            with contextlib.suppress(Exception):
+                await nc.close()
+            raise
+        nc.options["allow_reconnect"] = True
+        self._nc = nc
+        self._last_error = None
         self._js = self._nc.jetstream(timeout=self.publish_timeout_s)
         log.info("link: %s connected to %s", self.site, ", ".join(self.servers))
 
@@ -176,7 +244,8 @@ class NatsTransport(Transport):
                 await nc.close()
 
     async def _on_error(self, exc: Exception) -> None:
-        self._last_error = exc
+        if not self.connected:
+            self._last_error = exc
         text = str(exc)
         if "permissions violation" in text and '"' in text:
             subject = text.split('"')[1]

@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 from safenet.link import Relay, Transport
+from safenet.link.transport import link_health
 from safenet.police import distribution
 from safenet.police.actions import RegistryActions
 from safenet.police.alert_log import AlertBook, AlertRecord
@@ -182,4 +183,5 @@ class PoliceService:
             "tracks": len(self.tracks),
             "sse_clients": self.hub.subscriber_count,
             "receivers": self.notifier.status(),
+            **link_health(self.transport),
         }
