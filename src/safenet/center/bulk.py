@@ -42,9 +42,7 @@ COLUMNS: tuple[str, ...] = (
 """The columns of ``reads`` each row dict carries (``seq`` is filled in here)."""
 
 _COPY_SQL = f"COPY reads ({', '.join(COLUMNS)}) FROM STDIN"
-_NEXTVAL_SQL = (
-    "SELECT nextval(pg_get_serial_sequence('reads', 'seq')) FROM generate_series(1, %s)"
-)
+_NEXTVAL_SQL = "SELECT nextval(pg_get_serial_sequence('reads', 'seq')) FROM generate_series(1, %s)"
 
 
 def write_reads(conn: Connection, rows: Sequence[dict[str, Any]]) -> tuple[list[int], list[int]]:
