@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
+import psycopg
+import psycopg.errors
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
@@ -73,10 +75,12 @@ def write_reads(conn: Connection, rows: Sequence[dict[str, Any]]) -> tuple[list[
     return seqs, _write_one_by_one(conn, rows)
 
 
+def _psycopg(conn: Connection) -> psycopg.Connection[Any]:
+    return cast("psycopg.Connection[Any]", conn.connection.dbapi_connection)
+
+
 def _pg_seqs(conn: Connection, n: int) -> list[int]:
-    raw = conn.connection.dbapi_connection
-    assert raw is not None
-    with raw.cursor() as cur:
+    with _psycopg(conn).cursor() as cur:
         cur.execute(_NEXTVAL_SQL, (n,))
         return [int(r[0]) for r in cur.fetchall()]
 
@@ -90,10 +94,8 @@ def _sqlite_seqs(conn: Connection, n: int) -> list[int]:
 
 
 def _pg_copy(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    raw = conn.connection.dbapi_connection
-    assert raw is not None
     try:
-        with raw.cursor() as cur, cur.copy(_COPY_SQL) as copy:
+        with _psycopg(conn).cursor() as cur, cur.copy(_COPY_SQL) as copy:
             for row in rows:
                 alternatives = row["alternatives"]
                 copy.write_row(
@@ -113,12 +115,8 @@ def _pg_copy(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
                         row["is_hit"],
                     )
                 )
-    except Exception as exc:
-        import psycopg.errors
-
-        if isinstance(exc, psycopg.errors.UniqueViolation):
-            raise sa.exc.IntegrityError(_COPY_SQL, None, exc) from exc
-        raise
+    except psycopg.errors.UniqueViolation as exc:
+        raise sa.exc.IntegrityError(_COPY_SQL, None, exc) from exc
 
 
 def _write_one_by_one(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
