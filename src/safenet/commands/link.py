@@ -121,3 +121,39 @@ def bench_link(
         messages=200 if quick else messages, batch=batch, nats_url=nats_url, quick=quick
     )
     report.emit(json_path)
+
+
+@bench_app.command("e2e")
+def bench_e2e(
+    rate: float = typer.Option(2000.0, "--rate", help="Target reads per second offered."),
+    duration: float = typer.Option(20.0, "--duration", help="Seconds of load."),
+    batch: int = typer.Option(1000, "--batch", help="Reads per HTTP POST (an edge gateway)."),
+    json_path: Path | None = typer.Option(
+        None,
+        "--json",
+        help="Also write the figures as JSON (sustained_reads_per_s, alert_latency_ms, lost, "
+        "duplicates, hotlist_ack_ms at the top level).",
+    ),
+    pg_url: str = typer.Option(
+        "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres",
+        "--pg-url",
+        help="PostgreSQL server; the benchmark creates and drops its own databases there.",
+    ),
+    no_baselines: bool = typer.Option(
+        False, "--no-baselines", help="Skip the in-run baselines (decode, matcher, COPY, HTTP)."
+    ),
+) -> None:
+    """Police + one center as processes on PostgreSQL and NATS: reads/s, read→alert, acks."""
+    import json
+
+    from safenet.bench.e2e_run import run_e2e_bench
+
+    report = run_e2e_bench(
+        rate=rate, duration=duration, batch=batch, pg_url=pg_url, baselines=not no_baselines
+    )
+    report.emit(None)
+    if json_path is not None:
+        body = {**report.parameters["figures"], **report.as_dict()}
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+        typer.echo(f"JSON written to {json_path}")
