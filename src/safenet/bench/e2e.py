@@ -217,6 +217,7 @@ async def _drive(
     cameras: list[str],
     wanted: dict[str, str],
     load: Load,
+    offset: int = 0,
     in_flight: int = 8,
 ) -> None:
     rng = random.Random(16)
@@ -226,7 +227,7 @@ async def _drive(
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     async def post(http: httpx.AsyncClient, k: int) -> None:
-        body, hits = _batch(rng, k * batch, batch, cameras, wanted, load)
+        body, hits = _batch(rng, offset + k * batch, batch, cameras, wanted, load)
         async with gate:
             started = time.perf_counter()
             for hit_id in hits.values():

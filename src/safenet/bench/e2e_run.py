@@ -43,6 +43,36 @@ from safenet.bench.report import BenchReport
 
 WANTED = 20
 CANCELS = 3
+MAX_RATE = 200_000
+HELD_P99_MS = 1000.0
+
+
+def _p99_ms(load: Load) -> float | None:
+    return _quantile(_latencies(load), 0.99)
+
+
+def _latencies(load: Load) -> list[float]:
+    return [
+        (load.alerts[h][0] - load.sent_at[h]) * 1000
+        for h in load.wanted_accepted
+        if h in load.alerts and h in load.sent_at
+    ]
+
+
+def _sustained(load: Load) -> float:
+    return load.accepted / max(1e-9, load.last_answer - load.first_post)
+
+
+def _held(load: Load, rate: float) -> bool:
+    """The rate was held: reads kept up, nothing lost or failed, p99 read→alert ≤ 1 s."""
+    p99 = _p99_ms(load)
+    lost = len(load.wanted_accepted - set(load.alerts))
+    return (
+        _sustained(load) >= 0.95 * rate
+        and load.failed_posts == 0
+        and lost == 0
+        and (p99 is None or p99 <= HELD_P99_MS)
+    )
 
 
 def _env(extra: dict[str, str]) -> dict[str, str]:
@@ -102,6 +132,7 @@ def run_e2e_bench(
     batch: int = 1000,
     pg_url: str = DEFAULT_PG_URL,
     baselines: bool = True,
+    find_max: bool = False,
 ) -> BenchReport:
     from safenet.link.nats_config import read_env_file, server_binary, write_nats_config
 
@@ -188,36 +219,45 @@ def run_e2e_bench(
         to_cancel = list(wanted.values())[WANTED:]
         # 5. the run
         camera_token = _token(secret, "bench.cameras", "camera")
-        before = {p.name: p.cpu_s() for p in procs}
-        load = Load()
-        started = time.perf_counter()
-        ack_ms = asyncio.run(
-            _run_load(
-                police_url,
-                center_url,
-                dispatcher,
-                camera_token,
-                registrar,
-                rate,
-                duration,
-                batch,
-                cameras,
-                live,
-                to_cancel,
-                load,
+        steps: list[dict[str, Any]] = []
+        offset, step_rate, cancels = 0, rate, to_cancel
+        while True:
+            before = {p.name: p.cpu_s() for p in procs}
+            load = Load()
+            started = time.perf_counter()
+            ack_ms = asyncio.run(
+                _run_load(
+                    police_url,
+                    center_url,
+                    dispatcher,
+                    camera_token,
+                    registrar,
+                    step_rate,
+                    duration,
+                    batch,
+                    cameras,
+                    live,
+                    cancels,
+                    load,
+                    offset,
+                )
             )
-        )
-        wall = time.perf_counter() - started
-        results["processes"] = [
-            {
-                "name": p.name,
-                "cpu_percent": round(100 * (p.cpu_s() - before[p.name]) / wall, 1),
-                "rss_mb": round(p.rss_mb(), 1),
-            }
-            for p in procs
-        ]
-        results["load"] = load
-        results["ack_ms"] = ack_ms
+            wall = time.perf_counter() - started
+            processes = [
+                {
+                    "name": p.name,
+                    "cpu_percent": round(100 * (p.cpu_s() - before[p.name]) / wall, 1),
+                    "rss_mb": round(p.rss_mb(), 1),
+                }
+                for p in procs
+            ]
+            steps.append({"rate": step_rate, "load": load, "ack": ack_ms, "processes": processes})
+            offset += int(step_rate * duration) + 2 * batch
+            cancels = []
+            if not find_max or not _held(load, step_rate) or step_rate >= MAX_RATE:
+                break
+            step_rate = round(step_rate * 1.5)
+        results["steps"] = steps
         if baselines:
             rng_b = random.Random(16)
             bodies = [_batch(rng_b, k * batch, batch, cameras, live, Load())[0] for k in range(10)]
@@ -227,7 +267,7 @@ def run_e2e_bench(
                 "COPY alone (rows/s)": e2e_base.copy_rate(pg_url),
                 "bare HTTP (requests/s)": e2e_base.bare_http_rate(workdir),
             }
-    _fill(report, results, rate, duration)
+    _fill(report, results, duration, find_max)
     return report
 
 
@@ -265,6 +305,7 @@ async def _run_load(
     wanted: dict[str, str],
     to_cancel: list[str],
     load: Load,
+    offset: int = 0,
 ) -> list[float]:
     ready = asyncio.Event()
     sse = asyncio.create_task(_sse(police_url, dispatcher, load, ready))
@@ -272,7 +313,7 @@ async def _run_load(
     cancels = asyncio.create_task(
         _cancels(police_url, registrar, dispatcher, to_cancel, duration / (len(to_cancel) + 1))
     )
-    await _drive(center_url, camera_token, rate, duration, batch, cameras, wanted, load)
+    await _drive(center_url, camera_token, rate, duration, batch, cameras, wanted, load, offset)
     # the alerts still on their way
     deadline = time.perf_counter() + 15
     while time.perf_counter() < deadline and _waiting(load):  # noqa: ASYNC110 - SSE task fills it
@@ -288,49 +329,52 @@ def _waiting(load: Load) -> bool:
     return not load.wanted_accepted <= set(load.alerts)
 
 
-def _fill(report: BenchReport, results: dict[str, Any], rate: float, duration: float) -> None:
-    load: Load = results["load"]
-    span = max(1e-9, load.last_answer - load.first_post)
-    latencies = [
-        (load.alerts[h][0] - load.sent_at[h]) * 1000
-        for h in load.wanted_accepted
-        if h in load.alerts and h in load.sent_at
-    ]
-    lost = len([h for h in load.wanted_accepted if h not in load.alerts])
-    doubled = sum(len(v) - 1 for v in load.alerts.values() if len(v) > 1)
-    ack = results["ack_ms"]
+def _fill(report: BenchReport, results: dict[str, Any], duration: float, find_max: bool) -> None:
+    steps: list[dict[str, Any]] = results["steps"]
+    held = [s for s in steps if _held(s["load"], s["rate"])]
+    main = held[-1] if held else steps[0]
+    load: Load = main["load"]
+    latencies = _latencies(load)
+    ack = [a for s in steps for a in s["ack"]]
     figures: dict[str, Any] = {
-        "sustained_reads_per_s": round(load.accepted / span, 1),
+        "sustained_reads_per_s": round(_sustained(load), 1),
         "alert_latency_ms": {
             "p50": _quantile(latencies, 0.5),
             "p99": _quantile(latencies, 0.99),
             "max": max(latencies) if latencies else None,
         },
-        "lost": lost,
-        "duplicates": doubled,
+        "lost": len(load.wanted_accepted - set(load.alerts)),
+        "duplicates": sum(len(v) - 1 for v in load.alerts.values() if len(v) > 1),
         "hotlist_ack_ms": {"p50": _quantile(ack, 0.5), "max": max(ack) if ack else None},
     }
+    if find_max:
+        figures["max_held_reads_per_s"] = figures["sustained_reads_per_s"] if held else None
     report.parameters["figures"] = figures
     t = report.table("end to end (police + one center on PostgreSQL, NATS JetStream)")
-    t.add(
-        case=f"target {rate:,.0f} reads/s for {duration:g} s",
-        sustained_reads_per_s=figures["sustained_reads_per_s"],
-        accepted=load.accepted,
-        duplicates_answered=load.duplicates,
-        rejected=load.rejected,
-        failed_posts=load.failed_posts,
-        wanted_reads=len(load.wanted_accepted),
-        alert_p50_ms=figures["alert_latency_ms"]["p50"],
-        alert_p99_ms=figures["alert_latency_ms"]["p99"],
-        alert_max_ms=figures["alert_latency_ms"]["max"],
-        lost=lost,
-        doubled=doubled,
-        cancel_ack_p50_ms=figures["hotlist_ack_ms"]["p50"],
-        cancel_ack_max_ms=figures["hotlist_ack_ms"]["max"],
-    )
+    for step in steps:
+        sl: Load = step["load"]
+        lat = _latencies(sl)
+        t.add(
+            case=f"target {step['rate']:,.0f} reads/s for {duration:g} s",
+            sustained_reads_per_s=round(_sustained(sl), 1),
+            held=_held(sl, step["rate"]),
+            accepted=sl.accepted,
+            duplicates_answered=sl.duplicates,
+            rejected=sl.rejected,
+            failed_posts=sl.failed_posts,
+            wanted_reads=len(sl.wanted_accepted),
+            alert_p50_ms=_quantile(lat, 0.5),
+            alert_p99_ms=_quantile(lat, 0.99),
+            alert_max_ms=max(lat) if lat else None,
+            lost=len(sl.wanted_accepted - set(sl.alerts)),
+            doubled=sum(len(v) - 1 for v in sl.alerts.values() if len(v) > 1),
+            cancel_ack_p50_ms=_quantile(step["ack"], 0.5),
+            cancel_ack_max_ms=max(step["ack"]) if step["ack"] else None,
+        )
     p = report.table("processes (CPU over the run, RSS at its end)")
-    for row in results["processes"]:
-        p.add(**row)
+    for step in steps:
+        for row in step["processes"]:
+            p.add(rate=step["rate"], **row)
     if "baselines" in results:
         b = report.table("in-run baselines (same machine, same run)")
         sustained = figures["sustained_reads_per_s"]
