@@ -7,6 +7,9 @@ nats-server older than 2.10 is refused with an error naming the version needed.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -22,7 +25,9 @@ from typer.testing import CliRunner
 from safenet.cli import app
 from safenet.config import load_settings
 from safenet.link.errors import LinkConfigError
+from safenet.link.nats import NatsTransport
 from safenet.link.nats_config import check_server_version, read_env_file
+from safenet.link.transport import link_health
 from tests.support.services import free_port, nats_server_binary, port_open
 
 runner = CliRunner()
@@ -224,3 +229,52 @@ def test_a_wrong_password_is_logged_and_shown_on_healthz_never_a_silent_hang(
     assert "cannot connect to NATS" in output
     assert "wrong NATS user or password" in output
     assert "retrying in" in output
+
+
+async def _old_server(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Just enough of a nats-server 2.9 to let a client connect."""
+    info = {"server_id": "OLD", "version": "2.9.25", "proto": 1, "max_payload": 1048576}
+    writer.write(f"INFO {json.dumps(info)}\r\n".encode())
+    await writer.drain()
+    while line := await reader.readline():
+        if line.startswith(b"PING"):
+            writer.write(b"PONG\r\n")
+            await writer.drain()
+    writer.close()
+
+
+async def test_a_service_refuses_a_nats_server_older_than_2_10_when_it_connects() -> None:
+    server = await asyncio.start_server(_old_server, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    transport = NatsTransport(f"nats://127.0.0.1:{port}", "seocho", connect_wait_s=5)
+    try:
+        with pytest.raises(LinkConfigError, match=r"2\.9\.25 is too old.*2\.10 or newer"):
+            await transport.start()
+        assert not transport.connected
+    finally:
+        await transport.close()
+        server.close()
+        await server.wait_closed()
+
+
+@pytest.mark.nats
+async def test_a_wrong_password_makes_the_link_down_with_its_reason(
+    deployed_nats: tuple[Path, int],
+) -> None:
+    _, port = deployed_nats
+    transport = NatsTransport(f"nats://127.0.0.1:{port}", "seocho", user="seocho", password="x")
+    starting = asyncio.create_task(transport.start())
+    try:
+        for _ in range(100):
+            if transport.problem and "authorization" in transport.problem:
+                break
+            await asyncio.sleep(0.05)
+        health = link_health(transport)
+        assert health["link"] == "down"
+        assert "wrong NATS user or password" in health["link_error"]
+        assert not starting.done()  # still trying, not given up and not hung silently
+    finally:
+        starting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await starting
+        await transport.close()
