@@ -21,6 +21,7 @@ decoding of the same batches, the matcher alone, COPY alone, a bare HTTP app.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -46,6 +47,7 @@ DEFAULT_PG_URL = os.environ.get(
     "SAFENET_BENCH_PG_URL", "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres"
 )
 _TICK = os.sysconf("SC_CLK_TCK")
+_WANTED_SEQ = itertools.count()
 _HIT_ID = re.compile(r'"hit_id":\s*"(hit-[0-9a-f]+)"')
 
 
@@ -176,13 +178,17 @@ def _batch(
 
     now = datetime.now(UTC).isoformat()
     plates = list(wanted)
+    # The n-th wanted read: plate n mod P at camera (n // P) mod C, so no (entry, camera)
+    # pair comes back within the suppression window (a suppressed hit sends no alert).
     reads = []
     hits: dict[str, str] = {}
     for k in range(start, start + size):
         camera = cameras[k % len(cameras)]
         read_id = f"r{k}"
         if rng.random() < WANTED_SHARE:
-            plate = plates[k % len(plates)]
+            n = next(_WANTED_SEQ)
+            plate = plates[n % len(plates)]
+            camera = cameras[(n // len(plates)) % len(cameras)]
             hits[read_id] = hit_id_for(SITE, camera, read_id, wanted[plate])
         else:
             plate = random_plate(rng)

@@ -41,7 +41,7 @@ from safenet.bench.e2e import (
 from safenet.bench.match_corpus import random_plate
 from safenet.bench.report import BenchReport
 
-WANTED = 20
+WANTED = 100
 CANCELS = 3
 MAX_RATE = 200_000
 HELD_P99_MS = 1000.0
