@@ -54,7 +54,7 @@ from safenet.link.errors import (
     LinkUnavailable,
 )
 from safenet.link.fencing import inbox_prefix
-from safenet.link.nats_config import check_server_version
+from safenet.link.nats_connect import connect, describe_error
 from safenet.link.sites import POLICE
 from safenet.link.subjects import Family
 from safenet.link.topology import (
@@ -69,22 +69,6 @@ from safenet.link.transport import DeadLetter, Envelope, Handler, Subscription, 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-CONNECT_BACKOFF_S = (0.5, 30.0)
-"""First pause after a failed connection attempt, and the longest (doubling between)."""
-
-
-def describe_error(exc: BaseException) -> str:
-    """A connection failure in words an operator can act on."""
-    if isinstance(exc, nats.errors.AuthorizationError) or "authorization" in str(exc).lower():
-        return "authorization violation: wrong NATS user or password (see the site's .env file)"
-    if isinstance(exc, nats.errors.NoServersError | ConnectionRefusedError):
-        return "no server answers (is nats-server running at that address?)"
-    if isinstance(exc, TimeoutError | nats.errors.TimeoutError):
-        return "timed out"
-    text = str(exc) or type(exc).__name__
-    return f"{type(exc).__name__}: {text}"
-
 
 _STREAM_NAME_IN_USE = 10058
 _SUBJECTS_OVERLAP = 10065
@@ -189,43 +173,11 @@ class NatsTransport(Transport):
         if self._nc is not None:
             return
         self._closing = False
-        deadline = None if self.connect_wait_s is None else time.monotonic() + self.connect_wait_s
-        delay = CONNECT_BACKOFF_S[0]
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                nc = await nats.connect(**self._options())
-            except Exception as exc:
-                self._last_error = exc
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    raise LinkUnavailable(
-                        f"link: {self.site} could not reach {', '.join(self.servers)} "
-                        f"within {self.connect_wait_s}s: {describe_error(exc)}"
-                    ) from exc
-                pause = delay if left is None else min(delay, left)
-                log.warning(
-                    "link: %s cannot connect to NATS at %s (attempt %d): %s; retrying in %.1fs",
-                    self.site,
-                    ", ".join(self.servers),
-                    attempt,
-                    describe_error(exc),
-                    pause,
-                )
-                await asyncio.sleep(pause)
-                delay = min(delay * 2, CONNECT_BACKOFF_S[1])
-                continue
-            break
-        try:
-            info = nc._server_info  # what the server said in its INFO line
-            where = f"nats-server at {', '.join(self.servers)}"
-            check_server_version(str(info.get("version", "")), where=where)
-        except LinkConfigError:
-            with contextlib.suppress(Exception):
-                await nc.close()
-            raise
-        nc.options["allow_reconnect"] = True
+
+        def failed(exc: BaseException) -> None:
+            self._last_error = exc
+
+        nc = await connect(self.site, self.servers, self._options(), self.connect_wait_s, failed)
         self._nc = nc
         self._last_error = None
         self._js = self._nc.jetstream(timeout=self.publish_timeout_s)
