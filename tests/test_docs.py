@@ -120,3 +120,27 @@ def test_readme_gives_exactly_two_setup_commands() -> None:
     assert "make test" in readme
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
+
+
+def test_configuration_md_is_the_settings_tree_as_generated() -> None:
+    from safenet.config_doc import DOC, render_table, updated
+
+    text = DOC.read_text(encoding="utf-8")
+    assert updated(text) == text, "docs/configuration.md is stale: run python -m safenet.config_doc"
+    # The check can fail: a page missing a row (or with an old default) differs.
+    stale = text.replace("| `log.json_lines` |", "| `log.jsonlines` |")
+    assert updated(stale) != stale
+    assert render_table().count("\n| `") == len(iter_setting_paths(Settings))
+
+
+def test_every_environment_name_in_the_table_is_read_by_the_settings(
+    monkeypatch: Any,
+) -> None:
+    from safenet.config import load_settings
+
+    monkeypatch.setenv("SAFENET_CENTER__NATS_USER", "seocho")
+    monkeypatch.setenv("SAFENET_POLICE__NATS_PASSWORD", "from-the-env-file")
+    settings = load_settings()
+    assert settings.center.nats_user == "seocho"
+    assert settings.police.nats_password is not None
+    assert settings.police.nats_password.get_secret_value() == "from-the-env-file"

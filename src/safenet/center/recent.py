@@ -17,13 +17,23 @@ from safenet.center.tables import reads, utc
 from safenet.store import Database
 
 _PRUNE_EVERY = 10_000
+RECENT_IDS = 200_000
+"""How many committed (camera, read id) pairs are remembered to answer a resend at once."""
 
 
 class RecentPlates:
-    """(camera, plate) to the time of its latest committed read, within a window."""
+    """(camera, plate) to the time of its latest committed read, within a window.
 
-    def __init__(self, window: timedelta) -> None:
+    Also the last :data:`RECENT_IDS` committed (camera, read id) pairs, so that a camera
+    resending a batch after a timeout is answered without a database look-up. Older
+    resends are caught by the unique index when the batch is written
+    (:mod:`safenet.center.bulk`).
+    """
+
+    def __init__(self, window: timedelta, max_ids: int = RECENT_IDS) -> None:
         self.window = window
+        self.max_ids = max_ids
+        self._ids: dict[tuple[str, str], None] = {}
         self._last: dict[tuple[str, str], datetime] = {}
         self._newest: datetime | None = None
         self._since_prune = 0
@@ -36,6 +46,19 @@ class RecentPlates:
         """Whether the camera read this plate within the window of ``at``."""
         last = self._last.get((camera_id, plate))
         return last is not None and abs(at - last) <= self.window
+
+    def id_stored(self, camera_id: str, read_id: str) -> bool:
+        """Whether this camera's read id was committed recently (a resend)."""
+        return (camera_id, read_id) in self._ids
+
+    def remember_id(self, camera_id: str, read_id: str) -> None:
+        with self._lock:
+            self._ids[(camera_id, read_id)] = None
+            if len(self._ids) > self.max_ids:
+                # dicts keep insertion order: drop the oldest tenth in one go
+                drop = self.max_ids // 10 or 1
+                for key in list(self._ids)[:drop]:
+                    del self._ids[key]
 
     def remember(self, camera_id: str, plate: str, at: datetime) -> None:
         with self._lock:
@@ -62,10 +85,11 @@ class RecentPlates:
             return 0
         with db.read() as conn:
             rows = conn.execute(
-                sa.select(reads.c.camera_id, reads.c.plate, reads.c.read_at).where(
-                    reads.c.read_at >= now - self.window
-                )
+                sa.select(reads.c.camera_id, reads.c.plate, reads.c.read_at, reads.c.read_id)
+                .where(reads.c.read_at >= now - self.window)
+                .limit(self.max_ids)
             ).all()
         for r in rows:
             self.remember(r.camera_id, r.plate, utc(r.read_at))
+            self.remember_id(r.camera_id, r.read_id)
         return len(rows)

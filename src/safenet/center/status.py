@@ -25,10 +25,11 @@ from safenet.center.metrics import CenterMetrics
 from safenet.center.runner import PipelineRunner
 from safenet.center.types import Clock
 from safenet.link import Relay, outbox
-from safenet.link.transport import Transport
+from safenet.link.transport import Transport, link_health
 from safenet.store import Database
 
 log = logging.getLogger(__name__)
+
 
 BACKLOG_S = 10.0
 """A message waiting longer than this, with no error, makes the link a backlog."""
@@ -73,6 +74,7 @@ class CenterStatus:
         }
         if self.mqtt is not None:
             body["mqtt"] = "connected" if self.mqtt.connected else "disconnected"
+        body.update(link_health(self.transport))
         return body
 
     async def status(self) -> dict[str, Any]:

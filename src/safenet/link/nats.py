@@ -54,6 +54,7 @@ from safenet.link.errors import (
     LinkUnavailable,
 )
 from safenet.link.fencing import inbox_prefix
+from safenet.link.nats_connect import connect, describe_error
 from safenet.link.sites import POLICE
 from safenet.link.subjects import Family
 from safenet.link.topology import (
@@ -131,15 +132,23 @@ class NatsTransport(Transport):
     def connected(self) -> bool:
         return self._nc is not None and self._nc.is_connected
 
-    async def start(self) -> None:
-        if self._nc is not None:
-            return
-        self._closing = False
+    @property
+    def problem(self) -> str | None:
+        """Why the link is down (None while connected)."""
+        if self.connected:
+            return None
+        if self._last_error is not None:
+            return describe_error(self._last_error)
+        return "not connected yet" if self._nc is None else "disconnected"
+
+    def _options(self) -> dict[str, Any]:
         options: dict[str, Any] = {
             "servers": self.servers,
             "name": f"safenet-{self.site}",
             "inbox_prefix": inbox_prefix(self.site),
-            "allow_reconnect": True,
+            # The first connection is tried here, one attempt at a time, so that each
+            # failure is logged with its reason; once connected, nats-py reconnects forever.
+            "allow_reconnect": False,
             "max_reconnect_attempts": -1,
             "reconnect_time_wait": 0.5,
             "connect_timeout": 2,
@@ -153,13 +162,24 @@ class NatsTransport(Transport):
         if self._tls is not None:
             options["tls"] = self._tls
             options["tls_hostname"] = self._tls_hostname
-        try:
-            self._nc = await asyncio.wait_for(nats.connect(**options), self.connect_wait_s)
-        except TimeoutError as exc:
-            raise LinkUnavailable(
-                f"link: {self.site} could not reach {', '.join(self.servers)} within "
-                f"{self.connect_wait_s}s (last error: {self._last_error!r})"
-            ) from exc
+        return options
+
+    async def start(self) -> None:
+        """Connect, retrying with backoff and logging each failure's reason.
+
+        Raises LinkUnavailable once ``connect_wait_s`` has passed (never when None), and
+        LinkConfigError at once for a server older than nats-server 2.10.
+        """
+        if self._nc is not None:
+            return
+        self._closing = False
+
+        def failed(exc: BaseException) -> None:
+            self._last_error = exc
+
+        nc = await connect(self.site, self.servers, self._options(), self.connect_wait_s, failed)
+        self._nc = nc
+        self._last_error = None
         self._js = self._nc.jetstream(timeout=self.publish_timeout_s)
         log.info("link: %s connected to %s", self.site, ", ".join(self.servers))
 
@@ -176,7 +196,8 @@ class NatsTransport(Transport):
                 await nc.close()
 
     async def _on_error(self, exc: Exception) -> None:
-        self._last_error = exc
+        if not self.connected:
+            self._last_error = exc
         text = str(exc)
         if "permissions violation" in text and '"' in text:
             subject = text.split('"')[1]

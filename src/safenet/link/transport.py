@@ -177,6 +177,11 @@ class Transport(abc.ABC):
     async def close(self) -> None:  # noqa: B027 - optional hook
         """Stop every subscription and disconnect."""
 
+    @property
+    def problem(self) -> str | None:
+        """Why the link is down, for ``/healthz`` and the log (None: up, or no connection)."""
+        return None
+
     async def __aenter__(self) -> Self:
         await self.start()
         return self
@@ -264,3 +269,9 @@ class Transport(abc.ABC):
     @abc.abstractmethod
     async def dead_letters(self) -> list[DeadLetter]:
         """Every dead letter kept on the link (police only): for operators and tests."""
+
+
+def link_health(transport: Transport) -> dict[str, str]:
+    """For ``/healthz``: ``link`` is ``up`` or ``down``; ``link_error`` says why it is down."""
+    problem = transport.problem
+    return {"link": "up"} if problem is None else {"link": "down", "link_error": problem}

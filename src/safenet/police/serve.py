@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import os
+import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from safenet.link import MemoryBroker, MemoryTransport, Transport
+from safenet.link.errors import LinkConfigError
 from safenet.police.credentials import database_url, load_token_secret
 from safenet.police.settings import PoliceSettings
 from safenet.service.serve import serve_app
 from safenet.web.settings import WebSettings
 
+if TYPE_CHECKING:
+    from safenet.police.service import PoliceService
+
 log = logging.getLogger(__name__)
+
+START_WAIT_S = 5.0
+"""How long serving waits for the link and the loops before answering HTTP regardless."""
 
 
 def build_transport(settings: PoliceSettings) -> Transport:
@@ -40,21 +52,61 @@ async def serve(
     """Run the police service (and its console) until interrupted."""
     from safenet.police.app import build_app
     from safenet.police.service import PoliceService
-    from safenet.store import open_database
+    from safenet.store import migrate, open_database
 
     # The composition root: the service from its parts, then its app from the service.
     db = open_database(database_url(settings, var_dir))
     transport = build_transport(settings)
-    await transport.start()
     service = PoliceService(settings, db=db, transport=transport)
     app = build_app(
         service, token_secret=load_token_secret(settings, var_dir), web=web, data_dir=data_dir
     )
-    await service.start()
+    # The schema first, so /healthz answers (and says "link down" and why) while the
+    # link is still connecting: a police that cannot reach NATS never hangs silently.
+    await asyncio.to_thread(migrate, db, "police")
+    failed: list[BaseException] = []
+    serving = asyncio.Event()
+    starting = asyncio.create_task(_connect_and_start(transport, service, failed, serving))
+    # A link that comes up at once is up before the first request; one that does not
+    # keeps trying behind the HTTP server.
+    await asyncio.wait({starting}, timeout=START_WAIT_S)
+    if failed:
+        await transport.close()
+        db.dispose()
+        raise failed[0]
     log.info("police: listening on http://%s:%d (OpenAPI at /docs)", settings.host, settings.port)
+    serving.set()
     try:
         await serve_app(app, host=settings.host, port=settings.port, timeout_graceful_shutdown=3)
     finally:
+        starting.cancel()
+        with contextlib.suppress(BaseException):
+            await starting
         await service.stop()
         await transport.close()
         db.dispose()
+    if failed:
+        raise failed[0]
+
+
+async def _connect_and_start(
+    transport: Transport,
+    service: PoliceService,
+    failed: list[BaseException],
+    serving: asyncio.Event,
+) -> None:
+    """Connect the link (it retries and logs why), then start the service's loops.
+
+    A link that can never work (a nats-server older than 2.10) stops the process
+    with that error instead of retrying.
+    """
+    try:
+        await transport.start()
+        await service.start()
+    except LinkConfigError as exc:
+        log.error("police: cannot start: %s", exc)
+        failed.append(exc)
+        if serving.is_set():
+            os.kill(os.getpid(), signal.SIGTERM)  # serving stops; serve() raises the error
+    except Exception:
+        log.exception("police: the link is connected but the service did not start")

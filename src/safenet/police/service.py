@@ -22,6 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 from safenet.link import EvidenceDenial, EvidencePackage, EvidencePart, Family, Relay, Transport
+from safenet.link.transport import link_health
 from safenet.police import distribution
 from safenet.police.actions import RegistryActions
 from safenet.police.alert_log import AlertBook, AlertRecord
@@ -206,4 +207,5 @@ class PoliceService:
             "tracks": len(self.tracks),
             "sse_clients": self.hub.subscriber_count,
             "receivers": self.notifier.status(),
+            **link_health(self.transport),
         }

@@ -1,6 +1,8 @@
 """HTTP ingest: ``POST /api/v1/reads`` with a batch of reads from a camera or its platform.
 
-Each read is checked on its own: the answer lists the ids accepted (committed, with
+A well-formed batch is decoded straight into typed structs
+(:mod:`safenet.center.ingest.typed`); a batch with any bad read is taken apart read by
+read instead. Each read is checked on its own: the answer lists the ids accepted (committed, with
 their hits), the duplicates, and every refused read with its index, id, field and
 reason. The answer comes once the batch is committed, so a camera may forget what
 was accepted. 413 for more reads than ``center.max_batch_reads`` or a body over
@@ -29,6 +31,7 @@ from safenet.center.ingest.schema import (
     parse_read,
     read_id_of,
 )
+from safenet.center.ingest.typed import decode_batch
 from safenet.center.metrics import CenterMetrics
 from safenet.center.runner import PipelineRunner
 from safenet.center.settings import CenterSettings
@@ -125,9 +128,16 @@ def reads_router(
         request: Request, _: Principal = Depends(access.post_reads)
     ) -> ReadBatchResult:
         body = await _read_body(request, settings.max_body_bytes)
-        objects = _reads_of(body, settings.max_batch_reads)
         parsed: list[tuple[int, IncomingRead]] = []
         rejected: list[RejectedRead] = []
+        typed = decode_batch(
+            body,
+            max_reads=settings.max_batch_reads,
+            max_snapshot_bytes=settings.max_snapshot_bytes,
+        )
+        objects = [] if typed is not None else _reads_of(body, settings.max_batch_reads)
+        if typed is not None:
+            parsed = list(enumerate(typed))
         for index, obj in enumerate(objects):
             try:
                 parsed.append(

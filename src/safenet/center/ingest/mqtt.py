@@ -21,6 +21,7 @@ from typing import Any
 import aiomqtt
 
 from safenet.center.ingest.schema import ReadProblem, parse_read
+from safenet.center.ingest.typed import decode_message
 from safenet.center.metrics import CenterMetrics
 from safenet.center.runner import PipelineRunner
 from safenet.center.settings import CenterSettings
@@ -107,6 +108,16 @@ class MqttIngest:
         if len(data) > self.settings.max_body_bytes:
             self._bad(topic, f"message of {len(data):,} bytes is over center.max_body_bytes")
             return
+        typed = decode_message(
+            data,
+            max_reads=self.settings.max_batch_reads,
+            max_snapshot_bytes=self.settings.max_snapshot_bytes,
+        )
+        if typed is not None:
+            self.metrics.mqtt_messages.labels(result="ok").inc()
+            if typed:
+                await self._submit(topic, typed)
+            return
         try:
             document = json.loads(data)
         except (ValueError, UnicodeDecodeError):
@@ -134,6 +145,9 @@ class MqttIngest:
         self.metrics.mqtt_messages.labels(result="bad" if problems and not reads else "ok").inc()
         if not reads:
             return
+        await self._submit(topic, reads)
+
+    async def _submit(self, topic: str, reads: list[IncomingRead]) -> None:
         try:
             done = await self.runner.submit(reads, wait_for_room=True)
         except Exception as exc:

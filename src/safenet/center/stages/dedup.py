@@ -3,30 +3,30 @@
 A read whose (camera, id) is already stored is a resend (a camera retrying after a
 timeout). A read of the plate the same camera read within ``center.dedup_window_s`` is
 the same pass of the same car. Both are answered as duplicates and not stored again.
+
+No database look-up: resends of recently committed reads are known from memory
+(:class:`safenet.center.recent.RecentPlates`); an older resend is refused by the unique
+index ``(camera_id, read_id)`` when persist writes the batch, and answered as a
+duplicate there. So the cost of this stage does not grow with the table.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
-
 from safenet.center.context import PipelineContext
 from safenet.center.stages.base import Batch
-from safenet.center.tables import reads
-
-_CHUNK = 900  # stays under SQLite's bound-parameter limit
 
 
 def run(ctx: PipelineContext, batch: Batch) -> None:
-    stored = _stored_ids(ctx, batch)
+    recent = ctx.recent
     seen: set[tuple[str, str]] = set()
     batch_plates: dict[tuple[str, str], list[datetime]] = {}
     window = ctx.recent.window
     for item in sorted(batch.items, key=lambda i: i.incoming.ts):
         read = item.incoming
         key = (read.camera_id, read.read_id)
-        if key in stored or key in seen:
+        if key in seen or recent.id_stored(*key):
             item.duplicate()
             continue
         seen.add(key)
@@ -40,17 +40,3 @@ def run(ctx: PipelineContext, batch: Batch) -> None:
             item.duplicate()
             continue
         earlier.append(read.ts)
-
-
-def _stored_ids(ctx: PipelineContext, batch: Batch) -> set[tuple[str, str]]:
-    ids = sorted({i.incoming.read_id for i in batch.items})
-    found: set[tuple[str, str]] = set()
-    with ctx.db.read() as conn:
-        for start in range(0, len(ids), _CHUNK):
-            rows = conn.execute(
-                sa.select(reads.c.camera_id, reads.c.read_id).where(
-                    reads.c.read_id.in_(ids[start : start + _CHUNK])
-                )
-            )
-            found.update((r.camera_id, r.read_id) for r in rows)
-    return found

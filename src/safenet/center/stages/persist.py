@@ -4,6 +4,10 @@ Either everything of the batch is committed (each hit with its LocationReport in
 outbox) or nothing is; the pipeline then retries the reads one by one, so one read
 the database refuses does not cost the others. Only after the commit are the reads
 remembered for de-duplication.
+
+The reads go in with COPY (PostgreSQL) or executemany (SQLite), see
+:mod:`safenet.center.bulk`; a read the unique index finds already stored (a resend the
+de-duplicate stage's memory no longer held) is answered as a duplicate here.
 """
 
 from __future__ import annotations
@@ -11,11 +15,12 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from safenet.center.bulk import write_reads
 from safenet.center.checks import mark_not_done
 from safenet.center.context import PipelineContext
 from safenet.center.records import HitWrite, ReadRecord, write_hits
 from safenet.center.stages.base import Batch
-from safenet.center.tables import reads, snapshots
+from safenet.center.tables import snapshots
 from safenet.center.types import ReadItem
 
 
@@ -44,10 +49,13 @@ def run(ctx: PipelineContext, batch: Batch) -> None:
         for i in items
     ]
     with ctx.db.begin() as conn:
-        result = conn.execute(
-            reads.insert().returning(reads.c.seq, sort_by_parameter_order=True), rows
-        )
-        seqs = [int(r.seq) for r in result]
+        seqs, refused = write_reads(conn, rows)
+        if refused:
+            gone = set(refused)
+            for k in refused:
+                items[k].duplicate()
+            seqs = [s for k, s in enumerate(seqs) if k not in gone]
+            items = [i for k, i in enumerate(items) if k not in gone]
         pictures = [
             {
                 "read_seq": seq,
@@ -70,6 +78,7 @@ def run(ctx: PipelineContext, batch: Batch) -> None:
     for seq, item in zip(seqs, items, strict=True):
         item.seq = seq
         ctx.recent.remember(item.incoming.camera_id, item.plate, item.incoming.ts)
+        ctx.recent.remember_id(item.incoming.camera_id, item.incoming.read_id)
 
 
 def _record(seq: int, item: ReadItem) -> ReadRecord:

@@ -1,0 +1,134 @@
+"""Writing a batch of reads without per-statement waste: COPY on PostgreSQL, executemany on SQLite.
+
+The read sequence numbers are taken first (one ``nextval`` round trip on PostgreSQL;
+on SQLite, whose writers are serialised, the next free rowids), so snapshots and hits
+can point at their reads without ``INSERT … RETURNING``. The rows then go in one
+``COPY … FROM STDIN`` (PostgreSQL) or one ``executemany`` (SQLite) inside a savepoint.
+
+De-duplication does not look reads up by id first: the unique index on
+``(camera_id, read_id)`` is the judge. When a resent read makes the fast write fail,
+the savepoint is rolled back and the batch is written again row by row with
+``ON CONFLICT DO NOTHING``; the reads the index refused are reported as duplicates.
+Neither path depends on table size, planner statistics or vacuum state.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, cast
+
+import psycopg
+import psycopg.errors
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from safenet.center.tables import reads
+
+COLUMNS: tuple[str, ...] = (
+    "seq",
+    "read_id",
+    "camera_id",
+    "read_at",
+    "received_at",
+    "plate",
+    "confidence",
+    "alternatives",
+    "vehicle_colour",
+    "vehicle_type",
+    "snapshot_ref",
+    "has_snapshot",
+    "is_hit",
+)
+"""The columns of ``reads`` each row dict carries (``seq`` is filled in here)."""
+
+_COPY_SQL = f"COPY reads ({', '.join(COLUMNS)}) FROM STDIN"
+_NEXTVAL_SQL = "SELECT nextval(pg_get_serial_sequence('reads', 'seq')) FROM generate_series(1, %s)"
+
+
+def write_reads(conn: Connection, rows: Sequence[dict[str, Any]]) -> tuple[list[int], list[int]]:
+    """Store ``rows``; return each row's seq and the positions refused as already stored.
+
+    ``rows`` must be free of repeats among themselves (the dedup stage sees to that).
+    Runs inside the caller's transaction.
+    """
+    if not rows:
+        return [], []
+    if conn.dialect.name == "postgresql":
+        seqs = _pg_seqs(conn, len(rows))
+    else:
+        seqs = _sqlite_seqs(conn, len(rows))
+    for seq, row in zip(seqs, rows, strict=True):
+        row["seq"] = seq
+    savepoint = conn.begin_nested()
+    try:
+        if conn.dialect.name == "postgresql":
+            _pg_copy(conn, rows)
+        else:
+            conn.execute(reads.insert(), list(rows))
+    except sa.exc.IntegrityError:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+        return seqs, []
+    return seqs, _write_one_by_one(conn, rows)
+
+
+def _psycopg(conn: Connection) -> psycopg.Connection[Any]:
+    return cast("psycopg.Connection[Any]", conn.connection.dbapi_connection)
+
+
+def _pg_seqs(conn: Connection, n: int) -> list[int]:
+    with _psycopg(conn).cursor() as cur:
+        cur.execute(_NEXTVAL_SQL, (n,))
+        return [int(r[0]) for r in cur.fetchall()]
+
+
+def _sqlite_seqs(conn: Connection, n: int) -> list[int]:
+    # The write transaction holds SQLite's lock (BEGIN IMMEDIATE): nobody else can take
+    # these rowids, and max(seq) is one step down the rowid B-tree.
+    top = conn.execute(sa.select(sa.func.max(reads.c.seq))).scalar()
+    start = int(top or 0) + 1
+    return list(range(start, start + n))
+
+
+def _pg_copy(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    try:
+        with _psycopg(conn).cursor() as cur, cur.copy(_COPY_SQL) as copy:
+            for row in rows:
+                alternatives = row["alternatives"]
+                copy.write_row(
+                    (
+                        row["seq"],
+                        row["read_id"],
+                        row["camera_id"],
+                        row["read_at"],
+                        row["received_at"],
+                        row["plate"],
+                        row["confidence"],
+                        None if alternatives is None else json.dumps(alternatives),
+                        row["vehicle_colour"],
+                        row["vehicle_type"],
+                        row["snapshot_ref"],
+                        row["has_snapshot"],
+                        row["is_hit"],
+                    )
+                )
+    except psycopg.errors.UniqueViolation as exc:
+        raise sa.exc.IntegrityError(_COPY_SQL, None, exc) from exc
+
+
+def _write_one_by_one(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """The slow path after a conflict: each row on its own, resends skipped by the index."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = (
+        dialect.insert(reads)
+        .on_conflict_do_nothing(index_elements=["camera_id", "read_id"])
+        .returning(reads.c.seq)
+    )
+    refused: list[int] = []
+    for k, row in enumerate(rows):
+        if conn.execute(stmt, row).first() is None:
+            refused.append(k)
+    return refused
