@@ -61,7 +61,15 @@ def serve(
             update={k: v for k, v in {"host": host, "port": port}.items() if v is not None}
         )
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run(police, settings.var_dir, web=settings.web, data_dir=settings.data_dir))
+        asyncio.run(
+            run(
+                police,
+                settings.var_dir,
+                web=settings.web,
+                data_dir=settings.data_dir,
+                route=settings.route,
+            )
+        )
 
 
 @app.command("token")

@@ -24,6 +24,7 @@ from safenet.config import Settings
 from safenet.link import MemoryBroker, MemoryTransport
 from safenet.police.app import build_app as build_police_app
 from safenet.police.service import PoliceService
+from safenet.roads.atlas import city_atlas
 from safenet.sim import Simulation
 from safenet.store import Database, migrate, open_database
 
@@ -125,6 +126,8 @@ class DemoStack:
             db=self.police_db,
             transport=transport,
             clock=clock,
+            roads=city_atlas(self.sim.city.networks),
+            route_policy=self.settings.route.policy(),
         )
         police_app = build_police_app(
             self.police,

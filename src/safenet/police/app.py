@@ -22,6 +22,7 @@ from safenet import __version__
 from safenet.police.api.access import PoliceAccess
 from safenet.police.api.alerts import alerts_router
 from safenet.police.api.live import live_router
+from safenet.police.api.route import route_router
 from safenet.police.api.wanted import wanted_router
 from safenet.police.service import PoliceService
 from safenet.service import create_base_app
@@ -65,6 +66,7 @@ def build_app(
         prefix="/api/v1",
     )
     app.include_router(live_router(police.picture, access), prefix="/api/v1")
+    app.include_router(route_router(police.escape, police.registry, access), prefix="/api/v1")
     mount_console(
         app, side="police", site=None, points=police.picture.hit_places, web=web, data_dir=data_dir
     )

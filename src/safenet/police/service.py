@@ -27,6 +27,7 @@ from safenet.police.alert_log import AlertBook, AlertRecord
 from safenet.police.alerts import AlertHub
 from safenet.police.categories import policy_table
 from safenet.police.clock import Clock, utc_now
+from safenet.police.escape import EscapeRoutes
 from safenet.police.gate import ExpiryLimits
 from safenet.police.inbound import Inbound
 from safenet.police.intake import Intake
@@ -39,7 +40,7 @@ from safenet.police.rows import serial_write
 from safenet.police.settings import PoliceSettings
 from safenet.police.tracks import TrackBook
 from safenet.store import Database, migrate
-from safenet.tracking import PlausibilityPolicy
+from safenet.tracking import DEFAULT_ROUTE, PlausibilityPolicy, RoadGraph, RoutePolicy
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,8 @@ class PoliceService:
         transport: Transport,
         clock: Clock = utc_now,
         notifier: Notifier | None = None,
+        roads: RoadGraph | None = None,
+        route_policy: RoutePolicy = DEFAULT_ROUTE,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -67,7 +70,12 @@ class PoliceService:
                 max_speed_kmh=settings.max_speed_kmh, min_distance_m=settings.min_distance_m
             ),
             motion_window_s=settings.motion_window_s,
+            roads=roads,
+            route_policy=route_policy,
         )
+        # Tracks measure legs and direction along roads where ``roads`` has them.
+        self.escape = EscapeRoutes(db, self.tracks, roads, route_policy)
+        self.tracks.facing = self.escape.facing
         self.registry = Registry(
             db,
             self.policies,
@@ -155,6 +163,7 @@ class PoliceService:
             self.metrics.active_entries.set(len(distribution.active_entries(conn, now)))
             known = [c["site"] for c in distribution.center_status(conn)["centers"]]
         with self.db.read() as conn:
+            self.escape.reload(conn)
             self.tracks.rebuild_all(conn)
         return version, introduced, known
 
