@@ -134,6 +134,7 @@ class DemoStack:
             token_secret=self._secret,
             web=self.settings.web,
             data_dir=self.sim_data_dir,
+            var_dir=self.settings.var_dir,
         )
         await self.police.start()  # provisions the link's consumers first
         self.police_url = await self._serve(police_app, self.port)

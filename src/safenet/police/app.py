@@ -42,6 +42,7 @@ def build_app(
     web: WebSettings | None = None,
     data_dir: Path | None = None,
     access: PoliceAccess | None = None,
+    var_dir: Path | None = None,
 ) -> FastAPI:
     """The police API, with the dispatchers' console under ``/console``.
 
@@ -68,6 +69,12 @@ def build_app(
     app.include_router(live_router(police.picture, access), prefix="/api/v1")
     app.include_router(route_router(police.escape, police.registry, access), prefix="/api/v1")
     mount_console(
-        app, side="police", site=None, points=police.picture.hit_places, web=web, data_dir=data_dir
+        app,
+        side="police",
+        site=None,
+        points=police.picture.hit_places,
+        web=web,
+        data_dir=data_dir,
+        var_dir=var_dir,
     )
     return app

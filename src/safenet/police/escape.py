@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from safenet.link.camera_store import registry_cameras
-from safenet.police.clock import iso
+from safenet.police.clock import Clock, iso, utc_now
 from safenet.police.tables import hits
 from safenet.police.tracks import TrackBook
 from safenet.store import Database
@@ -59,9 +59,11 @@ class EscapeRoutes:
         roads: RoadGraph | None,
         policy: RoutePolicy,
         *,
+        clock: Clock = utc_now,
         reload_s: float = RELOAD_S,
     ) -> None:
         self.db = db
+        self.clock = clock
         self.tracks = tracks
         self.roads = roads
         self.policy = policy
@@ -132,8 +134,16 @@ class EscapeRoutes:
         track = self.tracks.get(entry_id)
         cameras = self.cameras()
         roads = self._roads_view()
+        now = iso(self.clock())
         if track is None or track.latest is None:
-            return {"entry_id": entry_id, "hits": 0, "roads": roads, "reach": None, "legs": []}
+            return {
+                "entry_id": entry_id,
+                "now": now,
+                "hits": 0,
+                "roads": roads,
+                "reach": None,
+                "legs": [],
+            }
         with self.tracks.lock:
             latest = track.latest
             direction = direction_json(track.direction)
@@ -146,6 +156,7 @@ class EscapeRoutes:
                 camera["site"] = self.site_of(camera["camera_id"])
         return {
             "entry_id": entry_id,
+            "now": now,
             "hits": len(track),
             "latest": {
                 "hit_key": latest.hit_id,

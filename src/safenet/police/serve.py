@@ -65,7 +65,11 @@ async def serve(
         settings, db=db, transport=transport, roads=roads, route_policy=route.policy()
     )
     app = build_app(
-        service, token_secret=load_token_secret(settings, var_dir), web=web, data_dir=data_dir
+        service,
+        token_secret=load_token_secret(settings, var_dir),
+        web=web,
+        data_dir=data_dir,
+        var_dir=var_dir,
     )
     await service.start()
     log.info("police: listening on http://%s:%d (OpenAPI at /docs)", settings.host, settings.port)

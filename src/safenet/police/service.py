@@ -74,7 +74,7 @@ class PoliceService:
             route_policy=route_policy,
         )
         # Tracks measure legs and direction along roads where ``roads`` has them.
-        self.escape = EscapeRoutes(db, self.tracks, roads, route_policy)
+        self.escape = EscapeRoutes(db, self.tracks, roads, route_policy, clock=clock)
         self.tracks.facing = self.escape.facing
         self.registry = Registry(
             db,
