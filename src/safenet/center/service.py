@@ -28,6 +28,7 @@ from safenet.center.cameras import CameraList, CameraRegistry
 from safenet.center.confirm import CandidateQueue
 from safenet.center.context import PipelineContext
 from safenet.center.errors import CenterSetupError
+from safenet.center.headsup import HeadsUpBoard
 from safenet.center.hotlist import Hotlist
 from safenet.center.ingest.mqtt import MqttIngest
 from safenet.center.loops import (
@@ -125,6 +126,7 @@ class CenterService:
             clock,
             settings.heartbeat_interval_s,
         )
+        self.headsup = HeadsUpBoard(db, site, clock)
         # What the center takes from the police: one handler per family.
         self.feed = LinkFeed(
             owner,
@@ -134,6 +136,7 @@ class CenterService:
                 Family.HOTLIST: HotlistApplier(
                     owner, self.hotlist, on_added=self.retro_worker.wake, on_gap=self.heartbeat.send
                 ),
+                Family.HEADS_UP: self.headsup,
             },
         )
         self.purge = PurgeSchedule(

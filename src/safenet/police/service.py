@@ -29,6 +29,7 @@ from safenet.police.categories import policy_table
 from safenet.police.clock import Clock, utc_now
 from safenet.police.escape import EscapeRoutes
 from safenet.police.gate import ExpiryLimits
+from safenet.police.headsup import HeadsUpSender
 from safenet.police.inbound import Inbound
 from safenet.police.intake import Intake
 from safenet.police.loops import ExpirySweep, PoliceHeartbeat
@@ -98,6 +99,9 @@ class PoliceService:
         self.relay = Relay(db, transport, poll_interval_s=0.5)
         self.actions = RegistryActions(self.registry, self.metrics, self.hub)
         self.alerts = AlertBook(db, clock)
+        self.headsup = HeadsUpSender(
+            db, self.escape, self.registry, clock, notify=self.relay.notify
+        )
         self.picture = LivePicture(db, self.registry, self.tracks, self.policies, clock)
         self.inbound = Inbound(transport, self.intake, self.metrics, publish=self.publish_alerts)
         self.sweeper = ExpirySweep(
@@ -147,6 +151,7 @@ class PoliceService:
         await self.sweeper.stop()
         await self.heartbeat.stop()
         await self.inbound.stop()
+        await self.headsup.drain()
         await self.relay.stop()
         await self.notifier.stop()
         self.hub.close()
@@ -174,6 +179,7 @@ class PoliceService:
             self.metrics.alerts.labels(alert.kind).inc()
         if alerts:
             self.notifier.offer(alerts)
+            self.headsup.offer(alerts)
 
     async def health(self) -> dict[str, Any]:
         """``GET /healthz``: is the service up and can it read its database?"""
