@@ -144,6 +144,17 @@ def test_the_center_shows_a_heads_up_until_it_expires_and_records_it_once(
     assert board.active() == []  # expired by itself
     # Another center's heads-up, or one already void, is never shown.
     assert board.take(_heads_up(300, clock, site="seocho", heads_up_id="hu-2")) is False
+    # A later sighting of the same vehicle replaces the earlier heads-up; an older one
+    # arriving late does not bring it back.
+    board.take(_heads_up(300, clock, heads_up_id="hu-4"))
+    board.take(
+        _heads_up(300, clock, heads_up_id="hu-5", last_seen_at=clock.now + timedelta(seconds=30))
+    )
+    board.take(
+        _heads_up(300, clock, heads_up_id="hu-6", last_seen_at=clock.now - timedelta(seconds=30))
+    )
+    assert [h["heads_up_id"] for h in board.active()] == ["hu-5"]
+    clock.advance(seconds=400)
     void = _heads_up(-5, clock, heads_up_id="hu-3", issued_at=clock.now - timedelta(minutes=10))
     assert board.take(void) is False
     assert board.active() == []

@@ -21,7 +21,7 @@ from safenet.link.camera_store import record
 from safenet.link.cameras import registry_messages
 from safenet.link.messages import CameraAnnouncement, Coordinates
 from tests.web.browser import PHONE, overflow, ready, shoot, watch_errors
-from tests.web.stack import CAMERAS, DISPATCHER, Stack, read, running_stack
+from tests.web.stack import CAMERAS, DISPATCHER, Stack, operator, read, running_stack
 
 pytestmark = pytest.mark.browser
 
@@ -219,3 +219,28 @@ async def test_choosing_a_vehicle_fades_the_others(stack: Stack, browser: Browse
     mine = page.locator(f".hit-icon:not(.faded) .hit-marker[data-entry-id='{chosen}']")
     assert await mine.count() >= 1
     assert errors == [], errors
+
+
+async def test_the_center_whose_cameras_are_ahead_sees_the_heads_up(
+    stack: Stack, browser: BrowserContext
+) -> None:
+    await stack.wanted("12가3456")
+    page, errors, _ = await _console(stack, browser)
+    await _drive(stack, page, [("r-1", "GN-01", 300), ("r-2", "GN-11", 200)])
+    await stack.police.headsup.drain()
+    center = await browser.new_page()
+    center_errors = watch_errors(center)
+    await center.goto(stack.centers["gangnam"].console(operator("gangnam")))
+    await ready(center)
+    card = center.locator(".headsup-card").first
+    await card.wait_for(state="visible", timeout=8000)
+    assert await card.locator(".plate").inner_text() == "12가3456"
+    watched = await card.locator(".headsup-camera").evaluate_all(
+        "(els) => els.map((e) => e.dataset.cameraId)"
+    )
+    assert watched
+    assert "GN-11" not in watched  # not the camera the car is at
+    assert "자동 종료" in await card.locator(".headsup-expires").inner_text()
+    await shoot(center, "center-queue-heads-up")
+    assert errors == [], errors
+    assert center_errors == [], center_errors

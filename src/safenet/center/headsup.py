@@ -6,7 +6,8 @@ until their ``expires_at`` (they are void within minutes; one that arrives alrea
 void is only recorded), shows them on the operators' console (``GET
 /api/v1/heads-up``), and records each arrival once in its audit chain
 (``headsup.receive``, keyed by the heads-up's id so a redelivery adds nothing). A
-heads-up names the wanted entry and the center's own cameras; it carries no read.
+newer sighting of the same vehicle replaces the older heads-up. A heads-up names the
+wanted entry and the center's own cameras; it carries no read.
 """
 
 from __future__ import annotations
@@ -99,6 +100,12 @@ class HeadsUpBoard:
             )
         if live:
             with self._lock:
+                # A newer sighting of the same vehicle replaces what the older one said.
+                for key, known in list(self._items.items()):
+                    if known.entry_id == message.entry_id and key != message.heads_up_id:
+                        if known.last_seen_at > message.last_seen_at:
+                            return False
+                        del self._items[key]
                 self._items[message.heads_up_id] = message
         return live
 

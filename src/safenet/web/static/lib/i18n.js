@@ -102,6 +102,10 @@ const WORDS = {
   'route.beyond': ['예상 범위 밖', 'beyond the horizon'],
   'route.reach': ['도달 가능 범위', 'Reach area'],
   'route.count': ['{n}회', '×{n}'],
+  'headsup.title': ['경찰 사전 통보: 수배 차량 접근 예상', 'Police heads-up: wanted vehicle approaching'],
+  'headsup.last_seen': ['최근 발견 {site} · {at} ({ago})', 'Last seen at {site} · {at} ({ago})'],
+  'headsup.watch': ['아래 카메라 화면을 주시하세요 (도착 예상 시각)', 'Watch these cameras (expected arrival)'],
+  'headsup.expires': ['{at}에 자동 종료', 'Ends by itself at {at}'],
 
   'dir.N': ['북', 'N'], 'dir.NE': ['북동', 'NE'], 'dir.E': ['동', 'E'], 'dir.SE': ['남동', 'SE'],
   'dir.S': ['남', 'S'], 'dir.SW': ['남서', 'SW'], 'dir.W': ['서', 'W'], 'dir.NW': ['북서', 'NW'],
