@@ -98,10 +98,20 @@ class EscapeRoutes:
             self._loaded_at = time.monotonic()
             if key == self._key:
                 return len(self._placed)
-        placed = place_cameras(
-            self.roads,
-            ((cam, GeoPoint(lat, lon)) for cam, (_, lat, lon) in sorted(found.items())),
-            self.policy,
+            known = {(c.camera_id, c.point.lat, c.point.lon): c for c in self._placed}
+        # Only cameras new or moved since the last time are placed on the roads again.
+        missing = [
+            (cam, GeoPoint(lat, lon))
+            for cam, (_, lat, lon) in sorted(found.items())
+            if (cam, lat, lon) not in known
+        ]
+        fresh = {
+            (c.camera_id, c.point.lat, c.point.lon): c
+            for c in place_cameras(self.roads, missing, self.policy)
+        }
+        placed = tuple(
+            known.get((cam, lat, lon)) or fresh[(cam, lat, lon)]
+            for cam, (_, lat, lon) in sorted(found.items())
         )
         with self._lock:
             self._key, self._placed = key, placed
