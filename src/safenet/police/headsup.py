@@ -10,12 +10,14 @@ horizon): one for an old hit is not sent at all. Each one is enqueued in the out
 recorded in the police's audit chain in one transaction (``headsup.send``); its id
 follows from the entry and the hit, so the same hit never sends it twice.
 
-The work runs in a worker thread after the alert is out: a heads-up never delays one.
+The work runs in a thread of its own after the alert is out: a heads-up never delays
+one, nor the intake of the next hit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
@@ -62,7 +64,9 @@ class HeadsUpSender:
         self.registry = registry
         self.clock = clock
         self.notify = notify
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Future[Any]] = set()
+        # One thread of its own: heads-ups queue behind each other, never in front of intake.
+        self._worker = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="headsup")
 
     def offer(self, alerts: Iterable[AlertRecord]) -> None:
         """After committed alerts (event loop): work out heads-ups for each hit that alerted."""
@@ -74,7 +78,7 @@ class HeadsUpSender:
         except RuntimeError:
             return
         for entry_id in sorted(entries):
-            task = loop.create_task(asyncio.to_thread(self._safe_send, entry_id))
+            task = loop.run_in_executor(self._worker, self._safe_send, entry_id)
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
