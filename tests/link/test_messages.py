@@ -33,7 +33,7 @@ from safenet.link import (
     encode,
     message_type,
 )
-from safenet.link.messages import PipaBasis, VideoRange
+from safenet.link.messages import HeadsUp, HeadsUpCamera, PipaBasis, VideoRange
 from safenet.link.schema_doc import update_doc
 from safenet.link.sites import validate_site
 from safenet.link.subjects import Family, dead_subject, family_of, subject_matches
@@ -95,6 +95,20 @@ def one_of_each() -> list[LinkMessage]:
                 )
             ],
         ),
+        HeadsUp(
+            site="gangnam",
+            heads_up_id="e-1.seocho-hit-1",
+            entry_id="e-1",
+            plate="12가3456",
+            last_seen_at=NOW,
+            last_seen=Coordinates(lat=37.49, lon=127.02),
+            last_site="seocho",
+            direction_deg=80.0,
+            direction_ko="동",
+            cameras=[HeadsUpCamera(camera_id="g-1", rank=1, earliest=NOW, latest=NOW)],
+            issued_at=NOW,
+            expires_at=NOW + timedelta(minutes=10),
+        ),
         AuditHead(
             site="police",
             kind="prune",
@@ -126,6 +140,7 @@ def test_every_message_type_round_trips_and_has_its_subject() -> None:
         "heartbeat": "safenet.v1.heartbeat.police",
         "camera_registry": "safenet.v1.registry.gangnam",
         "audit_head": "safenet.v1.audit.police",
+        "heads_up": "safenet.v1.headsup.gangnam",
     }
     for message in messages:
         data = encode(message)

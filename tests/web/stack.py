@@ -30,12 +30,15 @@ from safenet.link import MemoryBroker, MemoryTransport
 from safenet.police.app import build_app as build_police_app
 from safenet.police.service import PoliceService
 from safenet.police.settings import PoliceSettings
+from safenet.roads.atlas import load_atlas
 from safenet.store import migrate, open_database
 from safenet.web import WebSettings
 from tests.support.services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT.parent / "shared" / "data"
+VAR_DIR = ROOT / "var" / "test-web"
+"""Derived files the consoles build once and keep (the offline basemap, compact road copies)."""
 POLICE_SECRET = b"web-test-police-secret-0123456789abcdef"
 CENTER_SECRETS = {
     "seocho": b"web-test-seocho-secret-0123456789abcdef",
@@ -231,14 +234,18 @@ class Served:
 
 
 async def _start_center(
-    tmp_path: Path, broker: MemoryBroker, site: str, cleanup: list[Callable[[], Any]]
+    tmp_path: Path,
+    broker: MemoryBroker,
+    site: str,
+    cleanup: list[Callable[[], Any]],
+    cameras_of: dict[str, list[dict[str, Any]]] = CAMERAS,
 ) -> tuple[CenterService, Served]:
     folder = tmp_path / site
     folder.mkdir()
     db = open_database(f"sqlite:///{folder / 'center.db'}")
     migrate(db, "center")
     cameras = folder / "lpr_cameras.json"
-    cameras.write_text(json.dumps(CAMERAS[site], ensure_ascii=False), encoding="utf-8")
+    cameras.write_text(json.dumps(cameras_of[site], ensure_ascii=False), encoding="utf-8")
     import_camera_file(db, cameras)
     service = CenterService(
         CenterSettings(
@@ -268,9 +275,17 @@ async def _start_center(
 
 @asynccontextmanager
 async def running_stack(
-    tmp_path: Path, sites: tuple[str, ...] = ("seocho",)
+    tmp_path: Path,
+    sites: tuple[str, ...] = ("seocho",),
+    *,
+    roads: bool = False,
+    cameras: dict[str, list[dict[str, Any]]] | None = None,
 ) -> AsyncIterator[Stack]:
-    """Police and the given centers, started and served; everything stopped afterwards."""
+    """Police and the given centers, started and served; everything stopped afterwards.
+
+    ``roads`` gives the police the real road data (tracks and the escape route along
+    roads); ``cameras`` replaces the centers' camera lists.
+    """
     cleanup: list[Callable[[], Any]] = []
     broker = MemoryBroker()
     police_transport = MemoryTransport(broker, "police")
@@ -282,8 +297,11 @@ async def running_stack(
         ),
         db=police_db,
         transport=police_transport,
+        roads=load_atlas(DATA_DIR, VAR_DIR) if roads else None,
     )
-    police_app = build_police_app(police, token_secret=POLICE_SECRET, web=WEB, data_dir=DATA_DIR)
+    police_app = build_police_app(
+        police, token_secret=POLICE_SECRET, web=WEB, data_dir=DATA_DIR, var_dir=VAR_DIR
+    )
     await police.start()
     police_served = Served(police_app)
     await police_served.start()
@@ -291,7 +309,9 @@ async def running_stack(
     stack: Stack | None = None
     try:
         for site in sites:
-            service, served = await _start_center(tmp_path, broker, site, cleanup)
+            service, served = await _start_center(
+                tmp_path, broker, site, cleanup, cameras or CAMERAS
+            )
             centers[site] = Center(site, service, served.url, CENTER_SECRETS[site])
         await asyncio.sleep(0)
         stack = Stack(police, police_served.url, centers, broker)

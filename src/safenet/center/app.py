@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from safenet import __version__
 from safenet.center.api.access import CenterAccess
 from safenet.center.api.evidence import evidence_router
+from safenet.center.api.headsup import headsup_router
 from safenet.center.api.hits import hits_router
 from safenet.center.api.status import status_router
 from safenet.center.ingest.http import reads_router
@@ -58,6 +59,7 @@ def build_app(
     app.include_router(hits_router(center.candidates, access))
     app.include_router(evidence_router(center.evidence, access))
     app.include_router(status_router(center.status, center.cameras, access))
+    app.include_router(headsup_router(center.headsup, access))
     mount_console(
         app,
         side="center",

@@ -29,6 +29,7 @@ from safenet.center.confirm import CandidateQueue
 from safenet.center.context import PipelineContext
 from safenet.center.errors import CenterSetupError
 from safenet.center.evidence_desk import EvidenceDesk
+from safenet.center.headsup import HeadsUpBoard
 from safenet.center.hotlist import Hotlist
 from safenet.center.ingest.mqtt import MqttIngest
 from safenet.center.loops import (
@@ -136,6 +137,7 @@ class CenterService:
             clock,
             settings.heartbeat_interval_s,
         )
+        self.headsup = HeadsUpBoard(db, site, clock)
         # What the center takes from the police: one handler per family.
         self.feed = LinkFeed(
             owner,
@@ -146,6 +148,7 @@ class CenterService:
                     owner, self.hotlist, on_added=self.retro_worker.wake, on_gap=self.heartbeat.send
                 ),
                 Family.EVIDENCE_REQUEST: self.evidence.receive,
+                Family.HEADS_UP: self.headsup,
             },
         )
         self.purge = PurgeSchedule(

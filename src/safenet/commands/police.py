@@ -67,7 +67,15 @@ def serve(
         keys[site] = [*more, *(k for k in keys.get(site, []) if k not in more)]
     police = police.model_copy(update={"evidence_trusted_keys": keys})
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run(police, settings.var_dir, web=settings.web, data_dir=settings.data_dir))
+        asyncio.run(
+            run(
+                police,
+                settings.var_dir,
+                web=settings.web,
+                data_dir=settings.data_dir,
+                route=settings.route,
+            )
+        )
 
 
 @app.command("token")

@@ -25,6 +25,7 @@ from safenet.config import Settings
 from safenet.link import MemoryBroker, MemoryTransport
 from safenet.police.app import build_app as build_police_app
 from safenet.police.service import PoliceService
+from safenet.roads.atlas import city_atlas
 from safenet.sim import Simulation
 from safenet.store import Database, migrate, open_database
 
@@ -131,12 +132,15 @@ class DemoStack:
             transport=transport,
             clock=clock,
             trusted_keys={site: [key.public_key_b64] for site, key in self.keys.items()},
+            roads=city_atlas(self.sim.city.networks),
+            route_policy=self.settings.route.policy(),
         )
         police_app = build_police_app(
             self.police,
             token_secret=self._secret,
             web=self.settings.web,
             data_dir=self.sim_data_dir,
+            var_dir=self.settings.var_dir,
         )
         await self.police.start()  # provisions the link's consumers first
         self.police_url = await self._serve(police_app, self.port)

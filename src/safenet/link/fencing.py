@@ -68,6 +68,7 @@ def permissions_for(site: str) -> Permissions:
             publish=(
                 Family.HOTLIST.all_subjects,
                 Family.EVIDENCE_REQUEST.all_subjects,
+                Family.HEADS_UP.all_subjects,
                 Family.HEARTBEAT.subject(POLICE),
                 Family.AUDIT.subject(POLICE),
                 f"{PREFIX}.dead.{POLICE}.>",

@@ -742,6 +742,60 @@ class AuditHead(LinkMessage, frozen=True, kw_only=True, tag="audit_head"):
         return (self.site, self.kind, str(self.seq))
 
 
+# ---- heads-up (police -> one center) ----------------------------------------------------
+
+
+class HeadsUpCamera(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """One of the center's cameras the wanted vehicle may pass next, and when."""
+
+    camera_id: Identifier
+    rank: Annotated[int, Meta(ge=1, le=100, description="Its place in the police's ranking.")]
+    earliest: UtcTime | None = None
+    latest: UtcTime | None = None
+    reason: LongText = ""
+    reason_ko: LongText = ""
+
+
+class HeadsUp(_FromPolice, frozen=True, kw_only=True, tag="heads_up"):
+    """The police telling a center which of its cameras a wanted vehicle may reach, and when.
+
+    Sent after a hit that alerted, to every center with cameras within the escape
+    route's horizon, so its operators can watch those views. It carries the wanted
+    entry as the center's hotlist already has it (plate, vehicle), where and when the
+    vehicle was last seen, and the cameras with their arrival windows; it is void
+    after ``expires_at`` (the center drops it by itself).
+    """
+
+    family: ClassVar[Family] = Family.HEADS_UP
+
+    site: Annotated[SiteId, Meta(description="The center told.")]
+    heads_up_id: Identifier
+    entry_id: Identifier
+    plate: Annotated[str, Meta(min_length=1, max_length=16)]
+    vehicle: ShortText = ""
+    last_seen_at: UtcTime
+    last_seen: Coordinates
+    last_site: SiteId
+    direction_deg: Annotated[float, Meta(ge=0.0, lt=360.0)] | None = None
+    direction_ko: ShortText = ""
+    cameras: Annotated[list[HeadsUpCamera], Meta(min_length=1, max_length=50)]
+    issued_at: UtcTime
+    expires_at: UtcTime
+
+    def __post_init__(self) -> None:
+        validate_center(self.site)
+        if self.expires_at <= self.issued_at:
+            raise ValueError("expires_at: must be after issued_at")
+        super().__post_init__()
+
+    @property
+    def subject(self) -> str:
+        return Family.HEADS_UP.subject(self.site)
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (self.site, self.heads_up_id)
+
+
 Message = (
     HotlistSnapshot
     | HotlistDelta
@@ -755,6 +809,7 @@ Message = (
     | Heartbeat
     | CameraRegistry
     | AuditHead
+    | HeadsUp
 )
 """Any message that may cross the link (a tagged union on ``type``)."""
 
@@ -771,6 +826,7 @@ MESSAGE_TYPES: tuple[type[LinkMessage], ...] = (
     Heartbeat,
     CameraRegistry,
     AuditHead,
+    HeadsUp,
 )
 
 

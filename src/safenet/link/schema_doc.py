@@ -38,6 +38,7 @@ _ROUTES: dict[str, str] = {
     "heartbeat": "both ways, `safenet.v1.heartbeat.<site>`",
     "camera_registry": "center → police, `safenet.v1.registry.<center>`",
     "audit_head": "both ways, `safenet.v1.audit.<site>`",
+    "heads_up": "police → one center, `safenet.v1.headsup.<center>`",
 }
 
 _KEYS: dict[str, str] = {
@@ -53,6 +54,7 @@ _KEYS: dict[str, str] = {
     "heartbeat": "site, sent_at",
     "camera_registry": "site, version, part",
     "audit_head": "site, kind, seq",
+    "heads_up": "site, heads_up_id",
 }
 
 

@@ -37,6 +37,7 @@ class Family(StrEnum):
     EVIDENCE_REPLY = "evidence.reply"
     REGISTRY = "registry"
     AUDIT = "audit"
+    HEADS_UP = "headsup"
     DEAD = "dead"
 
     @property

@@ -125,11 +125,13 @@ STREAMS: dict[Family, StreamSpec] = {
     Family.EVIDENCE_REPLY: StreamSpec(Family.EVIDENCE_REPLY, 30 * DAY, DUPLICATE_WINDOW_S),
     Family.REGISTRY: StreamSpec(Family.REGISTRY, 30 * DAY, DUPLICATE_WINDOW_S),
     Family.AUDIT: StreamSpec(Family.AUDIT, 30 * DAY, DUPLICATE_WINDOW_S),
+    # Heads-ups are void within minutes; a day covers any outage worth catching up on.
+    Family.HEADS_UP: StreamSpec(Family.HEADS_UP, 1 * DAY, DUPLICATE_WINDOW_S),
     Family.DEAD: StreamSpec(Family.DEAD, 90 * DAY, DUPLICATE_WINDOW_S),
 }
 """Each family's stream limits; a per-site family has one stream per site with these."""
 
-SHARED_FAMILIES = frozenset({Family.HOTLIST, Family.EVIDENCE_REQUEST})
+SHARED_FAMILIES = frozenset({Family.HOTLIST, Family.EVIDENCE_REQUEST, Family.HEADS_UP})
 """Families only the police publish: one stream each."""
 
 CENTER_SENDS = (
@@ -264,8 +266,8 @@ def police_consumers(centers: Iterable[str]) -> list[ConsumerSpec]:
 
 
 def center_consumers(site: str) -> list[ConsumerSpec]:
-    """A center's consumers: hotlist (all + its own), its evidence requests, police
-    heartbeats and police audit heads."""
+    """A center's consumers: hotlist (all + its own), its evidence requests and heads-ups,
+    police heartbeats and police audit heads."""
     validate_center(site)
     return [
         ConsumerSpec(
@@ -284,6 +286,12 @@ def center_consumers(site: str) -> list[ConsumerSpec]:
             family=Family.EVIDENCE_REQUEST,
             owner=site,
             filter_subjects=(Family.EVIDENCE_REQUEST.subject(site),),
+        ),
+        ConsumerSpec(
+            durable=_durable(site, Family.HEADS_UP),
+            family=Family.HEADS_UP,
+            owner=site,
+            filter_subjects=(Family.HEADS_UP.subject(site),),
         ),
         ConsumerSpec(
             durable=_durable(site, Family.HEARTBEAT),

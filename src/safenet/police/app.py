@@ -23,6 +23,7 @@ from safenet.police.api.access import PoliceAccess
 from safenet.police.api.alerts import alerts_router
 from safenet.police.api.evidence import evidence_router
 from safenet.police.api.live import live_router
+from safenet.police.api.route import route_router
 from safenet.police.api.wanted import wanted_router
 from safenet.police.service import PoliceService
 from safenet.service import create_base_app
@@ -42,6 +43,7 @@ def build_app(
     web: WebSettings | None = None,
     data_dir: Path | None = None,
     access: PoliceAccess | None = None,
+    var_dir: Path | None = None,
 ) -> FastAPI:
     """The police API, with the dispatchers' console under ``/console``.
 
@@ -67,7 +69,14 @@ def build_app(
     )
     app.include_router(live_router(police.picture, access), prefix="/api/v1")
     app.include_router(evidence_router(police.evidence, access), prefix="/api/v1")
+    app.include_router(route_router(police.escape, police.registry, access), prefix="/api/v1")
     mount_console(
-        app, side="police", site=None, points=police.picture.hit_places, web=web, data_dir=data_dir
+        app,
+        side="police",
+        site=None,
+        points=police.picture.hit_places,
+        web=web,
+        data_dir=data_dir,
+        var_dir=var_dir,
     )
     return app

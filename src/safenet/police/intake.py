@@ -31,7 +31,7 @@ from safenet.police.categories import CategoryPolicy
 from safenet.police.clock import Clock, as_utc
 from safenet.police.rows import entry_from_row
 from safenet.police.tables import hit_updates, hits, wanted
-from safenet.police.tracks import TrackBook, sighting_from_row
+from safenet.police.tracks import TrackBook
 from safenet.police.types import Status, WantedEntry
 from safenet.store import Database, insert_if_absent
 from safenet.tracking import Leg
@@ -109,7 +109,7 @@ class Intake:
             entry = _entry(conn, m.entry_id)
             gained: tuple[Leg, ...] = ()
             if row.decision != "rejected":
-                gained = self.tracks.add(sighting_from_row(row)).new_impossible
+                gained = self.tracks.add(self.tracks.sighting(row)).new_impossible
             result = IntakeResult()
             if not self._live(entry, now):
                 if entry is None:

@@ -14,6 +14,8 @@ from safenet.link import MemoryBroker, MemoryTransport, Transport
 from safenet.link.errors import LinkConfigError
 from safenet.police.credentials import database_url, load_token_secret
 from safenet.police.settings import PoliceSettings
+from safenet.roads.atlas import load_atlas
+from safenet.roads.settings import RouteSettings
 from safenet.service.serve import serve_app
 from safenet.web.settings import WebSettings
 
@@ -48,8 +50,14 @@ async def serve(
     *,
     web: WebSettings | None = None,
     data_dir: Path | None = None,
+    route: RouteSettings | None = None,
 ) -> None:
-    """Run the police service (and its console) until interrupted."""
+    """Run the police service (and its console) until interrupted.
+
+    Tracks use the road data in ``<data_dir>/roads`` (through compact copies under
+    ``var_dir`` when ``route.cache_graphs``); without it they say they are on the
+    straight line.
+    """
     from safenet.police.app import build_app
     from safenet.police.service import PoliceService
     from safenet.store import migrate, open_database
@@ -57,9 +65,21 @@ async def serve(
     # The composition root: the service from its parts, then its app from the service.
     db = open_database(database_url(settings, var_dir))
     transport = build_transport(settings)
-    service = PoliceService(settings, db=db, transport=transport)
+    route = route or RouteSettings()
+    roads = (
+        await asyncio.to_thread(load_atlas, data_dir, var_dir, cache=route.cache_graphs)
+        if data_dir is not None
+        else None
+    )
+    service = PoliceService(
+        settings, db=db, transport=transport, roads=roads, route_policy=route.policy()
+    )
     app = build_app(
-        service, token_secret=load_token_secret(settings, var_dir), web=web, data_dir=data_dir
+        service,
+        token_secret=load_token_secret(settings, var_dir),
+        web=web,
+        data_dir=data_dir,
+        var_dir=var_dir,
     )
     # The schema first, so /healthz answers (and says "link down" and why) while the
     # link is still connecting: a police that cannot reach NATS never hangs silently.

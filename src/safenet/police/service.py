@@ -29,8 +29,10 @@ from safenet.police.alert_log import AlertBook, AlertRecord
 from safenet.police.alerts import AlertHub
 from safenet.police.categories import policy_table
 from safenet.police.clock import Clock, utc_now
+from safenet.police.escape import EscapeRoutes
 from safenet.police.evidence_desk import EvidenceDesk, EvidencePurge
 from safenet.police.gate import ExpiryLimits
+from safenet.police.headsup import HeadsUpSender
 from safenet.police.inbound import INTAKE, Inbound, IntakeRoute
 from safenet.police.intake import Intake
 from safenet.police.loops import ExpirySweep, PoliceHeartbeat
@@ -42,7 +44,7 @@ from safenet.police.rows import serial_write
 from safenet.police.settings import PoliceSettings
 from safenet.police.tracks import TrackBook
 from safenet.store import Database, migrate
-from safenet.tracking import PlausibilityPolicy
+from safenet.tracking import DEFAULT_ROUTE, PlausibilityPolicy, RoadGraph, RoutePolicy
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,8 @@ class PoliceService:
         clock: Clock = utc_now,
         notifier: Notifier | None = None,
         trusted_keys: Mapping[str, Sequence[str]] | None = None,
+        roads: RoadGraph | None = None,
+        route_policy: RoutePolicy = DEFAULT_ROUTE,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -71,7 +75,12 @@ class PoliceService:
                 max_speed_kmh=settings.max_speed_kmh, min_distance_m=settings.min_distance_m
             ),
             motion_window_s=settings.motion_window_s,
+            roads=roads,
+            route_policy=route_policy,
         )
+        # Tracks measure legs and direction along roads where ``roads`` has them.
+        self.escape = EscapeRoutes(db, self.tracks, roads, route_policy, clock=clock)
+        self.tracks.facing = self.escape.facing
         self.registry = Registry(
             db,
             self.policies,
@@ -94,6 +103,9 @@ class PoliceService:
         self.relay = Relay(db, transport, poll_interval_s=0.5)
         self.actions = RegistryActions(self.registry, self.metrics, self.hub)
         self.alerts = AlertBook(db, clock)
+        self.headsup = HeadsUpSender(
+            db, self.escape, self.registry, clock, notify=self.relay.notify
+        )
         self.picture = LivePicture(db, self.registry, self.tracks, self.policies, clock)
         self.evidence = EvidenceDesk(
             db,
@@ -164,6 +176,7 @@ class PoliceService:
         await self.heartbeat.stop()
         await self.evidence_purge.stop()
         await self.inbound.stop()
+        await self.headsup.drain()
         await self.relay.stop()
         await self.notifier.stop()
         self.hub.close()
@@ -180,6 +193,7 @@ class PoliceService:
             self.metrics.active_entries.set(len(distribution.active_entries(conn, now)))
             known = [c["site"] for c in distribution.center_status(conn)["centers"]]
         with self.db.read() as conn:
+            self.escape.reload(conn)
             self.tracks.rebuild_all(conn)
         return version, introduced, known
 
@@ -190,6 +204,7 @@ class PoliceService:
             self.metrics.alerts.labels(alert.kind).inc()
         if alerts:
             self.notifier.offer(alerts)
+            self.headsup.offer(alerts)
 
     async def health(self) -> dict[str, Any]:
         """``GET /healthz``: is the service up and can it read its database?"""

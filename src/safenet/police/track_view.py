@@ -5,7 +5,8 @@ match level; legs join consecutive points with distance, time, speed, bearing an
 the impossible-journey flag ("likely misread or cloned plate"). The same data comes
 twice: as plain ``points``/``legs`` lists and as a GeoJSON ``FeatureCollection``
 (coordinates are ``[lon, lat]``, as GeoJSON wants them). Hits the center's operator
-rejected are listed apart and are not on the track.
+rejected are listed apart and are not on the track. A leg measured along roads is
+drawn along them (camera, onto the road, along it, to the next camera).
 """
 
 from __future__ import annotations
@@ -52,15 +53,9 @@ def track_view(
     features += [
         {
             "type": "Feature",
-            "geometry": {
-                "type": "LineString",
-                "coordinates": [
-                    [leg["from"]["lon"], leg["from"]["lat"]],
-                    [leg["to"]["lon"], leg["to"]["lat"]],
-                ],
-            },
-            "properties": {k: v for k, v in leg.items() if k not in {"from", "to"}}
-            | {"feature": "leg"},
+            "geometry": _leg_line(leg),
+            "properties": {k: v for k, v in leg.items() if k not in {"from", "to", "route"}}
+            | {"feature": "leg", "along_roads": leg.get("route") is not None},
         }
         for leg in leg_list
     ]
@@ -72,4 +67,20 @@ def track_view(
         "impossible_legs": sum(1 for leg in leg_list if leg["impossible"]),
         "rejected": rejected,
         "geojson": {"type": "FeatureCollection", "features": features},
+    }
+
+
+def _leg_line(leg: dict[str, Any]) -> dict[str, Any]:
+    """The drive along roads between the two hits where there is one, else the straight line."""
+    route = leg.get("route")
+    if route is not None:
+        coords = [[leg["from"]["lon"], leg["from"]["lat"]], *route["geometry"]["coordinates"]]
+        coords.append([leg["to"]["lon"], leg["to"]["lat"]])
+        return {"type": "LineString", "coordinates": coords}
+    return {
+        "type": "LineString",
+        "coordinates": [
+            [leg["from"]["lon"], leg["from"]["lat"]],
+            [leg["to"]["lon"], leg["to"]["lat"]],
+        ],
     }

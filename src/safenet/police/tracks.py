@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,16 +23,25 @@ from sqlalchemy.engine import Connection
 from safenet.police.clock import as_utc, iso
 from safenet.police.tables import hits
 from safenet.tracking import (
+    DEFAULT_ROUTE,
     IMPOSSIBLE_LABEL_EN,
     IMPOSSIBLE_LABEL_KO,
     GeoPoint,
     Leg,
+    PlateSide,
     PlausibilityPolicy,
+    RoadGraph,
+    RoutePolicy,
     Sighting,
     Track,
     TrackChange,
     compass_label,
+    direction_json,
+    route_json,
 )
+
+FacingLookup = Callable[[str, str], PlateSide | None]
+"""Which plates a center's camera reads (``front``/``rear``), when its registry says."""
 
 
 def hit_key(site: str, hit_id: str) -> str:
@@ -40,8 +49,8 @@ def hit_key(site: str, hit_id: str) -> str:
     return f"{site}:{hit_id}"
 
 
-def sighting_from_row(row: Any) -> Sighting:
-    """A stored hit as the tracking model sees it."""
+def sighting_from_row(row: Any, facing: FacingLookup | None = None) -> Sighting:
+    """A stored hit as the tracking model sees it (with its camera's plate side when known)."""
     return Sighting(
         hit_id=hit_key(row.site, row.hit_id),
         entry_id=row.entry_id,
@@ -52,6 +61,7 @@ def sighting_from_row(row: Any) -> Sighting:
         heading=row.heading,
         level=row.level,
         score=row.score,
+        plate_side=facing(row.site, row.camera_id) if facing is not None else None,
     )
 
 
@@ -73,6 +83,7 @@ def track_brief(track: Track | None) -> dict[str, Any]:
         "direction_ko": compass_label(direction, "ko") if direction is not None else None,
         "direction_en": compass_label(direction, "en") if direction is not None else None,
         "direction_source": track.direction_source,
+        "direction": direction_json(track.direction),
         "speed_kmh": finite(track.speed_kmh),
         "latest_hit": track.latest.hit_id,
     }
@@ -99,7 +110,23 @@ def leg_view(leg: Leg) -> dict[str, Any]:
         "reason_ko": leg.reason_ko,
         "label": IMPOSSIBLE_LABEL_EN if leg.impossible else None,
         "label_ko": IMPOSSIBLE_LABEL_KO if leg.impossible else None,
+        "basis": leg.basis,
+        "basis_note": leg.basis_note or _straight_note(leg, "en"),
+        "basis_note_ko": leg.basis_note_ko or _straight_note(leg, "ko"),
+        "road_distance_m": None if leg.road_distance_m is None else round(leg.road_distance_m),
+        "expected_s": finite(leg.expected_s),
+        "pace": leg.pace,
+        "note": leg.note,
+        "note_ko": leg.note_ko,
+        "route": route_json(leg.route),
     }
+
+
+def _straight_note(leg: Leg, lang: str) -> str | None:
+    """Why a leg is on the straight line when the tracking model gave no reason: no road data."""
+    if leg.basis != "straight_line":
+        return None
+    return "no road data: straight line" if lang == "en" else "도로 자료 없음: 직선 거리 기준"
 
 
 def _on_track(decision: str | None) -> bool:
@@ -113,16 +140,36 @@ def leg_key(leg: Leg) -> tuple[str, str]:
 class TrackBook:
     """Every entry's track, rebuilt from the database and kept up to date by intake."""
 
-    def __init__(self, policy: PlausibilityPolicy, *, motion_window_s: float = 1800.0) -> None:
+    def __init__(
+        self,
+        policy: PlausibilityPolicy,
+        *,
+        motion_window_s: float = 1800.0,
+        roads: RoadGraph | None = None,
+        route_policy: RoutePolicy = DEFAULT_ROUTE,
+        facing: FacingLookup | None = None,
+    ) -> None:
         self.policy = policy
         self.motion_window_s = motion_window_s
+        self.roads = roads
+        self.route_policy = route_policy
+        self.facing = facing
         self._tracks: dict[str, Track] = {}
         self._lock = threading.Lock()
 
     def _new(self, entry_id: str, sightings: Iterable[Sighting] = ()) -> Track:
         return Track.from_sightings(
-            entry_id, sightings, self.policy, motion_window_s=self.motion_window_s
+            entry_id,
+            sightings,
+            self.policy,
+            motion_window_s=self.motion_window_s,
+            roads=self.roads,
+            route_policy=self.route_policy,
         )
+
+    def sighting(self, row: Any) -> Sighting:
+        """A stored hit as this book's tracks take it."""
+        return sighting_from_row(row, self.facing)
 
     def rebuild_all(self, conn: Connection) -> int:
         """Rebuild every track from the stored hits; return how many hits were placed."""
@@ -131,7 +178,7 @@ class TrackBook:
         count = 0
         for row in rows:
             if _on_track(row.decision):
-                grouped.setdefault(row.entry_id, []).append(sighting_from_row(row))
+                grouped.setdefault(row.entry_id, []).append(self.sighting(row))
                 count += 1
         tracks = {entry_id: self._new(entry_id, s) for entry_id, s in grouped.items()}
         with self._lock:
@@ -141,7 +188,7 @@ class TrackBook:
     def rebuild_entry(self, conn: Connection, entry_id: str) -> tuple[Track, list[Leg]]:
         """Rebuild one track from the database; also return the impossible legs it gained."""
         rows = conn.execute(sa.select(hits).where(hits.c.entry_id == entry_id)).all()
-        track = self._new(entry_id, (sighting_from_row(r) for r in rows if _on_track(r.decision)))
+        track = self._new(entry_id, (self.sighting(r) for r in rows if _on_track(r.decision)))
         with self._lock:
             before = self._tracks.get(entry_id)
             known = {leg_key(leg) for leg in before.legs if leg.impossible} if before else set()
@@ -156,6 +203,11 @@ class TrackBook:
             if track is None:
                 track = self._tracks[sighting.entry_id] = self._new(sighting.entry_id)
             return track.add(sighting)
+
+    @property
+    def lock(self) -> threading.Lock:
+        """Held while a track changes: read a track's derived values under it."""
+        return self._lock
 
     def get(self, entry_id: str) -> Track | None:
         with self._lock:

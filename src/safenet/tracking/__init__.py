@@ -15,10 +15,12 @@ Pure: no I/O, no service imports. docs/tracking.md describes the model and its d
   one): :func:`check_journey` with ``roads`` measures the drive between the hits,
   :attr:`Track.direction` follows the road into the latest camera,
   :func:`reachable_cameras` ranks the cameras reachable within the horizons (with
-  learned :class:`TransitionCounts` where there are enough) and draws the reach area.
+  learned :class:`TransitionCounts` where there are enough) and draws the reach area;
+  :func:`forecast` and :func:`evidence_route` ask it of a whole track.
 """
 
 from safenet.tracking.direction import angle_between_deg, compass_label, heading_from_text
+from safenet.tracking.escape import evidence_route, forecast, route_path
 from safenet.tracking.geo import (
     EARTH_RADIUS_M,
     destination_point,
@@ -113,6 +115,8 @@ __all__ = [
     "direction_json",
     "direction_of_travel",
     "distance_m",
+    "evidence_route",
+    "forecast",
     "heading_from_text",
     "in_korea",
     "initial_bearing_deg",
@@ -126,5 +130,6 @@ __all__ = [
     "reach_json",
     "reachable_cameras",
     "route_json",
+    "route_path",
     "travel_heading_deg",
 ]

@@ -155,4 +155,6 @@ def leg_between(
         route=verdict.route,
         note=verdict.reason if verdict.pace in ("stop", "fast") else None,
         note_ko=verdict.reason_ko if verdict.pace in ("stop", "fast") else None,
+        basis_note=verdict.basis_note,
+        basis_note_ko=verdict.basis_note_ko,
     )

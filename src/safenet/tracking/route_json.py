@@ -71,6 +71,8 @@ def leg_json(leg: Leg) -> dict[str, Any]:
         "speed_kmh": _number(leg.speed_kmh),
         "instant": math.isinf(leg.speed_kmh),
         "basis": leg.basis,
+        "basis_note": leg.basis_note,
+        "basis_note_ko": leg.basis_note_ko,
         "pace": leg.pace,
         "impossible": leg.impossible,
         "reason": leg.reason,

@@ -164,7 +164,8 @@ class Leg:
     is ``impossible``. With road data (``basis == "road"``) the leg also carries
     the drive along roads (``route``, ``road_distance_m``, ``expected_s``), its
     ``pace``, and for a stop or a drive far faster than the roads allow a ``note``
-    for the dispatcher; ``speed_kmh`` is then taken over the road distance.
+    for the dispatcher; ``speed_kmh`` is then taken over the road distance. On the
+    straight line, ``basis_note`` says why the roads were not used (for the card).
     """
 
     from_hit: Sighting
@@ -183,6 +184,8 @@ class Leg:
     route: RoadRoute | None = None
     note: str | None = None
     note_ko: str | None = None
+    basis_note: str | None = None
+    basis_note_ko: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

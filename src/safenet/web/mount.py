@@ -30,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from safenet.web.assets import CONSOLE_PAGES, STATIC_DIR, Side, leaflet_dir, page_text
+from safenet.web.basemap_route import BasemapFiles, add_basemap_route
 from safenet.web.boundaries import boundaries_for
 from safenet.web.settings import WebSettings
 
@@ -89,6 +90,7 @@ class ConsoleState:
                 "max_zoom": web.tile_max_zoom,
             },
             "map": {"center": list(web.map_center), "zoom": web.map_zoom},
+            "basemap": f"{self.prefix}/basemap/index.json",
             "refresh_s": web.center_refresh_s,
             "alert_history": web.alert_history,
             "token_command": TOKEN_COMMANDS[self.side],
@@ -168,12 +170,14 @@ def mount_console(
     data_dir: Path | None = None,
     prefix: str = "/console",
     pages: Mapping[str, str] | None = None,
+    var_dir: Path | None = None,
 ) -> ConsoleState:
     """Add a console's routes under ``prefix``.
 
     ``points`` lists where the cameras the console knows stand (the map draws their
     districts); ``pages`` maps a path to its HTML file (default: the side's
-    :data:`~safenet.web.assets.CONSOLE_PAGES`). Raises
+    :data:`~safenet.web.assets.CONSOLE_PAGES`); the offline street map is built from
+    ``<data_dir>/roads`` into ``<var_dir>/basemap`` on first use. Raises
     :class:`~safenet.web.assets.ConsoleSetupError` when Leaflet is not installed.
     """
     from safenet.config import DEFAULT_DATA_DIR
@@ -191,6 +195,7 @@ def mount_console(
     app.state.console = state
     app.mount(f"{prefix}/static", _RevalidatedFiles(directory=STATIC_DIR), name="console-static")
     app.mount(f"{prefix}/vendor/leaflet", _Vendor(state), name="console-leaflet")
+    add_basemap_route(app, prefix, BasemapFiles(state.data_dir, var_dir or Path("var")))
 
     @app.get(prefix, include_in_schema=False)
     async def _bare() -> RedirectResponse:

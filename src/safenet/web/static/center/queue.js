@@ -6,6 +6,7 @@ import { api, apiImage } from '../lib/api.js';
 import { $, clear, h, toast } from '../lib/dom.js';
 import { category, level, onLang, t } from '../lib/i18n.js';
 import { kst } from '../lib/time.js';
+import { startHeadsUp } from './headsup.js';
 
 let config = null;
 let candidates = [];
@@ -244,6 +245,7 @@ async function main() {
   await loadCameras();
   await load();
   setInterval(load, Math.max(500, config.refresh_s * 1000));
+  startHeadsUp(config.refresh_s);
   document.body.dataset.ready = '1';
 }
 

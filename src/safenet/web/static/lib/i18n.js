@@ -90,6 +90,23 @@ const WORDS = {
   'map.impossible': ['이동 불가능', 'impossible'],
   'tracks.count': ['수배 차량 {n}대 추적 중', 'Tracking {n} wanted vehicles'],
 
+  // The escape route (issue 15): direction source, next cameras, reach, heads-up.
+  'route.dir_road': ['직전 발견 지점에서 도로를 따라 온 방향', 'along the roads from the previous hit'],
+  'route.dir_hits': ['직전 발견 지점에서 직선 방향 (도로 자료 없음)', 'straight from the previous hit (no road data)'],
+  'route.dir_camera_rear': ['카메라 촬영 방향 (후면 번호판 판독)', 'the camera’s heading (reads rear plates)'],
+  'route.dir_camera_front': ['카메라 촬영 방향의 반대 (전면 번호판 판독)', 'opposite the camera’s heading (reads front plates)'],
+  'route.dir_camera_unknown': ['카메라 촬영 방향 (전면·후면 미상: 반대일 수 있음)', 'the camera’s heading (front or rear unknown: may be reversed)'],
+  'route.next': ['다음 예상 카메라', 'Cameras it may pass next'],
+  'route.horizons': ['{list}분 이내', 'within {list} min'],
+  'route.none': ['예상 범위 안에 카메라 없음', 'No camera within reach'],
+  'route.beyond': ['예상 범위 밖', 'beyond the horizon'],
+  'route.reach': ['도달 가능 범위', 'Reach area'],
+  'route.count': ['{n}회', '×{n}'],
+  'headsup.title': ['경찰 사전 통보: 수배 차량 접근 예상', 'Police heads-up: wanted vehicle approaching'],
+  'headsup.last_seen': ['최근 발견 {site} · {at} ({ago})', 'Last seen at {site} · {at} ({ago})'],
+  'headsup.watch': ['아래 카메라 화면을 주시하세요 (도착 예상 시각)', 'Watch these cameras (expected arrival)'],
+  'headsup.expires': ['{at}에 자동 종료', 'Ends by itself at {at}'],
+
   'dir.N': ['북', 'N'], 'dir.NE': ['북동', 'NE'], 'dir.E': ['동', 'E'], 'dir.SE': ['남동', 'SE'],
   'dir.S': ['남', 'S'], 'dir.SW': ['남서', 'SW'], 'dir.W': ['서', 'W'], 'dir.NW': ['북서', 'NW'],
 

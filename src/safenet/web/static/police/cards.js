@@ -4,6 +4,7 @@ import { h } from '../lib/dom.js';
 import { category, compass, level, t } from '../lib/i18n.js';
 import { kst } from '../lib/time.js';
 import { evidenceBlock } from './evidence.js';
+import { agoLabel, directionSource, routePanel } from './route.js';
 
 // How a hit's card is coloured: what an officer may do with it.
 export function tone(card) {
@@ -36,13 +37,18 @@ function confirmationLine(card) {
 function where(card) {
   const hit = card.hit || {};
   const track = card.track || {};
-  const direction = track.direction_deg !== undefined && track.direction_deg !== null
-    ? compass(track.direction_deg) : compass(hit.heading);
+  // The direction comes from the track (along roads where there are roads); the card says
+  // where it came from, and only falls back to the camera's heading with that said.
+  const known = track.direction_deg !== undefined && track.direction_deg !== null;
+  const direction = known ? compass(track.direction_deg) : compass(hit.heading);
+  const source = known ? directionSource(track.direction) : direction ? t('route.dir_camera_unknown') : '';
   const speed = track.speed_kmh ? ` · ${Math.round(track.speed_kmh)} km/h` : '';
   return h('p', { class: 'where' },
     hit.address || '—',
     h('span', { class: 'muted' }, ` · ${hit.site || ''} / ${hit.camera_id || ''}`),
-    direction ? h('span', { class: 'heading' }, ` · ${t('alert.heading')} ${direction}${speed}`) : null);
+    direction ? h('span', { class: 'heading', dataset: { bearing: known ? String(track.direction_deg) : '' } },
+      ` · ${t('alert.heading')} `, h('span', { class: 'heading-compass' }, direction), speed,
+      source ? h('span', { class: 'heading-source muted' }, ` (${source})`) : null) : null);
 }
 
 function responseLines(card) {
@@ -100,13 +106,15 @@ export function hitCard(card, handlers, responder) {
     h('span', { class: 'score' }, `${t('score')} ${Number(hit.score ?? 0).toFixed(2)}`),
     number,
     hit.retrospective ? h('span', { class: 'tag' }, t('alert.retro')) : null,
-    h('time', { class: 'when', datetime: hit.read_at }, kst(hit.read_at))),
+    h('time', { class: 'when', datetime: hit.read_at }, kst(hit.read_at)),
+    agoLabel(hit.read_at)),
   h('button', { type: 'button', class: 'card-locate', onclick: () => handlers.onLocate(card) }, plateBlock(card)),
   h('p', { class: 'meta' },
     h('strong', {}, entry.category ? category(entry.category) : '—'),
     entry.case_number ? ` · ${t('alert.case')} ${entry.case_number}` : '',
     entry.vehicle ? ` · ${entry.vehicle}` : ''),
   where(card),
+  card.route && kind !== 'rejected' ? routePanel(card.route) : null,
   kind === 'rejected'
     ? h('p', { class: 'banner banner-withdrawn', role: 'alert' }, t('alert.withdrawn'))
     : visual ? h('p', { class: 'banner banner-visual', role: 'alert' }, '⚠ ', t('alert.visual')) : null,

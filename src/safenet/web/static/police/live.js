@@ -1,5 +1,8 @@
-// The police live console: every active wanted vehicle's track on the map, and alerts
-// pushed over Server-Sent Events (a new hit is on screen within a second).
+// The police live console: every active wanted vehicle's track on the map over the offline
+// street map, and alerts pushed over Server-Sent Events (a new hit is on screen within a
+// second). Each vehicle has its own colour; choosing one in the legend fades the others and
+// shows its reach area and the cameras it may pass next (the escape route), which are also
+// on its latest card.
 import { boot, setConnection, showSignIn } from '../lib/shell.js';
 import { api } from '../lib/api.js';
 import { hasRole } from '../lib/auth.js';
@@ -7,8 +10,10 @@ import { $, clear, h, toast } from '../lib/dom.js';
 import { onLang, t } from '../lib/i18n.js';
 import { EventStream } from '../lib/sse.js';
 import { L, addDistricts, createMap, fitTo } from '../lib/map.js';
+import { addBasemap } from '../lib/basemap.js';
 import { flagCard, hitCard } from './cards.js';
 import { onEvidenceChange, refreshEvidence } from './evidence.js';
+import { drawReach, setServiceNow, startTicking, tickAgo } from './route.js';
 import { TRACK_COLOURS, drawTrack } from './tracks.js';
 import { kstClock } from '../lib/time.js';
 
@@ -24,6 +29,8 @@ let fitted = false;
 let initializing = true; // the first load fits every track at once
 const colours = new Map(); // entry id → its line colour
 let responder = false;
+let selected = null; // the vehicle chosen in the legend (others fade)
+let reachGroup = null; // the focused vehicle's reach area and next cameras
 
 function cardOf(key, init) {
   let card = cards.get(key);
@@ -106,8 +113,18 @@ function numberOf(card) {
   return entry && entry.numbers ? entry.numbers.get(card.key) : undefined;
 }
 
+// The escape route rides on the vehicle's latest card only.
+function routeOf(card) {
+  const slot = tracks.get(card.entryId);
+  if (!slot || !slot.route || !slot.track || card.kind !== 'hit') return null;
+  const points = slot.track.points || [];
+  const latest = points.length ? points[points.length - 1].hit_key : null;
+  return latest === card.key ? slot.route : null;
+}
+
 function render(card) {
   card.number = numberOf(card);
+  card.route = routeOf(card);
   const el = card.kind === 'flag' ? flagCard(card, handlers) : hitCard(card, handlers, responder);
   const old = elements.get(card.key);
   if (old) old.replaceWith(el);
@@ -160,11 +177,17 @@ function follow(slot) {
 
 async function loadTrack(entryId, live = false) {
   let track;
+  let route = null;
   try {
-    track = await api(`/api/v1/tracks/${encodeURIComponent(entryId)}`);
+    const id = encodeURIComponent(entryId);
+    [track, route] = await Promise.all([
+      api(`/api/v1/tracks/${id}`),
+      api(`/api/v1/tracks/${id}/route`).catch(() => null),
+    ]);
   } catch {
     return;
   }
+  if (route) setServiceNow(route.now);
   let slot = tracks.get(entryId);
   if (!slot) {
     slot = { group: L.featureGroup().addTo(map), numbers: new Map() };
@@ -172,7 +195,11 @@ async function loadTrack(entryId, live = false) {
   }
   if (!colours.has(entryId)) colours.set(entryId, TRACK_COLOURS[colours.size % TRACK_COLOURS.length]);
   slot.track = track;
+  slot.route = route;
   slot.numbers = drawTrack(slot.group, track, { onSelect: focusCard, colour: colours.get(entryId) });
+  if (live || !focused()) slot.lastLive = Date.now();
+  showReach();
+  fade();
   for (const card of cards.values()) if (card.entryId === entryId) render(card);
   order();
   trackCount();
@@ -186,6 +213,52 @@ function fitAll() {
   return fitTo(map, [...tracks.values()].map((s) => s.group), 14);
 }
 
+// The vehicle whose reach is on the map: the one chosen, else the one seen last.
+function focused() {
+  if (selected && tracks.has(selected)) return selected;
+  let best = null;
+  for (const [entryId, slot] of tracks) {
+    if (slot.route && slot.route.reach && (!best || (slot.lastLive || 0) > (tracks.get(best).lastLive || 0))) best = entryId;
+  }
+  return best;
+}
+
+function showReach() {
+  if (!reachGroup) return;
+  const entryId = focused();
+  const slot = entryId ? tracks.get(entryId) : null;
+  drawReach(reachGroup, slot && slot.route, slot ? colours.get(entryId) : '#fff');
+  const box = $('#map');
+  if (box) box.dataset.reachEntry = entryId || '';
+}
+
+function elementsOf(layer) {
+  const out = [];
+  if (layer.getElement && layer.getElement()) out.push(layer.getElement());
+  if (layer.getTooltip && layer.getTooltip() && layer.getTooltip().getElement()) out.push(layer.getTooltip().getElement());
+  if (layer.eachLayer) layer.eachLayer((sub) => out.push(...elementsOf(sub)));
+  return out;
+}
+
+// Choosing a vehicle fades the others' lines, marks and labels.
+function fade() {
+  for (const [entryId, slot] of tracks) {
+    const faded = Boolean(selected) && entryId !== selected;
+    for (const el of elementsOf(slot.group)) el.classList.toggle('faded', faded);
+  }
+  for (const item of document.querySelectorAll('.legend-item')) {
+    item.setAttribute('aria-pressed', item.dataset.entryId === selected ? 'true' : 'false');
+  }
+}
+
+function choose(entryId) {
+  selected = selected === entryId ? null : entryId;
+  fade();
+  showReach();
+  const slot = tracks.get(entryId);
+  if (selected && slot) fitTo(map, [slot.group, reachGroup], 15);
+}
+
 // Which line is which vehicle: plate, hits, time of the latest hit; a click shows it.
 function legend() {
   const box = $('#legend');
@@ -196,7 +269,8 @@ function legend() {
     const latest = points[points.length - 1];
     box.append(h('button', {
       type: 'button', class: 'legend-item', dataset: { entryId },
-      onclick: () => fitTo(map, [slot.group], 15),
+      'aria-pressed': selected === entryId ? 'true' : 'false',
+      onclick: () => choose(entryId),
     },
     h('span', { class: 'swatch', style: `background:${colours.get(entryId)}` }),
     h('span', { class: 'legend-plate' }, slot.track.entry.plate),
@@ -254,6 +328,11 @@ async function main() {
   config = ctx.config;
   responder = hasRole('dispatcher', 'field_officer');
   map = createMap($('#map'), config);
+  reachGroup = L.featureGroup().addTo(map);
+  // Streets from the road data, with no tile server (a configured tile URL still draws under them).
+  addBasemap(map, { url: config.basemap || `${ctx.prefix}/basemap/index.json` })
+    .then((basemap) => { window.safenetBasemap = basemap; });
+  startTicking();
   const stream = new EventStream('/api/v1/alerts/stream', {
     onEvent,
     onState: (state) => {
@@ -262,7 +341,7 @@ async function main() {
     },
   });
   stream.start();
-  onLang(renderAll);
+  onLang(() => { renderAll(); showReach(); tickAgo(); });
   onEvidenceChange((entryId) => {
     for (const card of cards.values()) if (card.entryId === entryId && card.kind === 'hit') render(card);
   });
