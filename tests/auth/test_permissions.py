@@ -82,7 +82,6 @@ def _app(
         description="d",
         registry=CollectorRegistry(),
         health=health,
-        token_secret=SECRET,
     )
     settings = AuthSettings(rate_per_minute=100_000, rate_burst=10_000)
     ctx = AuthContext.build(db, site=site, side=side, settings=settings, token_secret=SECRET)  # type: ignore[arg-type]

@@ -12,7 +12,9 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from safenet.auth import Role, verify_token
+from safenet.auth import Role
+from safenet.auth.settings import AuthSettings
+from safenet.auth.tokens import site_signer
 from safenet.center.hotlist import Hotlist
 from safenet.center.secret import secret_path
 from safenet.center.tables import hits, reads
@@ -140,7 +142,8 @@ def test_token_issues_a_token_signed_with_the_kept_secret(config: Path, tmp_path
     assert result.exit_code == 0, result.output
     path = secret_path(tmp_path / "var", "seocho")
     assert path.stat().st_mode & 0o777 == 0o600
-    principal = verify_token(result.stdout.strip().splitlines()[-1], path.read_bytes().strip())
+    signer = site_signer(AuthSettings(), "seocho", path.read_bytes().strip())
+    principal = signer.verify_access(result.stdout.strip().splitlines()[-1])
     assert principal.has(Role.OPERATOR)
     assert principal.sites == frozenset({"seocho"})
     bad = runner.invoke(

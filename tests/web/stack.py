@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import uvicorn
 
-from safenet.auth import Principal, Role, issue_token
+from safenet.auth import Principal, PrincipalKind, Role, sign_principal
 from safenet.center.app import build_app as build_center_app
 from safenet.center.registry import import_camera_file
 from safenet.center.service import CenterService
@@ -73,7 +73,18 @@ FIELD_OFFICER = Principal("han.field", "한현장", frozenset({Role.FIELD_OFFICE
 REGISTRAR = Principal("kim.registrar", "김등록", frozenset({Role.REGISTRAR}))
 REGISTRAR_APPROVER = Principal("choi.both", "최겸임", frozenset({Role.REGISTRAR, Role.APPROVER}))
 APPROVER = Principal("lee.approver", "이승인", frozenset({Role.APPROVER}))
-CAMERA_GATEWAY = Principal("cam-gw", "camera gateway", frozenset({Role.CAMERA}))
+
+
+def camera(camera_id: str, site: str) -> Principal:
+    """A camera's own identity: a center refuses its reads of any other camera."""
+    return Principal(
+        camera_id,
+        f"camera {camera_id}",
+        frozenset({Role.CAMERA}),
+        frozenset({site}),
+        kind=PrincipalKind.CAMERA,
+    )
+
 
 WEB = WebSettings(center_refresh_s=0.5)
 
@@ -94,7 +105,7 @@ class Center:
     secret: bytes
 
     def token(self, principal: Principal) -> str:
-        return issue_token(principal, self.secret)
+        return sign_principal(principal, self.secret, site=self.site)
 
     def console(self, principal: Principal, page: str = "") -> str:
         return f"{self.url}/console/{page}#token={self.token(principal)}"
@@ -111,7 +122,7 @@ class Stack:
     client: httpx.AsyncClient = field(default_factory=lambda: httpx.AsyncClient(timeout=10))
 
     def police_token(self, principal: Principal) -> str:
-        return issue_token(principal, POLICE_SECRET)
+        return sign_principal(principal, POLICE_SECRET, site="police")
 
     def police_console(self, principal: Principal, page: str = "") -> str:
         return f"{self.police_url}/console/{page}#token={self.police_token(principal)}"
@@ -159,13 +170,16 @@ class Stack:
 
     async def post_reads(self, site: str, reads: list[dict[str, Any]]) -> dict[str, Any]:
         center = self.centers[site]
-        response = await self.client.post(
-            f"{center.url}/api/v1/reads",
-            json={"reads": reads},
-            headers={"Authorization": f"Bearer {center.token(CAMERA_GATEWAY)}"},
-        )
-        response.raise_for_status()
-        body: dict[str, Any] = response.json()
+        body: dict[str, Any] = {"accepted": [], "duplicates": [], "rejected": []}
+        for camera_id in dict.fromkeys(str(r["camera_id"]) for r in reads):
+            response = await self.client.post(
+                f"{center.url}/api/v1/reads",
+                json={"reads": [r for r in reads if r["camera_id"] == camera_id]},
+                headers={"Authorization": f"Bearer {center.token(camera(camera_id, site))}"},
+            )
+            response.raise_for_status()
+            for key in body:
+                body[key] += response.json()[key]
         assert body["accepted"], body
         return body
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.async_api import BrowserContext, Page
 
 from tests.web.browser import DESKTOP, PHONE, overflow, ready, shoot, watch_errors
-from tests.web.stack import CAMERA_GATEWAY, FIELD_OFFICER, REGISTRAR, Stack, operator, read
+from tests.web.stack import FIELD_OFFICER, REGISTRAR, Stack, camera, operator, read
 
 pytestmark = pytest.mark.browser
 
@@ -41,10 +41,11 @@ async def _populate(stack: Stack) -> None:
         ],
     )
     # One read the center refuses, so the health page has a reason to show.
+    camera_token = stack.centers["seocho"].token(camera("SC-01", "seocho"))
     response = await stack.client.post(
         f"{stack.centers['seocho'].url}/api/v1/reads",
         json={"reads": [read("l-bad", "12가3456", "SC-01", confidence=1.7)]},
-        headers={"Authorization": f"Bearer {stack.centers['seocho'].token(CAMERA_GATEWAY)}"},
+        headers={"Authorization": f"Bearer {camera_token}"},
     )
     assert response.json()["rejected"]
 

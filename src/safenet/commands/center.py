@@ -256,18 +256,26 @@ def token(
     ttl_hours: float = typer.Option(12.0, "--ttl-hours", help="Hours until the token expires."),
 ) -> None:
     """Issue a bearer token for this center's API."""
-    from safenet.auth import Principal, Role, issue_token
+    from safenet.auth import Principal, Role, sign_principal
+    from safenet.auth.tokens import kind_for
     from safenet.center.secret import token_secret
     from safenet.commands.users import capped_ttl_s
 
     settings, center, chosen = _load(config, site)
     try:
         roles = frozenset(Role(r) for r in role)
-        principal = Principal(subject=subject, name=name, roles=roles, sites=frozenset({chosen}))
+        principal = Principal(
+            subject=subject,
+            name=name,
+            roles=roles,
+            sites=frozenset({chosen}),
+            kind=kind_for(roles),
+        )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     secret = token_secret(center, settings.var_dir, chosen)
-    typer.echo(issue_token(principal, secret, ttl_s=capped_ttl_s(ttl_hours)))
+    ttl_s = capped_ttl_s(ttl_hours, center.auth.max_service_token_hours)
+    typer.echo(sign_principal(principal, secret, site=chosen, settings=center.auth, ttl_s=ttl_s))
 
 
 @bench_app.command("center")

@@ -16,7 +16,7 @@ from typing import Any
 
 import uvicorn
 
-from safenet.auth import Principal, Role, issue_token
+from safenet.auth import Principal, PrincipalKind, Role, sign_principal
 from safenet.center.app import build_app as build_center_app
 from safenet.center.registry import import_camera_file
 from safenet.center.service import CenterService
@@ -29,7 +29,7 @@ from safenet.store import Database, migrate, open_database
 
 log = logging.getLogger(__name__)
 
-TOKEN_TTL_S = 24 * 3600
+TOKEN_TTL_S = 12 * 3600
 
 
 class _Server(uvicorn.Server):
@@ -57,7 +57,6 @@ class CenterHandle:
     db: Database
     url: str
     operator_token: str
-    camera_token: str
     cameras: int
 
 
@@ -89,14 +88,36 @@ class DemoStack:
     _secret: bytes = b""
     _servers: list[tuple[_Server, asyncio.Task[None]]] = field(default_factory=list)
     _officers: dict[str, Officer] = field(default_factory=dict)
+    _camera_tokens: dict[str, str] = field(default_factory=dict)
     _stopped: bool = False
 
     def token(
-        self, subject: str, name: str, roles: set[Role], sites: frozenset[str] = frozenset()
+        self,
+        subject: str,
+        name: str,
+        roles: set[Role],
+        sites: frozenset[str] = frozenset(),
+        *,
+        site: str = "police",
+        kind: PrincipalKind = PrincipalKind.PERSON,
     ) -> str:
-        """A token signed with the demo's secret, which every service of the demo trusts."""
-        principal = Principal(subject, name, frozenset(roles), sites)
-        return issue_token(principal, self._secret, ttl_s=TOKEN_TTL_S)
+        """A token for ``site`` signed with the demo's secret, which every service trusts."""
+        principal = Principal(subject, name, frozenset(roles), sites, kind=kind)
+        return sign_principal(principal, self._secret, site=site, ttl_s=TOKEN_TTL_S)
+
+    def camera_token(self, site: str, camera_id: str) -> str:
+        """The token of one camera of ``site`` (a center binds it to that camera)."""
+        key = f"{site}/{camera_id}"
+        if key not in self._camera_tokens:
+            self._camera_tokens[key] = self.token(
+                camera_id,
+                f"camera {camera_id}",
+                {Role.CAMERA},
+                frozenset({site}),
+                site=site,
+                kind=PrincipalKind.CAMERA,
+            )
+        return self._camera_tokens[key]
 
     def officer(self, key: str, name: str, role: Role) -> Officer:
         """The demo officer for ``key`` (one identity per person named in the scenario)."""
@@ -172,10 +193,11 @@ class DemoStack:
             db=db,
             url=url,
             operator_token=self.token(
-                f"operator-{site}", f"{district.name} 관제요원", {Role.OPERATOR}, frozenset({site})
-            ),
-            camera_token=self.token(
-                f"cameras-{site}", f"{district.name} 카메라", {Role.CAMERA}, frozenset({site})
+                f"operator-{site}",
+                f"{district.name} 관제요원",
+                {Role.OPERATOR},
+                frozenset({site}),
+                site=site,
             ),
             cameras=report.kept_cameras,
         )

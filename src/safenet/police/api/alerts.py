@@ -11,11 +11,17 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from safenet.auth import Principal
+from safenet.auth.context import context_of
 from safenet.police.alert_log import AlertBook
-from safenet.police.alerts import AlertHub
+from safenet.police.alerts import AlertHub, Event
 from safenet.police.api.access import PoliceAccess
 from safenet.police.metrics import PoliceMetrics
 from safenet.police.settings import PoliceSettings
+
+RECHECK_S = 5.0
+"""How often an open alert stream rechecks that its session is still live."""
+SIGNED_OUT = b"event: signed-out\ndata: {}\n\n"
+_TICK = object()
 
 
 class DispatchNote(BaseModel):
@@ -39,7 +45,8 @@ def alerts_router(
     @router.get(
         "/stream",
         summary="Live alerts as Server-Sent Events (hit, update, flag, hotlist, resync), "
-        "filtered by the token's site scope",
+        "filtered by the caller's site scope; authenticated by the session cookie or an "
+        "Authorization header, never a URL parameter",
         response_class=StreamingResponse,
     )
     async def stream(
@@ -49,24 +56,47 @@ def alerts_router(
     ) -> StreamingResponse:
         resume = last_event_id or request.query_params.get("last_event_id")
         keepalive = settings.sse_keepalive_s
+        auth = context_of(request)
+        recheck = min(keepalive, RECHECK_S)
+
+        async def signed_in() -> bool:
+            if officer.session is None:
+                return True
+            return await asyncio.to_thread(auth.still_signed_in, officer)
 
         async def events() -> AsyncIterator[bytes]:
             # Subscribed inside the generator, so that a client gone before the first byte
             # leaves no subscriber behind (the finally below always runs).
             sub = hub.subscribe(officer.sites, resume, officer.subject)
             metrics.sse_clients.set(hub.subscriber_count)
+            loop = asyncio.get_running_loop()
+            checked = written = loop.time()
             try:
                 yield b"retry: 2000\n: connected\n\n"
                 while True:
+                    event: Event | object | None
                     try:
-                        event = await asyncio.wait_for(sub.queue.get(), keepalive)
+                        event = await asyncio.wait_for(sub.queue.get(), recheck)
                     except TimeoutError:
-                        yield b": keepalive\n\n"
+                        event = _TICK
+                    now = loop.time()
+                    # A revoked, idle or expired session ends an open stream too.
+                    if now - checked >= recheck or event is _TICK:
+                        checked = now
+                        if not await signed_in():
+                            yield SIGNED_OUT
+                            return
+                    if event is _TICK:
+                        if now - written >= keepalive:
+                            written = now
+                            yield b": keepalive\n\n"
                         continue
                     if event is None:
                         return
+                    assert isinstance(event, Event)
                     if event.kind == "resync":
                         metrics.sse_resyncs.inc()
+                    written = now
                     yield event.encode()
             finally:
                 hub.unsubscribe(sub)

@@ -11,7 +11,7 @@ const ACTIVE_KEY = 'safenet.active';
 
 export function decode(token) {
   const parts = String(token || '').trim().split('.');
-  if (parts.length !== 3 || parts[0] !== 'sn1') return null;
+  if (parts.length !== 3) return null;
   try {
     const b64 = parts[1].replace(/-/g, '+').replace(/_/g, '/');
     const padded = b64 + '='.repeat((4 - (b64.length % 4)) % 4);
