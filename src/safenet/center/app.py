@@ -18,6 +18,7 @@ router is a function of the parts it uses, included here (and declared in the ta
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI
 
@@ -32,6 +33,7 @@ from safenet.center.api.status import status_router
 from safenet.center.ingest.http import reads_router
 from safenet.center.service import CenterService
 from safenet.service import create_base_app
+from safenet.service.responses import API_ERRORS
 from safenet.web import WebSettings, mount_console
 
 DESCRIPTION = """\
@@ -73,13 +75,20 @@ def build_app(
             center.db, site=center.site, side="center", settings=settings, token_secret=token_secret
         ),
     )
-    guarded = [Depends(access.every_route)]
+    guarded: dict[str, Any] = {
+        "dependencies": [Depends(access.every_route)],
+        "responses": API_ERRORS,
+    }
     app.include_router(signin_router())
     app.include_router(
-        reads_router(center.settings, center.runner, center.metrics, access), dependencies=guarded
+        reads_router(center.settings, center.runner, center.metrics, access),
+        **guarded,
     )
-    app.include_router(hits_router(center.candidates, access), dependencies=guarded)
-    app.include_router(status_router(center.status, center.cameras, access), dependencies=guarded)
+    app.include_router(hits_router(center.candidates, access), **guarded)
+    app.include_router(
+        status_router(center.status, center.cameras, access),
+        **guarded,
+    )
     assert_declared(app, CENTER_ROUTES)
     mount_console(
         app,

@@ -18,6 +18,7 @@ the endpoints. A new router is a function of the parts it uses, included here.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI
 
@@ -32,6 +33,7 @@ from safenet.police.api.live import live_router
 from safenet.police.api.wanted import wanted_router
 from safenet.police.service import PoliceService
 from safenet.service import create_base_app
+from safenet.service.responses import API_ERRORS
 from safenet.web import WebSettings, mount_console
 
 POLICE_SITE = "police"
@@ -76,19 +78,26 @@ def build_app(
             police.db, site=POLICE_SITE, side="police", settings=settings, token_secret=token_secret
         ),
     )
-    guarded = [Depends(access.every_route)]
+    guarded: dict[str, Any] = {
+        "dependencies": [Depends(access.every_route)],
+        "responses": API_ERRORS,
+    }
     app.include_router(signin_router())
     app.include_router(
         wanted_router(police.actions, police.registry, police.policies, access),
         prefix="/api/v1",
-        dependencies=guarded,
+        **guarded,
     )
     app.include_router(
         alerts_router(police.hub, police.alerts, police.metrics, police.settings, access),
         prefix="/api/v1",
-        dependencies=guarded,
+        **guarded,
     )
-    app.include_router(live_router(police.picture, access), prefix="/api/v1", dependencies=guarded)
+    app.include_router(
+        live_router(police.picture, access),
+        prefix="/api/v1",
+        **guarded,
+    )
     assert_declared(app, POLICE_ROUTES)
     mount_console(
         app, side="police", site=None, points=police.picture.hit_places, web=web, data_dir=data_dir

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +17,7 @@ from safenet.police.alerts import AlertHub, Event
 from safenet.police.api.access import PoliceAccess
 from safenet.police.metrics import PoliceMetrics
 from safenet.police.settings import PoliceSettings
+from safenet.service.responses import MAX_DB_INT
 
 RECHECK_S = 5.0
 """How often an open alert stream rechecks that its session is still live."""
@@ -112,7 +113,9 @@ def alerts_router(
     async def recent(
         limit: int | None = Query(None, ge=1, le=5000),
         entry_id: str | None = Query(None, description="Only alerts of this entry."),
-        after: int | None = Query(None, description="Only alerts with a larger alert_id."),
+        after: int | None = Query(
+            None, ge=0, le=MAX_DB_INT, description="Only alerts with a larger alert_id."
+        ),
         officer: Principal = Depends(access.alerts),
     ) -> dict[str, Any]:
         cap = min(limit or settings.recent_alerts, settings.recent_alerts)
@@ -123,7 +126,7 @@ def alerts_router(
         summary="Acknowledge an alert (dispatcher or field officer); recorded and audited",
     )
     async def acknowledge(
-        alert_id: int,
+        alert_id: int = Path(..., ge=1, le=MAX_DB_INT),
         officer: Principal = Depends(access.respond),
     ) -> dict[str, Any]:
         return await book.acknowledge(alert_id, officer)
@@ -133,7 +136,7 @@ def alerts_router(
         summary="Mark that officers were dispatched (출동 지령); recorded and audited",
     )
     async def dispatch(
-        alert_id: int,
+        alert_id: int = Path(..., ge=1, le=MAX_DB_INT),
         body: DispatchNote | None = None,
         officer: Principal = Depends(access.respond),
     ) -> dict[str, Any]:
