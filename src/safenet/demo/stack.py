@@ -21,6 +21,7 @@ from safenet.center.app import build_app as build_center_app
 from safenet.center.registry import import_camera_file
 from safenet.center.service import CenterService
 from safenet.config import Settings
+from safenet.demo.users import POLICE_PEOPLE, DemoUser, add_people, demo_settings
 from safenet.link import MemoryBroker, MemoryTransport
 from safenet.police.app import build_app as build_police_app
 from safenet.police.service import PoliceService
@@ -30,6 +31,7 @@ from safenet.store import Database, migrate, open_database
 log = logging.getLogger(__name__)
 
 TOKEN_TTL_S = 12 * 3600
+OPERATOR_NAMES = ("최유진", "정하늘", "강도윤", "윤서아", "임지호", "한예린")
 
 
 class _Server(uvicorn.Server):
@@ -88,6 +90,7 @@ class DemoStack:
     _secret: bytes = b""
     _servers: list[tuple[_Server, asyncio.Task[None]]] = field(default_factory=list)
     _officers: dict[str, Officer] = field(default_factory=dict)
+    users: list[DemoUser] = field(default_factory=list)
     _camera_tokens: dict[str, str] = field(default_factory=dict)
     _stopped: bool = False
 
@@ -141,7 +144,11 @@ class DemoStack:
         await transport.start()
         self.police = PoliceService(
             self.settings.police.model_copy(
-                update={"port": self.port, "centers": list(self.sim.city.districts)}
+                update={
+                    "port": self.port,
+                    "centers": list(self.sim.city.districts),
+                    "auth": demo_settings(self.settings.police.auth, "police"),
+                }
             ),
             db=self.police_db,
             transport=transport,
@@ -155,8 +162,14 @@ class DemoStack:
         )
         await self.police.start()  # provisions the link's consumers first
         self.police_url = await self._serve(police_app, self.port)
-        self.dispatcher_token = self.token(
-            "dispatcher-01", "112 상황실", {Role.DISPATCHER, Role.REGISTRAR, Role.APPROVER}
+        self.dispatcher_token = self.token("dispatcher-01", "112 상황실", {Role.DISPATCHER})
+        self.users += await asyncio.to_thread(
+            add_people,
+            self.police_db,
+            "police",
+            self.police.settings.auth,
+            POLICE_PEOPLE,
+            console=f"{self.police_url}/console/",
         )
 
         for index, district in enumerate(self.sim.city.districts.values(), start=1):
@@ -174,8 +187,11 @@ class DemoStack:
         assert self.broker is not None
         transport = MemoryTransport(self.broker, site)
         await transport.start()
+        center_auth = demo_settings(self.settings.center.auth, site)
         service = CenterService(
-            self.settings.center.model_copy(update={"site": site, "port": port}),
+            self.settings.center.model_copy(
+                update={"site": site, "port": port, "auth": center_auth}
+            ),
             db=db,
             transport=transport,
             site=site,
@@ -186,6 +202,16 @@ class DemoStack:
         )
         await service.start()
         url = await self._serve(app, port)
+        operator = OPERATOR_NAMES[len(self.centers) % len(OPERATOR_NAMES)]
+        self.users += await asyncio.to_thread(
+            add_people,
+            db,
+            site,
+            center_auth,
+            ((f"operator.{site}", operator, "주무관", Role.OPERATOR),),
+            sites=(site,),
+            console=f"{url}/console/",
+        )
         self.centers[site] = CenterHandle(
             site=site,
             name=district.name,

@@ -1,5 +1,6 @@
-// Calls to the service's /api/v1 with the signed-in officer's or operator's token.
-import { token } from './auth.js';
+// Calls to the service's /api/v1 as the signed-in officer or operator: the session
+// cookie (with the CSRF token on state-changing calls) or a service account's token.
+import { csrf, token } from './auth.js';
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -19,10 +20,14 @@ export function onUnauthorized(fn) {
   unauthorizedHandlers.add(fn);
 }
 
-function headers(extra = {}) {
+function headers(extra = {}, method = 'GET') {
   const out = { Accept: 'application/json', ...extra };
   const bearer = token();
   if (bearer) out.Authorization = `Bearer ${bearer}`;
+  else if (!['GET', 'HEAD', 'OPTIONS'].includes(method)) {
+    const sent = csrf();
+    if (sent) out['X-CSRF-Token'] = sent;
+  }
   return out;
 }
 
@@ -33,7 +38,7 @@ async function send(path, { method = 'GET', body, signal } = {}) {
       method,
       signal,
       cache: 'no-store',
-      headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }, method),
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (exc) {
