@@ -22,6 +22,7 @@ import httpx
 import uvicorn
 
 from safenet.auth import Principal, PrincipalKind, Role, sign_principal
+from safenet.auth.settings import AuthSettings
 from safenet.center.app import build_app as build_center_app
 from safenet.center.registry import import_camera_file
 from safenet.center.service import CenterService
@@ -292,7 +293,11 @@ async def running_stack(
     police_db = open_database(f"sqlite:///{tmp_path / 'police.db'}")
     police = PoliceService(
         PoliceSettings(
-            centers=list(sites), expiry_sweep_s=3600, heartbeat_s=3600, resync_grace_s=5
+            centers=list(sites),
+            expiry_sweep_s=3600,
+            heartbeat_s=3600,
+            resync_grace_s=5,
+            auth=AuthSettings(cookie_secure=False),  # plain HTTP on 127.0.0.1
         ),
         db=police_db,
         transport=police_transport,
