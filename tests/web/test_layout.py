@@ -102,15 +102,17 @@ async def test_without_a_token_the_console_asks_for_one(
     await page.goto(f"{stack.police_url}/console/")
     box = page.locator("#signin")
     await box.wait_for(state="visible")
-    assert "safenet police token" in await box.inner_text()
+    assert await page.locator("#signin-user").is_visible()  # a person signs in personally
     assert await page.locator("#main").is_hidden()
+    await page.locator(".signin-token summary").click()  # a service account: its token
+    assert "safenet police token" in await box.inner_text()
     await page.locator("#signin-token").fill("not a token")
-    await page.locator("#signin-submit").click()
+    await page.locator("#signin-token-submit").click()
     assert "토큰 형식" in await box.locator(".field-error").inner_text()
     await shoot(page, "signin-police-390x844")
     await page.locator("#signin-token").fill(stack.police_token(FIELD_OFFICER))
     async with page.expect_navigation():
-        await page.locator("#signin-submit").click()
+        await page.locator("#signin-token-submit").click()
     await ready(page)
     assert await page.locator("#who-name").inner_text() == FIELD_OFFICER.name
     assert not errors, errors

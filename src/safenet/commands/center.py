@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from safenet.config import Settings
 
 app = typer.Typer(
-    help="A smart-city center: import cameras, serve ingest and matching, replay, purge.",
+    help="A smart-city center: import cameras, serve ingest and matching, replay, purge, "
+    "MQTT credentials.",
     no_args_is_help=True,
 )
 
@@ -242,6 +243,37 @@ def purge(
     finally:
         db.dispose()
     typer.echo(str(result))
+
+
+@app.command("mqtt-config")
+def mqtt_config(
+    out: Path = typer.Option(..., "--out", help="Folder to write passwd, acl, mosquitto.conf."),
+    site: str | None = typer.Option(None, "--site", help=SITE_HELP),
+    config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
+    port: int = typer.Option(1883, "--port", min=1, max=65535, help="The broker's port."),
+    ingest_user: str | None = typer.Option(
+        None, "--ingest-user", help="The center's own MQTT user (default center-<site>)."
+    ),
+) -> None:
+    """Write Mosquitto files binding each camera to its own topic (no anonymous clients)."""
+    from safenet.center.mqtt_config import write_mqtt_config
+    from safenet.center.parts import open_center_database
+    from safenet.store import migrate
+
+    settings, center, chosen = _load(config, site)
+    db = open_center_database(center, settings.var_dir, chosen)
+    try:
+        migrate(db, "center")
+        files = write_mqtt_config(db, chosen, out, port=port, ingest_user=ingest_user)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    finally:
+        db.dispose()
+    typer.echo(
+        f"wrote {files.folder}/passwd, acl, mosquitto.conf and credentials.txt (mode 0600): "
+        f"{files.cameras} cameras, each may write only its own topic; ingest user "
+        f"{files.ingest_user}. Install the passwords from credentials.txt, then delete it."
+    )
 
 
 @app.command("token")

@@ -62,6 +62,8 @@ let csrfCookie = 'safenet_csrf';
 export async function loadSession(config) {
   if (config && config.csrf_cookie) csrfCookie = config.csrf_cookie;
   sessionWho = null;
+  // The session cookie is HttpOnly; its CSRF companion (readable) says one may exist.
+  if (!csrf()) return null;
   try {
     const r = await fetch('/auth/me', { cache: 'no-store', headers: { Accept: 'application/json' } });
     if (r.ok) {
