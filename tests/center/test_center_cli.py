@@ -193,3 +193,22 @@ def test_mqtt_config_binds_every_camera_to_its_own_topic(config: Path, tmp_path:
     secrets_listed = (out / "credentials.txt").read_text()
     assert secrets_listed.count(" (writes ") == 6
     assert secrets_listed.split("\n")[3].split(" ")[1] not in (out / "passwd").read_text()
+
+
+def test_camera_key_is_issued_once_and_revoked(config: Path, tmp_path: Path) -> None:
+    issued = runner.invoke(app, ["center", "camera-key", "SC-01", "--config", str(config)])
+    assert issued.exit_code == 0, issued.output
+    key = issued.stdout.strip().splitlines()[-1]
+    assert key.startswith("snc_")
+    db = _db(tmp_path)
+    try:
+        with db.read() as conn:
+            stored = conn.execute(sa.text("SELECT key_hash FROM auth_camera_keys")).scalars().all()
+    finally:
+        db.dispose()
+    assert len(stored) == 1
+    assert key.split("_")[-1] not in stored[0]  # only an HMAC is kept
+    args = ["center", "camera-key", "SC-01", "--revoke", "--config", str(config)]
+    revoked = runner.invoke(app, args)
+    assert revoked.exit_code == 0, revoked.output
+    assert "1 key(s) of camera SC-01 revoked" in revoked.output

@@ -245,6 +245,45 @@ def purge(
     typer.echo(str(result))
 
 
+@app.command("camera-key")
+def camera_key(
+    camera_id: str = typer.Argument(..., help="The camera the key is for (its registry id)."),
+    site: str | None = typer.Option(None, "--site", help=SITE_HELP),
+    config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
+    revoke: bool = typer.Option(False, "--revoke", help="End the camera's keys; issue none."),
+    actor: str | None = typer.Option(None, "--actor", help="Who does it, for the audit log."),
+) -> None:
+    """Issue a camera's own API key (X-Camera-Key; shown once), or revoke its keys."""
+    import getpass
+
+    from safenet.auth.context import AuthContext
+    from safenet.center.parts import open_center_database
+    from safenet.center.secret import token_secret
+    from safenet.store import migrate
+
+    settings, center, chosen = _load(config, site)
+    who = actor or f"cli:{getpass.getuser()}"
+    db = open_center_database(center, settings.var_dir, chosen)
+    try:
+        migrate(db, "center")
+        secret = token_secret(center, settings.var_dir, chosen)
+        ctx = AuthContext.build(
+            db, site=chosen, side="center", settings=center.auth, token_secret=secret
+        )
+        assert ctx.cameras is not None
+        if revoke:
+            count = ctx.cameras.revoke(camera_id, actor=who)
+            typer.echo(f"{count} key(s) of camera {camera_id} revoked")
+            return
+        try:
+            key = ctx.cameras.issue(camera_id, actor=who)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="CAMERA_ID") from exc
+    finally:
+        db.dispose()
+    typer.echo(key)
+
+
 @app.command("mqtt-config")
 def mqtt_config(
     out: Path = typer.Option(..., "--out", help="Folder to write passwd, acl, mosquitto.conf."),
