@@ -262,6 +262,11 @@ async def _start_center(
             purge_interval_s=0,
             relay_poll_interval_s=0.05,
             pipeline_max_wait_ms=0,
+            auth=AuthSettings(  # plain HTTP; one cookie name per site (one host, many ports)
+                cookie_secure=False,
+                cookie_name=f"safenet_session_{site}",
+                csrf_cookie_name=f"safenet_csrf_{site}",
+            ),
         ),
         db=db,
         transport=MemoryTransport(broker, site),

@@ -126,3 +126,40 @@ async def test_officer_a_registers_officer_b_signs_in_with_totp_and_approves(
     assert (entry.registrar, entry.registrar_name) == ("officer.a", "경위 김민수")
     assert (entry.approver, entry.approver_name) == ("officer.b", "경감 이서연")
     assert errors == [] or all("401" in e for e in errors), errors
+
+
+async def test_a_center_operator_signs_in_and_decides_with_the_csrf_token(
+    stack: Stack, browser: BrowserContext
+) -> None:
+    from tests.web.stack import read
+
+    seocho = stack.centers["seocho"]
+    accounts = Accounts(seocho.service.db, "seocho", seocho.service.settings.auth)
+    op = await asyncio.to_thread(
+        accounts.add,
+        "choi.op",
+        name="최유진",
+        rank="주무관",
+        roles=["operator"],
+        sites=["seocho"],  # a center account sees its own center only
+        password=PASSWORD,
+        actor="test",
+    )
+    assert op.enrolment is not None
+    await stack.wanted("34나5678", category="missing_person")
+    page = await browser.new_page()
+    errors = watch_errors(page)
+    await _sign_in(page, f"{seocho.url}/console/", "choi.op", op.enrolment.secret)
+    assert await page.locator("#who-name").inner_text() == "주무관 최유진"
+    cookies = {c["name"]: c for c in await browser.cookies()}
+    assert cookies["safenet_session_seocho"]["httpOnly"] is True
+
+    await stack.post_reads("seocho", [read("s-1", "34나5676", "SC-02", confidence=0.6)])
+    await page.locator(".queue-item").first.wait_for(state="visible", timeout=5000)
+    await page.keyboard.press("r")
+    await page.locator("#decision-reason").wait_for(state="visible")
+    await page.keyboard.press("Enter")  # POST …/reject with the session cookie + CSRF
+    await page.locator(".recent-item[data-state='rejected']").wait_for(state="visible")
+    hits = await seocho.service.candidates.hits(10, "rejected")
+    assert [h["decision"]["by"] for h in hits] == ["choi.op"]
+    assert errors == [], errors
