@@ -25,9 +25,14 @@ PASSWORD = "correct-horse-battery-9"
 
 
 async def _sign_in(page: Page, url: str, user_id: str, secret: str) -> None:
+    await _sign_in_as(page, url, user_id, PASSWORD, secret)
+
+
+async def _sign_in_as(page: Page, url: str, user_id: str, password: str, secret: str) -> None:
+    """Password, then the authenticator's code, as a person does at the console."""
     await page.goto(url)
     await page.locator("#signin-user").fill(user_id)
-    await page.locator("#signin-password").fill(PASSWORD)
+    await page.locator("#signin-password").fill(password)
     await page.locator("#signin-next").click()
     await page.locator("#signin-code").wait_for(state="visible")
     async with page.expect_navigation():
