@@ -241,6 +241,12 @@ const WORDS = {
   'time.hours': ['{n}시간 전', '{n} h ago'],
   'time.days': ['{n}일 전', '{n} d ago'],
   'error.generic': ['요청이 실패했습니다', 'The request failed'],
+  'error.forbidden': [
+    '이 작업을 할 권한이 없습니다(역할 또는 관할 범위 밖). 필요하면 관리자에게 문의하세요.',
+    'You may not do this (your role or your sites do not cover it). Ask your administrator if you should.',
+  ],
+  'error.rate_limited': ['요청이 너무 잦습니다. 잠시 뒤 다시 시도하세요.', 'Too many requests; wait a moment and try again.'],
+  'error.too_large': ['보낸 내용이 너무 큽니다.', 'What was sent is too large.'],
   'error.network': ['서버에 연결할 수 없습니다', 'The server cannot be reached'],
 };
 
