@@ -20,7 +20,9 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
+from safenet.audit.store import audit_log
 from safenet.auth.declared import declared
 from safenet.auth.permissions import CENTER_ROUTES, PERMISSIONS, POLICE_ROUTES, Route
 from safenet.auth.types import Principal, PrincipalKind, Role
@@ -302,6 +304,11 @@ async def test_alerts_and_tracks_of_another_site_are_not_shown(tmp_path: Path) -
                 f"/api/v1/alerts/{by_site['seocho']}/acknowledge", headers=auth(SEOCHO_OFFICER)
             )
             assert own.status_code == 200
+            with police.db.read() as conn:
+                (details,) = conn.execute(
+                    sa.select(audit_log.c.details).where(audit_log.c.action == "alert.acknowledge")
+                ).scalars()
+            assert details["by_name"] == SEOCHO_OFFICER.name  # the person, not only an id
             full = (await http.get(f"/api/v1/tracks/{entry_id}", headers=auth(DISPATCHER))).json()
             assert {p["site"] for p in full["points"]} == {"gangnam", "seocho"}
             scoped = (
