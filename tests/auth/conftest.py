@@ -96,7 +96,6 @@ def auth_app(site: Site, *, side: str = "police", site_id: str = "police") -> ob
         description="d",
         registry=CollectorRegistry(),
         health=health,
-        token_secret=SECRET,
     )
     ctx = AuthContext.build(
         site.db,

@@ -22,7 +22,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from safenet.auth import Principal, Role, issue_token
+from safenet.auth import Principal, Role, sign_principal
+from safenet.auth.tokens import kind_for
 from safenet.center.app import build_app
 from safenet.center.registry import import_camera_file
 from safenet.center.service import CenterService
@@ -67,13 +68,22 @@ class Clock:
         return self.now
 
 
-def token(*roles: Role, subject: str = "op-1") -> str:
-    principal = Principal(subject=subject, name=f"tester {subject}", roles=frozenset(roles))
-    return issue_token(principal, SECRET)
+def token(*roles: Role, subject: str | None = None, site: str = SITE) -> str:
+    """A signed token of this center's site: a camera is ``SC-01`` unless named."""
+    granted = frozenset(roles)
+    who = subject or ("SC-01" if Role.CAMERA in granted else "op-1")
+    principal = Principal(
+        subject=who,
+        name=f"tester {who}",
+        roles=granted,
+        sites=frozenset({site}),
+        kind=kind_for(granted),
+    )
+    return sign_principal(principal, SECRET, site=SITE)
 
 
-def auth(*roles: Role, subject: str = "op-1") -> dict[str, str]:
-    return {"Authorization": f"Bearer {token(*roles, subject=subject)}"}
+def auth(*roles: Role, subject: str | None = None, site: str = SITE) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(*roles, subject=subject, site=site)}"}
 
 
 def entry(entry_id: str, plate: str, **kw: Any) -> HotlistEntry:
@@ -146,8 +156,41 @@ class CenterEnv:
     version: int = 0
 
     async def post(self, reads: list[dict[str, Any]], **kw: Any) -> httpx.Response:
-        headers = kw.pop("headers", auth(Role.CAMERA, subject="cam-gw"))
-        return await self.client.post("/api/v1/reads", json={"reads": reads}, headers=headers)
+        """POST reads; by default each camera's reads with that camera's own token.
+
+        A camera credential is bound to its camera, so a batch of several cameras goes
+        as one request per camera; the answers are merged, indexes as in ``reads``.
+        """
+        if "headers" in kw:
+            return await self.client.post(
+                "/api/v1/reads", json={"reads": reads}, headers=kw["headers"]
+            )
+        groups: dict[str, list[int]] = {}
+        for i, r in enumerate(reads):
+            groups.setdefault(str(r.get("camera_id", "SC-01")), []).append(i)
+        if len(groups) <= 1:
+            camera = next(iter(groups), "SC-01")
+            return await self.client.post(
+                "/api/v1/reads", json={"reads": reads}, headers=auth(Role.CAMERA, subject=camera)
+            )
+        merged: dict[str, list[Any]] = {"accepted": [], "duplicates": [], "rejected": []}
+        for camera, indexes in groups.items():
+            response = await self.client.post(
+                "/api/v1/reads",
+                json={"reads": [reads[i] for i in indexes]},
+                headers=auth(Role.CAMERA, subject=camera),
+            )
+            if response.status_code != 200:
+                return response
+            body = response.json()
+            merged["accepted"] += body["accepted"]
+            merged["duplicates"] += body["duplicates"]
+            merged["rejected"] += [{**r, "index": indexes[r["index"]]} for r in body["rejected"]]
+        merged["rejected"].sort(key=lambda r: r["index"])
+        order = {str(r.get("id")): i for i, r in enumerate(reads)}
+        merged["accepted"].sort(key=lambda x: order.get(x, 0))
+        merged["duplicates"].sort(key=lambda x: order.get(x, 0))
+        return httpx.Response(200, json=merged)
 
     async def snapshot(self, entries: list[HotlistEntry], **kw: Any) -> int:
         self.version += 1

@@ -12,7 +12,9 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from safenet.auth import Role, verify_token
+from safenet.auth import Role
+from safenet.auth.settings import AuthSettings
+from safenet.auth.tokens import site_signer
 from safenet.center.hotlist import Hotlist
 from safenet.center.secret import secret_path
 from safenet.center.tables import hits, reads
@@ -20,7 +22,7 @@ from safenet.cli import app
 from safenet.link import HotlistSnapshot
 from safenet.link.tables import outbox
 from safenet.store import open_database
-from tests.center.conftest import entry, read, write_cameras
+from tests.center.conftest import CAMERAS, entry, read, write_cameras
 
 runner = CliRunner()
 SEOUL = Path(__file__).resolve().parents[2].parent / "shared/data/cctv/seoul_2018_cctv_standard.csv"
@@ -140,7 +142,8 @@ def test_token_issues_a_token_signed_with_the_kept_secret(config: Path, tmp_path
     assert result.exit_code == 0, result.output
     path = secret_path(tmp_path / "var", "seocho")
     assert path.stat().st_mode & 0o777 == 0o600
-    principal = verify_token(result.stdout.strip().splitlines()[-1], path.read_bytes().strip())
+    signer = site_signer(AuthSettings(), "seocho", path.read_bytes().strip())
+    principal = signer.verify_access(result.stdout.strip().splitlines()[-1])
     assert principal.has(Role.OPERATOR)
     assert principal.sites == frozenset({"seocho"})
     bad = runner.invoke(
@@ -159,3 +162,53 @@ def test_token_issues_a_token_signed_with_the_kept_secret(config: Path, tmp_path
         ],
     )
     assert bad.exit_code == 2
+
+
+def test_mqtt_config_binds_every_camera_to_its_own_topic(config: Path, tmp_path: Path) -> None:
+    out = tmp_path / "mqtt"
+    empty = runner.invoke(
+        app, ["center", "mqtt-config", "--out", str(out), "--config", str(config)]
+    )
+    assert empty.exit_code != 0
+    assert "no LPR camera" in empty.output
+    cameras = write_cameras(tmp_path)
+    imported = runner.invoke(
+        app, ["center", "import-cameras", str(cameras), "--config", str(config)]
+    )
+    assert imported.exit_code == 0, imported.output
+    result = runner.invoke(
+        app, ["center", "mqtt-config", "--out", str(out), "--config", str(config)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "6 cameras" in result.output
+    for name in ("passwd", "acl", "mosquitto.conf", "credentials.txt"):
+        assert (out / name).stat().st_mode & 0o777 == 0o600, name
+    acl = (out / "acl").read_text()
+    assert "user SC-01\ntopic write safenet/seocho/cameras/SC-01/reads" in acl
+    assert "user center-seocho\ntopic read safenet/seocho/cameras/+/reads" in acl
+    assert "allow_anonymous false" in (out / "mosquitto.conf").read_text()
+    users = [line.split(":")[0] for line in (out / "passwd").read_text().splitlines()]
+    assert sorted(users) == sorted([c["camera_id"] for c in CAMERAS] + ["center-seocho"])
+    assert all("$7$" in line for line in (out / "passwd").read_text().splitlines())
+    secrets_listed = (out / "credentials.txt").read_text()
+    assert secrets_listed.count(" (writes ") == 6
+    assert secrets_listed.split("\n")[3].split(" ")[1] not in (out / "passwd").read_text()
+
+
+def test_camera_key_is_issued_once_and_revoked(config: Path, tmp_path: Path) -> None:
+    issued = runner.invoke(app, ["center", "camera-key", "SC-01", "--config", str(config)])
+    assert issued.exit_code == 0, issued.output
+    key = issued.stdout.strip().splitlines()[-1]
+    assert key.startswith("snc_")
+    db = _db(tmp_path)
+    try:
+        with db.read() as conn:
+            stored = conn.execute(sa.text("SELECT key_hash FROM auth_camera_keys")).scalars().all()
+    finally:
+        db.dispose()
+    assert len(stored) == 1
+    assert key.split("_")[-1] not in stored[0]  # only an HMAC is kept
+    args = ["center", "camera-key", "SC-01", "--revoke", "--config", str(config)]
+    revoked = runner.invoke(app, args)
+    assert revoked.exit_code == 0, revoked.output
+    assert "1 key(s) of camera SC-01 revoked" in revoked.output

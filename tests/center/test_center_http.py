@@ -122,3 +122,30 @@ async def test_reads_over_a_real_socket(sqlite_center: CenterEnv) -> None:
     finally:
         server.should_exit = True
         await task
+
+
+async def test_a_camera_key_admits_that_cameras_reads_only(sqlite_center: CenterEnv) -> None:
+    center = sqlite_center
+    cameras = center.app.state.auth.cameras
+    key = cameras.issue("SC-01", actor="test")
+    now = center.clock()
+    mixed = {"reads": [read("k1", "12가3456", now), read("k2", "12가3456", now, camera="SC-05")]}
+    posted = await center.client.post("/api/v1/reads", json=mixed, headers={"X-Camera-Key": key})
+    body = posted.json()
+    assert posted.status_code == 200, body
+    assert body["accepted"] == ["k1"]
+    assert [(r["id"], r["field"]) for r in body["rejected"]] == [("k2", "camera_id")]
+    assert "camera SC-01" in body["rejected"][0]["reason"]
+    human = await center.client.get("/api/v1/hits", headers={"X-Camera-Key": key})
+    assert human.status_code == 403
+    forged = key[:-2] + ("xx" if not key.endswith("xx") else "yy")
+    refused = await center.client.post(
+        "/api/v1/reads", json=mixed, headers={"X-Camera-Key": forged}
+    )
+    assert refused.status_code == 401
+    cameras.revoke("SC-01", actor="test")
+    gone = await center.client.post("/api/v1/reads", json=mixed, headers={"X-Camera-Key": key})
+    assert gone.status_code == 401
+    # A person, even an admin of this center, may not post a sighting.
+    admin = await center.post([read("k3", "12가3456", now)], headers=auth(Role.ADMIN))
+    assert admin.status_code == 403

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from safenet.audit import SigningKey
-from safenet.auth import Principal, Role, issue_token
+from safenet.auth import Principal, Role, sign_principal
 from safenet.center.app import build_app as build_center_app
 from safenet.center.registry import import_camera_file
 from safenet.center.service import CenterService
@@ -35,7 +35,6 @@ from safenet.sim.snapshot import SnapshotRenderer, SnapshotScene
 from safenet.store import migrate, open_database
 from tests.web.stack import (
     APPROVER,
-    CAMERA_GATEWAY,
     CAMERAS,
     CENTER_SECRETS,
     DATA_DIR,
@@ -45,6 +44,9 @@ from tests.web.stack import (
     Served,
     operator,
     read,
+)
+from tests.web.stack import (
+    camera as camera_credential,
 )
 
 OFFICER = Principal("han.field", "한현장", frozenset({Role.FIELD_OFFICER}))
@@ -72,16 +74,17 @@ class EvidenceStack:
     seen_hits: set[str] = field(default_factory=set)
 
     def police_console(self, principal: Principal = OFFICER, page: str = "") -> str:
-        return f"{self.police_url}/console/{page}#token={issue_token(principal, POLICE_SECRET)}"
+        token = sign_principal(principal, POLICE_SECRET, site="police")
+        return f"{self.police_url}/console/{page}#token={token}"
 
     def center_console(self, site: str, page: str = "") -> str:
-        token = issue_token(operator(site), CENTER_SECRETS[site])
+        token = sign_principal(operator(site), CENTER_SECRETS[site], site=site)
         return f"{self.center_urls[site]}/console/{page}#token={token}"
 
     async def police_call(
         self, method: str, path: str, principal: Principal = OFFICER, body: Any = None
     ) -> httpx.Response:
-        token = issue_token(principal, POLICE_SECRET)
+        token = sign_principal(principal, POLICE_SECRET, site="police")
         return await self.client.request(
             method,
             f"{self.police_url}/api/v1{path}",
@@ -104,7 +107,7 @@ class EvidenceStack:
         body: Any = None,
         principal: Principal | None = None,
     ) -> httpx.Response:
-        token = issue_token(principal or operator(site), CENTER_SECRETS[site])
+        token = sign_principal(principal or operator(site), CENTER_SECRETS[site], site=site)
         return await self.client.request(
             method,
             f"{self.center_urls[site]}/api/v1{path}",
@@ -137,7 +140,7 @@ class EvidenceStack:
     ) -> str:
         """A camera read of ``plate`` (with its picture) that hits; the police's hit id."""
         body = read(read_id, plate, camera, ago_s=ago_s, snapshot_jpeg=picture(plate, camera))
-        token = issue_token(CAMERA_GATEWAY, CENTER_SECRETS[site])
+        token = sign_principal(camera_credential(camera, site), CENTER_SECRETS[site], site=site)
         response = await self.client.post(
             f"{self.center_urls[site]}/api/v1/reads",
             json={"reads": [body]},
@@ -168,7 +171,7 @@ class EvidenceStack:
     async def background(self, site: str, plate: str, camera: str, read_id: str) -> None:
         """A read that hits nothing, with its picture (it stays at the center)."""
         body = read(read_id, plate, camera, snapshot_jpeg=picture(plate, camera))
-        token = issue_token(CAMERA_GATEWAY, CENTER_SECRETS[site])
+        token = sign_principal(camera_credential(camera, site), CENTER_SECRETS[site], site=site)
         response = await self.client.post(
             f"{self.center_urls[site]}/api/v1/reads",
             json={"reads": [body]},

@@ -175,12 +175,12 @@ async def test_the_police_cli_asks_and_shows_the_answer(tmp_path: Path) -> None:
 
     from typer.testing import CliRunner
 
-    from safenet.auth import issue_token
+    from safenet.auth import sign_principal
     from safenet.cli import app
     from tests.web.stack import POLICE_SECRET
 
     async with one_hit(tmp_path) as (stack, entry, hit):
-        token = issue_token(OFFICER, POLICE_SECRET)
+        token = sign_principal(OFFICER, POLICE_SECRET, site="police")
         common = ["--url", stack.police_url, "--token", token]
 
         def cli(*args: str) -> Any:

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from safenet.auth import Principal, Role, issue_token
+from safenet.auth import Principal, Role, sign_principal
 from safenet.link import (
     Coordinates,
     Family,
@@ -57,7 +57,8 @@ SEOCHO_OFFICER = Principal(
 
 
 def token(principal: Principal) -> str:
-    return issue_token(principal, SECRET)
+    """A signed, session-less access token of the police site for ``principal``."""
+    return sign_principal(principal, SECRET, site="police")
 
 
 def auth(principal: Principal) -> dict[str, str]:

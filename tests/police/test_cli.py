@@ -8,7 +8,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from safenet.auth import verify_token
+from safenet.auth import Principal
+from safenet.auth.settings import AuthSettings
+from safenet.auth.tokens import site_signer
 from safenet.cli import app
 from tests.police.support import SECRET, Police, Server
 
@@ -24,6 +26,10 @@ def _token(subject: str, role: str) -> str:
     )
     assert result.exit_code == 0, result.output
     return result.stdout.strip()
+
+
+def verify_token(token: str, secret: bytes) -> Principal:
+    return site_signer(AuthSettings(), "police", secret).verify_access(token)
 
 
 async def _cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:

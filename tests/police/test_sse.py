@@ -16,6 +16,7 @@ from tests.police.support import (
     Police,
     Server,
     SseReader,
+    auth,
     draft,
     report,
     token,
@@ -65,7 +66,7 @@ async def test_scope_filter_and_resume_with_last_event_id(police: Police) -> Non
         httpx.AsyncClient(base_url=server.url, timeout=10) as http,
     ):
         async with http.stream(
-            "GET", f"/api/v1/alerts/stream?access_token={token(SEOCHO_OFFICER)}"
+            "GET", "/api/v1/alerts/stream", headers=auth(SEOCHO_OFFICER)
         ) as response:
             events = SseReader(response)
             await events.opened()
@@ -91,6 +92,9 @@ async def test_scope_filter_and_resume_with_last_event_id(police: Police) -> Non
             assert (await SseReader(response).next())["event"] == "resync"
         denied = await http.get("/api/v1/alerts/stream")
         assert denied.status_code == 401
+        # A token in the URL ends up in logs: it is never read from there.
+        in_url = await http.get(f"/api/v1/alerts/stream?access_token={token(DISPATCHER)}")
+        assert in_url.status_code == 401
 
 
 async def test_a_slow_client_is_told_to_resync_and_never_blocks() -> None:

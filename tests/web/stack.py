@@ -21,7 +21,8 @@ from typing import Any
 import httpx
 import uvicorn
 
-from safenet.auth import Principal, Role, issue_token
+from safenet.auth import Principal, PrincipalKind, Role, sign_principal
+from safenet.auth.settings import AuthSettings
 from safenet.center.app import build_app as build_center_app
 from safenet.center.registry import import_camera_file
 from safenet.center.service import CenterService
@@ -76,7 +77,18 @@ FIELD_OFFICER = Principal("han.field", "한현장", frozenset({Role.FIELD_OFFICE
 REGISTRAR = Principal("kim.registrar", "김등록", frozenset({Role.REGISTRAR}))
 REGISTRAR_APPROVER = Principal("choi.both", "최겸임", frozenset({Role.REGISTRAR, Role.APPROVER}))
 APPROVER = Principal("lee.approver", "이승인", frozenset({Role.APPROVER}))
-CAMERA_GATEWAY = Principal("cam-gw", "camera gateway", frozenset({Role.CAMERA}))
+
+
+def camera(camera_id: str, site: str) -> Principal:
+    """A camera's own identity: a center refuses its reads of any other camera."""
+    return Principal(
+        camera_id,
+        f"camera {camera_id}",
+        frozenset({Role.CAMERA}),
+        frozenset({site}),
+        kind=PrincipalKind.CAMERA,
+    )
+
 
 WEB = WebSettings(center_refresh_s=0.5)
 
@@ -97,7 +109,7 @@ class Center:
     secret: bytes
 
     def token(self, principal: Principal) -> str:
-        return issue_token(principal, self.secret)
+        return sign_principal(principal, self.secret, site=self.site)
 
     def console(self, principal: Principal, page: str = "") -> str:
         return f"{self.url}/console/{page}#token={self.token(principal)}"
@@ -114,7 +126,7 @@ class Stack:
     client: httpx.AsyncClient = field(default_factory=lambda: httpx.AsyncClient(timeout=10))
 
     def police_token(self, principal: Principal) -> str:
-        return issue_token(principal, POLICE_SECRET)
+        return sign_principal(principal, POLICE_SECRET, site="police")
 
     def police_console(self, principal: Principal, page: str = "") -> str:
         return f"{self.police_url}/console/{page}#token={self.police_token(principal)}"
@@ -162,13 +174,16 @@ class Stack:
 
     async def post_reads(self, site: str, reads: list[dict[str, Any]]) -> dict[str, Any]:
         center = self.centers[site]
-        response = await self.client.post(
-            f"{center.url}/api/v1/reads",
-            json={"reads": reads},
-            headers={"Authorization": f"Bearer {center.token(CAMERA_GATEWAY)}"},
-        )
-        response.raise_for_status()
-        body: dict[str, Any] = response.json()
+        body: dict[str, Any] = {"accepted": [], "duplicates": [], "rejected": []}
+        for camera_id in dict.fromkeys(str(r["camera_id"]) for r in reads):
+            response = await self.client.post(
+                f"{center.url}/api/v1/reads",
+                json={"reads": [r for r in reads if r["camera_id"] == camera_id]},
+                headers={"Authorization": f"Bearer {center.token(camera(camera_id, site))}"},
+            )
+            response.raise_for_status()
+            for key in body:
+                body[key] += response.json()[key]
         assert body["accepted"], body
         return body
 
@@ -254,6 +269,11 @@ async def _start_center(
             purge_interval_s=0,
             relay_poll_interval_s=0.05,
             pipeline_max_wait_ms=0,
+            auth=AuthSettings(  # plain HTTP; one cookie name per site (one host, many ports)
+                cookie_secure=False,
+                cookie_name=f"safenet_session_{site}",
+                csrf_cookie_name=f"safenet_csrf_{site}",
+            ),
         ),
         db=db,
         transport=MemoryTransport(broker, site),
@@ -293,7 +313,11 @@ async def running_stack(
     police_db = open_database(f"sqlite:///{tmp_path / 'police.db'}")
     police = PoliceService(
         PoliceSettings(
-            centers=list(sites), expiry_sweep_s=3600, heartbeat_s=3600, resync_grace_s=5
+            centers=list(sites),
+            expiry_sweep_s=3600,
+            heartbeat_s=3600,
+            resync_grace_s=5,
+            auth=AuthSettings(cookie_secure=False),  # plain HTTP on 127.0.0.1
         ),
         db=police_db,
         transport=police_transport,

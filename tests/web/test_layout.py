@@ -6,7 +6,7 @@ import pytest
 from playwright.async_api import BrowserContext, Page
 
 from tests.web.browser import DESKTOP, PHONE, overflow, ready, shoot, watch_errors
-from tests.web.stack import CAMERA_GATEWAY, FIELD_OFFICER, REGISTRAR, Stack, operator, read
+from tests.web.stack import FIELD_OFFICER, REGISTRAR, Stack, camera, operator, read
 
 pytestmark = pytest.mark.browser
 
@@ -41,10 +41,11 @@ async def _populate(stack: Stack) -> None:
         ],
     )
     # One read the center refuses, so the health page has a reason to show.
+    camera_token = stack.centers["seocho"].token(camera("SC-01", "seocho"))
     response = await stack.client.post(
         f"{stack.centers['seocho'].url}/api/v1/reads",
         json={"reads": [read("l-bad", "12가3456", "SC-01", confidence=1.7)]},
-        headers={"Authorization": f"Bearer {stack.centers['seocho'].token(CAMERA_GATEWAY)}"},
+        headers={"Authorization": f"Bearer {camera_token}"},
     )
     assert response.json()["rejected"]
 
@@ -101,15 +102,17 @@ async def test_without_a_token_the_console_asks_for_one(
     await page.goto(f"{stack.police_url}/console/")
     box = page.locator("#signin")
     await box.wait_for(state="visible")
-    assert "safenet police token" in await box.inner_text()
+    assert await page.locator("#signin-user").is_visible()  # a person signs in personally
     assert await page.locator("#main").is_hidden()
+    await page.locator(".signin-token summary").click()  # a service account: its token
+    assert "safenet police token" in await box.inner_text()
     await page.locator("#signin-token").fill("not a token")
-    await page.locator("#signin-submit").click()
+    await page.locator("#signin-token-submit").click()
     assert "토큰 형식" in await box.locator(".field-error").inner_text()
     await shoot(page, "signin-police-390x844")
     await page.locator("#signin-token").fill(stack.police_token(FIELD_OFFICER))
     async with page.expect_navigation():
-        await page.locator("#signin-submit").click()
+        await page.locator("#signin-token-submit").click()
     await ready(page)
     assert await page.locator("#who-name").inner_text() == FIELD_OFFICER.name
     assert not errors, errors

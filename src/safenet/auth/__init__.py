@@ -20,14 +20,13 @@ Modules, one concept each: :mod:`~safenet.auth.accounts` (people at a site),
 (camera keys), :mod:`~safenet.auth.mosquitto` (broker password file and ACL),
 :mod:`~safenet.auth.permissions` (the table of who may do what, per route),
 :mod:`~safenet.auth.guard` (``require(permission)``), :mod:`~safenet.auth.routes`
-(the console's sign-in router), :mod:`~safenet.auth.settings`. :func:`issue_token` /
-:func:`verify_token` (:mod:`~safenet.auth.legacy`, the old ``sn1`` format) remain only
-for the services and consoles not yet moved to sessions and JWTs.
+(the console's sign-in router), :mod:`~safenet.auth.declared` (each API route checked
+against its one declaration), :mod:`~safenet.auth.settings`. :func:`sign_principal`
+signs a session-less principal for a site (the CLI's ``token`` commands, the demo, tests).
 """
 
 from safenet.auth.errors import AuthError, Denied, LockedOut
-from safenet.auth.legacy import issue_token, verify_token
-from safenet.auth.tokens import TokenSigner
+from safenet.auth.tokens import TokenSigner, sign_principal
 from safenet.auth.types import Principal, PrincipalKind, Role
 
 __all__ = [
@@ -38,6 +37,5 @@ __all__ = [
     "PrincipalKind",
     "Role",
     "TokenSigner",
-    "issue_token",
-    "verify_token",
+    "sign_principal",
 ]

@@ -20,7 +20,7 @@ from safenet.auth.oidc import OidcVerifier
 from safenet.auth.sessions import Sessions
 from safenet.auth.settings import AuthSettings
 from safenet.auth.signin import SignIn
-from safenet.auth.tokens import TokenSigner
+from safenet.auth.tokens import TokenSigner, site_signer
 from safenet.auth.types import Clock, Principal, utc_now
 from safenet.service.limits import RateLimiter
 from safenet.store import Database
@@ -56,23 +56,12 @@ class AuthContext:
         clock: Clock = utc_now,
     ) -> AuthContext:
         """The context of one site, with secrets from settings or the service's secret."""
-        secret = (
-            settings.signing_secret.get_secret_value().encode()
-            if settings.signing_secret is not None
-            else token_secret
-        )
+        signer = site_signer(settings, site, token_secret)
+        secret = signer.secret
         pepper = (
             settings.camera_key_pepper.get_secret_value().encode()
             if settings.camera_key_pepper is not None
             else secret
-        )
-        signer = TokenSigner(
-            secret,
-            issuer=settings.token_issuer,
-            audience=settings.token_audience or site,
-            access_ttl_s=settings.access_ttl_s,
-            refresh_ttl_s=settings.refresh_ttl_s,
-            max_service_ttl_s=int(settings.max_service_token_hours * 3600),
         )
         return cls(
             site=site,

@@ -178,6 +178,7 @@ def require(
         # so probing the matrix is as slow as using it.
         if ctx.limiter is not None:
             ctx.limiter.take(f"{principal.kind}:{principal.subject}")
+        check(principal, perm, ctx, None)  # kind and roles first: no body parsed for them
         site = await _site_of(request, ctx, site_from, site_field)
         check(principal, perm, ctx, site)
         request.state.principal = principal

@@ -92,6 +92,27 @@ PERMISSIONS: Mapping[str, Permission] = _table(
         PERSON,
         "see the camera registry",
     ),
+    Permission(
+        "evidence.queue",
+        _CENTER_VIEWERS,
+        True,
+        PERSON,
+        "see officers' evidence requests waiting for this center's decision",
+    ),
+    Permission(
+        "evidence.decide",
+        frozenset({Role.OPERATOR}),
+        True,
+        PERSON,
+        "approve (all or part) or deny an officer's evidence request",
+    ),
+    Permission(
+        "register.read",
+        _CENTER_VIEWERS | {Role.AUDITOR},
+        True,
+        PERSON,
+        "see and export the provision register (개인영상정보 제공 관리대장)",
+    ),
     # -- the police ----------------------------------------------------------------------
     Permission(
         "wanted.register",
@@ -131,6 +152,20 @@ PERMISSIONS: Mapping[str, Permission] = _table(
     Permission("hotlist.read", _POLICE_STAFF, False, PERSON, "see the hotlist as sent"),
     Permission(
         "centers.read", _POLICE_STAFF, False, PERSON, "see each center's hotlist acknowledgement"
+    ),
+    Permission(
+        "evidence.request",
+        _RESPONDERS,
+        True,
+        PERSON,
+        "ask a center in one's scope for scene photos, the escape route or video evidence",
+    ),
+    Permission(
+        "evidence.read",
+        _ALERT_READERS,
+        True,
+        PERSON,
+        "see evidence requests to centers in one's scope and open what they provided",
     ),
     # -- either side ---------------------------------------------------------------------
     Permission(
@@ -201,6 +236,13 @@ CENTER_ROUTES: Mapping[tuple[str, str], Route] = _routes(
     Route("GET", "/api/v1/hits/{hit_id}/snapshot", "hits.snapshot", _APP),
     Route("GET", "/api/v1/status", "center.status", _APP),
     Route("GET", "/api/v1/cameras", "cameras.read", _APP),
+    Route("GET", "/api/v1/heads-up", "hits.read", _APP),
+    Route("GET", "/api/v1/evidence/requests", "evidence.queue", _APP),
+    Route("GET", "/api/v1/evidence/requests/{request_id}", "evidence.queue", _APP),
+    Route("POST", "/api/v1/evidence/requests/{request_id}/approve", "evidence.decide", _APP),
+    Route("POST", "/api/v1/evidence/requests/{request_id}/deny", "evidence.decide", _APP),
+    Route("GET", "/api/v1/evidence/register", "register.read", _APP),
+    Route("GET", "/api/v1/evidence/register.csv", "register.read", _APP),
 )
 
 POLICE_ROUTES: Mapping[tuple[str, str], Route] = _routes(
@@ -216,6 +258,26 @@ POLICE_ROUTES: Mapping[tuple[str, str], Route] = _routes(
     Route("POST", "/api/v1/alerts/{alert_id}/acknowledge", "alerts.respond", SiteFrom.OBJECT),
     Route("POST", "/api/v1/alerts/{alert_id}/dispatch", "alerts.respond", SiteFrom.OBJECT),
     Route("GET", "/api/v1/tracks/{entry_id}", "tracks.read", SiteFrom.FILTER),
+    Route("GET", "/api/v1/tracks/{entry_id}/route", "tracks.read", SiteFrom.FILTER),
+    Route("POST", "/api/v1/evidence/requests", "evidence.request", SiteFrom.BODY, "site"),
+    Route("GET", "/api/v1/evidence/requests", "evidence.read", SiteFrom.FILTER),
+    Route("GET", "/api/v1/evidence/requests/{request_id}", "evidence.read", SiteFrom.OBJECT),
+    Route(
+        "GET",
+        "/api/v1/evidence/packages/{package_id}/files/{name}",
+        "evidence.read",
+        SiteFrom.OBJECT,
+    ),
+    Route(
+        "POST", "/api/v1/evidence/packages/{package_id}/hold", "evidence.request", SiteFrom.OBJECT
+    ),
+    Route(
+        "POST",
+        "/api/v1/evidence/packages/{package_id}/release",
+        "evidence.request",
+        SiteFrom.OBJECT,
+    ),
+    Route("GET", "/api/v1/evidence/packages/{package_id}/views", "evidence.read", SiteFrom.OBJECT),
     Route("GET", "/api/v1/centers", "centers.read"),
     Route("GET", "/api/v1/hotlist", "hotlist.read"),
     Route("GET", "/api/v1/hotlist/versions", "hotlist.read"),

@@ -14,8 +14,9 @@ lifetime the token claims is within the cap (a token minted elsewhere with the s
 a long life is refused). Whether the session is still live is the resolver's check
 (:mod:`safenet.auth.resolve`), since only it holds the site's database.
 
-The old ``sn1`` helpers live on, for the services and consoles not yet moved, in
-:mod:`safenet.auth.legacy`.
+:func:`site_signer` builds a site's signer from its settings (the services, the CLI's
+``token`` commands); :func:`sign_principal` signs one session-less principal for a site
+— what ``safenet center token`` / ``safenet police token``, the demo and tests use.
 """
 
 from __future__ import annotations
@@ -28,13 +29,22 @@ from typing import Any
 import jwt
 
 from safenet.auth.errors import AuthError
-from safenet.auth.legacy import MIN_SECRET_BYTES
-from safenet.auth.settings import MAX_ACCESS_TTL_S
+from safenet.auth.settings import MAX_ACCESS_TTL_S, AuthSettings
 from safenet.auth.types import Principal, PrincipalKind, Role
 
 ALGORITHM = "HS256"
+MIN_SECRET_BYTES = 32
 
-__all__ = ["MIN_SECRET_BYTES", "AuthError", "RefreshClaims", "TokenSigner", "decode"]
+__all__ = [
+    "MIN_SECRET_BYTES",
+    "AuthError",
+    "RefreshClaims",
+    "TokenSigner",
+    "decode",
+    "kind_for",
+    "sign_principal",
+    "site_signer",
+]
 
 
 def _check_secret(secret: bytes) -> None:
@@ -74,6 +84,11 @@ class TokenSigner:
         self.access_ttl_s = access_ttl_s
         self.refresh_ttl_s = refresh_ttl_s
         self.max_service_ttl_s = max_service_ttl_s
+
+    @property
+    def secret(self) -> bytes:
+        """The signing secret (the site derives its CSRF and camera-key secrets from it)."""
+        return self._secret
 
     # -- issuing ---------------------------------------------------------------------
 
@@ -202,3 +217,47 @@ def _principal(claims: dict[str, Any]) -> Principal:
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise AuthError(f"token payload is not valid: {exc}") from exc
+
+
+def site_signer(settings: AuthSettings, site: str, token_secret: bytes) -> TokenSigner:
+    """The signer of one site: its own signing secret if set, else the service's secret."""
+    secret = (
+        settings.signing_secret.get_secret_value().encode()
+        if settings.signing_secret is not None
+        else token_secret
+    )
+    return TokenSigner(
+        secret,
+        issuer=settings.token_issuer,
+        audience=settings.token_audience or site,
+        access_ttl_s=settings.access_ttl_s,
+        refresh_ttl_s=settings.refresh_ttl_s,
+        max_service_ttl_s=int(settings.max_service_token_hours * 3600),
+    )
+
+
+def kind_for(roles: frozenset[Role]) -> PrincipalKind:
+    """The kind of principal a set of roles is: a camera, a link, else a person."""
+    if Role.CAMERA in roles:
+        return PrincipalKind.CAMERA
+    if Role.LINK in roles:
+        return PrincipalKind.LINK
+    return PrincipalKind.PERSON
+
+
+def sign_principal(
+    principal: Principal,
+    token_secret: bytes,
+    *,
+    site: str,
+    settings: AuthSettings | None = None,
+    ttl_s: int = 3600,
+) -> str:
+    """A session-less access token for ``principal`` at ``site`` (audience = the site).
+
+    Over the site's ``max_service_token_hours`` it is refused (ValueError), as the site
+    would refuse it. Which site a person may act for is ``principal.sites``: at a center
+    it must name the center.
+    """
+    signer = site_signer(settings or AuthSettings(), site, token_secret)
+    return signer.access(principal, ttl_s=ttl_s)

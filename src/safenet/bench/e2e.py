@@ -216,7 +216,7 @@ async def _sse(url: str, token: str, load: Load, ready: asyncio.Event) -> None:
 
 async def _drive(
     url: str,
-    token: str,
+    tokens: dict[str, str],
     rate: float,
     duration: float,
     batch: int,
@@ -230,10 +230,12 @@ async def _drive(
     posts = max(1, int(rate * duration / batch))
     interval = batch / rate
     gate = asyncio.Semaphore(in_flight)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     async def post(http: httpx.AsyncClient, k: int) -> None:
-        body, hits = _batch(rng, offset + k * batch, batch, cameras, wanted, load)
+        # One camera's batch per request: a camera's credential posts only its own reads.
+        camera = cameras[(offset // batch + k) % len(cameras)]
+        headers = {"Authorization": f"Bearer {tokens[camera]}", "Content-Type": "application/json"}
+        body, hits = _batch(rng, offset + k * batch, batch, [camera], wanted, load)
         async with gate:
             started = time.perf_counter()
             for hit_id in hits.values():

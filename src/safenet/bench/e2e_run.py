@@ -82,10 +82,19 @@ def _env(extra: dict[str, str]) -> dict[str, str]:
 
 
 def _token(secret: bytes, subject: str, *roles: str) -> str:
-    from safenet.auth import Principal, Role, issue_token
+    """A police officer's access token (no session) for the benchmark's own API calls."""
+    from safenet.auth import Principal, Role, sign_principal
 
     principal = Principal(subject, subject, frozenset(Role(r) for r in roles))
-    return issue_token(principal, secret, ttl_s=3600)
+    return sign_principal(principal, secret, site="police")
+
+
+def _camera_tokens(secret: bytes, cameras: list[str]) -> dict[str, str]:
+    """Each camera's own token: a credential is bound to one camera (issue 12)."""
+    from safenet.auth import sign_principal
+    from safenet.auth.devices import camera_principal
+
+    return {c: sign_principal(camera_principal(c, SITE), secret, site=SITE) for c in cameras}
 
 
 def _wait_health(url: str, proc: Proc, check: Any, limit_s: float = 60) -> dict[str, Any]:
@@ -218,7 +227,7 @@ def run_e2e_bench(
         live = {p: e for p, e in list(wanted.items())[:WANTED]}
         to_cancel = list(wanted.values())[WANTED:]
         # 5. the run
-        camera_token = _token(secret, "bench.cameras", "camera")
+        camera_token = _camera_tokens(secret, cameras)
         steps: list[dict[str, Any]] = []
         offset, step_rate, cancels = 0, rate, to_cancel
         while True:
@@ -296,7 +305,7 @@ async def _run_load(
     police_url: str,
     center_url: str,
     dispatcher: str,
-    camera_token: str,
+    camera_token: dict[str, str],
     registrar: str,
     rate: float,
     duration: float,

@@ -227,7 +227,7 @@ async def _police_bench(
     import httpx
     import uvicorn
 
-    from safenet.auth import Principal, Role, issue_token
+    from safenet.auth import Principal, Role, sign_principal
     from safenet.police.app import build_app
     from safenet.police.service import PoliceService
     from safenet.police.settings import PoliceSettings
@@ -306,7 +306,7 @@ async def _police_bench(
         results["intake_rate"] = reports / (time.perf_counter() - started)
 
         # 2. intake-to-SSE latency, over real HTTP
-        token = issue_token(dispatcher, secret)
+        token = sign_principal(dispatcher, secret, site="police")
         latencies: list[float] = []
         async with (
             httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http,
@@ -330,7 +330,7 @@ async def _police_bench(
         async with httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{port}",
             timeout=30,
-            headers={"Authorization": f"Bearer {issue_token(registrar, secret)}"},
+            headers={"Authorization": f"Bearer {sign_principal(registrar, secret, site='police')}"},
         ) as http:
             for n in range(cancels):
                 target = await active_entry(n + 1)

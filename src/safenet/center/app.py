@@ -8,17 +8,25 @@ The composition root (``safenet center serve``, ``safenet demo``, a test) builds
 
 OpenAPI at ``/docs``; ``/healthz`` and ``/metrics`` come from
 :func:`safenet.service.create_base_app`. Every ``/api/v1`` route is guarded by a
-field of :class:`~safenet.center.api.access.CenterAccess`. A new router is a function
-of the parts it uses, included here.
+field of :class:`~safenet.center.api.access.CenterAccess`: the permission declared for
+the route in :data:`safenet.auth.permissions.CENTER_ROUTES`, for this center's site, is
+checked on every request, and an undeclared route makes building the app fail. The
+sign-in routes (``/auth/…``) come from :func:`safenet.auth.routes.signin_router`. A new
+router is a function of the parts it uses, included here (and declared in the table).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from safenet import __version__
+from safenet.auth.context import AuthContext, install
+from safenet.auth.declared import assert_declared
+from safenet.auth.permissions import CENTER_ROUTES
+from safenet.auth.routes import signin_router
 from safenet.center.api.access import CenterAccess
 from safenet.center.api.evidence import evidence_router
 from safenet.center.api.headsup import headsup_router
@@ -27,6 +35,7 @@ from safenet.center.api.status import status_router
 from safenet.center.ingest.http import reads_router
 from safenet.center.service import CenterService
 from safenet.service import create_base_app
+from safenet.service.responses import API_ERRORS
 from safenet.web import WebSettings, mount_console
 
 DESCRIPTION = """\
@@ -44,22 +53,47 @@ def build_app(
     web: WebSettings | None = None,
     data_dir: Path | None = None,
     access: CenterAccess | None = None,
+    auth: AuthContext | None = None,
 ) -> FastAPI:
-    """The FastAPI app of one center, with its operator console under ``/console``."""
+    """The FastAPI app of one center, with its operator console under ``/console``.
+
+    ``auth`` defaults to the center's accounts, sessions and camera keys in its own
+    database, its tokens signed with ``token_secret`` (or ``center.auth.signing_secret``).
+    """
     access = access or CenterAccess()
+    settings = center.settings.auth
     app = create_base_app(
         title=f"safenet center {center.site}",
         version=__version__,
         description=DESCRIPTION,
         registry=center.metrics.registry,
         health=center.status.health,
-        token_secret=token_secret,
+        max_body_bytes=max(settings.max_body_bytes, center.settings.max_body_bytes),
     )
-    app.include_router(reads_router(center.settings, center.runner, center.metrics, access))
-    app.include_router(hits_router(center.candidates, access))
-    app.include_router(evidence_router(center.evidence, access))
-    app.include_router(status_router(center.status, center.cameras, access))
-    app.include_router(headsup_router(center.headsup, access))
+    install(
+        app,
+        auth
+        or AuthContext.build(
+            center.db, site=center.site, side="center", settings=settings, token_secret=token_secret
+        ),
+    )
+    guarded: dict[str, Any] = {
+        "dependencies": [Depends(access.every_route)],
+        "responses": API_ERRORS,
+    }
+    app.include_router(signin_router())
+    app.include_router(
+        reads_router(center.settings, center.runner, center.metrics, access),
+        **guarded,
+    )
+    app.include_router(hits_router(center.candidates, access), **guarded)
+    app.include_router(evidence_router(center.evidence, access), **guarded)
+    app.include_router(headsup_router(center.headsup, access), **guarded)
+    app.include_router(
+        status_router(center.status, center.cameras, access),
+        **guarded,
+    )
+    assert_declared(app, CENTER_ROUTES)
     mount_console(
         app,
         side="center",

@@ -255,6 +255,7 @@ class CandidateQueue:
                 hit_id,
                 {
                     "entry_id": row.entry_id,
+                    "by_name": operator.name,
                     "reason": reason,
                     "level": row.level,
                     "report_sent": report_now,

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
+from safenet.auth.settings import AuthSettings
 from safenet.section import Section
 from safenet.vocabulary import CATEGORIES
 
@@ -44,6 +45,10 @@ class CenterSettings(Section):
             "`SAFENET_CENTER__TOKEN_SECRET`. Unset: a random one is made at first start and "
             "kept in `<var_dir>/<site>/token_secret` (mode 0600)."
         ),
+    )
+    auth: AuthSettings = Field(
+        default_factory=AuthSettings,
+        description="Sign-in, sessions, tokens, camera keys and request limits (docs/auth.md).",
     )
 
     # -- the link --------------------------------------------------------------------

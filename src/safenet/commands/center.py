@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from safenet.config import Settings
 
 app = typer.Typer(
-    help="A smart-city center: import cameras, serve ingest and matching, replay, purge.",
+    help="A smart-city center: import cameras, serve ingest and matching, replay, purge, "
+    "MQTT credentials.",
     no_args_is_help=True,
 )
 
@@ -250,6 +251,76 @@ def purge(
     typer.echo(str(result))
 
 
+@app.command("camera-key")
+def camera_key(
+    camera_id: str = typer.Argument(..., help="The camera the key is for (its registry id)."),
+    site: str | None = typer.Option(None, "--site", help=SITE_HELP),
+    config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
+    revoke: bool = typer.Option(False, "--revoke", help="End the camera's keys; issue none."),
+    actor: str | None = typer.Option(None, "--actor", help="Who does it, for the audit log."),
+) -> None:
+    """Issue a camera's own API key (X-Camera-Key; shown once), or revoke its keys."""
+    import getpass
+
+    from safenet.auth.context import AuthContext
+    from safenet.center.parts import open_center_database
+    from safenet.center.secret import token_secret
+    from safenet.store import migrate
+
+    settings, center, chosen = _load(config, site)
+    who = actor or f"cli:{getpass.getuser()}"
+    db = open_center_database(center, settings.var_dir, chosen)
+    try:
+        migrate(db, "center")
+        secret = token_secret(center, settings.var_dir, chosen)
+        ctx = AuthContext.build(
+            db, site=chosen, side="center", settings=center.auth, token_secret=secret
+        )
+        assert ctx.cameras is not None
+        if revoke:
+            count = ctx.cameras.revoke(camera_id, actor=who)
+            typer.echo(f"{count} key(s) of camera {camera_id} revoked")
+            return
+        try:
+            key = ctx.cameras.issue(camera_id, actor=who)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="CAMERA_ID") from exc
+    finally:
+        db.dispose()
+    typer.echo(key)
+
+
+@app.command("mqtt-config")
+def mqtt_config(
+    out: Path = typer.Option(..., "--out", help="Folder to write passwd, acl, mosquitto.conf."),
+    site: str | None = typer.Option(None, "--site", help=SITE_HELP),
+    config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
+    port: int = typer.Option(1883, "--port", min=1, max=65535, help="The broker's port."),
+    ingest_user: str | None = typer.Option(
+        None, "--ingest-user", help="The center's own MQTT user (default center-<site>)."
+    ),
+) -> None:
+    """Write Mosquitto files binding each camera to its own topic (no anonymous clients)."""
+    from safenet.center.mqtt_config import write_mqtt_config
+    from safenet.center.parts import open_center_database
+    from safenet.store import migrate
+
+    settings, center, chosen = _load(config, site)
+    db = open_center_database(center, settings.var_dir, chosen)
+    try:
+        migrate(db, "center")
+        files = write_mqtt_config(db, chosen, out, port=port, ingest_user=ingest_user)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    finally:
+        db.dispose()
+    typer.echo(
+        f"wrote {files.folder}/passwd, acl, mosquitto.conf and credentials.txt (mode 0600): "
+        f"{files.cameras} cameras, each may write only its own topic; ingest user "
+        f"{files.ingest_user}. Install the passwords from credentials.txt, then delete it."
+    )
+
+
 @app.command("token")
 def token(
     subject: str = typer.Option(..., "--subject", help="Who the token is for (an id)."),
@@ -262,18 +333,26 @@ def token(
     ttl_hours: float = typer.Option(12.0, "--ttl-hours", help="Hours until the token expires."),
 ) -> None:
     """Issue a bearer token for this center's API."""
-    from safenet.auth import Principal, Role, issue_token
+    from safenet.auth import Principal, Role, sign_principal
+    from safenet.auth.tokens import kind_for
     from safenet.center.secret import token_secret
     from safenet.commands.users import capped_ttl_s
 
     settings, center, chosen = _load(config, site)
     try:
         roles = frozenset(Role(r) for r in role)
-        principal = Principal(subject=subject, name=name, roles=roles, sites=frozenset({chosen}))
+        principal = Principal(
+            subject=subject,
+            name=name,
+            roles=roles,
+            sites=frozenset({chosen}),
+            kind=kind_for(roles),
+        )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     secret = token_secret(center, settings.var_dir, chosen)
-    typer.echo(issue_token(principal, secret, ttl_s=capped_ttl_s(ttl_hours)))
+    ttl_s = capped_ttl_s(ttl_hours, center.auth.max_service_token_hours)
+    typer.echo(sign_principal(principal, secret, site=chosen, settings=center.auth, ttl_s=ttl_s))
 
 
 @bench_app.command("center")

@@ -96,24 +96,33 @@ def token(
     config: Path | None = _CONFIG,
 ) -> None:
     """Issue an access token for an officer, signed with the police token secret."""
-    from safenet.auth import Principal, Role, issue_token
+    from safenet.auth import Principal, Role, sign_principal
+    from safenet.auth.tokens import kind_for
     from safenet.commands.users import capped_ttl_s
     from safenet.config import load_settings
+    from safenet.police.app import POLICE_SITE
     from safenet.police.credentials import load_token_secret
 
     settings = load_settings(config)
     try:
+        granted = frozenset(Role(r) for r in roles)
         principal = Principal(
             subject=subject,
             name=name,
-            roles=frozenset(Role(r) for r in roles),
+            roles=granted,
             sites=frozenset(sites),
+            kind=kind_for(granted),
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     secret = load_token_secret(settings.police, settings.var_dir)
     hours = ttl_hours if ttl_hours is not None else settings.police.token_ttl_hours
-    typer.echo(issue_token(principal, secret, ttl_s=capped_ttl_s(hours)))
+    ttl_s = capped_ttl_s(hours, settings.police.auth.max_service_token_hours)
+    typer.echo(
+        sign_principal(
+            principal, secret, site=POLICE_SITE, settings=settings.police.auth, ttl_s=ttl_s
+        )
+    )
 
 
 def _client(url: str, token: str) -> Any:

@@ -71,11 +71,11 @@ def _accounts(site: str, db_url: str | None, config: Path | None) -> Iterator[Ac
         database.dispose()
 
 
-def capped_ttl_s(hours: float) -> int:
+def capped_ttl_s(hours: float, cap: float | None = None) -> int:
     """A service token's lifetime in seconds, refused over the cap (``--ttl-hours``)."""
     from safenet.auth.settings import AuthSettings
 
-    cap = AuthSettings().max_service_token_hours
+    cap = AuthSettings().max_service_token_hours if cap is None else cap
     if not 0 < hours <= cap:
         raise typer.BadParameter(
             f"must be more than 0 and at most {cap:g} hours (auth max_service_token_hours)",

@@ -82,7 +82,7 @@ class ScenarioDriver:
         """Send every read of the scenario to its center's HTTP ingest, paced by the clock."""
         sink = HttpSink(
             {site: c.url for site, c in self.stack.centers.items()},
-            {site: c.camera_token for site, c in self.stack.centers.items()},
+            self.stack.camera_token,
         )
         feeder = Feeder(_TimedSink(sink, self.sent_at), FeedSettings())
         self.feed = await feeder.run(

@@ -27,6 +27,7 @@ from safenet.demo.driver import ScenarioDriver
 from safenet.demo.evidence import EvidencePlayers
 from safenet.demo.observer import AlertObserver
 from safenet.demo.stack import DemoStack
+from safenet.demo.users import sign_in_lines
 from safenet.sim import Simulation
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ def _urls(stack: DemoStack) -> list[str]:
     for c in stack.centers.values():
         lines.append(f"{c.name} console  {c.url}/console/#token={c.operator_token}")
     lines.append("center APIs     " + "  ".join(f"{c.url}/docs" for c in stack.centers.values()))
-    return lines
+    return [*lines, *sign_in_lines(stack.users)]
 
 
 def _view(
@@ -124,7 +125,12 @@ def _view(
                 f"[{style}]{hit.get('level')}[/]",
                 _kst(hit.get("read_at")),
             )
-    return Group(head, wanted)
+    people = Table(title="demo people — authenticator code now", title_justify="left", expand=True)
+    for col in ("site", "user id", "name", "role", "code"):
+        people.add_column(col)
+    for user in stack.users:
+        people.add_row(user.site, user.user_id, user.display_name, user.role.value, user.code())
+    return Group(head, wanted, people)
 
 
 async def run_demo(settings: Settings, options: DemoOptions, console: Console) -> int:

@@ -17,11 +17,12 @@ from typing import Any
 import uvicorn
 
 from safenet.audit import SigningKey
-from safenet.auth import Principal, Role, issue_token
+from safenet.auth import Principal, PrincipalKind, Role, sign_principal
 from safenet.center.app import build_app as build_center_app
 from safenet.center.registry import import_camera_file
 from safenet.center.service import CenterService
 from safenet.config import Settings
+from safenet.demo.users import POLICE_PEOPLE, DemoUser, add_people, demo_settings
 from safenet.link import MemoryBroker, MemoryTransport
 from safenet.police.app import build_app as build_police_app
 from safenet.police.service import PoliceService
@@ -31,7 +32,8 @@ from safenet.store import Database, migrate, open_database
 
 log = logging.getLogger(__name__)
 
-TOKEN_TTL_S = 24 * 3600
+TOKEN_TTL_S = 12 * 3600
+OPERATOR_NAMES = ("최유진", "정하늘", "강도윤", "윤서아", "임지호", "한예린")
 
 
 class _Server(uvicorn.Server):
@@ -59,7 +61,6 @@ class CenterHandle:
     db: Database
     url: str
     operator_token: str
-    camera_token: str
     cameras: int
 
 
@@ -92,14 +93,37 @@ class DemoStack:
     _secret: bytes = b""
     _servers: list[tuple[_Server, asyncio.Task[None]]] = field(default_factory=list)
     _officers: dict[str, Officer] = field(default_factory=dict)
+    users: list[DemoUser] = field(default_factory=list)
+    _camera_tokens: dict[str, str] = field(default_factory=dict)
     _stopped: bool = False
 
     def token(
-        self, subject: str, name: str, roles: set[Role], sites: frozenset[str] = frozenset()
+        self,
+        subject: str,
+        name: str,
+        roles: set[Role],
+        sites: frozenset[str] = frozenset(),
+        *,
+        site: str = "police",
+        kind: PrincipalKind = PrincipalKind.PERSON,
     ) -> str:
-        """A token signed with the demo's secret, which every service of the demo trusts."""
-        principal = Principal(subject, name, frozenset(roles), sites)
-        return issue_token(principal, self._secret, ttl_s=TOKEN_TTL_S)
+        """A token for ``site`` signed with the demo's secret, which every service trusts."""
+        principal = Principal(subject, name, frozenset(roles), sites, kind=kind)
+        return sign_principal(principal, self._secret, site=site, ttl_s=TOKEN_TTL_S)
+
+    def camera_token(self, site: str, camera_id: str) -> str:
+        """The token of one camera of ``site`` (a center binds it to that camera)."""
+        key = f"{site}/{camera_id}"
+        if key not in self._camera_tokens:
+            self._camera_tokens[key] = self.token(
+                camera_id,
+                f"camera {camera_id}",
+                {Role.CAMERA},
+                frozenset({site}),
+                site=site,
+                kind=PrincipalKind.CAMERA,
+            )
+        return self._camera_tokens[key]
 
     def officer(self, key: str, name: str, role: Role) -> Officer:
         """The demo officer for ``key`` (one identity per person named in the scenario)."""
@@ -126,7 +150,11 @@ class DemoStack:
         self.keys = {d.site: SigningKey.generate() for d in self.sim.city.districts.values()}
         self.police = PoliceService(
             self.settings.police.model_copy(
-                update={"port": self.port, "centers": list(self.sim.city.districts)}
+                update={
+                    "port": self.port,
+                    "centers": list(self.sim.city.districts),
+                    "auth": demo_settings(self.settings.police.auth, "police"),
+                }
             ),
             db=self.police_db,
             transport=transport,
@@ -144,8 +172,14 @@ class DemoStack:
         )
         await self.police.start()  # provisions the link's consumers first
         self.police_url = await self._serve(police_app, self.port)
-        self.dispatcher_token = self.token(
-            "dispatcher-01", "112 상황실", {Role.DISPATCHER, Role.REGISTRAR, Role.APPROVER}
+        self.dispatcher_token = self.token("dispatcher-01", "112 상황실", {Role.DISPATCHER})
+        self.users += await asyncio.to_thread(
+            add_people,
+            self.police_db,
+            "police",
+            self.police.settings.auth,
+            POLICE_PEOPLE,
+            console=f"{self.police_url}/console/",
         )
 
         for index, district in enumerate(self.sim.city.districts.values(), start=1):
@@ -163,8 +197,11 @@ class DemoStack:
         assert self.broker is not None
         transport = MemoryTransport(self.broker, site)
         await transport.start()
+        center_auth = demo_settings(self.settings.center.auth, site)
         service = CenterService(
-            self.settings.center.model_copy(update={"site": site, "port": port}),
+            self.settings.center.model_copy(
+                update={"site": site, "port": port, "auth": center_auth}
+            ),
             db=db,
             transport=transport,
             site=site,
@@ -176,6 +213,16 @@ class DemoStack:
         )
         await service.start()
         url = await self._serve(app, port)
+        operator = OPERATOR_NAMES[len(self.centers) % len(OPERATOR_NAMES)]
+        self.users += await asyncio.to_thread(
+            add_people,
+            db,
+            site,
+            center_auth,
+            ((f"operator.{site}", operator, "주무관", Role.OPERATOR),),
+            sites=(site,),
+            console=f"{url}/console/",
+        )
         self.centers[site] = CenterHandle(
             site=site,
             name=district.name,
@@ -183,10 +230,11 @@ class DemoStack:
             db=db,
             url=url,
             operator_token=self.token(
-                f"operator-{site}", f"{district.name} 관제요원", {Role.OPERATOR}, frozenset({site})
-            ),
-            camera_token=self.token(
-                f"cameras-{site}", f"{district.name} 카메라", {Role.CAMERA}, frozenset({site})
+                f"operator-{site}",
+                f"{district.name} 관제요원",
+                {Role.OPERATOR},
+                frozenset({site}),
+                site=site,
             ),
             cameras=report.kept_cameras,
         )

@@ -197,7 +197,7 @@ def acknowledge(
         officer.subject,
         "alert.acknowledge",
         f"alert:{alert_id}",
-        {"entry_id": current["entry_id"], "site": current["site"]},
+        {"entry_id": current["entry_id"], "site": current["site"], "by_name": officer.name},
         ts=now,
     )
     return get(conn, alert_id, officer.sites)
@@ -221,7 +221,12 @@ def dispatch(
         officer.subject,
         "alert.dispatch",
         f"alert:{alert_id}",
-        {"entry_id": current["entry_id"], "site": current["site"], "note": note},
+        {
+            "entry_id": current["entry_id"],
+            "site": current["site"],
+            "note": note,
+            "by_name": officer.name,
+        },
         ts=now,
     )
     return get(conn, alert_id, officer.sites)

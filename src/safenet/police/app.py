@@ -6,8 +6,11 @@ The composition root (``safenet police serve``, ``safenet demo``, a test) builds
     service = PoliceService(settings, db=db, transport=transport)
     app = build_app(service, token_secret=secret, web=settings.web, data_dir=data_dir)
 
-Every ``/api/v1`` endpoint needs a bearer token (``safenet police token``) and is
-guarded by a field of :class:`~safenet.police.api.access.PoliceAccess`. OpenAPI is at
+Every ``/api/v1`` endpoint needs a signed-in officer (session cookie, or a bearer
+token: ``safenet police token``, an identity provider's token) and is guarded by
+:class:`~safenet.police.api.access.PoliceAccess`: the permission declared for the route
+in :data:`safenet.auth.permissions.POLICE_ROUTES` is checked on every request, and an
+undeclared route makes building the app fail. Sign-in is under ``/auth``. OpenAPI is at
 ``/docs``; ``/healthz`` and ``/metrics`` come from the base app. docs/police.md lists
 the endpoints. A new router is a function of the parts it uses, included here.
 """
@@ -15,10 +18,15 @@ the endpoints. A new router is a function of the parts it uses, included here.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from safenet import __version__
+from safenet.auth.context import AuthContext, install
+from safenet.auth.declared import assert_declared
+from safenet.auth.permissions import POLICE_ROUTES
+from safenet.auth.routes import signin_router
 from safenet.police.api.access import PoliceAccess
 from safenet.police.api.alerts import alerts_router
 from safenet.police.api.evidence import evidence_router
@@ -27,7 +35,11 @@ from safenet.police.api.route import route_router
 from safenet.police.api.wanted import wanted_router
 from safenet.police.service import PoliceService
 from safenet.service import create_base_app
+from safenet.service.responses import API_ERRORS
 from safenet.web import WebSettings, mount_console
+
+POLICE_SITE = "police"
+"""The police's site id: the audience of its tokens, and ``--site police`` of ``safenet users``."""
 
 DESCRIPTION = (
     "The police end of the safety net: the emergency wanted registry with its "
@@ -44,6 +56,7 @@ def build_app(
     data_dir: Path | None = None,
     access: PoliceAccess | None = None,
     var_dir: Path | None = None,
+    auth: AuthContext | None = None,
 ) -> FastAPI:
     """The police API, with the dispatchers' console under ``/console``.
 
@@ -52,24 +65,47 @@ def build_app(
     networks are separate); a center's full camera registry is on its own console.
     """
     access = access or PoliceAccess()
+    settings = police.settings.auth
     app = create_base_app(
         title="safenet police (WASS side)",
         version=__version__,
         description=DESCRIPTION,
         registry=police.metrics.registry,
         health=police.health,
-        token_secret=token_secret,
+        max_body_bytes=settings.max_body_bytes,
     )
+    install(
+        app,
+        auth
+        or AuthContext.build(
+            police.db, site=POLICE_SITE, side="police", settings=settings, token_secret=token_secret
+        ),
+    )
+    guarded: dict[str, Any] = {
+        "dependencies": [Depends(access.every_route)],
+        "responses": API_ERRORS,
+    }
+    app.include_router(signin_router())
     app.include_router(
-        wanted_router(police.actions, police.registry, police.policies, access), prefix="/api/v1"
+        wanted_router(police.actions, police.registry, police.policies, access),
+        prefix="/api/v1",
+        **guarded,
     )
     app.include_router(
         alerts_router(police.hub, police.alerts, police.metrics, police.settings, access),
         prefix="/api/v1",
+        **guarded,
     )
-    app.include_router(live_router(police.picture, access), prefix="/api/v1")
-    app.include_router(evidence_router(police.evidence, access), prefix="/api/v1")
-    app.include_router(route_router(police.escape, police.registry, access), prefix="/api/v1")
+    app.include_router(
+        live_router(police.picture, access),
+        prefix="/api/v1",
+        **guarded,
+    )
+    app.include_router(evidence_router(police.evidence, access), prefix="/api/v1", **guarded)
+    app.include_router(
+        route_router(police.escape, police.registry, access), prefix="/api/v1", **guarded
+    )
+    assert_declared(app, POLICE_ROUTES)
     mount_console(
         app,
         side="police",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -139,8 +139,13 @@ class EscapeRoutes:
         with self.tracks.lock:
             return forecast(track, cameras, policy=self.policy)
 
-    def view(self, entry_id: str) -> dict[str, Any]:
-        """The escape route of one entry for the card and the map (a worker-thread call)."""
+    def view(self, entry_id: str, may_see: Callable[[str], bool] | None = None) -> dict[str, Any]:
+        """The escape route of one entry for the card and the map (a worker-thread call).
+
+        ``may_see(site)`` is the caller's site scope: legs touching a hit of a site out of
+        scope are left out, and so are the latest position, direction, speed and forecast
+        when any hit is hidden (they are made from every hit), as the track itself does.
+        """
         track = self.tracks.get(entry_id)
         cameras = self.cameras()
         roads = self._roads_view()
@@ -158,7 +163,22 @@ class EscapeRoutes:
             latest = track.latest
             direction = direction_json(track.direction)
             speed = track.speed_kmh
-            legs = [leg_json(leg) for leg in track.legs]
+            hidden = may_see is not None and any(not may_see(h.site) for h in track.sightings)
+            legs = [
+                leg_json(leg)
+                for leg in track.legs
+                if may_see is None or (may_see(leg.from_hit.site) and may_see(leg.to_hit.site))
+            ]
+            if hidden:
+                return {
+                    "entry_id": entry_id,
+                    "now": now,
+                    "hits": sum(1 for h in track.sightings if may_see is None or may_see(h.site)),
+                    "roads": roads,
+                    "reach": None,
+                    "legs": legs,
+                    "partial": True,
+                }
             reach = forecast(track, cameras, policy=self.policy)
         reach_view = None if reach is None else reach_json(reach)
         if reach_view is not None:
@@ -183,8 +203,10 @@ class EscapeRoutes:
             "roads": roads,
         }
 
-    async def view_async(self, entry_id: str) -> dict[str, Any]:
-        return await asyncio.to_thread(self.view, entry_id)
+    async def view_async(
+        self, entry_id: str, may_see: Callable[[str], bool] | None = None
+    ) -> dict[str, Any]:
+        return await asyncio.to_thread(self.view, entry_id, may_see)
 
     def _roads_view(self) -> dict[str, Any]:
         if self.roads is None:

@@ -267,6 +267,19 @@ class EvidenceDesk:
                 raise EvidenceNotFound(f"no evidence request {request_id}", field="request_id")
             return self._view(conn, row)
 
+    def package_site(self, package_id: str) -> str | None:
+        """The center a package came from (None when there is no such package)."""
+        p, r = evidence_packages.c, evidence_requests_sent.c
+        with self.db.read() as conn:
+            site = conn.execute(
+                sa.select(r.site)
+                .select_from(
+                    evidence_packages.join(evidence_requests_sent, r.request_id == p.request_id)
+                )
+                .where(p.package_id == package_id)
+            ).scalar()
+        return None if site is None else str(site)
+
     def _view(self, conn: Connection, row: Any) -> dict[str, Any]:
         request = decode(row.request)
         assert isinstance(request, EvidenceRequest)

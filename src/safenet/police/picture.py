@@ -42,12 +42,25 @@ class LivePicture:
         self.policies = policies
         self.clock = clock
 
-    async def track(self, entry_id: str) -> dict[str, Any]:
+    async def track(self, entry_id: str, sites: frozenset[str] | None = None) -> dict[str, Any]:
+        """An entry's track; with ``sites``, only the hits (and legs) of those sites.
+
+        A scoped officer's view leaves out the direction and speed of the whole track
+        when it has points they may not see (those would tell where the others are).
+        """
+
         def work() -> dict[str, Any]:
             entry = self.registry.get(entry_id)
             with self.db.read() as conn:
                 rows = hit_log.of_entry(conn, entry_id)
             sightings, legs, brief = self.tracks.snapshot(entry_id)
+            if sites is not None:
+                shown = tuple(s for s in sightings if s.site in sites)
+                if len(shown) != len(sightings):
+                    brief = {"hits": len(shown)}
+                sightings = shown
+                legs = tuple(g for g in legs if {g.from_hit.site, g.to_hit.site} <= sites)
+                rows = [r for r in rows if r.site in sites]
             return track_view(entry, sightings, legs, brief, rows)
 
         return await asyncio.to_thread(work)

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 
+from safenet.auth.settings import AuthSettings
 from safenet.police.categories import CATEGORIES, CategoryPolicy, not_lawful_reason
 from safenet.section import Section
 
@@ -58,6 +59,10 @@ class PoliceSettings(Section):
         description="Secret that signs access tokens (at least 32 bytes), from "
         "SAFENET_POLICE__TOKEN_SECRET; unset: a random one is kept in "
         "<var_dir>/police/token_secret (mode 0600).",
+    )
+    auth: AuthSettings = Field(
+        default_factory=AuthSettings,
+        description="Sign-in, sessions, tokens, camera keys and request limits (docs/auth.md).",
     )
     token_ttl_hours: float = Field(
         12.0, gt=0, le=24 * 30, description="Lifetime of tokens issued by 'safenet police token'."

@@ -1,4 +1,4 @@
-"""What every safenet HTTP service shares: errors, authentication, health and metrics.
+"""What every safenet HTTP service shares: errors, health, metrics and request limits.
 
 The center and police services build their FastAPI apps with :func:`create_base_app`,
 which installs the error handler (every :class:`ServiceError` becomes a JSON body with
@@ -13,7 +13,7 @@ job of a service) and :mod:`.serve` (serving an app until SIGINT/SIGTERM, then l
 the service stop gracefully).
 """
 
-from safenet.service.app import create_base_app, principal_dependency, require_role
+from safenet.service.app import create_base_app
 from safenet.service.errors import (
     Conflict,
     Forbidden,
@@ -40,6 +40,4 @@ __all__ = [
     "Unavailable",
     "ValidationFailed",
     "create_base_app",
-    "principal_dependency",
-    "require_role",
 ]

@@ -6,14 +6,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from safenet.auth import AuthError, Principal, Role, verify_token
-from safenet.service.errors import Forbidden, ServiceError, Unauthorized
+from safenet.service.errors import ServiceError
+from safenet.service.limits import BodySizeLimit
 
 log = logging.getLogger(__name__)
 
@@ -27,15 +27,19 @@ def create_base_app(
     description: str,
     registry: CollectorRegistry,
     health: HealthCheck,
-    token_secret: bytes,
+    max_body_bytes: int | None = None,
 ) -> FastAPI:
     """An app with the error handlers, ``/healthz`` and ``/metrics`` installed.
 
     ``health`` returns the service's own status fields; a falsy ``"ok"`` makes
-    ``/healthz`` answer 503 so that load balancers and the demo notice.
+    ``/healthz`` answer 503 so that load balancers and the demo notice. With
+    ``max_body_bytes``, a larger request body is refused with 413 naming the limit
+    (:class:`~safenet.service.limits.BodySizeLimit`). Who may call what is the
+    service's :mod:`safenet.auth` context, installed by its composition root.
     """
     app = FastAPI(title=title, version=version, description=description)
-    app.state.token_secret = token_secret
+    if max_body_bytes is not None:
+        app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
 
     @app.exception_handler(ServiceError)
     async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
@@ -43,6 +47,16 @@ def create_base_app(
             log.error("service error: %s", exc.message)
         headers: dict[str, str] | None = getattr(exc, "headers", None)
         return JSONResponse(exc.as_body(), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # The router's own answers (no such path, method not allowed) in the one error shape.
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(
+            {"error": code, "message": str(exc.detail), "field": None, "details": {}},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -74,31 +88,3 @@ def create_base_app(
         return PlainTextResponse(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     return app
-
-
-_bearer = HTTPBearer(auto_error=False)
-
-
-async def principal_dependency(
-    request: Request,
-    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
-) -> Principal:
-    """The authenticated caller, from the ``Authorization: Bearer`` header."""
-    if credentials is None:
-        raise Unauthorized("an Authorization: Bearer token is required")
-    try:
-        return verify_token(credentials.credentials, request.app.state.token_secret)
-    except AuthError as exc:
-        raise Unauthorized(exc.reason) from exc
-
-
-def require_role(*roles: Role) -> Callable[..., Awaitable[Principal]]:
-    """A dependency that admits a caller holding any of ``roles`` (admins always)."""
-
-    async def dependency(principal: Principal = Depends(principal_dependency)) -> Principal:
-        if not any(principal.has(r) for r in roles):
-            needed = " or ".join(r.value for r in roles)
-            raise Forbidden(f"this action needs the role {needed}")
-        return principal
-
-    return dependency

@@ -1,6 +1,8 @@
 """The cameras' HTTP uplink: batches of reads to a center's ``POST /api/v1/reads``.
 
-Body ``{"reads": [ … ]}``, bearer token per center; the center answers per read
+Body ``{"reads": [ … ]}``, with a bearer token per center, or — since a center binds a
+camera credential to its camera — one per camera (``tokens`` a function of site and
+camera id: a batch then goes as one request per camera). The center answers per read
 (``accepted``, ``duplicates``, ``rejected``), which the feeder counts. Status
 codes map onto the feeder's retry rules: connection errors, timeouts, 5xx and
 429 are retried; 413 splits the batch; 401, 403 and other 4xx are refused
@@ -9,7 +11,7 @@ batches, counted with the center's reason.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -31,7 +33,7 @@ class HttpSink:
     def __init__(
         self,
         centers: Mapping[str, str],
-        tokens: Mapping[str, str] | str,
+        tokens: Mapping[str, str] | str | Callable[[str, str], str],
         *,
         timeout_s: float = 10.0,
         client: httpx.AsyncClient | None = None,
@@ -55,6 +57,8 @@ class HttpSink:
             self._client = None
 
     def _token(self, site: str) -> str:
+        if callable(self._tokens):
+            raise PermanentSendError("per-camera tokens need the camera")  # pragma: no cover
         if isinstance(self._tokens, str):
             return self._tokens
         try:
@@ -64,12 +68,28 @@ class HttpSink:
 
     async def send(self, site: str, reads: list[Read]) -> SendResult:
         """POST one batch; raises the feeder's send errors as the status code says."""
+        tokens = self._tokens
+        if not callable(tokens):
+            return await self._post(site, reads, self._token(site))
+        by_camera: dict[str, list[Read]] = {}
+        for read in reads:
+            by_camera.setdefault(str(read.get("camera_id", "")), []).append(read)
+        accepted = duplicates = 0
+        rejected: list[dict[str, Any]] = []
+        for camera, group in by_camera.items():
+            result = await self._post(site, group, tokens(site, camera))
+            accepted += result.accepted
+            duplicates += result.duplicates
+            rejected.extend(result.rejected)
+        return SendResult(accepted, duplicates, tuple(rejected))
+
+    async def _post(self, site: str, reads: list[Read], token: str) -> SendResult:
         url = self._urls.get(site)
         if url is None:
             raise PermanentSendError(f"no HTTP ingest URL for center {site!r}")
         if self._client is None:
             raise RuntimeError("HttpSink.start() was not called")
-        headers = {"Authorization": f"Bearer {self._token(site)}"}
+        headers = {"Authorization": f"Bearer {token}"}
         try:
             response = await self._client.post(url, json={"reads": reads}, headers=headers)
         except httpx.TimeoutException as exc:

@@ -203,7 +203,11 @@ def mount_console(
 
     @app.get(f"{prefix}/config.json", include_in_schema=False)
     async def _config() -> Response:
-        body = json.dumps(state.config(), ensure_ascii=False).encode()
+        config = state.config()
+        auth = getattr(app.state, "auth", None)  # the site's sign-in: its CSRF cookie's name
+        if auth is not None:
+            config["csrf_cookie"] = auth.settings.csrf_cookie_name
+        body = json.dumps(config, ensure_ascii=False).encode()
         return Response(body, media_type="application/json", headers={"Cache-Control": "no-store"})
 
     @app.get(f"{prefix}/boundaries.geojson", include_in_schema=False)

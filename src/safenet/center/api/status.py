@@ -10,6 +10,7 @@ from safenet.auth import Principal
 from safenet.center.api.access import CenterAccess
 from safenet.center.cameras import CameraList
 from safenet.center.status import CenterStatus
+from safenet.service.responses import MAX_DB_INT
 
 
 def status_router(status: CenterStatus, cameras: CameraList, access: CenterAccess) -> APIRouter:
@@ -26,7 +27,7 @@ def status_router(status: CenterStatus, cameras: CameraList, access: CenterAcces
     )
     async def list_cameras(
         limit: int = Query(10_000, ge=1, le=200_000),
-        offset: int = Query(0, ge=0),
+        offset: int = Query(0, ge=0, le=MAX_DB_INT),
         _: Principal = Depends(access.status),
     ) -> dict[str, Any]:
         return await cameras.page(limit, offset)

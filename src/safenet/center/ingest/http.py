@@ -4,7 +4,8 @@ A well-formed batch is decoded straight into typed structs
 (:mod:`safenet.center.ingest.typed`); a batch with any bad read is taken apart read by
 read instead. Each read is checked on its own: the answer lists the ids accepted (committed, with
 their hits), the duplicates, and every refused read with its index, id, field and
-reason. The answer comes once the batch is committed, so a camera may forget what
+reason; a read of another camera than the caller's credential is bound to is refused
+(field ``camera_id``). The answer comes once the batch is committed, so a camera may forget what
 was accepted. 413 for more reads than ``center.max_batch_reads`` or a body over
 ``center.max_body_bytes``; 422 only when the body as a whole is not
 ``{"reads": [...]}``; 503 when the pipeline queue is full (send again shortly).
@@ -21,6 +22,8 @@ from pydantic import BaseModel, Field
 from safenet.auth import Principal
 from safenet.center.api.access import CenterAccess
 from safenet.center.errors import BadReadBatch, BodyTooLarge, TooManyReads
+from safenet.center.ingest import binding
+from safenet.center.ingest.binding import credential_mismatch
 from safenet.center.ingest.schema import (
     MAX_ALTERNATIVES,
     MAX_CAMERA_ID,
@@ -119,13 +122,13 @@ def reads_router(
             }
         },
         responses={
-            413: {"description": "Too many reads or too large a body"},
+            413: {"description": "Too large a body (the limit is named)"},
             422: {"description": 'The body is not {"reads": [...]}'},
             503: {"description": "The pipeline is full or stopping; send again shortly"},
         },
     )
     async def post_reads(
-        request: Request, _: Principal = Depends(access.post_reads)
+        request: Request, camera: Principal = Depends(access.post_reads)
     ) -> ReadBatchResult:
         body = await _read_body(request, settings.max_body_bytes)
         parsed: list[tuple[int, IncomingRead]] = []
@@ -140,15 +143,22 @@ def reads_router(
             parsed = list(enumerate(typed))
         for index, obj in enumerate(objects):
             try:
-                parsed.append(
-                    (index, parse_read(obj, max_snapshot_bytes=settings.max_snapshot_bytes))
-                )
+                read = parse_read(obj, max_snapshot_bytes=settings.max_snapshot_bytes)
             except ReadProblem as problem:
                 r = problem.rejection
                 metrics.count_rejection(r.code.value)
                 rejected.append(
                     RejectedRead(index=index, id=read_id_of(obj), field=r.field, reason=r.reason)
                 )
+                continue
+            mismatch = credential_mismatch(camera, read.camera_id)
+            if mismatch is not None:
+                metrics.count_rejection(binding.REASON)
+                rejected.append(
+                    RejectedRead(index=index, id=read.read_id, field="camera_id", reason=mismatch)
+                )
+                continue
+            parsed.append((index, read))
         items = await runner.process([read for _, read in parsed])
         accepted: list[str] = []
         duplicates: list[str] = []

@@ -4,9 +4,11 @@ The center subscribes to ``center.mqtt_topic`` (``{site}`` filled in, e.g.
 ``safenet/seocho/cameras/+/reads``). A message holds one read object or a JSON array
 of them, in the same format as HTTP. A message that is not JSON, a read that breaks
 the format, or a read the pipeline refuses is logged (counts and camera topics, never
-plates) and counted; nothing a camera sends can stop the subscriber. A lost broker
-connection is retried with a growing pause. When the pipeline queue is full the
-subscriber waits before taking the next message, so the broker holds the backlog.
+plates) and counted; a read whose ``camera_id`` is not the camera its topic names is
+refused (a camera may write only its own topic: ``safenet center mqtt-config``).
+Nothing a camera sends can stop the subscriber. A lost broker connection is retried
+with a growing pause. When the pipeline queue is full the subscriber waits before
+taking the next message, so the broker holds the backlog.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import Any
 
 import aiomqtt
 
+from safenet.center.ingest import binding
+from safenet.center.ingest.binding import topic_mismatch
 from safenet.center.ingest.schema import ReadProblem, parse_read
 from safenet.center.ingest.typed import decode_message
 from safenet.center.metrics import CenterMetrics
@@ -45,6 +49,7 @@ class MqttIngest:
         self.settings = settings
         self.site = site
         self.topic = settings.mqtt_topic.replace("{site}", site)
+        self.pattern = self.topic
         self.runner = runner
         self.metrics = metrics
         self.connected = False
@@ -131,7 +136,7 @@ class MqttIngest:
         problems = 0
         for obj in objects:
             try:
-                reads.append(parse_read(obj, max_snapshot_bytes=self.settings.max_snapshot_bytes))
+                read = parse_read(obj, max_snapshot_bytes=self.settings.max_snapshot_bytes)
             except ReadProblem as problem:
                 problems += 1
                 self.metrics.count_rejection(problem.rejection.code.value)
@@ -142,6 +147,15 @@ class MqttIngest:
                         problem.rejection.field,
                         problem.rejection.reason,
                     )
+                continue
+            mismatch = topic_mismatch(self.pattern, topic, read.camera_id)
+            if mismatch is not None:
+                problems += 1
+                self.metrics.count_rejection(binding.REASON)
+                if problems == 1:
+                    log.warning("mqtt: read refused on %s: camera_id: %s", topic, mismatch)
+                continue
+            reads.append(read)
         self.metrics.mqtt_messages.labels(result="bad" if problems and not reads else "ok").inc()
         if not reads:
             return

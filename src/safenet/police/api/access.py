@@ -1,84 +1,59 @@
-"""Who may call each route of the police API: one dependency per rule, in one place.
+"""Who may call each route of the police API: enforced from the one route table.
 
-A router takes a :class:`PoliceAccess` and guards each route with one of its fields
-(``Depends(access.approve)``). The defaults check the bearer token's roles; the
-sign-in work to come (accounts, sessions) swaps in its own rules by building the app
-with another :class:`PoliceAccess`. A new rule on a route is a new field here, used by
-that route.
+Every ``/api/v1`` route's permission and site source is declared once, in
+:data:`safenet.auth.permissions.POLICE_ROUTES`; :func:`safenet.auth.declared.declared`
+turns that table into one dependency, which the composition root hangs on every API
+router and which the handlers take when they need the caller. Listings (alerts, the
+alert stream, tracks) show only the sites in the caller's scope; an alert found by id
+outside it answers 404. Tokens never come from the URL: the alert stream is
+authenticated by the console's session cookie or an ``Authorization`` header.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-from fastapi import Query, Request
-
-from safenet.auth import AuthError, Principal, Role, verify_token
-from safenet.service import Forbidden, Unauthorized, require_role
+from safenet.auth import Principal
+from safenet.auth.declared import declared
+from safenet.auth.permissions import POLICE_ROUTES
 
 Guard = Callable[..., Awaitable[Principal]]
 """A FastAPI dependency that returns the caller, or raises 401/403."""
 
-POLICE_ROLES = (Role.REGISTRAR, Role.APPROVER, Role.DISPATCHER, Role.FIELD_OFFICER, Role.AUDITOR)
-"""Everyone on the police side who may read the registry, tracks and centers."""
-
-ALERT_ROLES = (Role.DISPATCHER, Role.FIELD_OFFICER, Role.REGISTRAR, Role.APPROVER, Role.AUDITOR)
-"""Who may read alerts."""
-
-RESPONDERS = (Role.DISPATCHER, Role.FIELD_OFFICER)
-"""Who acknowledges alerts and marks dispatch."""
-
-
-async def stream_principal(
-    request: Request,
-    access_token: str | None = Query(
-        None,
-        description="The bearer token, for EventSource clients that cannot set headers.",
-    ),
-) -> Principal:
-    """The caller of the alert stream, from the header or ``?access_token=``."""
-    header = request.headers.get("authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else access_token
-    if not token:
-        raise Unauthorized("an Authorization: Bearer token (or ?access_token=) is required")
-    try:
-        principal = verify_token(token, request.app.state.token_secret)
-    except AuthError as exc:
-        raise Unauthorized(exc.reason) from exc
-    if not any(principal.has(r) for r in ALERT_ROLES):
-        raise Forbidden("the alert stream needs a police role (dispatcher, field_officer …)")
-    return principal
-
-
-# The default rules, built once (a dataclass default must not be a call).
-_REGISTRAR = require_role(Role.REGISTRAR)
-_APPROVER = require_role(Role.APPROVER)
-_REGISTRAR_OR_APPROVER = require_role(Role.REGISTRAR, Role.APPROVER)
-_POLICE = require_role(*POLICE_ROLES)
-_ALERT_READERS = require_role(*ALERT_ROLES)
-_RESPONDERS = require_role(*RESPONDERS)
+_DECLARED = declared(POLICE_ROUTES)
 
 
 @dataclass(frozen=True)
 class PoliceAccess:
-    """The guard of every ``/api/v1`` route of the police (docs/police.md, "HTTP API")."""
+    """The guard of every ``/api/v1`` route of the police (docs/police.md, "HTTP API").
 
-    register: Guard = _REGISTRAR
+    Each field defaults to the same table-driven dependency, so FastAPI runs it once per
+    request whichever field a handler names.
+    """
+
+    every_route: Guard = _DECLARED
+    """Hung on every API router: the route's declared permission."""
+    register: Guard = _DECLARED
     """Registering a wanted entry."""
-    approve: Guard = _APPROVER
+    approve: Guard = _DECLARED
     """Approving one (the registry also refuses the registrar's own entry)."""
-    amend: Guard = _REGISTRAR_OR_APPROVER
+    amend: Guard = _DECLARED
     """Renewing, cancelling or resolving an entry."""
-    read: Guard = _POLICE
+    read: Guard = _DECLARED
     """The registry, tracks, centers and hotlist."""
-    alerts: Guard = _ALERT_READERS
+    alerts: Guard = _DECLARED
     """Recent alerts."""
-    stream: Guard = stream_principal
-    """The live alert stream (the token may come in the query)."""
-    respond: Guard = _RESPONDERS
+    stream: Guard = _DECLARED
+    """The live alert stream."""
+    respond: Guard = _DECLARED
     """Acknowledging an alert and marking dispatch."""
-    evidence_request: Guard = _RESPONDERS
+    evidence_request: Guard = _DECLARED
     """Asking a center for scene photos, the escape route or video evidence."""
-    evidence_read: Guard = _ALERT_READERS
+    evidence_read: Guard = _DECLARED
     """Requests sent and what the centers answered; opening a provided file is logged."""
+
+    @classmethod
+    def of(cls, guard: Guard) -> PoliceAccess:
+        """Every field the same ``guard`` (e.g. ``declared(a_changed_table)``)."""
+        return cls(*(guard for _ in fields(cls)))

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from safenet.auth import Principal
 from safenet.police.api.access import PoliceAccess
-from safenet.police.evidence_desk import EvidenceDesk, RequestForm
+from safenet.police.evidence_desk import EvidenceDesk, EvidenceNotFound, RequestForm
 
 
 class EvidenceRequestBody(BaseModel):
@@ -47,8 +47,18 @@ class EvidenceRequestBody(BaseModel):
 
 
 def evidence_router(desk: EvidenceDesk, access: PoliceAccess) -> APIRouter:
-    """Officers' evidence requests and the packages the centers sent."""
+    """Officers' evidence requests and the packages the centers sent.
+
+    Site scope: a request goes only to a center in the officer's scope (declared on the
+    route, from the body's ``site``); listings show only requests to centers in scope, and
+    a request or package of a center outside it answers 404, as if it did not exist.
+    """
     router = APIRouter(prefix="/evidence", tags=["evidence"])
+
+    async def package_in_scope(package_id: str, principal: Principal) -> None:
+        site = await asyncio.to_thread(desk.package_site, package_id)
+        if site is None or not principal.may_see_site(site):
+            raise EvidenceNotFound(f"no evidence package {package_id}", field="package_id")
 
     @router.post("/requests", status_code=201, summary="Ask one center for evidence")
     async def make(
@@ -62,14 +72,19 @@ def evidence_router(desk: EvidenceDesk, access: PoliceAccess) -> APIRouter:
         entry_id: str | None = Query(None),
         site: str | None = Query(None),
         limit: int = Query(100, ge=1, le=1000),
-        _: Principal = Depends(access.evidence_read),
+        principal: Principal = Depends(access.evidence_read),
     ) -> dict[str, Any]:
         rows = await asyncio.to_thread(desk.requests, entry_id=entry_id, site=site, limit=limit)
-        return {"requests": rows}
+        return {"requests": [r for r in rows if principal.may_see_site(str(r["site"]))]}
 
     @router.get("/requests/{request_id}", summary="One request and its answer")
-    async def one(request_id: str, _: Principal = Depends(access.evidence_read)) -> dict[str, Any]:
-        return await asyncio.to_thread(desk.view, request_id)
+    async def one(
+        request_id: str, principal: Principal = Depends(access.evidence_read)
+    ) -> dict[str, Any]:
+        view = await asyncio.to_thread(desk.view, request_id)
+        if not principal.may_see_site(str(view["site"])):
+            raise EvidenceNotFound(f"no evidence request {request_id}", field="request_id")
+        return view
 
     @router.get(
         "/packages/{package_id}/files/{name:path}",
@@ -79,6 +94,7 @@ def evidence_router(desk: EvidenceDesk, access: PoliceAccess) -> APIRouter:
     async def open_file(
         package_id: str, name: str, principal: Principal = Depends(access.evidence_read)
     ) -> Response:
+        await package_in_scope(package_id, principal)
         data, media_type = await asyncio.to_thread(desk.open_file, package_id, name, principal)
         return Response(data, media_type=media_type, headers={"Cache-Control": "no-store"})
 
@@ -89,18 +105,21 @@ def evidence_router(desk: EvidenceDesk, access: PoliceAccess) -> APIRouter:
     async def hold(
         package_id: str, principal: Principal = Depends(access.evidence_request)
     ) -> dict[str, Any]:
+        await package_in_scope(package_id, principal)
         return await asyncio.to_thread(desk.hold, package_id, principal)
 
     @router.post("/packages/{package_id}/release", summary="Detach it: it expires as usual")
     async def release(
         package_id: str, principal: Principal = Depends(access.evidence_request)
     ) -> dict[str, Any]:
+        await package_in_scope(package_id, principal)
         return await asyncio.to_thread(desk.hold, package_id, principal, held=False)
 
     @router.get("/packages/{package_id}/views", summary="Who opened which file, when")
     async def views(
-        package_id: str, _: Principal = Depends(access.evidence_read)
+        package_id: str, principal: Principal = Depends(access.evidence_read)
     ) -> dict[str, Any]:
+        await package_in_scope(package_id, principal)
         return {"views": await asyncio.to_thread(desk.views, package_id)}
 
     return router

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from safenet.auth import Principal
+from safenet.auth.guard import visible_sites
 from safenet.police.api.access import PoliceAccess
 from safenet.police.picture import LivePicture
 
@@ -17,11 +18,13 @@ def live_router(picture: LivePicture, access: PoliceAccess) -> APIRouter:
 
     @router.get(
         "/tracks/{entry_id}",
-        summary="An entry's track: hits in time order, direction, legs with speed and "
-        "impossible-journey flags (GeoJSON inside)",
+        summary="An entry's track in the caller's scope: hits in time order, direction, "
+        "legs with speed and impossible-journey flags (GeoJSON inside)",
     )
-    async def track(entry_id: str, _: Principal = Depends(access.read)) -> dict[str, Any]:
-        return await picture.track(entry_id)
+    async def track(
+        request: Request, entry_id: str, officer: Principal = Depends(access.read)
+    ) -> dict[str, Any]:
+        return await picture.track(entry_id, visible_sites(request, officer))
 
     @router.get(
         "/centers",

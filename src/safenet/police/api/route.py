@@ -23,8 +23,8 @@ def route_router(escape: EscapeRoutes, registry: Registry, access: PoliceAccess)
         "and where it came from, the cameras reachable within each horizon (ranked) and the "
         "reach areas (GeoJSON)",
     )
-    async def route(entry_id: str, _: Principal = Depends(access.read)) -> dict[str, Any]:
+    async def route(entry_id: str, principal: Principal = Depends(access.read)) -> dict[str, Any]:
         await asyncio.to_thread(registry.get, entry_id)  # 404 for an unknown entry
-        return await escape.view_async(entry_id)
+        return await escape.view_async(entry_id, principal.may_see_site)
 
     return router

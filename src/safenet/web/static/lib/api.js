@@ -1,11 +1,20 @@
-// Calls to the service's /api/v1 with the signed-in officer's or operator's token.
-import { token } from './auth.js';
+// Calls to the service's /api/v1 as the signed-in officer or operator: the session
+// cookie (with the CSRF token on state-changing calls) or a service account's token.
+import { csrf, token } from './auth.js';
+import { t } from './i18n.js';
+
+// Refusals by the sign-in and permission checks, in the reader's language (the
+// server's own words stay on the error as .detail, for the log and for support).
+const GUARD_WORDS = { forbidden: 'error.forbidden', rate_limited: 'error.rate_limited', too_large: 'error.too_large' };
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super((body && body.message) || `HTTP ${status}`);
+    const code = body && body.error;
+    const detail = (body && body.message) || `HTTP ${status}`;
+    super(GUARD_WORDS[code] ? t(GUARD_WORDS[code]) : detail);
+    this.detail = detail;
     this.status = status;
-    this.code = body && body.error;
+    this.code = code;
     this.field = body && body.field;
     const problems = body && body.details && body.details.problems;
     this.problems = Array.isArray(problems) ? problems
@@ -19,10 +28,14 @@ export function onUnauthorized(fn) {
   unauthorizedHandlers.add(fn);
 }
 
-function headers(extra = {}) {
+function headers(extra = {}, method = 'GET') {
   const out = { Accept: 'application/json', ...extra };
   const bearer = token();
   if (bearer) out.Authorization = `Bearer ${bearer}`;
+  else if (!['GET', 'HEAD', 'OPTIONS'].includes(method)) {
+    const sent = csrf();
+    if (sent) out['X-CSRF-Token'] = sent;
+  }
   return out;
 }
 
@@ -33,7 +46,7 @@ async function send(path, { method = 'GET', body, signal } = {}) {
       method,
       signal,
       cache: 'no-store',
-      headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }, method),
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (exc) {

@@ -1,4 +1,7 @@
-// Who is signed in: bearer tokens kept in this tab's sessionStorage, never in a URL.
+// Who is signed in: a personal session (password, then the authenticator's code) kept
+// by the service in an HttpOnly, SameSite=Strict cookie the page cannot read; or, for
+// service accounts, bearer tokens kept in this tab's sessionStorage, never in a URL.
+// State-changing calls made with the session echo the CSRF cookie in X-CSRF-Token.
 //
 // A console address may carry a token in its fragment (#token=…): the fragment is not
 // sent to the server (so it stays out of access logs); we take it, keep it in
@@ -11,7 +14,7 @@ const ACTIVE_KEY = 'safenet.active';
 
 export function decode(token) {
   const parts = String(token || '').trim().split('.');
-  if (parts.length !== 3 || parts[0] !== 'sn1') return null;
+  if (parts.length !== 3) return null;
   try {
     const b64 = parts[1].replace(/-/g, '+').replace(/_/g, '/');
     const padded = b64 + '='.repeat((4 - (b64.length % 4)) % 4);
@@ -52,10 +55,87 @@ export function identities() {
   return load();
 }
 
+let sessionWho = null;
+let csrfCookie = 'safenet_csrf';
+
+// Asks the service who the session cookie belongs to (null when nobody is signed in).
+export async function loadSession(config) {
+  if (config && config.csrf_cookie) csrfCookie = config.csrf_cookie;
+  sessionWho = null;
+  // The session cookie is HttpOnly; its CSRF companion (readable) says one may exist.
+  if (!csrf()) return null;
+  try {
+    const r = await fetch('/auth/me', { cache: 'no-store', headers: { Accept: 'application/json' } });
+    if (r.ok) {
+      const me = await r.json();
+      sessionWho = {
+        token: null, session: true, sub: me.subject, name: me.display_name,
+        roles: me.roles || [], sites: me.sites || [], exp: null,
+      };
+    }
+  } catch {
+    sessionWho = null;
+  }
+  return sessionWho;
+}
+
+export function session() {
+  return sessionWho;
+}
+
+export function csrf() {
+  const prefix = `${csrfCookie}=`;
+  const found = document.cookie.split('; ').find((c) => c.startsWith(prefix));
+  return found ? decodeURIComponent(found.slice(prefix.length)) : null;
+}
+
 export function active() {
   const list = load();
   const sub = sessionStorage.getItem(ACTIVE_KEY);
-  return list.find((i) => i.sub === sub) || list[0] || null;
+  const chosen = list.find((i) => i.sub === sub);
+  return chosen || sessionWho || list[0] || null;
+}
+
+async function post(path, body) {
+  const headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
+  const token = csrf();
+  if (token) headers['X-CSRF-Token'] = token;
+  const r = await fetch(path, { method: 'POST', cache: 'no-store', headers, body: JSON.stringify(body || {}) });
+  let parsed = null;
+  try {
+    parsed = r.status === 204 ? null : await r.json();
+  } catch {
+    parsed = null;
+  }
+  return { ok: r.ok, status: r.status, body: parsed };
+}
+
+// Step 1: user id and password. Answers { ok, enrolment } or { error } (an i18n key).
+export async function passwordStep(userId, password) {
+  const r = await post('/auth/login', { user_id: userId, password });
+  if (r.ok) return { ok: true, enrolment: r.body && r.body.enrolment };
+  return { error: signInError(r) };
+}
+
+// Step 2: the authenticator's 6-digit code or a recovery code.
+export async function codeStep(code) {
+  const r = await post('/auth/totp', { code });
+  if (r.ok) return { ok: true, recovery: Boolean(r.body && r.body.used_recovery_code) };
+  return { error: signInError(r) };
+}
+
+function signInError(r) {
+  const message = String((r.body && r.body.message) || '').toLowerCase();
+  if (r.status === 429) return 'auth.too_many';
+  if (message.includes('locked')) return 'auth.locked';
+  if (r.status === 422) return 'auth.fill';
+  if (message.includes('first') || message.includes('step')) return 'auth.step_expired';
+  return r.status === 401 ? 'auth.wrong' : 'auth.failed';
+}
+
+export async function endSession() {
+  if (sessionWho) await post('/auth/logout');
+  sessionWho = null;
 }
 
 export function token() {

@@ -18,6 +18,7 @@ export async function boot({ page }) {
   const config = await (await fetch(`${prefix}/config.json`, { cache: 'no-store' })).json();
   initLang(config.language);
   const captured = auth.captureFragment();
+  await auth.loadSession(config);
   renderTopbar(config, page);
   applyI18n(document);
   onLang(() => {
@@ -104,7 +105,8 @@ function identityMenu(config) {
         }, t('auth.add')),
         h('button', {
           type: 'button', class: 'quiet',
-          onclick: () => { auth.signOut(); window.location.reload(); },
+          id: 'signout',
+          onclick: async () => { await auth.endSession(); auth.signOut(); window.location.reload(); },
         }, t('auth.signout'))),
       h('p', { class: 'muted small' }, t('auth.command'), ' ', h('code', {}, config.token_command))));
 }
@@ -114,25 +116,73 @@ export function showSignIn(config, reasonKey) {
   document.body.classList.remove('signed-in');
   let box = document.getElementById('signin');
   if (box) box.remove();
-  const input = h('textarea', { id: 'signin-token', rows: 4, 'aria-label': t('auth.paste'), placeholder: t('auth.paste') });
-  const error = h('p', { class: 'field-error', role: 'alert' }, reasonKey ? t(reasonKey) : '');
-  box = h('section', { id: 'signin', class: 'signin', 'aria-labelledby': 'signin-title' },
-    h('h1', { id: 'signin-title' }, t('auth.title')),
-    h('p', {}, t('auth.lead')),
+  const error = h('p', { class: 'field-error', role: 'alert', id: 'signin-error' }, reasonKey ? t(reasonKey) : '');
+  const field = (id, key, attrs) => h('label', { class: 'field', for: id },
+    h('span', {}, t(key)), h('input', { id, name: id, required: true, ...attrs }));
+  const passwordForm = h('form', { id: 'signin-password-step', class: 'signin-step' },
+    field('signin-user', 'auth.user', { type: 'text', autocomplete: 'username', maxlength: 64 }),
+    field('signin-password', 'auth.password', { type: 'password', autocomplete: 'current-password', maxlength: 200 }),
+    h('button', { type: 'submit', class: 'primary big', id: 'signin-next' }, t('auth.next')));
+  const enrol = h('div', { id: 'signin-enrol', class: 'signin-enrol', hidden: true });
+  const codeForm = h('form', { id: 'signin-code-step', class: 'signin-step', hidden: true },
+    h('p', {}, t('auth.code_lead')),
+    enrol,
+    field('signin-code', 'auth.code', { type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 20 }),
+    h('button', { type: 'submit', class: 'primary big', id: 'signin-submit' }, t('auth.signin')));
+  passwordForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    const user = document.getElementById('signin-user').value.trim();
+    const password = document.getElementById('signin-password').value;
+    const result = await auth.passwordStep(user, password);
+    if (result.error) { error.textContent = t(result.error); return; }
+    clear(enrol);
+    if (result.enrolment) {
+      enrol.hidden = false;
+      enrol.append(
+        h('p', {}, t('auth.enrol')),
+        h('img', { src: result.enrolment.qr, alt: t('auth.qr'), class: 'qr', id: 'signin-qr', width: 200, height: 200 }),
+        h('p', { class: 'muted small' }, t('auth.enrol_uri'), ' ', h('code', { id: 'signin-uri' }, result.enrolment.uri)));
+    }
+    passwordForm.hidden = true;
+    codeForm.hidden = false;
+    document.getElementById('signin-code').focus();
+  });
+  codeForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    const result = await auth.codeStep(document.getElementById('signin-code').value.trim());
+    if (result.error) {
+      error.textContent = t(result.error);
+      if (result.error === 'auth.step_expired') { codeForm.hidden = true; passwordForm.hidden = false; }
+      return;
+    }
+    window.location.reload();
+  });
+  const input = h('textarea', { id: 'signin-token', rows: 3, 'aria-label': t('auth.paste'), placeholder: t('auth.paste') });
+  const tokenBox = h('details', { class: 'signin-token' },
+    h('summary', {}, t('auth.token_instead')),
+    h('p', { class: 'muted' }, t('auth.lead')),
     input,
-    error,
     h('button', {
-      type: 'button', class: 'primary big', id: 'signin-submit',
+      type: 'button', id: 'signin-token-submit',
       onclick: () => {
         const result = auth.add(input.value);
         if (result.error) error.textContent = t(result.error);
         else window.location.reload();
       },
-    }, t('auth.signin')),
+    }, t('auth.use_token')),
     h('p', { class: 'muted' }, t('auth.command')),
     h('pre', {}, config.token_command));
+  box = h('section', { id: 'signin', class: 'signin', 'aria-labelledby': 'signin-title' },
+    h('h1', { id: 'signin-title' }, t('auth.title')),
+    h('p', {}, t('auth.personal')),
+    passwordForm,
+    codeForm,
+    error,
+    tokenBox);
   document.body.append(box);
-  input.focus();
+  document.getElementById('signin-user').focus();
 }
 
 export function setConnection(state) {

@@ -1,5 +1,6 @@
-// Server-Sent Events over fetch(), so the token travels in the Authorization header
-// (EventSource cannot set headers, and a token in the URL would end up in logs).
+// Server-Sent Events over fetch(): the session cookie goes with it, or a service
+// account's token in the Authorization header (never in the URL, which ends up in logs).
+// The service ends the stream when the session does; reconnecting then answers 401.
 // Reconnects by itself and resumes with Last-Event-ID.
 import { authHeaders } from './api.js';
 
