@@ -24,6 +24,8 @@ import asyncio
 import logging
 from datetime import timedelta
 
+from safenet.audit.checkpoint import SigningKey
+from safenet.audit.settings import AuditSettings
 from safenet.center.cameras import CameraList, CameraRegistry
 from safenet.center.confirm import CandidateQueue
 from safenet.center.context import PipelineContext
@@ -45,6 +47,7 @@ from safenet.center.pipeline import Pipeline
 from safenet.center.retention import PurgeResult
 from safenet.center.retro import RetroLookup
 from safenet.center.runner import PipelineRunner
+from safenet.center.safeguards import CenterSafeguards
 from safenet.center.settings import CenterSettings
 from safenet.center.status import CenterStatus
 from safenet.center.types import Clock, system_clock
@@ -67,6 +70,8 @@ class CenterService:
         transport: Transport,
         site: str | None = None,
         clock: Clock = system_clock,
+        audit: AuditSettings | None = None,
+        audit_key: SigningKey | None = None,
     ) -> None:
         site = site or settings.site or transport.site
         if settings.site is not None and settings.site != site:
@@ -113,6 +118,19 @@ class CenterService:
         self.mqtt = (
             MqttIngest(settings, site, self.runner, self.metrics) if settings.mqtt_enabled else None
         )
+        # Issue 13: cameras announced, audit anchored and witnessed, link alarms recorded.
+        self.safeguards = CenterSafeguards(
+            owner,
+            site,
+            db=db,
+            transport=transport,
+            relay=self.relay,
+            metrics=self.metrics,
+            settings=settings,
+            audit=audit or AuditSettings(),
+            key=audit_key or _ephemeral_key(site),
+            clock=clock,
+        )
         # -- the loops ---------------------------------------------------------------------
         self.link = LinkConnection(owner, transport, self.relay)
         self.retro_worker = RetroWorker(owner, self.retro)
@@ -134,6 +152,7 @@ class CenterService:
                 Family.HOTLIST: HotlistApplier(
                     owner, self.hotlist, on_added=self.retro_worker.wake, on_gap=self.heartbeat.send
                 ),
+                Family.AUDIT: self.safeguards.audit.witnesses.on_audit_head,
             },
         )
         self.purge = PurgeSchedule(
@@ -199,6 +218,7 @@ class CenterService:
         )
         # The link may be down at start: ingest and matching must not wait for it.
         await self.link.start()
+        await self.safeguards.start()
         await self.runner.start()
         for loop in self._loops():
             await loop.start()
@@ -217,6 +237,7 @@ class CenterService:
         await self.runner.stop()
         for loop in self._loops():
             await loop.stop()
+        await self.safeguards.stop()
         await self.link.close()
         log.info("center %s stopped", self.site)
 
@@ -227,3 +248,9 @@ class CenterService:
     async def purge_now(self, *, dry_run: bool = False) -> PurgeResult:
         """Run the retention purge now (also what the schedule runs)."""
         return await self.purge.now(dry_run=dry_run)
+
+
+def _ephemeral_key(site: str) -> SigningKey:
+    """A signing key for this run only (tests, embedded runs): the entry points pass one."""
+    log.warning("center %s: audit checkpoints signed with a key of this run only", site)
+    return SigningKey.generate()

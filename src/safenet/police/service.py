@@ -20,6 +20,8 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from safenet.audit.checkpoint import SigningKey
+from safenet.audit.settings import AuditSettings
 from safenet.link import Relay, Transport
 from safenet.police import distribution
 from safenet.police.actions import RegistryActions
@@ -36,6 +38,7 @@ from safenet.police.notify import Notifier
 from safenet.police.picture import LivePicture
 from safenet.police.registry import Registry
 from safenet.police.rows import serial_write
+from safenet.police.safeguards import PoliceSafeguards
 from safenet.police.settings import PoliceSettings
 from safenet.police.tracks import TrackBook
 from safenet.store import Database, migrate
@@ -55,6 +58,8 @@ class PoliceService:
         transport: Transport,
         clock: Clock = utc_now,
         notifier: Notifier | None = None,
+        audit: AuditSettings | None = None,
+        audit_key: SigningKey | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -91,7 +96,25 @@ class PoliceService:
         self.actions = RegistryActions(self.registry, self.metrics, self.hub)
         self.alerts = AlertBook(db, clock)
         self.picture = LivePicture(db, self.registry, self.tracks, self.policies, clock)
-        self.inbound = Inbound(transport, self.intake, self.metrics, publish=self.publish_alerts)
+        # Issue 13: reports held to their sender's cameras, audit anchored, alarms seen.
+        self.safeguards = PoliceSafeguards(
+            db=db,
+            transport=transport,
+            relay=self.relay,
+            hub=self.hub,
+            metrics=self.metrics,
+            audit=audit or AuditSettings(),
+            key=audit_key or _ephemeral_key(),
+            clock=clock,
+            camera_check=settings.camera_check,
+        )
+        self.inbound = Inbound(
+            transport,
+            self.intake,
+            self.metrics,
+            publish=self.publish_alerts,
+            guard=self.safeguards.guard,
+        )
         self.sweeper = ExpirySweep(
             "police",
             db,
@@ -118,6 +141,7 @@ class PoliceService:
         await asyncio.to_thread(migrate, self.db, "police")
         version, introduced, known = await asyncio.to_thread(self._prepare)
         await self.transport.provision(sorted({*self.settings.centers, *known}))
+        await self.safeguards.start()
         await self.inbound.start()
         await self.relay.start()
         await self.notifier.start()
@@ -139,6 +163,7 @@ class PoliceService:
         await self.sweeper.stop()
         await self.heartbeat.stop()
         await self.inbound.stop()
+        await self.safeguards.stop()
         await self.relay.stop()
         await self.notifier.stop()
         self.hub.close()
@@ -183,3 +208,9 @@ class PoliceService:
             "sse_clients": self.hub.subscriber_count,
             "receivers": self.notifier.status(),
         }
+
+
+def _ephemeral_key() -> SigningKey:
+    """A signing key for this run only (tests, embedded runs): the entry points pass one."""
+    log.warning("police: audit checkpoints signed with a key of this run only")
+    return SigningKey.generate()

@@ -89,6 +89,12 @@ class PoliceSettings(Section):
     expiry_sweep_s: float = Field(
         10.0, gt=0, description="How often expired entries are ended and distributed."
     )
+    camera_check: bool = Field(
+        True,
+        description="Accept a center's report only when it names a camera that center "
+        "announced (and where it announced it); refuse and alarm the others. Off only for "
+        "test harnesses that send reports without a center service.",
+    )
     resync_grace_s: float = Field(
         5.0,
         ge=0,

@@ -1,0 +1,93 @@
+"""The police's safeguards, wired: reports held to their cameras, audit anchored, alarms seen.
+
+:class:`PoliceSafeguards` is built by :class:`~safenet.police.service.PoliceService`
+and started with it:
+
+- the :class:`~safenet.link.camera_store.RegistryKeeper` keeps every center's announced
+  camera registry (the ``registry`` family), and :meth:`PoliceSafeguards.guard` wraps
+  the intake's handlers with :func:`~safenet.link.cameras.guard_reports`: a report
+  naming a camera its sender did not announce is refused and alarmed
+  (``police.camera_check``);
+- the :class:`~safenet.audit.site.SiteAudit` signs checkpoints of the police chain by
+  itself, sends each head to the centers, keeps every center's heads (the ``audit``
+  family), and writes every link alarm to the audit log;
+- each alarm goes to the dispatchers' console as a ``link_alarm`` event on the live
+  stream, and is counted on ``/metrics`` (``safenet_police_link_alarms_total{kind,site}``).
+"""
+
+from __future__ import annotations
+
+from safenet.audit.checkpoint import SigningKey
+from safenet.audit.settings import AuditSettings
+from safenet.audit.site import SiteAudit
+from safenet.link import Family, Relay, Subscription, Transport
+from safenet.link.alarms import Alarm
+from safenet.link.camera_store import RegistryKeeper
+from safenet.link.cameras import guard_reports
+from safenet.link.transport import Handler
+from safenet.police.alerts import AlertHub
+from safenet.police.clock import Clock
+from safenet.police.metrics import PoliceMetrics
+from safenet.police.rows import serial_write
+from safenet.store import Database
+
+POLICE = "police"
+
+
+class PoliceSafeguards:
+    """The police's share of issue 13's safeguards; see the module docstring."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        transport: Transport,
+        relay: Relay,
+        hub: AlertHub,
+        metrics: PoliceMetrics,
+        audit: AuditSettings,
+        key: SigningKey,
+        clock: Clock,
+        camera_check: bool = True,
+    ) -> None:
+        self.transport = transport
+        self.hub = hub
+        self.camera_check = camera_check
+        self.cameras = RegistryKeeper(db, clock)
+        self.audit = SiteAudit(
+            db,
+            transport,
+            POLICE,
+            audit,
+            key,
+            notify=relay.notify,
+            clock=clock,
+            show=self.show,
+            writer=serial_write,
+        )
+        metrics.registry.register(transport.alarms.collector("safenet_police"))
+        self._registry_sub: Subscription | None = None
+
+    def guard(self, handler: Handler) -> Handler:
+        """``handler`` behind the camera check (every family; only reports are checked)."""
+        if not self.camera_check:
+            return handler
+        return guard_reports(handler, self.cameras.directory, self.transport.alarms)
+
+    async def start(self) -> None:
+        """Load the registries and subscribe to them; anchor and witness the audit chain."""
+        await self.cameras.start()
+        self._registry_sub = await self.transport.subscribe_family(
+            Family.REGISTRY, self.cameras.on_registry
+        )
+        await self.audit.start()
+
+    async def stop(self) -> None:
+        await self.audit.stop()
+        if self._registry_sub is not None:
+            sub, self._registry_sub = self._registry_sub, None
+            await sub.stop()
+
+    def show(self, alarm: Alarm) -> None:
+        """Put an alarm on the dispatchers' live stream (the console shows it in Korean)."""
+        self.hub.publish("link_alarm", alarm.site, alarm.as_dict())
