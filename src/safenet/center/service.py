@@ -53,6 +53,7 @@ from safenet.center.status import CenterStatus
 from safenet.center.types import Clock, system_clock
 from safenet.link import Family, Relay
 from safenet.link.transport import Transport
+from safenet.privacy import PrivacySettings
 from safenet.service.loop import Loop
 from safenet.store import Database, migrate
 
@@ -72,6 +73,7 @@ class CenterService:
         clock: Clock = system_clock,
         audit: AuditSettings | None = None,
         audit_key: SigningKey | None = None,
+        privacy: PrivacySettings | None = None,
     ) -> None:
         site = site or settings.site or transport.site
         if settings.site is not None and settings.site != site:
@@ -82,6 +84,7 @@ class CenterService:
             )
         owner = f"center {site}"
         self.settings = settings
+        self.privacy = privacy or PrivacySettings()
         self.site = site
         self.db = db
         self.transport = transport

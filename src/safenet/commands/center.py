@@ -137,7 +137,17 @@ async def _serve(
     # The composition root: the service from its parts, then its app from the service.
     db = open_center_database(center, settings.var_dir, site)
     transport = build_transport(center, site)
-    service = CenterService(center, db=db, transport=transport, site=site)
+    from safenet.audit.checkpoint import SigningKey
+
+    service = CenterService(
+        center,
+        db=db,
+        transport=transport,
+        site=site,
+        audit=settings.audit,
+        audit_key=SigningKey.load_or_create(settings.audit.key_path(settings.var_dir, site)),
+        privacy=settings.privacy,
+    )
     app = build_app(
         service,
         token_secret=token_secret(center, settings.var_dir, site),

@@ -61,7 +61,16 @@ def serve(
             update={k: v for k, v in {"host": host, "port": port}.items() if v is not None}
         )
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run(police, settings.var_dir, web=settings.web, data_dir=settings.data_dir))
+        asyncio.run(
+            run(
+                police,
+                settings.var_dir,
+                web=settings.web,
+                data_dir=settings.data_dir,
+                audit=settings.audit,
+                privacy=settings.privacy,
+            )
+        )
 
 
 @app.command("token")

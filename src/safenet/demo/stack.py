@@ -16,6 +16,7 @@ from typing import Any
 
 import uvicorn
 
+from safenet.audit.checkpoint import SigningKey
 from safenet.auth import Principal, Role, issue_token
 from safenet.center.app import build_app as build_center_app
 from safenet.center.registry import import_camera_file
@@ -125,6 +126,9 @@ class DemoStack:
             db=self.police_db,
             transport=transport,
             clock=clock,
+            audit=self.settings.audit,
+            audit_key=SigningKey.load_or_create(self.root / "audit" / "police-audit-key.pem"),
+            privacy=self.settings.privacy,
         )
         police_app = build_police_app(
             self.police,
@@ -159,6 +163,9 @@ class DemoStack:
             transport=transport,
             site=site,
             clock=self.sim.clock.now,
+            audit=self.settings.audit,
+            audit_key=SigningKey.load_or_create(self.root / "audit" / f"{site}-audit-key.pem"),
+            privacy=self.settings.privacy,
         )
         app = build_center_app(
             service, token_secret=self._secret, web=self.settings.web, data_dir=self.sim_data_dir

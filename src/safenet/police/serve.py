@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from safenet.audit.settings import AuditSettings
 from safenet.link import MemoryBroker, MemoryTransport, Transport
 from safenet.police.credentials import database_url, load_token_secret
 from safenet.police.settings import PoliceSettings
+from safenet.privacy import PrivacySettings
 from safenet.service.serve import serve_app
 from safenet.web.settings import WebSettings
 
@@ -36,8 +38,11 @@ async def serve(
     *,
     web: WebSettings | None = None,
     data_dir: Path | None = None,
+    audit: AuditSettings | None = None,
+    privacy: PrivacySettings | None = None,
 ) -> None:
     """Run the police service (and its console) until interrupted."""
+    from safenet.audit.checkpoint import SigningKey
     from safenet.police.app import build_app
     from safenet.police.service import PoliceService
     from safenet.store import open_database
@@ -46,7 +51,15 @@ async def serve(
     db = open_database(database_url(settings, var_dir))
     transport = build_transport(settings)
     await transport.start()
-    service = PoliceService(settings, db=db, transport=transport)
+    audit = audit or AuditSettings()
+    service = PoliceService(
+        settings,
+        db=db,
+        transport=transport,
+        audit=audit,
+        audit_key=SigningKey.load_or_create(audit.key_path(var_dir, "police")),
+        privacy=privacy,
+    )
     app = build_app(
         service, token_secret=load_token_secret(settings, var_dir), web=web, data_dir=data_dir
     )

@@ -41,6 +41,7 @@ from safenet.police.rows import serial_write
 from safenet.police.safeguards import PoliceSafeguards
 from safenet.police.settings import PoliceSettings
 from safenet.police.tracks import TrackBook
+from safenet.privacy import PrivacySettings
 from safenet.store import Database, migrate
 from safenet.tracking import PlausibilityPolicy
 
@@ -60,8 +61,10 @@ class PoliceService:
         notifier: Notifier | None = None,
         audit: AuditSettings | None = None,
         audit_key: SigningKey | None = None,
+        privacy: PrivacySettings | None = None,
     ) -> None:
         self.settings = settings
+        self.privacy = privacy or PrivacySettings()
         self.db = db
         self.transport = transport
         self.clock = clock
