@@ -84,6 +84,7 @@ class PoliceService:
                 default=timedelta(hours=settings.default_expiry_hours),
                 maximum=timedelta(days=settings.max_expiry_days),
             ),
+            pattern_policy=self.privacy.pattern_policy(),
         )
         self.intake = Intake(
             db,

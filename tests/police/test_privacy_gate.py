@@ -1,0 +1,95 @@
+"""The pattern policy at the police's gate, through the API (issue 13, "Privacy limits").
+
+The issue's attack: a ``missing_person`` entry with the pattern ``*4321`` passed the gate
+and its hits went out unconfirmed. Now the registrar is told how vague the pattern is;
+without a colour and a type it is refused with the reason, with them it is registered
+with every hit held for an operator (``confirm_before_send`` on the hotlist).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from safenet.link import HotlistDelta
+from safenet.police.tables import wanted
+from tests.police.support import APPROVER, REGISTRAR, Police, auth, center_hotlist
+
+MISSING: dict[str, Any] = {
+    "plate": "*4321",
+    "category": "missing_person",
+    "case_number": "2026-서초-실종-0007",
+    "reason": "dementia patient drove off; a neighbour remembers the last four digits",
+}
+
+
+async def test_a_vague_pattern_without_a_description_is_refused_with_the_reason(
+    police: Police,
+) -> None:
+    async with police.http() as http:
+        response = await http.post(
+            "/api/v1/wanted",
+            json={**MISSING, "vehicle": {"make": "", "model": "", "colour": ""}},
+            headers=auth(REGISTRAR),
+        )
+        assert response.status_code == 422, response.text
+        body = response.json()
+        problems = {p["field"]: p for p in body["details"]["problems"]}
+        assert {"vehicle.colour", "vehicle.model"} <= set(problems)
+        colour = problems["vehicle.colour"]
+        assert colour["code"] == "pattern.vehicle.colour"
+        assert colour["params"]["one_in"] == 10_000
+        assert colour["params"]["vehicles"] > 1000
+        assert "1 in 10,000 plates" in colour["reason"]
+    with police.db.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(wanted)).scalar_one() == 0
+
+
+async def test_a_pattern_vaguer_than_the_floor_is_refused_whatever_the_description(
+    police: Police,
+) -> None:
+    async with police.http() as http:
+        response = await http.post(
+            "/api/v1/wanted",
+            json={**MISSING, "plate": "12가*", "vehicle": {"model": "SUV", "colour": "흰색"}},
+            headers=auth(REGISTRAR),
+        )
+        assert response.status_code == 422, response.text
+        [problem] = [p for p in response.json()["details"]["problems"] if p["field"] == "plate"]
+        assert "too vague" in problem["reason"]
+        assert problem["code"] == "pattern.plate"
+
+
+async def test_a_described_vague_pattern_is_registered_with_every_hit_held(
+    police: Police,
+) -> None:
+    async with police.http() as http:
+        created = await http.post(
+            "/api/v1/wanted",
+            json={**MISSING, "vehicle": {"make": "현대", "model": "SUV", "colour": "흰색"}},
+            headers=auth(REGISTRAR),
+        )
+        assert created.status_code == 201, created.text
+        entry = created.json()
+        assert entry["hold_hits"] is True
+        assert entry["specificity"]["one_in"] == 10_000
+        approved = await http.post(
+            f"/api/v1/wanted/{entry['entry_id']}/approve", headers=auth(APPROVER)
+        )
+        assert approved.status_code == 200, approved.text
+    deltas = [m for m in await center_hotlist(police, "seocho") if isinstance(m, HotlistDelta)]
+    [added] = [e for d in deltas for e in d.added if e.entry_id == entry["entry_id"]]
+    assert added.confirm_before_send is True  # the center holds every hit for an operator
+
+
+async def test_a_full_plate_is_not_held_by_the_pattern_policy(police: Police) -> None:
+    async with police.http() as http:
+        created = await http.post(
+            "/api/v1/wanted",
+            json={**MISSING, "plate": "12가4321", "vehicle": {"colour": "흰색"}},
+            headers=auth(REGISTRAR),
+        )
+        assert created.status_code == 201, created.text
+        assert created.json()["hold_hits"] is False
+        assert created.json()["specificity"] is None
