@@ -16,8 +16,6 @@ and started with it:
 
 from __future__ import annotations
 
-from typing import Any
-
 from safenet.audit.checkpoint import SigningKey
 from safenet.audit.settings import AuditSettings
 from safenet.audit.site import SiteAudit
@@ -28,9 +26,6 @@ from safenet.center.types import Clock
 from safenet.link import Relay
 from safenet.link.transport import Transport
 from safenet.store import Database
-
-ALARMS_SHOWN = 20
-"""How many of the latest link alarms the center's status lists."""
 
 
 class CenterSafeguards:
@@ -71,7 +66,3 @@ class CenterSafeguards:
     async def stop(self) -> None:
         await self.announcer.stop()
         await self.audit.stop()
-
-    def alarms(self) -> list[dict[str, Any]]:
-        """The latest link alarms, newest first (for the status and the console)."""
-        return [a.as_dict() for a in reversed(self.transport.alarms.recent()[-ALARMS_SHOWN:])]

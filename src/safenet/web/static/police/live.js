@@ -240,6 +240,8 @@ function onEvent(kind, data) {
       }
     }
     loadActiveEntries().catch(() => {});
+  } else if (kind === 'link_alarm') {
+    toast(t('alarm.toast', { site: data.site, what: t(`alarm.kind.${data.kind}`) }), 'error');
   } else if (kind === 'resync') {
     loadRecent().catch(() => {});
   }
