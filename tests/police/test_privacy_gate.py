@@ -8,13 +8,16 @@ with every hit held for an operator (``confirm_before_send`` on the hotlist).
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import sqlalchemy as sa
 
-from safenet.link import HotlistDelta
+from safenet.audit.store import audit_log
+from safenet.link import HotlistDelta, LookupCapExceeded
+from safenet.link.alarms import AlarmKind
 from safenet.police.tables import wanted
-from tests.police.support import APPROVER, REGISTRAR, Police, auth, center_hotlist
+from tests.police.support import APPROVER, REGISTRAR, Police, auth, center_hotlist, wait_until
 
 MISSING: dict[str, Any] = {
     "plate": "*4321",
@@ -93,3 +96,28 @@ async def test_a_full_plate_is_not_held_by_the_pattern_policy(police: Police) ->
         assert created.status_code == 201, created.text
         assert created.json()["hold_hits"] is False
         assert created.json()["specificity"] is None
+
+
+async def test_a_centers_capped_look_up_alarms_the_police(police: Police) -> None:
+    transport = await police.center("seocho")
+    message = LookupCapExceeded(
+        site="seocho",
+        entry_id="W-1",
+        hotlist_version=2,
+        vehicles=8,
+        max_vehicles=3,
+        looked_up_at=police.clock(),
+    )
+    await transport.publish(message)
+    await transport.publish(message)  # a redelivery alarms once
+    alarms = police.service.transport.alarms
+    await wait_until(lambda: alarms.count(AlarmKind.LOOKUP_CAP, site="seocho") == 1)
+    await wait_until(lambda: any(e.kind == "link_alarm" for e in police.service.hub.recent()))
+    await asyncio.sleep(0.2)
+    assert alarms.count(AlarmKind.LOOKUP_CAP) == 1
+    with police.db.read() as conn:
+        [record] = conn.execute(
+            sa.select(audit_log).where(audit_log.c.action == "link.alarm.lookup_cap")
+        ).all()
+    assert record.details["outcome"] == "capped"
+    assert "8 vehicles" in record.details["detail"]

@@ -36,7 +36,7 @@ from safenet.audit.loop import CheckpointLoop
 from safenet.audit.settings import AuditSettings
 from safenet.audit.witness import WitnessKeeper
 from safenet.link import Family, Subscription, Transport
-from safenet.link.alarms import Alarm
+from safenet.link.alarms import Alarm, AlarmKind
 from safenet.store import Database
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,10 @@ def _begin(db: Database) -> AbstractContextManager[Connection]:
     return db.begin()
 
 
+OUTCOMES = {AlarmKind.DUPLICATE_FIRST_PUBLISH: "resent", AlarmKind.LOOKUP_CAP: "capped"}
+"""What became of the message an alarm is about (every other kind: refused)."""
+
+
 def record_alarm(conn: Connection, alarm: Alarm) -> AuditRecord:
     """The audit record of one link alarm (who: the link; what: the kind; object: the sender)."""
     return store.append(
@@ -57,7 +61,7 @@ def record_alarm(conn: Connection, alarm: Alarm) -> AuditRecord:
         f"link.alarm.{alarm.kind.value}",
         f"site:{alarm.site}",
         {
-            "outcome": "refused",
+            "outcome": OUTCOMES.get(alarm.kind, "refused"),
             "subject": alarm.subject,
             "message_id": alarm.message_id,
             "detail": alarm.detail,

@@ -115,7 +115,9 @@ class CenterService:
             max_wait_s=settings.pipeline_max_wait_ms / 1000,
             queue_limit=settings.pipeline_queue_reads,
         )
-        self.retro = RetroLookup(self.ctx)
+        self.retro = RetroLookup(
+            self.ctx, max_vehicles=self.privacy.lookup_max_vehicles, alarms=transport.alarms
+        )
         self.candidates = CandidateQueue(db, site, self.registry, clock)
         self.cameras = CameraList(db, site)
         self.mqtt = (

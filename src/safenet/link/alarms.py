@@ -49,6 +49,10 @@ class AlarmKind(enum.StrEnum):
     FOREIGN_CAMERA = "foreign_camera"
     """A center reported a camera it never announced (another center's, or none)."""
 
+    LOOKUP_CAP = "lookup_cap"
+    """A retrospective look-up found more distinct vehicles than the privacy cap allows:
+    the wanted entry behaves like a search of everyone (raised on both sides)."""
+
 
 @dataclass(frozen=True)
 class Alarm:

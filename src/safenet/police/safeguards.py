@@ -17,11 +17,21 @@ and started with it:
 
 from __future__ import annotations
 
+import asyncio
+
 from safenet.audit.checkpoint import SigningKey
 from safenet.audit.settings import AuditSettings
 from safenet.audit.site import SiteAudit
-from safenet.link import Family, Relay, Subscription, Transport
-from safenet.link.alarms import Alarm
+from safenet.link import (
+    Family,
+    LookupCapExceeded,
+    Message,
+    Relay,
+    Subscription,
+    Transport,
+    inbox,
+)
+from safenet.link.alarms import Alarm, AlarmKind
 from safenet.link.camera_store import RegistryKeeper
 from safenet.link.cameras import guard_reports
 from safenet.link.transport import Handler
@@ -50,6 +60,7 @@ class PoliceSafeguards:
         clock: Clock,
         camera_check: bool = True,
     ) -> None:
+        self.db = db
         self.transport = transport
         self.hub = hub
         self.camera_check = camera_check
@@ -70,9 +81,36 @@ class PoliceSafeguards:
 
     def guard(self, handler: Handler) -> Handler:
         """``handler`` behind the camera check (every family; only reports are checked)."""
-        if not self.camera_check:
-            return handler
-        return guard_reports(handler, self.cameras.directory, self.transport.alarms)
+        guarded = (
+            guard_reports(handler, self.cameras.directory, self.transport.alarms)
+            if self.camera_check
+            else handler
+        )
+
+        async def checked(message: Message) -> None:
+            if isinstance(message, LookupCapExceeded):
+                await self.on_lookup_cap(message)
+                return
+            await guarded(message)
+
+        return checked
+
+    async def on_lookup_cap(self, message: LookupCapExceeded) -> None:
+        """A center's look-up found more vehicles than the cap: the police alarm too."""
+
+        def first() -> bool:
+            with self.db.begin() as conn:
+                return inbox.first_receipt(conn, message)
+
+        if await asyncio.to_thread(first):
+            self.transport.alarms.raise_alarm(
+                AlarmKind.LOOKUP_CAP,
+                site=message.site,
+                subject=message.subject,
+                message_id=message.message_id,
+                detail=f"look-up for entry {message.entry_id} at {message.site} found "
+                f"{message.vehicles} vehicles (cap {message.max_vehicles})",
+            )
 
     async def start(self) -> None:
         """Load the registries and subscribe to them; anchor and witness the audit chain."""
