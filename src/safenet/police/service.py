@@ -37,6 +37,7 @@ from safenet.police.metrics import PoliceMetrics
 from safenet.police.notify import Notifier
 from safenet.police.picture import LivePicture
 from safenet.police.registry import Registry
+from safenet.police.retention import RetentionPurge
 from safenet.police.rows import serial_write
 from safenet.police.safeguards import PoliceSafeguards
 from safenet.police.settings import PoliceSettings
@@ -131,6 +132,14 @@ class PoliceService:
             resync_grace=timedelta(seconds=settings.resync_grace_s),
             snapshot_part_size=settings.snapshot_part_size,
         )
+        self.retention = RetentionPurge(
+            "police",
+            db,
+            self.tracks,
+            clock,
+            keep=timedelta(days=settings.ended_retention_days),
+            interval_s=settings.retention_purge_s,
+        )
         self.heartbeat = PoliceHeartbeat(
             "police", db, transport, self.relay, clock, settings.heartbeat_s
         )
@@ -151,6 +160,7 @@ class PoliceService:
         await self.notifier.start()
         await self.sweeper.start()
         await self.heartbeat.start()
+        await self.retention.start()
         log.info(
             "police: started (hotlist v%d, %d tracks, first snapshots to %s)",
             version,
@@ -166,6 +176,7 @@ class PoliceService:
         self._stopped = True
         await self.sweeper.stop()
         await self.heartbeat.stop()
+        await self.retention.stop()
         await self.inbound.stop()
         await self.safeguards.stop()
         await self.relay.stop()

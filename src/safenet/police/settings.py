@@ -89,6 +89,16 @@ class PoliceSettings(Section):
     expiry_sweep_s: float = Field(
         10.0, gt=0, description="How often expired entries are ended and distributed."
     )
+    ended_retention_days: float = Field(
+        30.0,
+        gt=0,
+        description="Days the hits, alerts and track of a wanted entry are kept after it "
+        "was resolved, cancelled or expired; then they are purged (counts in the audit log). "
+        "The entry itself and its audit records stay.",
+    )
+    retention_purge_s: float = Field(
+        3600.0, gt=0, description="Seconds between the police's retention purges."
+    )
     camera_check: bool = Field(
         True,
         description="Accept a center's report only when it names a camera that center "

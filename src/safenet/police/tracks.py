@@ -157,6 +157,12 @@ class TrackBook:
                 track = self._tracks[sighting.entry_id] = self._new(sighting.entry_id)
             return track.add(sighting)
 
+    def forget(self, entry_ids: Iterable[str]) -> None:
+        """Drop the tracks of entries whose hits were purged (retention)."""
+        with self._lock:
+            for entry_id in entry_ids:
+                self._tracks.pop(entry_id, None)
+
     def get(self, entry_id: str) -> Track | None:
         with self._lock:
             return self._tracks.get(entry_id)
