@@ -7,8 +7,9 @@ never a read — and, when they differ from what it announced last (always at st
 puts a new version of the registry into the link outbox
 (:func:`safenet.link.cameras.registry_messages`). Camera files are imported by the
 CLI, possibly while the service runs, so the announcer looks every ``interval_s``
-seconds (``center.camera_announce_s``); :meth:`RegistryAnnouncer.wake` announces at
-once after an import in the same process.
+seconds (``center.camera_announce_s``, 5 s: about when the pipeline itself sees a new
+camera) — a cheap summary query first, the cameras themselves only when it changed;
+:meth:`RegistryAnnouncer.wake` announces at once after an import in the same process.
 
 A version is the announcement's time in seconds (at least one above the last), so a
 restarted center's announcement is always newer than what the police hold.
@@ -66,6 +67,18 @@ def announced_cameras(db: Database) -> list[CameraAnnouncement]:
     return found
 
 
+def registry_stamp(db: Database) -> tuple[object, ...]:
+    """A cheap summary that changes whenever a camera is imported, moved or retired."""
+    query = sa.select(
+        sa.func.count(),
+        sa.func.max(cameras.c.imported_at),
+        sa.func.count(cameras.c.retired_at),
+        sa.func.max(cameras.c.retired_at),
+    ).select_from(cameras)
+    with db.read() as conn:
+        return tuple(conn.execute(query).one())
+
+
 def fingerprint(items: list[CameraAnnouncement]) -> str:
     """A digest of an announcement's content (to tell whether the cameras changed)."""
     h = hashlib.sha256()
@@ -99,6 +112,7 @@ class RegistryAnnouncer(Periodic):
         self.version = 0
         self.announced = 0
         self._fingerprint: str | None = None
+        self._stamp: tuple[object, ...] | None = None
 
     async def start(self) -> None:
         await asyncio.to_thread(self.announce_if_changed)  # at start, before any report
@@ -109,6 +123,10 @@ class RegistryAnnouncer(Periodic):
 
     def announce_if_changed(self) -> int | None:
         """Queue a new registry version if the cameras changed; its version, or None."""
+        stamp = registry_stamp(self.db)
+        if stamp == self._stamp:
+            return None  # nothing imported or retired since the last look
+        self._stamp = stamp
         items = announced_cameras(self.db)
         digest = fingerprint(items)
         if digest == self._fingerprint:

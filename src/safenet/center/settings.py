@@ -169,7 +169,7 @@ class CenterSettings(Section):
         600.0, ge=0, description="Seconds between retention purges; 0 runs none on a schedule."
     )
     camera_announce_s: float = Field(
-        30.0,
+        5.0,
         gt=0,
         description="Seconds between looks at the camera registry; a changed one (a camera "
         "import) is announced to the police, who accept reports only of announced cameras.",
