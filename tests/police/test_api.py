@@ -241,3 +241,14 @@ async def test_a_repeated_acknowledge_or_dispatch_is_recorded_once(police: Polic
         actions = [r.action for r in audit.records(conn) if r.action.startswith("alert.")]
         assert audit.verify(conn).ok
     assert actions == ["alert.acknowledge", "alert.dispatch", "alert.dispatch"]
+
+
+async def test_an_audited_action_says_where_the_request_came_from(police: Police) -> None:
+    entry_id = await _register_and_approve(police)
+    await police.send(report(1, entry_id, site="seocho"))
+    with police.db.read() as conn:
+        records = {r.action: r for r in audit.records(conn)}
+    assert records["wanted.register"].details["from"] == "http:127.0.0.1"
+    assert records["wanted.approve"].details["from"] == "http:127.0.0.1"
+    # What the link did, not a request, names no address (its actor says where it is from).
+    assert all("from" not in r.details for r in records.values() if r.actor.startswith("link:"))

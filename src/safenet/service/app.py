@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
+from safenet.audit.origin import OriginMiddleware
 from safenet.auth import AuthError, Principal, Role, verify_token
 from safenet.service.errors import Forbidden, ServiceError, Unauthorized
 
@@ -35,6 +36,7 @@ def create_base_app(
     ``/healthz`` answer 503 so that load balancers and the demo notice.
     """
     app = FastAPI(title=title, version=version, description=description)
+    app.add_middleware(OriginMiddleware)  # "from where" on every audit record a request makes
     app.state.token_secret = token_secret
 
     @app.exception_handler(ServiceError)
