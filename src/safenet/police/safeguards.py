@@ -23,6 +23,7 @@ from safenet.audit.checkpoint import SigningKey
 from safenet.audit.settings import AuditSettings
 from safenet.audit.site import SiteAudit
 from safenet.link import (
+    CameraRegistry,
     Family,
     LookupCapExceeded,
     Message,
@@ -34,9 +35,11 @@ from safenet.link import (
 from safenet.link.alarms import Alarm, AlarmKind
 from safenet.link.camera_store import RegistryKeeper
 from safenet.link.cameras import guard_reports
+from safenet.link.errors import MessageRefused
 from safenet.link.transport import Handler
 from safenet.police.alerts import AlertHub
 from safenet.police.clock import Clock
+from safenet.police.districts import DistrictCheck
 from safenet.police.metrics import PoliceMetrics
 from safenet.police.rows import serial_write
 from safenet.store import Database
@@ -59,11 +62,13 @@ class PoliceSafeguards:
         key: SigningKey,
         clock: Clock,
         camera_check: bool = True,
+        districts: DistrictCheck | None = None,
     ) -> None:
         self.db = db
         self.transport = transport
         self.hub = hub
         self.camera_check = camera_check
+        self.districts = districts
         self.cameras = RegistryKeeper(db, clock)
         self.audit = SiteAudit(
             db,
@@ -95,6 +100,21 @@ class PoliceSafeguards:
 
         return checked
 
+    async def on_registry(self, message: Message) -> None:
+        """Keep a center's camera registry, unless it places a camera outside its district."""
+        if isinstance(message, CameraRegistry) and self.districts is not None:
+            reason = await asyncio.to_thread(self.districts.outside, message.site, message.cameras)
+            if reason is not None:
+                self.transport.alarms.raise_alarm(
+                    AlarmKind.FOREIGN_CAMERA,
+                    site=message.site,
+                    subject=message.subject,
+                    message_id=message.message_id,
+                    detail=reason,
+                )
+                raise MessageRefused(reason)
+        await self.cameras.on_registry(message)
+
     async def on_lookup_cap(self, message: LookupCapExceeded) -> None:
         """A center's look-up found more vehicles than the cap: the police alarm too."""
 
@@ -116,7 +136,7 @@ class PoliceSafeguards:
         """Load the registries and subscribe to them; anchor and witness the audit chain."""
         await self.cameras.start()
         self._registry_sub = await self.transport.subscribe_family(
-            Family.REGISTRY, self.cameras.on_registry
+            Family.REGISTRY, self.on_registry
         )
         await self.audit.start()
 

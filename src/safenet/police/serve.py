@@ -52,6 +52,15 @@ async def serve(
     transport = build_transport(settings)
     await transport.start()
     audit = audit or AuditSettings()
+    boundaries = None
+    if settings.center_districts:  # the outlines the announced cameras must stand in
+        from safenet.web.boundaries import boundaries_for
+
+        web_settings = web or WebSettings()
+        path = Path(web_settings.boundary_file)
+        if not path.is_absolute():
+            path = (data_dir or Path("../shared/data")) / path
+        boundaries = boundaries_for(path, web_settings.boundary_tolerance_m)
     service = PoliceService(
         settings,
         db=db,
@@ -59,6 +68,7 @@ async def serve(
         audit=audit,
         audit_key=SigningKey.load_or_create(audit.key_path(var_dir, "police")),
         privacy=privacy,
+        boundaries=boundaries,
     )
     app = build_app(
         service, token_secret=load_token_secret(settings, var_dir), web=web, data_dir=data_dir

@@ -29,6 +29,7 @@ from safenet.police.alert_log import AlertBook, AlertRecord
 from safenet.police.alerts import AlertHub
 from safenet.police.categories import policy_table
 from safenet.police.clock import Clock, utc_now
+from safenet.police.districts import DistrictCheck
 from safenet.police.gate import ExpiryLimits
 from safenet.police.inbound import Inbound
 from safenet.police.intake import Intake
@@ -45,6 +46,7 @@ from safenet.police.tracks import TrackBook
 from safenet.privacy import PrivacySettings
 from safenet.store import Database, migrate
 from safenet.tracking import PlausibilityPolicy
+from safenet.web.boundaries import Boundaries
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,7 @@ class PoliceService:
         audit: AuditSettings | None = None,
         audit_key: SigningKey | None = None,
         privacy: PrivacySettings | None = None,
+        boundaries: Boundaries | None = None,
     ) -> None:
         self.settings = settings
         self.privacy = privacy or PrivacySettings()
@@ -112,6 +115,9 @@ class PoliceService:
             key=audit_key or _ephemeral_key(),
             clock=clock,
             camera_check=settings.camera_check,
+            districts=None
+            if boundaries is None or not settings.center_districts
+            else DistrictCheck(boundaries, settings.center_districts, settings.district_margin_m),
         )
         self.inbound = Inbound(
             transport,

@@ -99,6 +99,18 @@ class PoliceSettings(Section):
     retention_purge_s: float = Field(
         3600.0, gt=0, description="Seconds between the police's retention purges."
     )
+    center_districts: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Center site id to the 시군구 (codes, names or '시도 시군구') its cameras "
+        "must stand in; a camera registry with a camera outside them is refused and alarmed. "
+        "A center not listed is not checked.",
+    )
+    district_margin_m: float = Field(
+        300.0,
+        ge=0,
+        description="How far outside its district's outline an announced camera may stand "
+        "(border roads, simplified outlines).",
+    )
     camera_check: bool = Field(
         True,
         description="Accept a center's report only when it names a camera that center "
