@@ -34,3 +34,25 @@ async def test_the_registry_is_announced_at_start_and_after_an_import(
         assert "SC-09" in {c.camera_id for c in second.cameras}
         # No read ever travels with a registry.
         assert "plate" not in repr(second.cameras)
+
+
+def test_a_camera_import_is_an_audited_configuration_change(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    import sqlalchemy as sa
+
+    from safenet.audit import store as audit
+    from safenet.store import migrate, open_database
+    from tests.center.conftest import write_cameras
+
+    db = open_database(sqlite_url)
+    migrate(db, "center")
+    import_camera_file(db, write_cameras(tmp_path), actor="cli:kim")
+    with db.read() as conn:
+        [record] = conn.execute(
+            sa.select(audit.audit_log).where(audit.audit_log.c.action == "config.cameras_import")
+        ).all()
+    db.dispose()
+    assert record.actor == "cli:kim"
+    assert record.details["cameras"]["new"] == len(CAMERAS)
+    assert record.details["outcome"] == "imported"

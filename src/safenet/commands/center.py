@@ -72,6 +72,8 @@ def import_cameras(
     ),
 ) -> None:
     """Import camera files into the center's registry (idempotent upsert)."""
+    import getpass
+
     from safenet.cctv import CameraFileError
     from safenet.center.parts import open_center_database
     from safenet.center.registry import import_camera_file
@@ -90,6 +92,7 @@ def import_cameras(
                     agencies=agency,
                     keep_repeated_rows=keep_repeated_rows,
                     retire_missing=retire_missing,
+                    actor=f"cli:{getpass.getuser()}",
                 )
             except CameraFileError as exc:
                 typer.echo(f"{path}: not imported: {exc}", err=True)
