@@ -169,6 +169,9 @@ def test_verify_reads_witnesses_from_an_exported_file(sites: Sites) -> None:
     )
     assert exported.exit_code == 0, exported.output
     assert "2 witnessed heads" in exported.output
+    with sites.center.read() as conn:  # the export is itself on the exporting side's record
+        [record] = [r for r in audit.records(conn) if r.action == "audit.export_heads"]
+    assert (record.subject, record.details["heads"]) == ("police", 2)
     with sites.police.begin() as conn:
         conn.execute(sa.delete(audit.audit_log).where(audit.audit_log.c.seq > 4))
     args = ["audit", "verify", "--db", sites.url, "--site", "police"]

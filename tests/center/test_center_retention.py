@@ -94,3 +94,36 @@ async def test_a_dry_run_counts_and_deletes_nothing(sqlite_center: CenterEnv) ->
     assert result.reads == 1
     assert "would delete" in str(result)
     assert _count(center, reads) == 1
+
+
+async def test_a_rejected_candidates_read_goes_back_to_the_read_retention(
+    sqlite_center: CenterEnv,
+) -> None:
+    """Issue 13: an uninvolved car an operator rejected was kept for the 30-day hit retention."""
+    from safenet.auth import Principal, Role
+
+    center = sqlite_center
+    await center.snapshot([entry("E1", "12가3456")])
+    old = center.clock() - timedelta(hours=2)
+    await center.post(
+        [
+            read("c1", "12거3456", old, confidence=0.7),  # a look-alike: a candidate
+            read("x1", "12가3456", old + timedelta(minutes=30), camera="SC-03"),  # the car
+        ]
+    )
+    await center.reports(2)
+    await center.settle()
+    with center.service.db.read() as conn:
+        candidate = conn.execute(
+            sa.select(hits.c.hit_id).where(hits.c.read_id == "c1")
+        ).scalar_one()
+    operator = Principal("op-1", "tester", frozenset({Role.OPERATOR}), frozenset({"seocho"}))
+    await center.service.candidates.decide(candidate, "rejected", "다른 차량", operator)
+    center.clock.advance(hours=23)  # 25 h after the reads: past the read retention only
+    result = await center.service.purge_now()
+    assert (result.rejected_hits, result.hit_reads) == (1, 1)
+    with center.service.db.read() as conn:
+        left = set(conn.execute(sa.select(reads.c.read_id)).scalars())
+        kept = set(conn.execute(sa.select(hits.c.read_id)).scalars())
+    assert left == {"x1"}
+    assert kept == {"x1"}  # the confirmed-by-nobody exact hit keeps its 30 days

@@ -134,6 +134,7 @@ def settings(**overrides: Any) -> PoliceSettings:
         "expiry_sweep_s": 3600,
         "heartbeat_s": 3600,
         "resync_grace_s": 5,
+        "camera_check": False,  # these tests send reports without a center announcing cameras
     }
     values.update(overrides)
     return PoliceSettings(**values)

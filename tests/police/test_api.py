@@ -217,3 +217,38 @@ async def test_metrics_are_the_services_own(police: Police) -> None:
     assert 'safenet_police_alerts_total{kind="hit"} 1.0' in text
     assert "safenet_police_hotlist_version 2.0" in text
     assert 'safenet_police_registry_actions_total{action="approve",outcome="done"} 1.0' in text
+
+
+async def test_a_repeated_acknowledge_or_dispatch_is_recorded_once(police: Police) -> None:
+    """Issue 13: pressing acknowledge again and again appended ~1,500 audit records."""
+    entry_id = await _register_and_approve(police)
+    await police.send(report(1, entry_id, site="seocho"))
+    async with police.http() as http:
+        [alert] = (await http.get("/api/v1/alerts", headers=auth(DISPATCHER))).json()["alerts"]
+        for _ in range(20):
+            ok = await http.post(
+                f"/api/v1/alerts/{alert['alert_id']}/acknowledge", headers=auth(DISPATCHER)
+            )
+            assert ok.status_code == 200
+        for note in ["서초 1팀 출동", "서초 1팀 출동", "서초 2팀 추가 출동"]:
+            sent = await http.post(
+                f"/api/v1/alerts/{alert['alert_id']}/dispatch",
+                json={"note": note},
+                headers=auth(DISPATCHER),
+            )
+            assert sent.status_code == 200
+    with police.db.read() as conn:
+        actions = [r.action for r in audit.records(conn) if r.action.startswith("alert.")]
+        assert audit.verify(conn).ok
+    assert actions == ["alert.acknowledge", "alert.dispatch", "alert.dispatch"]
+
+
+async def test_an_audited_action_says_where_the_request_came_from(police: Police) -> None:
+    entry_id = await _register_and_approve(police)
+    await police.send(report(1, entry_id, site="seocho"))
+    with police.db.read() as conn:
+        records = {r.action: r for r in audit.records(conn)}
+    assert records["wanted.register"].details["from"] == "http:127.0.0.1"
+    assert records["wanted.approve"].details["from"] == "http:127.0.0.1"
+    # What the link did, not a request, names no address (its actor says where it is from).
+    assert all("from" not in r.details for r in records.values() if r.actor.startswith("link:"))

@@ -119,3 +119,35 @@ async def test_an_entry_registered_and_approved_in_the_pages_reaches_the_centers
         assert len(center.service.hotlist) == 0
     assert not errors, errors
     assert not health_errors, health_errors
+
+
+async def test_a_vague_witness_pattern_is_explained_in_korean_and_held(
+    stack: Stack, browser: BrowserContext
+) -> None:
+    page = await browser.new_page()
+    errors = watch_errors(page)
+    await page.goto(stack.police_console(REGISTRAR_APPROVER, "wanted"))
+    await ready(page)
+    form = page.locator("#register-form")
+    await form.locator("[data-field='plate']").fill("*4321")
+    await form.locator("[data-field='category']").select_option("missing_person")
+    await form.locator("[data-field='case_number']").fill("2026-서초-실종-0007")
+    await form.locator("[data-field='reason']").fill(
+        "치매 노인이 차를 몰고 나감; 이웃이 끝 네 자리 기억"
+    )
+    await form.locator("[data-field='vehicle.make']").fill("현대")
+    await form.locator("#register-submit").click()
+    colour = form.locator("[data-error-for='vehicle.colour']")
+    await colour.wait_for(state="visible")
+    text = await colour.inner_text()
+    assert "번호판 약 10,000개 중 1개" in text
+    assert "색상" in text
+    await form.locator("[data-field='vehicle.model']").fill("SUV")
+    await form.locator("[data-field='vehicle.colour']").fill("흰색")
+    await form.locator("#register-submit").click()
+    card = page.locator(".entry-card[data-status='pending']", has_text="4321")
+    await card.wait_for(state="visible")
+    line = await card.locator("[data-specificity]").inner_text()
+    assert "10,000개 중 1개" in line
+    assert "관제요원이 확인한 뒤" in line
+    assert errors == []

@@ -33,6 +33,7 @@ from safenet.audit.checkpoint import (
     sign_checkpoint,
     sign_prune,
 )
+from safenet.audit.origin import current_origin
 from safenet.audit.settings import MIN_RETENTION_DAYS
 from safenet.audit.verify import AuditVerdict, WitnessedHead, verify_log
 from safenet.store.sql import insert_if_absent
@@ -122,6 +123,9 @@ def append(
     ``details`` must not hold personal data beyond what the action needs (case numbers
     and ids rather than plates of vehicles that are not wanted).
     """
+    origin = current_origin()
+    if origin is not None and "from" not in (details or {}):
+        details = {**(details or {}), "from": origin}  # where the request came from
     seq, head = _head(conn)
     if seq == 0:
         seq, head = _anchor(conn)

@@ -41,6 +41,8 @@ from safenet.link import (
     Message,
     inbox,
 )
+from safenet.link.cameras import registry_messages
+from safenet.link.messages import CameraAnnouncement
 
 BASE_TIME = datetime(2026, 1, 5, 0, 0, tzinfo=UTC)
 
@@ -64,6 +66,14 @@ def _report(n: int, entry_id: str, site: str = "bench-a") -> LocationReport:
         read_confidence=0.95,
         decision="alert",
     )
+
+
+def _cameras() -> list[CameraAnnouncement]:
+    """The bench centers' cameras, where :func:`_report` puts its hits."""
+    return [
+        CameraAnnouncement(camera_id=f"cam-{i}", coordinates=Coordinates(lat=37.4842, lon=127.0324))
+        for i in range(50)
+    ]
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -253,6 +263,12 @@ async def _police_bench(
     await service.start()
     stubs = [_StubCenter(MemoryTransport(broker, c)) for c in centers]
     subs = [await s.transport.subscribe_family(Family.HOTLIST, s.on_hotlist) for s in stubs]
+    # Each center announces its cameras first: the police check every report against them.
+    for stub in stubs:
+        for part in registry_messages(stub.transport.site, 1, _cameras(), BASE_TIME):
+            await stub.transport.publish(part)
+    directory = service.safeguards.cameras.directory
+    await _until(lambda: all(directory().announced(c) for c in centers), 10)
 
     registrar = Principal("bench.registrar", "Bench Registrar", frozenset({Role.REGISTRAR}))
     approver = Principal("bench.approver", "Bench Approver", frozenset({Role.APPROVER}))

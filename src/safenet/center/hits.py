@@ -13,6 +13,8 @@ The rules (docs/center.md, "Hits"):
   ``center.alert_window_s`` is *suppressed*: kept, not reported again. A different
   entry at the same camera is never suppressed, and an alert is never suppressed by
   an earlier candidate.
+- A retrospective look-up hit on a witness pattern or at any level but ``exact`` is
+  always held (:func:`~safenet.matching.privacy.must_hold_retrospective`).
 - An impossible journey since the entry's previous hit is written into the hit and
   its report; it never suppresses the hit.
 
@@ -39,6 +41,8 @@ from safenet.center.types import (
     is_alert,
 )
 from safenet.matching import Level, Match
+from safenet.matching.patterns import is_pattern
+from safenet.matching.privacy import must_hold_retrospective
 from safenet.store import Database
 from safenet.tracking import GeoPoint, PlausibilityPolicy, Sighting, check_journey
 
@@ -62,6 +66,10 @@ def draft_hit(
     # plate found only among the OCR's alternatives is a look-alike of what was read.
     level = "equivalent" if match.level is Level.EXACT and not alert else match.level.value
     held = not alert and (entry.confirm_before_send or entry.category in confirm_categories)
+    if retrospective and must_hold_retrospective(match.level, is_pattern(entry.plate)):
+        # A look-back searches cars that drove by before anyone looked for them: only an
+        # exact read of a full plate goes without a person's look (issue 13).
+        alert, held = False, True
     return HitDraft(
         match=match,
         entry=entry,

@@ -31,6 +31,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from safenet.audit import store as audit
 from safenet.center.hotlist_index import build_index, entry_info
 from safenet.center.tables import (
     hotlist_entries,
@@ -288,6 +289,21 @@ class Hotlist:
         ):
             conn.execute(hotlist_state.insert().values(id=1, **values))
         conn.execute(hotlist_parts.delete().where(hotlist_parts.c.version <= version))
+        audit.append(
+            conn,
+            "link:police",
+            "hotlist.apply",
+            f"hotlist:{version}",
+            {
+                "outcome": "applied",
+                "entries": len(entries),
+                "added": added[:50],
+                "removed": removed[:50],
+                "added_count": len(added),
+                "removed_count": len(removed),
+            },
+            ts=now,
+        )
         outbox.enqueue(
             conn,
             HotlistAck(site=self.site, version=version, entry_count=len(entries), acked_at=now),

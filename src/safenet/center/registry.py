@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from safenet.audit import store as audit
 from safenet.cctv import (
     CameraSite,
     ImportResult,
@@ -126,8 +127,12 @@ def import_camera_file(
     keep_repeated_rows: bool = False,
     retire_missing: bool = False,
     clock: Clock = system_clock,
+    actor: str = "cli",
 ) -> CameraImportReport:
     """Read one camera file and upsert it into the registry; see the module docstring.
+
+    The import is a configuration change: it is audited (``config.cameras_import``, by
+    ``actor``, with the counts) in its own transaction.
 
     Raises :class:`safenet.cctv.CameraFileError` for a file unusable as a whole.
     """
@@ -162,6 +167,21 @@ def import_camera_file(
             report.cameras.retired = _retire(
                 conn, cameras, "camera_id", file.name, camera_rows, now, agencies
             )
+        audit.append(
+            conn,
+            actor,
+            "config.cameras_import",
+            file.name,
+            {
+                "outcome": "imported",
+                "cameras": asdict(report.cameras),
+                "sites": asdict(report.sites),
+                "skipped_rows": len(parsed.skipped),
+                "agencies": list(agencies),
+                "retire_missing": retire_missing,
+            },
+            ts=now,
+        )
     log.info(
         "cameras: %s imported: sites %s; cameras %s; %d rows skipped",
         file.name,

@@ -7,6 +7,8 @@ By read time (when the camera saw the car), never by arrival:
   the camera's own footage may be kept;
 - a hit goes after ``center.hit_retention_days``, and its read and snapshot with it once
   no other hit refers to the read;
+- a hit an operator *rejected* (an uninvolved car) goes back to the read retention: it
+  and its read go after ``center.read_retention_hours``, like any read that hit nothing;
 - snapshots go with their read; done retrospective look-ups with the hits' retention;
   link inbox ids after the link's longest redelivery horizon.
 
@@ -44,6 +46,7 @@ class PurgeResult:
     snapshots: int = 0
     hits: int = 0
     hit_reads: int = 0
+    rejected_hits: int = 0
     lookups: int = 0
     inbox_ids: int = 0
     dry_run: bool = False
@@ -56,7 +59,8 @@ class PurgeResult:
         verb = "would delete" if self.dry_run else "deleted"
         return (
             f"retention purge {verb}: {self.reads:,} non-hit reads, {self.snapshots:,} "
-            f"snapshots, {self.hits:,} hits with {self.hit_reads:,} reads, "
+            f"snapshots, {self.hits:,} hits ({self.rejected_hits:,} rejected ones past the "
+            f"read retention) with {self.hit_reads:,} reads, "
             f"{self.lookups:,} look-up records, {self.inbox_ids:,} link inbox ids"
         )
 
@@ -104,10 +108,14 @@ def _purge(
             )
             _non_hit(conn, sa.and_(reads.c.read_at < now - timedelta(days=days), on_camera), result)
         hit_cutoff = now - hit_retention
+        result.rejected_hits = conn.execute(
+            sa.delete(hits).where(hits.c.state == "rejected", hits.c.read_at < read_cutoff)
+        ).rowcount
         result.hits = conn.execute(sa.delete(hits).where(hits.c.read_at < hit_cutoff)).rowcount
+        result.hits += result.rejected_hits
         orphaned = sa.and_(
             reads.c.is_hit == sa.true(),
-            reads.c.read_at < hit_cutoff,
+            reads.c.read_at < max(hit_cutoff, read_cutoff),
             ~sa.exists().where(hits.c.read_seq == reads.c.seq),
         )
         result.snapshots += _delete_snapshots(conn, orphaned)

@@ -10,6 +10,12 @@ Every look-up is audited (``hotlist.retrospective_lookup``) with the entry id, t
 hotlist version and the number of reads searched and hits found, in the transaction
 that stores the hits. The plates of the reads that did not match are never written
 anywhere: they were searched, and that is all the record says.
+
+Privacy limits (issue 13): every hit on a witness pattern or at a non-exact level is
+held for an operator (:func:`~safenet.center.hits.draft_hit`), and one look-up keeps
+the hits of at most ``max_vehicles`` distinct vehicles per entry (the strongest);
+more is a ``lookup_cap`` alarm on the center's link and a
+:class:`~safenet.link.messages.LookupCapExceeded` to the police, who alarm too.
 """
 
 from __future__ import annotations
@@ -32,7 +38,10 @@ from safenet.center.records import HitWrite, ReadRecord, write_hits
 from safenet.center.retry import retry_on_conflict
 from safenet.center.tables import reads, retro_lookups, utc
 from safenet.center.types import CameraInfo, EntryInfo, HitDraft, Step
+from safenet.link import LookupCapExceeded, outbox
+from safenet.link.alarms import AlarmKind, LinkAlarms
 from safenet.matching import Alternative, HotlistIndex, Read
+from safenet.matching.privacy import DEFAULT_LOOKUP_MAX_VEHICLES, LookupCap, cap_lookup
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +72,19 @@ def pending_count(conn: Connection) -> int:
 class RetroLookup:
     """Runs the queued retrospective look-ups (call :meth:`run_pending` from a worker thread)."""
 
-    def __init__(self, ctx: PipelineContext, checks: Sequence[HitCheck] = HIT_CHECKS) -> None:
+    def __init__(
+        self,
+        ctx: PipelineContext,
+        checks: Sequence[HitCheck] = HIT_CHECKS,
+        *,
+        max_vehicles: int = DEFAULT_LOOKUP_MAX_VEHICLES,
+        alarms: LinkAlarms | None = None,
+    ) -> None:
         self.ctx = ctx
         self.checks = tuple(checks)
+        self.max_vehicles = max_vehicles
+        """At most this many distinct vehicles per entry's look-up (privacy.lookup_max_vehicles)."""
+        self.alarms = alarms
         self._running = threading.Lock()  # one look-up pass at a time
 
     def pending(self) -> int:
@@ -100,7 +119,7 @@ class RetroLookup:
             index, _ = build_index(entries.values(), version, now)
             searched, found = self._search(index, entries, up_to, oldest)
         history = HitHistory(ctx.db)
-        writes = self._check(found, history)
+        writes, capped = self._cap(self._check(found, history))
         counts: dict[str, int] = {}
         for w in writes:
             counts[w.draft.entry.entry_id] = counts.get(w.draft.entry.entry_id, 0) + 1
@@ -118,6 +137,19 @@ class RetroLookup:
             with ctx.db.begin() as conn:
                 write_hits(conn, ctx.site, writes, now)
                 for result in results:
+                    cap = capped.get(result.entry_id)
+                    if cap is not None:
+                        outbox.enqueue(
+                            conn,
+                            LookupCapExceeded(
+                                site=ctx.site,
+                                entry_id=result.entry_id,
+                                hotlist_version=result.hotlist_version,
+                                vehicles=cap.vehicles,
+                                max_vehicles=cap.max_vehicles,
+                                looked_up_at=now,
+                            ),
+                        )
                     audit.append(
                         conn,
                         f"center:{ctx.site}",
@@ -128,6 +160,9 @@ class RetroLookup:
                             "reads_searched": result.reads_searched,
                             "hits": result.hits,
                             "window_hours": ctx.read_retention.total_seconds() / 3600,
+                            "outcome": "capped" if cap is not None else "done",
+                            "vehicles": cap.vehicles if cap is not None else None,
+                            "max_vehicles": self.max_vehicles,
                         },
                         ts=now,
                     )
@@ -139,6 +174,16 @@ class RetroLookup:
                     )
 
         retry_on_conflict(store, what="retrospective look-up")
+        for entry_id, cap in capped.items():
+            if self.alarms is not None:
+                self.alarms.raise_alarm(
+                    AlarmKind.LOOKUP_CAP,
+                    site=ctx.site,
+                    subject="retrospective_lookup",
+                    message_id=entry_id,
+                    detail=f"look-up for entry {entry_id} found {cap.vehicles} vehicles; the "
+                    f"{cap.max_vehicles} strongest kept, every hit held for an operator",
+                )
         ctx.metrics.retro_reads.inc(searched)
         log.info(
             "retrospective look-up: %d entries, %d reads searched, %d hits",
@@ -212,6 +257,25 @@ class RetroLookup:
                     )
                 )
         return searched, found
+
+    def _cap(self, writes: list[HitWrite]) -> tuple[list[HitWrite], dict[str, LookupCap[HitWrite]]]:
+        """At most ``max_vehicles`` distinct vehicles per entry; the capped entries' caps."""
+        by_entry: dict[str, list[HitWrite]] = {}
+        for w in writes:
+            by_entry.setdefault(w.draft.entry.entry_id, []).append(w)
+        kept: set[int] = set()
+        capped: dict[str, LookupCap[HitWrite]] = {}
+        for entry_id, group in by_entry.items():
+            cap = cap_lookup(
+                group,
+                self.max_vehicles,
+                vehicle=lambda w: w.draft.match.text,
+                score=lambda w: w.draft.match.score,
+            )
+            kept.update(id(w) for w in cap.kept)
+            if cap.exceeded:
+                capped[entry_id] = cap
+        return [w for w in writes if id(w) in kept], capped
 
     def _check(
         self, found: list[tuple[ReadRecord, list[HitDraft]]], history: HitHistory

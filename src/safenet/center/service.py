@@ -24,6 +24,8 @@ import asyncio
 import logging
 from datetime import timedelta
 
+from safenet.audit.checkpoint import SigningKey
+from safenet.audit.settings import AuditSettings
 from safenet.center.cameras import CameraList, CameraRegistry
 from safenet.center.confirm import CandidateQueue
 from safenet.center.context import PipelineContext
@@ -47,12 +49,14 @@ from safenet.center.pipeline import Pipeline
 from safenet.center.retention import PurgeResult
 from safenet.center.retro import RetroLookup
 from safenet.center.runner import PipelineRunner
+from safenet.center.safeguards import CenterSafeguards
 from safenet.center.settings import CenterSettings
 from safenet.center.status import CenterStatus
 from safenet.center.types import Clock, system_clock
 from safenet.evidence.signing import Signer
 from safenet.link import Family, Relay
 from safenet.link.transport import Transport
+from safenet.privacy import PrivacySettings
 from safenet.service.loop import Loop
 from safenet.store import Database, migrate
 
@@ -71,6 +75,9 @@ class CenterService:
         site: str | None = None,
         clock: Clock = system_clock,
         signer: Signer | None = None,
+        audit: AuditSettings | None = None,
+        audit_key: SigningKey | None = None,
+        privacy: PrivacySettings | None = None,
     ) -> None:
         site = site or settings.site or transport.site
         if settings.site is not None and settings.site != site:
@@ -81,6 +88,7 @@ class CenterService:
             )
         owner = f"center {site}"
         self.settings = settings
+        self.privacy = privacy or PrivacySettings()
         self.site = site
         self.db = db
         self.transport = transport
@@ -111,7 +119,9 @@ class CenterService:
             max_wait_s=settings.pipeline_max_wait_ms / 1000,
             queue_limit=settings.pipeline_queue_reads,
         )
-        self.retro = RetroLookup(self.ctx)
+        self.retro = RetroLookup(
+            self.ctx, max_vehicles=self.privacy.lookup_max_vehicles, alarms=transport.alarms
+        )
         self.candidates = CandidateQueue(db, site, self.registry, clock)
         self.cameras = CameraList(db, site)
         self.evidence = EvidenceDesk(
@@ -124,6 +134,19 @@ class CenterService:
         )
         self.mqtt = (
             MqttIngest(settings, site, self.runner, self.metrics) if settings.mqtt_enabled else None
+        )
+        # Issue 13: cameras announced, audit anchored and witnessed, link alarms recorded.
+        self.safeguards = CenterSafeguards(
+            owner,
+            site,
+            db=db,
+            transport=transport,
+            relay=self.relay,
+            metrics=self.metrics,
+            settings=settings,
+            audit=audit or AuditSettings(),
+            key=audit_key or _ephemeral_key(site),
+            clock=clock,
         )
         # -- the loops ---------------------------------------------------------------------
         self.link = LinkConnection(owner, transport, self.relay)
@@ -149,6 +172,7 @@ class CenterService:
                 ),
                 Family.EVIDENCE_REQUEST: self.evidence.receive,
                 Family.HEADS_UP: self.headsup,
+                Family.AUDIT: self.safeguards.audit.witnesses.on_audit_head,
             },
         )
         self.purge = PurgeSchedule(
@@ -214,6 +238,7 @@ class CenterService:
         )
         # The link may be down at start: ingest and matching must not wait for it.
         await self.link.start()
+        await self.safeguards.start()
         await self.runner.start()
         for loop in self._loops():
             await loop.start()
@@ -232,6 +257,7 @@ class CenterService:
         await self.runner.stop()
         for loop in self._loops():
             await loop.stop()
+        await self.safeguards.stop()
         await self.link.close()
         log.info("center %s stopped", self.site)
 
@@ -246,7 +272,11 @@ class CenterService:
 
 def _unheld_key(site: str) -> Signer:
     """A fresh signing key, for a center built without its own (tests, a bare service)."""
-    from safenet.audit import SigningKey
-
     log.warning("center %s: no signing key given; evidence packages get a fresh one", site)
+    return SigningKey.generate()
+
+
+def _ephemeral_key(site: str) -> SigningKey:
+    """A signing key for this run only (tests, embedded runs): the entry points pass one."""
+    log.warning("center %s: audit checkpoints signed with a key of this run only", site)
     return SigningKey.generate()

@@ -179,6 +179,12 @@ class CenterSettings(Section):
         "danger-to-life category (suicide_risk, missing_person), without the operator; "
         "never a time window, video or a route.",
     )
+    camera_announce_s: float = Field(
+        5.0,
+        gt=0,
+        description="Seconds between looks at the camera registry; a changed one (a camera "
+        "import) is announced to the police, who accept reports only of announced cameras.",
+    )
 
     @field_validator("site")
     @classmethod

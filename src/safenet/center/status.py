@@ -111,6 +111,7 @@ class CenterStatus:
                 "oldest_waiting_s": waiting_s,
                 "last_heartbeat_at": self.heartbeat.last_sent_at,
             },
+            "link_alarms": [a.as_dict() for a in reversed(self.transport.alarms.recent()[-20:])],
             "mqtt": None
             if self.mqtt is None
             else {"topic": self.mqtt.topic, "connected": self.mqtt.connected},

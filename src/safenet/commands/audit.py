@@ -197,13 +197,22 @@ def export_heads(
     out: Path = typer.Option(..., "--out", help="The JSON-lines file to write."),
 ) -> None:
     """Export the heads this database witnessed, for `safenet audit verify --witness-file`."""
-    from safenet.audit import witness
+    import getpass
+
+    from safenet.audit import store, witness
     from safenet.store import open_database
 
     database = open_database(db)
     try:
-        with database.read() as conn:
+        with database.begin() as conn:
             n = witness.export_heads(out, witness.heads(conn, site))
+            store.append(  # an export is a sensitive action: who, what, where to
+                conn,
+                f"cli:{getpass.getuser()}",
+                "audit.export_heads",
+                site or "every site",
+                {"outcome": "exported", "heads": n, "file": str(out)},
+            )
     finally:
         database.dispose()
     typer.echo(f"{n} witnessed heads written to {out}")

@@ -76,6 +76,8 @@ def import_cameras(
     ),
 ) -> None:
     """Import camera files into the center's registry (idempotent upsert)."""
+    import getpass
+
     from safenet.cctv import CameraFileError
     from safenet.center.parts import open_center_database
     from safenet.center.registry import import_camera_file
@@ -94,6 +96,7 @@ def import_cameras(
                     agencies=agency,
                     keep_repeated_rows=keep_repeated_rows,
                     retire_missing=retire_missing,
+                    actor=f"cli:{getpass.getuser()}",
                 )
             except CameraFileError as exc:
                 typer.echo(f"{path}: not imported: {exc}", err=True)
@@ -143,8 +146,18 @@ async def _serve(
     transport = build_transport(center, site)
     from safenet.audit import SigningKey
 
-    signer = SigningKey.load_or_create(settings.audit.key_path(settings.var_dir, site))
-    service = CenterService(center, db=db, transport=transport, site=site, signer=signer)
+    # The center's one Ed25519 key signs its audit checkpoints and its evidence packages.
+    key = SigningKey.load_or_create(settings.audit.key_path(settings.var_dir, site))
+    service = CenterService(
+        center,
+        db=db,
+        transport=transport,
+        site=site,
+        signer=key,
+        audit=settings.audit,
+        audit_key=key,
+        privacy=settings.privacy,
+    )
     app = build_app(
         service,
         token_secret=token_secret(center, settings.var_dir, site),

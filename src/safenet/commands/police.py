@@ -74,6 +74,8 @@ def serve(
                 web=settings.web,
                 data_dir=settings.data_dir,
                 route=settings.route,
+                audit=settings.audit,
+                privacy=settings.privacy,
             )
         )
 

@@ -162,6 +162,9 @@ class DemoStack:
             trusted_keys={site: [key.public_key_b64] for site, key in self.keys.items()},
             roads=city_atlas(self.sim.city.networks),
             route_policy=self.settings.route.policy(),
+            audit=self.settings.audit,
+            audit_key=SigningKey.load_or_create(self.root / "audit" / "police-audit-key.pem"),
+            privacy=self.settings.privacy,
         )
         police_app = build_police_app(
             self.police,
@@ -207,6 +210,9 @@ class DemoStack:
             site=site,
             clock=self.sim.clock.now,
             signer=self.keys[site],
+            audit=self.settings.audit,
+            audit_key=SigningKey.load_or_create(self.root / "audit" / f"{site}-audit-key.pem"),
+            privacy=self.settings.privacy,
         )
         app = build_center_app(
             service, token_secret=self._secret, web=self.settings.web, data_dir=self.sim_data_dir

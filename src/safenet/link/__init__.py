@@ -64,6 +64,7 @@ from safenet.link.messages import (
     HotlistSnapshot,
     LinkMessage,
     LocationReport,
+    LookupCapExceeded,
     Message,
     message_type,
 )
@@ -130,6 +131,7 @@ __all__ = [
     "LinkMessage",
     "LinkUnavailable",
     "LocationReport",
+    "LookupCapExceeded",
     "MatchLevel",
     "MemoryBroker",
     "MemoryTransport",

@@ -51,6 +51,9 @@ class AlarmKind(enum.StrEnum):
 
     EVIDENCE_REFUSED = "evidence_refused"
     """An evidence package failed verification (signature, a hash, a part): never shown."""
+    LOOKUP_CAP = "lookup_cap"
+    """A retrospective look-up found more distinct vehicles than the privacy cap allows:
+    the wanted entry behaves like a search of everyone (raised on both sides)."""
 
 
 @dataclass(frozen=True)

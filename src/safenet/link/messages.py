@@ -362,6 +362,26 @@ class HitUpdate(_FromCenter, frozen=True, kw_only=True, tag="hit_update"):
         return (self.site, self.hit_id, self.decision, _time_key(self.decided_at))
 
 
+class LookupCapExceeded(_FromCenter, frozen=True, kw_only=True, tag="lookup_cap_exceeded"):
+    """A center's retrospective look-up for an entry found more vehicles than the cap.
+
+    Only the first ``max_vehicles`` (the strongest matches) were kept, every hit held for
+    an operator; the others were dropped. The police raise an alarm (the entry is
+    behaving like a search of everyone). Carries counts only, never a plate.
+    """
+
+    family: ClassVar[Family] = Family.UPDATE
+
+    entry_id: Identifier
+    hotlist_version: HotlistVersion
+    vehicles: Annotated[int, Meta(ge=0, description="Distinct vehicles the look-up found.")]
+    max_vehicles: Annotated[int, Meta(ge=1, description="The cap (privacy.lookup_max_vehicles).")]
+    looked_up_at: UtcTime
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (self.site, self.entry_id, str(self.hotlist_version))
+
+
 # ---- evidence (police <-> one center) --------------------------------------------------
 #
 # An officer's request names what is wanted, under which lawful basis, for whom; the
@@ -802,6 +822,7 @@ Message = (
     | HotlistAck
     | LocationReport
     | HitUpdate
+    | LookupCapExceeded
     | EvidenceRequest
     | EvidencePackage
     | EvidencePart
@@ -819,6 +840,7 @@ MESSAGE_TYPES: tuple[type[LinkMessage], ...] = (
     HotlistAck,
     LocationReport,
     HitUpdate,
+    LookupCapExceeded,
     EvidenceRequest,
     EvidencePackage,
     EvidencePart,

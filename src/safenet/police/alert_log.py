@@ -11,6 +11,7 @@ send as an alert.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -192,8 +193,9 @@ def acknowledge(
             .where(alerts.c.alert_id == alert_id)
             .values(acknowledged_by=officer.subject, acknowledged_at=now)
         )
-    audit.append(
+    audit.record_once(
         conn,
+        f"alert:{alert_id}:acknowledge:{officer.subject}"[:200],
         officer.subject,
         "alert.acknowledge",
         f"alert:{alert_id}",
@@ -216,8 +218,9 @@ def dispatch(
     if current["acknowledged_by"] is None:
         values |= {"acknowledged_by": officer.subject, "acknowledged_at": now}
     conn.execute(alerts.update().where(alerts.c.alert_id == alert_id).values(**values))
-    audit.append(
+    audit.record_once(
         conn,
+        _dispatch_key(alert_id, officer.subject, note),
         officer.subject,
         "alert.dispatch",
         f"alert:{alert_id}",
@@ -230,6 +233,12 @@ def dispatch(
         ts=now,
     )
     return get(conn, alert_id, officer.sites)
+
+
+def _dispatch_key(alert_id: int, officer: str, note: str) -> str:
+    """The effect a dispatch records once: this officer, this alert, this order."""
+    digest = hashlib.sha256(note.encode("utf-8")).hexdigest()[:16]
+    return f"alert:{alert_id}:dispatch:{digest}:{officer}"[:200]
 
 
 class AlertBook:

@@ -72,7 +72,7 @@ def to_link_entry(entry: WantedEntry, policy: CategoryPolicy) -> HotlistEntry:
         fuzzy_allowance=policy.fuzzy_allowance,
         vehicle=entry.vehicle.text()[:200],
         policy=policy.policy,
-        confirm_before_send=policy.confirm_before_send,
+        confirm_before_send=policy.confirm_before_send or entry.hold_hits,
     )
 
 

@@ -21,6 +21,8 @@ a JSON body naming the field and the reason::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from typing import Any
 
 from safenet.service.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
@@ -31,6 +33,10 @@ class Problem:
 
     field: str
     reason: str
+    code: str = ""
+    """A message catalogue key for the console (``problem.<code>``), when there is one."""
+    params: dict[str, Any] = dataclass_field(default_factory=dict)
+    """The values the catalogue sentence names."""
 
     def __str__(self) -> str:
         return f"{self.field}: {self.reason}"
@@ -49,7 +55,7 @@ class GateRefused(ValidationFailed):
         super().__init__(
             message,
             field=problems[0].field,
-            problems=[{"field": p.field, "reason": p.reason} for p in problems],
+            problems=[_problem(p) for p in problems],
         )
 
 
@@ -86,3 +92,10 @@ class WrongState(Conflict):
             entry_id=entry_id,
             current_status=status,
         )
+
+
+def _problem(p: Problem) -> dict[str, Any]:
+    out: dict[str, Any] = {"field": p.field, "reason": p.reason}
+    if p.code:
+        out |= {"code": p.code, "params": p.params}
+    return out

@@ -15,7 +15,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from safenet.matching.privacy import PatternPolicy
 from safenet.police.categories import CATEGORIES, CategoryPolicy, not_lawful_reason
 from safenet.police.errors import GateRefused, Problem
 from safenet.police.types import Registration, Renewal, VehicleDescription, WantedDraft
@@ -44,8 +46,16 @@ def check_registration(
     now: datetime,
     policies: Mapping[str, CategoryPolicy],
     limits: ExpiryLimits = ExpiryLimits(),
+    pattern_policy: PatternPolicy | None = None,
 ) -> Registration:
-    """The draft as a :class:`Registration`, or :class:`GateRefused` listing every problem."""
+    """The draft as a :class:`Registration`, or :class:`GateRefused` listing every problem.
+
+    With a ``pattern_policy`` (the service always passes one), a witness pattern is
+    judged by how many plates it matches: refused below the floor, allowed with every
+    hit held for an operator below the description threshold (colour and type — make
+    or model — required, and a category that allows it); the refusal's problems carry
+    the catalogue key ``pattern_refused`` and the pattern's figures.
+    """
     problems: list[Problem] = []
 
     category = (draft.category or "").strip()
@@ -87,6 +97,29 @@ def check_registration(
         draft.expires_at, draft.expires_in_hours, now, limits, "registration", problems
     )
 
+    hold_hits = False
+    figures: dict[str, Any] | None = None
+    if pattern_policy is not None and plate is not None and is_pattern:
+        decision = pattern_policy.decide(
+            (draft.plate or "").strip(),
+            category,
+            colour=vehicle.colour,
+            vehicle_type=vehicle.model.strip() or vehicle.make.strip(),
+        )
+        spec = decision.specificity
+        figures = None if spec is None else {"one_in": spec.one_in, "vehicles": spec.vehicles}
+        hold_hits = decision.hold_hits
+        for p in decision.problems:
+            field = "vehicle.model" if p.field == "vehicle.type" else p.field
+            problems.append(
+                Problem(
+                    field,
+                    f"{spec.describe()}: {p.reason}" if spec is not None else p.reason,
+                    code=f"pattern.{p.field}",
+                    params={**(figures or {}), "floor": pattern_policy.floor_one_in},
+                )
+            )
+
     if problems:
         raise GateRefused(problems)
     assert plate is not None
@@ -102,6 +135,8 @@ def check_registration(
         case_number=case_number,
         reason=reason,
         expires_at=expires_at,
+        hold_hits=hold_hits,
+        specificity=figures,
     )
 
 

@@ -31,6 +31,7 @@ from safenet.link import (
     Subscription,
     Transport,
 )
+from safenet.link.transport import Handler
 from safenet.police.alert_log import AlertRecord
 from safenet.police.intake import Intake, IntakeResult
 from safenet.police.metrics import PoliceMetrics
@@ -69,19 +70,23 @@ class Inbound:
         *,
         publish: Callable[[list[AlertRecord]], None],
         routes: tuple[IntakeRoute, ...] = INTAKE,
+        guard: Callable[[Handler], Handler] | None = None,
     ) -> None:
         self.transport = transport
         self.intake = intake
         self.metrics = metrics
         self.publish = publish
         self.routes = routes
+        self.guard = guard
+        """Wraps every family's handler (the camera check of the reports)."""
         self._subscriptions: list[Subscription] = []
 
     async def start(self) -> None:
         for route in self.routes:
-            self._subscriptions.append(
-                await self.transport.subscribe_family(route.family, self._handler(route))
-            )
+            handler = self._handler(route)
+            if self.guard is not None:
+                handler = self.guard(handler)
+            self._subscriptions.append(await self.transport.subscribe_family(route.family, handler))
 
     async def stop(self) -> None:
         for sub in self._subscriptions:

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from safenet.audit import store as audit
 from safenet.auth import Principal, Role
+from safenet.matching.privacy import PatternPolicy
 from safenet.police import distribution
 from safenet.police.categories import CATEGORIES, CategoryPolicy
 from safenet.police.clock import Clock
@@ -66,7 +67,9 @@ class Registry:
         *,
         clock: Clock,
         limits: ExpiryLimits = ExpiryLimits(),
+        pattern_policy: PatternPolicy | None = None,
     ) -> None:
+        self.pattern_policy = pattern_policy or PatternPolicy()
         self.db = db
         self.policies = policies
         self.clock = clock
@@ -78,7 +81,7 @@ class Registry:
         """Check the draft at the gate and store it as pending approval."""
         _require(registrar, Role.REGISTRAR)
         now = self.clock()
-        reg = check_registration(draft, now, self.policies, self.limits)
+        reg = check_registration(draft, now, self.policies, self.limits, self.pattern_policy)
         entry_id = new_entry_id(now)
         with serial_write(self.db) as conn:
             conn.execute(
@@ -100,6 +103,7 @@ class Registry:
                     expires_at=reg.expires_at,
                     renewals=0,
                     updated_at=now,
+                    hold_hits=reg.hold_hits,
                 )
             )
             audit.append(
@@ -112,6 +116,9 @@ class Registry:
                     "category": reg.category,
                     "plate": reg.plate,
                     "expires_at": reg.expires_at.isoformat(),
+                    "outcome": "pending",
+                    "hold_hits": reg.hold_hits,
+                    "specificity": reg.specificity,
                 },
                 ts=now,
             )

@@ -60,4 +60,5 @@ def entry_from_row(row: Any) -> WantedEntry:
         end_reason=row.end_reason,
         renewals=int(row.renewals),
         updated_at=as_utc(row.updated_at),
+        hold_hits=bool(getattr(row, "hold_hits", False)),
     )

@@ -10,10 +10,12 @@ import signal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from safenet.audit.settings import AuditSettings
 from safenet.link import MemoryBroker, MemoryTransport, Transport
 from safenet.link.errors import LinkConfigError
 from safenet.police.credentials import database_url, load_token_secret
 from safenet.police.settings import PoliceSettings
+from safenet.privacy import PrivacySettings
 from safenet.roads.atlas import load_atlas
 from safenet.roads.settings import RouteSettings
 from safenet.service.serve import serve_app
@@ -51,6 +53,8 @@ async def serve(
     web: WebSettings | None = None,
     data_dir: Path | None = None,
     route: RouteSettings | None = None,
+    audit: AuditSettings | None = None,
+    privacy: PrivacySettings | None = None,
 ) -> None:
     """Run the police service (and its console) until interrupted.
 
@@ -58,6 +62,7 @@ async def serve(
     ``var_dir`` when ``route.cache_graphs``); without it they say they are on the
     straight line.
     """
+    from safenet.audit.checkpoint import SigningKey
     from safenet.police.app import build_app
     from safenet.police.service import PoliceService
     from safenet.store import migrate, open_database
@@ -71,8 +76,26 @@ async def serve(
         if data_dir is not None
         else None
     )
+    audit = audit or AuditSettings()
+    boundaries = None
+    if settings.center_districts:  # the outlines the announced cameras must stand in
+        from safenet.web.boundaries import boundaries_for
+
+        web_settings = web or WebSettings()
+        path = Path(web_settings.boundary_file)
+        if not path.is_absolute():
+            path = (data_dir or Path("../shared/data")) / path
+        boundaries = boundaries_for(path, web_settings.boundary_tolerance_m)
     service = PoliceService(
-        settings, db=db, transport=transport, roads=roads, route_policy=route.policy()
+        settings,
+        db=db,
+        transport=transport,
+        roads=roads,
+        route_policy=route.policy(),
+        audit=audit,
+        audit_key=SigningKey.load_or_create(audit.key_path(var_dir, "police")),
+        privacy=privacy,
+        boundaries=boundaries,
     )
     app = build_app(
         service,

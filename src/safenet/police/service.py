@@ -21,6 +21,8 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
+from safenet.audit.checkpoint import SigningKey
+from safenet.audit.settings import AuditSettings
 from safenet.link import EvidenceDenial, EvidencePackage, EvidencePart, Family, Relay, Transport
 from safenet.link.transport import link_health
 from safenet.police import distribution
@@ -29,6 +31,7 @@ from safenet.police.alert_log import AlertBook, AlertRecord
 from safenet.police.alerts import AlertHub
 from safenet.police.categories import policy_table
 from safenet.police.clock import Clock, utc_now
+from safenet.police.districts import DistrictCheck
 from safenet.police.escape import EscapeRoutes
 from safenet.police.evidence_desk import EvidenceDesk, EvidencePurge
 from safenet.police.gate import ExpiryLimits
@@ -40,11 +43,15 @@ from safenet.police.metrics import PoliceMetrics
 from safenet.police.notify import Notifier
 from safenet.police.picture import LivePicture
 from safenet.police.registry import Registry
+from safenet.police.retention import RetentionPurge
 from safenet.police.rows import serial_write
+from safenet.police.safeguards import PoliceSafeguards
 from safenet.police.settings import PoliceSettings
 from safenet.police.tracks import TrackBook
+from safenet.privacy import PrivacySettings
 from safenet.store import Database, migrate
 from safenet.tracking import DEFAULT_ROUTE, PlausibilityPolicy, RoadGraph, RoutePolicy
+from safenet.web.boundaries import Boundaries
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +70,13 @@ class PoliceService:
         trusted_keys: Mapping[str, Sequence[str]] | None = None,
         roads: RoadGraph | None = None,
         route_policy: RoutePolicy = DEFAULT_ROUTE,
+        audit: AuditSettings | None = None,
+        audit_key: SigningKey | None = None,
+        privacy: PrivacySettings | None = None,
+        boundaries: Boundaries | None = None,
     ) -> None:
         self.settings = settings
+        self.privacy = privacy or PrivacySettings()
         self.db = db
         self.transport = transport
         self.clock = clock
@@ -89,6 +101,7 @@ class PoliceService:
                 default=timedelta(hours=settings.default_expiry_hours),
                 maximum=timedelta(days=settings.max_expiry_days),
             ),
+            pattern_policy=self.privacy.pattern_policy(),
         )
         self.intake = Intake(
             db,
@@ -107,6 +120,21 @@ class PoliceService:
             db, self.escape, self.registry, clock, notify=self.relay.notify
         )
         self.picture = LivePicture(db, self.registry, self.tracks, self.policies, clock)
+        # Issue 13: reports held to their sender's cameras, audit anchored, alarms seen.
+        self.safeguards = PoliceSafeguards(
+            db=db,
+            transport=transport,
+            relay=self.relay,
+            hub=self.hub,
+            metrics=self.metrics,
+            audit=audit or AuditSettings(),
+            key=audit_key or _ephemeral_key(),
+            clock=clock,
+            camera_check=settings.camera_check,
+            districts=None
+            if boundaries is None or not settings.center_districts
+            else DistrictCheck(boundaries, settings.center_districts, settings.district_margin_m),
+        )
         self.evidence = EvidenceDesk(
             db,
             clock,
@@ -126,6 +154,7 @@ class PoliceService:
             self.metrics,
             publish=self.publish_alerts,
             routes=(*INTAKE, evidence_route),
+            guard=self.safeguards.guard,
         )
         self.sweeper = ExpirySweep(
             "police",
@@ -138,6 +167,14 @@ class PoliceService:
             interval_s=settings.expiry_sweep_s,
             resync_grace=timedelta(seconds=settings.resync_grace_s),
             snapshot_part_size=settings.snapshot_part_size,
+        )
+        self.retention = RetentionPurge(
+            "police",
+            db,
+            self.tracks,
+            clock,
+            keep=timedelta(days=settings.ended_retention_days),
+            interval_s=settings.retention_purge_s,
         )
         self.heartbeat = PoliceHeartbeat(
             "police", db, transport, self.relay, clock, settings.heartbeat_s
@@ -153,12 +190,14 @@ class PoliceService:
         await asyncio.to_thread(migrate, self.db, "police")
         version, introduced, known = await asyncio.to_thread(self._prepare)
         await self.transport.provision(sorted({*self.settings.centers, *known}))
+        await self.safeguards.start()
         await self.inbound.start()
         await self.relay.start()
         await self.notifier.start()
         await self.sweeper.start()
         await self.heartbeat.start()
         await self.evidence_purge.start()
+        await self.retention.start()
         log.info(
             "police: started (hotlist v%d, %d tracks, first snapshots to %s)",
             version,
@@ -175,7 +214,9 @@ class PoliceService:
         await self.sweeper.stop()
         await self.heartbeat.stop()
         await self.evidence_purge.stop()
+        await self.retention.stop()
         await self.inbound.stop()
+        await self.safeguards.stop()
         await self.headsup.drain()
         await self.relay.stop()
         await self.notifier.stop()
@@ -224,3 +265,9 @@ class PoliceService:
             "receivers": self.notifier.status(),
             **link_health(self.transport),
         }
+
+
+def _ephemeral_key() -> SigningKey:
+    """A signing key for this run only (tests, embedded runs): the entry points pass one."""
+    log.warning("police: audit checkpoints signed with a key of this run only")
+    return SigningKey.generate()

@@ -94,6 +94,34 @@ class PoliceSettings(Section):
     expiry_sweep_s: float = Field(
         10.0, gt=0, description="How often expired entries are ended and distributed."
     )
+    ended_retention_days: float = Field(
+        30.0,
+        gt=0,
+        description="Days the hits, alerts and track of a wanted entry are kept after it "
+        "was resolved, cancelled or expired; then they are purged (counts in the audit log). "
+        "The entry itself and its audit records stay.",
+    )
+    retention_purge_s: float = Field(
+        3600.0, gt=0, description="Seconds between the police's retention purges."
+    )
+    center_districts: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Center site id to the 시군구 (codes, names or '시도 시군구') its cameras "
+        "must stand in; a camera registry with a camera outside them is refused and alarmed. "
+        "A center not listed is not checked.",
+    )
+    district_margin_m: float = Field(
+        300.0,
+        ge=0,
+        description="How far outside its district's outline an announced camera may stand "
+        "(border roads, simplified outlines).",
+    )
+    camera_check: bool = Field(
+        True,
+        description="Accept a center's report only when it names a camera that center "
+        "announced (and where it announced it); refuse and alarm the others. Off only for "
+        "test harnesses that send reports without a center service.",
+    )
     resync_grace_s: float = Field(
         5.0,
         ge=0,

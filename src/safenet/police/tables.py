@@ -42,6 +42,7 @@ wanted = sa.Table(
     sa.Column("end_reason", sa.Text(), nullable=True),
     sa.Column("renewals", sa.Integer(), nullable=False, server_default="0"),
     sa.Column("updated_at", _Time, nullable=False),
+    sa.Column("hold_hits", sa.Boolean(), nullable=False, server_default=sa.false()),
 )
 """Every wanted entry ever registered, whatever its status (nothing is deleted)."""
 

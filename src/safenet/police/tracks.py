@@ -209,6 +209,12 @@ class TrackBook:
         """Held while a track changes: read a track's derived values under it."""
         return self._lock
 
+    def forget(self, entry_ids: Iterable[str]) -> None:
+        """Drop the tracks of entries whose hits were purged (retention)."""
+        with self._lock:
+            for entry_id in entry_ids:
+                self._tracks.pop(entry_id, None)
+
     def get(self, entry_id: str) -> Track | None:
         with self._lock:
             return self._tracks.get(entry_id)

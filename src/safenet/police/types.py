@@ -100,6 +100,10 @@ class Registration:
     case_number: str
     reason: str
     expires_at: datetime
+    hold_hits: bool = False
+    """The pattern policy allowed the pattern only with every hit held for an operator."""
+    specificity: dict[str, Any] | None = None
+    """How many plates the pattern matches (``one_in``, ``vehicles``), for the record."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,8 @@ class WantedEntry:
     end_reason: str | None
     renewals: int
     updated_at: datetime
+    hold_hits: bool = False
+    """Every hit on this entry waits for a center operator (a vague witness pattern)."""
 
     def as_json(self) -> dict[str, Any]:
         from safenet.police.categories import LABELS_EN, LABELS_KO
@@ -157,4 +163,23 @@ class WantedEntry:
             "end_reason": self.end_reason,
             "renewals": self.renewals,
             "updated_at": iso(self.updated_at),
+            "hold_hits": self.hold_hits,
+            "specificity": pattern_specificity(self.plate_input) if self.is_pattern else None,
         }
+
+
+def pattern_specificity(plate: str) -> dict[str, Any] | None:
+    """How many plates a witness pattern matches, for the registrar (None when unknown).
+
+    ``one_in`` and ``vehicles`` fill the console's catalogue sentence
+    (``privacy.specificity``: "이 패턴은 번호판 약 N개 중 1개와 일치합니다 …");
+    ``text`` is :meth:`Specificity.describe` in English, for the API's readers.
+    """
+    from safenet.matching.patterns import PatternError
+    from safenet.matching.specificity import specificity
+
+    try:
+        spec = specificity(plate)
+    except (PatternError, ValueError):
+        return None
+    return {"one_in": spec.one_in, "vehicles": spec.vehicles, "text": spec.describe()}

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from safenet.audit.origin import OriginMiddleware
 from safenet.service.errors import ServiceError
 from safenet.service.limits import BodySizeLimit
 
@@ -40,6 +41,7 @@ def create_base_app(
     app = FastAPI(title=title, version=version, description=description)
     if max_body_bytes is not None:
         app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(OriginMiddleware)  # "from where" on every audit record a request makes
 
     @app.exception_handler(ServiceError)
     async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:

@@ -40,6 +40,11 @@ function render() {
       h('tbody', {}, rejected.length
         ? rejected.map(([reason, n]) => h('tr', { dataset: { reason } }, h('td', {}, reason), h('td', { class: 'num' }, String(n))))
         : h('tr', {}, h('td', { colspan: 2, class: 'muted' }, t('health.rejected_none'))))),
+    h('h2', { class: 'small-head' }, t('alarm.title')),
+    h('ul', { class: 'alarms', id: 'link-alarms' }, (s.link_alarms || []).length
+      ? s.link_alarms.map((a) => h('li', { class: 'alarm tone-bad', dataset: { kind: a.kind } },
+        `${kst(a.at)} · ${a.site}: ${t(`alarm.kind.${a.kind}`)}`))
+      : h('li', { class: 'muted' }, t('alarm.none'))),
     h('p', { class: 'muted small' },
       `${t('health.cameras', { n: s.cameras })} · ${t('health.retro')} ${s.retrospective_lookups_pending ?? 0} · `,
       `${t('health.heartbeat')} ${link.last_heartbeat_at ? ago(link.last_heartbeat_at) : '—'}`));

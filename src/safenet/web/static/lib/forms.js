@@ -1,7 +1,7 @@
 // Form fields with an error slot each, so that every problem the server names
 // (422 with details.problems[{field, reason}]) is shown next to its own field.
 import { h } from './dom.js';
-import { t } from './i18n.js';
+import { has, t } from './i18n.js';
 
 export function field(name, labelKey, control, hintKey) {
   const id = `f-${name.replace(/\./g, '-')}-${Math.random().toString(36).slice(2, 7)}`;
@@ -29,7 +29,8 @@ export function showErrors(root, error, fallback) {
     ? error.problems : [{ field: error.field || '', reason: error.message || t('error.generic') }];
   const leftovers = [];
   let first = null;
-  for (const problem of problems) {
+  for (const raw of problems) {
+    const problem = { ...raw, reason: reasonOf(raw) };
     const name = String(problem.field || '');
     const slot = slotFor(root, name);
     if (!slot) {
@@ -47,6 +48,18 @@ export function showErrors(root, error, fallback) {
   }
   if (fallback) fallback.textContent = leftovers.join(' · ');
   if (first) first.focus();
+}
+
+// A problem the server names with a catalogue code is read from the catalogue, in the
+// console's language; the others show the server's own reason.
+function reasonOf(problem) {
+  const key = problem.code ? `problem.${problem.code}` : '';
+  if (!key || !has(key)) return problem.reason;
+  const params = {};
+  for (const [name, value] of Object.entries(problem.params || {})) {
+    params[name] = typeof value === 'number' ? value.toLocaleString('ko-KR') : value;
+  }
+  return t(key, params);
 }
 
 // The slot for a field, or for the nearest parent ("vehicle.make" → "vehicle").

@@ -191,6 +191,45 @@ const WORDS = {
   'wanted.end_reason': ['사유 (기록됨)', 'Reason (recorded)'],
   'wanted.send': ['보내기', 'Send'],
   'wanted.close': ['닫기', 'Close'],
+  'wanted.specificity': [
+    '이 패턴은 번호판 약 {one_in}개 중 1개와 일치합니다 (등록 차량 약 {vehicles}대)',
+    'This pattern matches about 1 in {one_in} plates (about {vehicles} registered vehicles)',
+  ],
+  'wanted.held': ['모든 적중은 센터 관제요원이 확인한 뒤에 전송됩니다', 'Every hit waits for a center operator before it is sent'],
+  'problem.pattern.plate': [
+    '이 패턴은 번호판 약 {one_in}개 중 1개와 일치합니다 (등록 차량 약 {vehicles}대). 너무 넓습니다 — 번호판 {floor}개 중 1개 이하로 좁혀 주세요 (목격자가 확실히 기억하는 글자를 더하세요).',
+    'This pattern matches about 1 in {one_in} plates (about {vehicles} registered vehicles): too vague — narrow it to 1 in {floor} or fewer (add the characters the witness is sure of).',
+  ],
+  'problem.pattern.category': [
+    '이 패턴은 번호판 약 {one_in}개 중 1개와 일치합니다 (등록 차량 약 {vehicles}대). 이 수배 유형에는 이렇게 넓은 패턴을 쓸 수 없습니다.',
+    'This pattern matches about 1 in {one_in} plates (about {vehicles} registered vehicles); this category may not use so vague a pattern.',
+  ],
+  'problem.pattern.vehicle.colour': [
+    '이 패턴은 번호판 약 {one_in}개 중 1개와 일치합니다 (등록 차량 약 {vehicles}대). 이렇게 넓은 패턴에는 차량 색상이 필요합니다.',
+    'This pattern matches about 1 in {one_in} plates (about {vehicles} registered vehicles); so vague a pattern needs the vehicle’s colour.',
+  ],
+  'problem.pattern.vehicle.type': [
+    '이렇게 넓은 패턴에는 차종(승용, SUV, 화물 …)이나 모델이 필요합니다.',
+    'So vague a pattern needs the vehicle type (car, SUV, truck …) or model.',
+  ],
+  'alarm.title': ['연계 경보', 'Link alarms'],
+  'alarm.none': ['없음', 'none'],
+  'alarm.toast': ['연계 경보 · {site}: {what}', 'Link alarm · {site}: {what}'],
+  'alarm.kind.duplicate_first_publish': [
+    '처음 보내는 메시지의 번호가 이미 쓰였습니다 (위조 또는 재전송 의심)',
+    'A message’s id was taken before it was first sent (forged or replayed)',
+  ],
+  'alarm.kind.forged_message_id': ['다른 메시지의 번호를 쓴 메시지를 거부했습니다 (위조 의심)', 'Refused a message sent under another message’s id (forged)'],
+  'alarm.kind.site_mismatch': ['보낸 기관이 서로 맞지 않는 메시지를 거부했습니다', 'Refused a message whose sending site does not agree'],
+  'alarm.kind.invalid_message': ['형식이 올바르지 않은 메시지를 거부했습니다', 'Refused a malformed message'],
+  'alarm.kind.foreign_camera': [
+    '보낸 센터가 등록하지 않은 카메라(다른 센터의 카메라)의 보고를 거부했습니다',
+    'Refused a report of a camera its sender never announced (another center’s)',
+  ],
+  'alarm.kind.lookup_cap': [
+    '과거 판독 조회가 허용된 차량 수를 넘었습니다 (수배가 전체 검색이 될 수 있음)',
+    'A look-back found more vehicles than allowed (the entry may be a search of everyone)',
+  ],
   'wanted.two_person': ['승인은 등록한 경찰관이 아닌 다른 경찰관이 합니다 (서버가 확인).', 'A different officer approves (the server checks).'],
   'centers.title': ['센터별 수배 목록 버전', 'Hotlist version at each center'],
   'centers.current': ['현재 버전 v{v}', 'Current version v{v}'],

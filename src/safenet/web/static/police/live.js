@@ -317,6 +317,8 @@ function onEvent(kind, data) {
     loadActiveEntries().catch(() => {});
   } else if (kind === 'evidence') {
     for (const entryId of new Set([...cards.values()].map((c) => c.entryId))) refreshEvidence(entryId).catch(() => {});
+  } else if (kind === 'link_alarm') {
+    toast(t('alarm.toast', { site: data.site, what: t(`alarm.kind.${data.kind}`) }), 'error');
   } else if (kind === 'resync') {
     loadRecent().catch(() => {});
   }

@@ -126,6 +126,12 @@ function entryCard(entry) {
       h('span', { class: `badge badge-status-${entry.status}` }, t(`status.${entry.status}`)),
       h('strong', {}, category(entry.category))),
     h('p', { class: 'meta' }, `${t('alert.case')} ${entry.case_number}`, entry.vehicle_text ? ` · ${entry.vehicle_text}` : ''),
+    entry.specificity ? h('p', { class: 'meta', dataset: { specificity: entry.specificity.one_in } },
+      t('wanted.specificity', {
+        one_in: entry.specificity.one_in.toLocaleString('ko-KR'),
+        vehicles: entry.specificity.vehicles.toLocaleString('ko-KR'),
+      }),
+      entry.hold_hits ? ` · ${t('wanted.held')}` : '') : null,
     h('p', { class: 'meta muted' },
       `${t('wanted.registrar')}: ${entry.registrar_name} (${entry.registrar}) · ${kst(entry.created_at)}`),
     entry.approver ? h('p', { class: 'meta muted' },

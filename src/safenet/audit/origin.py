@@ -1,0 +1,40 @@
+"""Where an audited action came from: the caller's address, recorded with every record.
+
+The base app of both services (:func:`safenet.service.app.create_base_app`) installs
+:class:`OriginMiddleware`, which sets :data:`ORIGIN` to ``http:<client address>`` for
+the request's duration; :func:`safenet.audit.store.append` writes it into the record's
+details as ``from`` (unless the caller gave one). Database work in worker threads
+(``asyncio.to_thread``) sees it too, since the thread runs in a copy of the request's
+context. Actions no request caused (the link's intake, the sweeps) carry no ``from``:
+their actor (``link:<site>``, ``center:<site>``, ``police``) says where they came from.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from typing import Any
+
+ORIGIN: ContextVar[str | None] = ContextVar("safenet_audit_origin", default=None)
+
+
+def current_origin() -> str | None:
+    """The origin of the action being recorded now (None outside a request)."""
+    return ORIGIN.get()
+
+
+class OriginMiddleware:
+    """ASGI middleware that records each HTTP request's client address as its origin."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("type") != "http":
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        token = ORIGIN.set(f"http:{client[0]}" if client else "http:unknown")
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            ORIGIN.reset(token)
