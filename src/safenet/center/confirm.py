@@ -88,7 +88,7 @@ def hit_view(row: Any) -> dict[str, Any]:
         "plate_read": row.plate_read,
         "level": row.level,
         "score": round(float(row.score), 4),
-        "alert": is_alert(row.match_level, row.text_rank),
+        "alert": is_alert(row.match_level, row.text_rank, row.decision_rule),
         "state": row.state,
         "reported": bool(row.reported),
         "retrospective": bool(row.retrospective),
@@ -277,7 +277,7 @@ def _in_force(row: Any, now: datetime) -> bool:
 
 def _confirmed_report(site: str, row: Any, reason: str, registry: CameraRegistry) -> Any:
     camera = registry.get(row.camera_id) or _camera_from_db_missing(row.camera_id)
-    alert = is_alert(row.match_level, row.text_rank)
+    alert = is_alert(row.match_level, row.text_rank, row.decision_rule)
     return location_report(
         site,
         hit_id=row.hit_id,

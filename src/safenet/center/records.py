@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from safenet.center.decide import assessment_record
 from safenet.center.reports import (
     decision_for,
     explain_hit,
@@ -126,4 +127,7 @@ def _row(draft: HitDraft, read: ReadRecord, explanation: str, now: datetime) -> 
         "impossible_journey": draft.impossible_journey,
         "journey_note": draft.journey_note,
         "suppressed_by": draft.suppressed_by,
+        "decision_rule": None if draft.assessment is None else draft.assessment.rule.value,
+        "group_plate": None if draft.group_plate is None else draft.group_plate[:16],
+        "assessment": None if draft.assessment is None else assessment_record(draft.assessment),
     }

@@ -27,6 +27,7 @@ from datetime import timedelta
 from safenet.center.cameras import CameraList, CameraRegistry
 from safenet.center.confirm import CandidateQueue
 from safenet.center.context import PipelineContext
+from safenet.center.decide import EXPIRY_INTERVAL_S, HeldExpiry
 from safenet.center.errors import CenterSetupError
 from safenet.center.hotlist import Hotlist
 from safenet.center.ingest.mqtt import MqttIngest
@@ -149,6 +150,11 @@ class CenterService:
         self.expiry = ExpiryWatch(
             owner, self.hotlist, clock, min(settings.heartbeat_interval_s or IDLE_S, IDLE_S)
         )
+        self.held_expiry = (
+            None
+            if self.ctx.decisions is None
+            else HeldExpiry(owner, self.ctx.decisions, EXPIRY_INTERVAL_S)
+        )
         self.status = CenterStatus(
             site=site,
             db=db,
@@ -178,6 +184,8 @@ class CenterService:
         loops: list[Loop] = [self.feed, self.retro_worker, self.heartbeat, self.expiry]
         if self.settings.purge_interval_s > 0:
             loops.append(self.purge)
+        if self.held_expiry is not None:
+            loops.append(self.held_expiry)
         return loops
 
     async def start(self) -> None:

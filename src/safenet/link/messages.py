@@ -140,8 +140,24 @@ class _FromCenter(LinkMessage, frozen=True, kw_only=True):
 # ---- hotlist (police -> centers) -------------------------------------------------------
 
 
+VehicleWord = Annotated[
+    str,
+    Meta(
+        pattern=r"^[a-z][a-z0-9_-]{0,31}$",
+        description="A code of the vehicle vocabulary (safenet.vehicles, docs/matching.md "
+        "'Vehicle description'), e.g. `white`, `suv`, `hyundai`.",
+    ),
+]
+
+
 class HotlistEntry(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
-    """One emergency wanted vehicle as a center needs it to match: no case details."""
+    """One emergency wanted vehicle as a center needs it to match: no case details.
+
+    ``colour``, ``vehicle_type``, ``make`` and ``model`` (added for issue 17) are the
+    wanted vehicle's description on the controlled vocabulary, for the centers'
+    decision chain; ``null`` when not said. A center that does not know a code
+    compares nothing for it.
+    """
 
     entry_id: Identifier
     plate: Annotated[
@@ -183,6 +199,16 @@ class HotlistEntry(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
             "after an operator at the center confirms it; exact hits always go at once."
         ),
     ] = False
+    colour: Annotated[VehicleWord, Meta(description="The wanted vehicle's colour code.")] | None = (
+        None
+    )
+    vehicle_type: (
+        Annotated[VehicleWord, Meta(description="Its body type code (car, suv, van, ...).")] | None
+    ) = None
+    make: Annotated[VehicleWord, Meta(description="Its make code (hyundai, kia, ...).")] | None = (
+        None
+    )
+    model: Annotated[str, Meta(max_length=60, description="Its model, free text.")] | None = None
 
 
 class _Hotlist(_FromPolice, frozen=True, kw_only=True):

@@ -3,16 +3,19 @@
 Either everything of the batch is committed (each hit with its LocationReport in the
 outbox) or nothing is; the pipeline then retries the reads one by one, so one read
 the database refuses does not cost the others. Only after the commit are the reads
-remembered for de-duplication.
+remembered for de-duplication. Hits the decision chain held and a later read
+corroborated are written with the batch of that later read.
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
 from safenet.center.checks import mark_not_done
 from safenet.center.context import PipelineContext
+from safenet.center.decide import HeldHit
 from safenet.center.records import HitWrite, ReadRecord, write_hits
 from safenet.center.stages.base import Batch
 from safenet.center.tables import reads, snapshots
@@ -43,6 +46,25 @@ def run(ctx: PipelineContext, batch: Batch) -> None:
         }
         for i in items
     ]
+    late = ctx.decisions.take_surfaced() if ctx.decisions is not None else []
+    try:
+        seqs = _write(ctx, items, rows, late, now)
+    except Exception:
+        if ctx.decisions is not None and late:
+            ctx.decisions.give_back(late)
+        raise
+    for seq, item in zip(seqs, items, strict=True):
+        item.seq = seq
+        ctx.recent.remember(item.incoming.camera_id, item.plate, item.incoming.ts)
+
+
+def _write(
+    ctx: PipelineContext,
+    items: list[ReadItem],
+    rows: list[dict[str, Any]],
+    late: list[HeldHit],
+    now: datetime,
+) -> list[int]:
     with ctx.db.begin() as conn:
         result = conn.execute(
             reads.insert().returning(reads.c.seq, sort_by_parameter_order=True), rows
@@ -65,11 +87,16 @@ def run(ctx: PipelineContext, batch: Batch) -> None:
             if item.camera is not None
             for draft in item.hits
         ]
+        # Candidates held for corroboration that a read has since corroborated: their
+        # reads were stored with earlier batches.
+        writes += [
+            HitWrite(h.draft, _record(h.item.seq, h.item), h.item.camera)
+            for h in late
+            if h.item.seq is not None and h.item.camera is not None
+        ]
         if writes:
             write_hits(conn, ctx.site, writes, now)
-    for seq, item in zip(seqs, items, strict=True):
-        item.seq = seq
-        ctx.recent.remember(item.incoming.camera_id, item.plate, item.incoming.ts)
+    return seqs
 
 
 def _record(seq: int, item: ReadItem) -> ReadRecord:
