@@ -26,6 +26,7 @@ wanted = sa.Table(
     sa.Column("vehicle_make", sa.String(60), nullable=False),
     sa.Column("vehicle_model", sa.String(60), nullable=False),
     sa.Column("vehicle_colour", sa.String(60), nullable=False),
+    sa.Column("vehicle_type", sa.String(60), nullable=False, server_default=""),
     sa.Column("category", sa.String(32), nullable=False),
     sa.Column("case_number", sa.String(64), nullable=False),
     sa.Column("reason", sa.Text(), nullable=False),

@@ -123,6 +123,28 @@ const WORDS = {
   'field.make': ['제조사', 'Make'],
   'field.model': ['차종', 'Model'],
   'field.colour': ['색상', 'Colour'],
+  'field.type': ['차체 유형', 'Body type'],
+  'field.unknown': ['— 모름 —', '— not known —'],
+  'colour.white': ['흰색', 'white'],
+  'colour.silver': ['은색', 'silver'],
+  'colour.grey': ['회색', 'grey'],
+  'colour.black': ['검정', 'black'],
+  'colour.navy': ['남색', 'navy (dark blue)'],
+  'colour.blue': ['파랑', 'blue'],
+  'colour.red': ['빨강', 'red'],
+  'colour.brown': ['갈색', 'brown'],
+  'colour.beige': ['베이지', 'beige (gold)'],
+  'colour.yellow': ['노랑', 'yellow'],
+  'colour.green': ['초록', 'green'],
+  'colour.orange': ['주황', 'orange'],
+  'colour.purple': ['보라', 'purple'],
+  'body.car': ['승용(세단)', 'car'],
+  'body.suv': ['SUV', 'SUV'],
+  'body.van': ['승합(밴)', 'van'],
+  'body.pickup': ['픽업', 'pickup'],
+  'body.truck': ['화물(트럭)', 'truck'],
+  'body.bus': ['버스', 'bus'],
+  'body.motorcycle': ['이륜차', 'motorcycle'],
   'field.expires_in_hours': ['수배 기간 (시간)', 'Duration (hours)'],
   'field.expires_hint': ['비우면 72시간, 최대 30일', 'Empty: 72 hours; at most 30 days'],
   'wanted.submit': ['등록 요청', 'Register'],
@@ -266,6 +288,13 @@ export const CATEGORIES = [
   'homicide', 'robbery', 'kidnapping', 'sexual_assault', 'arson', 'stalking',
   'suicide_risk', 'missing_person',
 ];
+
+// The vehicle vocabulary (safenet.vehicles; docs/matching.md "Vehicle description").
+export const COLOURS = [
+  'white', 'silver', 'grey', 'black', 'navy', 'blue', 'red', 'brown', 'beige', 'yellow',
+  'green', 'orange', 'purple',
+];
+export const BODY_TYPES = ['car', 'suv', 'van', 'pickup', 'truck', 'bus', 'motorcycle'];
 
 export function category(code) {
   return has(`cat.${code}`) ? t(`cat.${code}`) : code || '—';
