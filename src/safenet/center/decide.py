@@ -37,6 +37,7 @@ from typing import Any
 import msgspec
 
 from safenet.center.types import EntryInfo, HitDraft, HitState, ReadItem
+from safenet.link.messages import ReportAssessment, ReportFactor
 from safenet.matching import HotlistIndex, Match
 from safenet.matching.decision import (
     Decision,
@@ -275,6 +276,37 @@ def assessment_record(decision: Decision) -> dict[str, Any]:
     }
 
 
+def report_assessment(
+    decision: Decision, entry: EntryInfo, vehicle_colour: str | None, vehicle_type: str | None
+) -> ReportAssessment:
+    """The chain's verdict as the LocationReport carries it to the police's card."""
+    wanted = wanted_description(entry)
+    seen, _ = describe(vehicle_colour, vehicle_type)
+    f = decision.features
+    return ReportAssessment(
+        score=min(1.0, max(0.0, decision.score)),
+        rule=decision.rule.value,
+        ko=decision.ko[:1000],
+        en=decision.en[:1000],
+        factors=[
+            ReportFactor(
+                factor=x.factor,
+                contribution=max(-100.0, min(100.0, x.contribution)),
+                ko=x.ko[:500],
+                en=x.en[:500],
+            )
+            for x in decision.factors[:12]
+        ],
+        reads_for=f.plate_reads,
+        reads_support=f.support_reads,
+        reads_against=f.against_reads,
+        wanted_colour=None if wanted.colour is None else wanted.colour.value,
+        wanted_type=None if wanted.body is None else wanted.body.value,
+        seen_colour=None if seen.colour is None else seen.colour.value,
+        seen_type=None if seen.body is None else seen.body.value,
+    )
+
+
 class HeldExpiry(Periodic):
     """Drops held candidates whose hold ran out while no read came (the chain's clock)."""
 
@@ -298,4 +330,5 @@ __all__ = [
     "assessment_record",
     "read_key",
     "replace_read",
+    "report_assessment",
 ]

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from safenet.center.decide import assessment_record
+from safenet.center.decide import assessment_record, report_assessment
 from safenet.center.reports import (
     decision_for,
     explain_hit,
@@ -96,6 +96,11 @@ def write_hits(conn: Connection, site: str, writes: Iterable[HitWrite], now: dat
                     ),
                     retrospective=draft.retrospective,
                     decision=decision_for(alert=draft.alert),
+                    assessment=None
+                    if draft.assessment is None
+                    else report_assessment(
+                        draft.assessment, draft.entry, read.vehicle_colour, read.vehicle_type
+                    ),
                 ),
             )
     if new_reads:

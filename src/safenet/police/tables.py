@@ -102,6 +102,7 @@ hits = sa.Table(
     sa.Column("decided_at", _Time, nullable=True),
     sa.Column("decision_reason", sa.Text(), nullable=True),
     sa.Column("alerted", sa.Boolean(), nullable=False),
+    sa.Column("assessment", sa.JSON(), nullable=True),
     sa.UniqueConstraint("site", "hit_id", name="uq_police_hits_site_hit"),
 )
 """Every LocationReport received: one row per (center, hit id), however often it came."""

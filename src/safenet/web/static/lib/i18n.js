@@ -216,6 +216,7 @@ const WORDS = {
   'assess.raises': ['높임', 'raises'],
   'assess.lowers': ['낮춤', 'lowers'],
   'assess.no_effect': ['영향 없음', 'no effect'],
+  'assess.backing': ['이 차량의 다른 판독 {n}건이 뒷받침, {against}건이 다른 번호판', 'Backed by {n} other reads of this vehicle; {against} read another plate'],
   'assess.reads': ['이 차량의 판독 {n}건 (같은 후보로 묶음)', 'This vehicle’s {n} reads (one queue item)'],
   'queue.help': [
     'J 또는 ↓: 다음 후보 · K 또는 ↑: 이전 후보 · C: 확인 · R: 기각 · Enter: 사유와 함께 전송 · Esc: 취소',
