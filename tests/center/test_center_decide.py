@@ -117,8 +117,13 @@ async def test_a_held_candidate_nothing_corroborates_is_dropped_silently(
     assert decisions.held == 1
     later = decisions._monotonic() + 61.0
     decisions._monotonic = lambda: later
+    registry = center.service.metrics.registry
+    assert registry.get_sample_value("center_decisions_held") == 1
     assert decisions.advance() == 1
     assert decisions.held == 0
+    assert registry.get_sample_value("center_decisions_held") == 0
+    dropped = {"outcome": "dropped"}
+    assert registry.get_sample_value("center_decisions_settled", dropped) == 1
     await center.settle()
     assert center.police.of("LocationReport") == []
     assert _hits(center) == []

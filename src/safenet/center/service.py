@@ -179,6 +179,13 @@ class CenterService:
         m.queue_depth.set_function(lambda: self.runner.queued)
         m.hotlist_version.set_function(lambda: self.hotlist.version)
         m.hotlist_entries.set_function(lambda: len(self.hotlist))
+        decisions = self.ctx.decisions
+        if decisions is not None:
+            m.decisions_held.set_function(lambda: decisions.held)
+            m.decisions_settled.labels(outcome="corroborated").set_function(
+                lambda: decisions.corroborated
+            )
+            m.decisions_settled.labels(outcome="dropped").set_function(lambda: decisions.dropped)
 
     def _loops(self) -> list[Loop]:
         loops: list[Loop] = [self.feed, self.retro_worker, self.heartbeat, self.expiry]
