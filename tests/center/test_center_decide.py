@@ -8,12 +8,13 @@ for one entry are one item in the operator's queue.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from safenet.auth import Role
 from safenet.center.tables import hits
-from tests.center.conftest import CenterEnv, auth, entry, read
+from tests.center.conftest import CenterEnv, auth, center_settings, entry, read, running_center
 
 
 def _hits(center: CenterEnv) -> list[sa.Row[tuple[object, ...]]]:
@@ -156,3 +157,21 @@ async def test_one_vehicle_read_at_three_cameras_is_one_queue_item_decided_at_on
     await center.police.wait_for("HitUpdate", 3)
     assert await _queue(center) == []
     assert {h.state for h in _hits(center)} == {"rejected"}
+
+
+async def test_with_the_chain_off_every_match_is_a_hit_as_the_per_read_matcher_decides(
+    db_url: str, tmp_path: Path
+) -> None:
+    async with running_center(
+        db_url, tmp_path, settings=center_settings(decisions=False)
+    ) as center:
+        assert center.service.ctx.decisions is None
+        await center.snapshot([entry("E1", "12가3456", colour="white")])
+        await center.post(
+            [read("r1", "12거3456", center.clock(), confidence=0.7, vehicle={"colour": "black"})]
+        )
+        (report,) = await center.reports(1)
+        assert report.decision == "candidate"
+        assert report.assessment is None
+        (row,) = _hits(center)
+        assert row.decision_rule is None
