@@ -10,16 +10,17 @@ corroborated are written with the batch of that later read.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from safenet.center.checks import mark_not_done
+from safenet.center.checks import mark_not_done, run_hit_checks
 from safenet.center.context import PipelineContext
 from safenet.center.decide import HeldHit
 from safenet.center.records import HitWrite, ReadRecord, write_hits
 from safenet.center.stages.base import Batch
 from safenet.center.tables import reads, snapshots
-from safenet.center.types import ReadItem
+from safenet.center.types import CameraInfo, HitDraft, ReadItem, Step
 
 
 def run(ctx: PipelineContext, batch: Batch) -> None:
@@ -47,6 +48,9 @@ def run(ctx: PipelineContext, batch: Batch) -> None:
         for i in items
     ]
     late = ctx.decisions.take_surfaced() if ctx.decisions is not None else []
+    if late:
+        # Corroborated later, checked now as every hit is: journey and suppression.
+        run_hit_checks(ctx, [_LateRead(h) for h in late], batch.history)
     try:
         seqs = _write(ctx, items, rows, late, now)
     except Exception:
@@ -97,6 +101,30 @@ def _write(
         if writes:
             write_hits(conn, ctx.site, writes, now)
     return seqs
+
+
+@dataclass
+class _LateRead:
+    """A held draft's read as the hit checks see it: only that draft is checked."""
+
+    held: HeldHit
+    not_done: set[Step] = field(default_factory=set)
+
+    @property
+    def camera_id(self) -> str:
+        return self.held.item.incoming.camera_id
+
+    @property
+    def read_at(self) -> datetime:
+        return self.held.item.incoming.ts
+
+    @property
+    def camera(self) -> CameraInfo | None:
+        return self.held.item.camera
+
+    @property
+    def hits(self) -> list[HitDraft]:
+        return [self.held.draft]
 
 
 def _record(seq: int, item: ReadItem) -> ReadRecord:
