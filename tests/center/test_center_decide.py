@@ -175,3 +175,25 @@ async def test_with_the_chain_off_every_match_is_a_hit_as_the_per_read_matcher_d
         assert report.assessment is None
         (row,) = _hits(center)
         assert row.decision_rule is None
+
+
+async def test_a_held_candidate_confirmed_later_reports_the_chains_reasons(
+    center: CenterEnv,
+) -> None:
+    await center.snapshot([entry("E1", "12가3456", colour="white", confirm_before_send=True)])
+    await center.post(
+        [read("r1", "12거3456", center.clock(), confidence=0.3, vehicle={"colour": "흰색"})]
+    )
+    (item,) = await _queue(center)
+    assert item["reported"] is False
+    decided = await center.client.post(
+        f"/api/v1/candidates/{item['hit_id']}/confirm",
+        json={"reason": "white car, plate 12가3456 on the snapshot"},
+        headers=auth(Role.OPERATOR),
+    )
+    assert decided.status_code == 200, decided.text
+    (report,) = await center.reports(1)
+    assert report.decision == "confirmed"
+    assert report.assessment is not None
+    assert (report.assessment.wanted_colour, report.assessment.seen_colour) == ("white", "white")
+    assert any(f.factor == "colour" and f.contribution > 0 for f in report.assessment.factors)

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 from safenet.audit import store as audit
 from safenet.auth import Principal
 from safenet.center.cameras import CameraRegistry
+from safenet.center.decide import stored_report_assessment
 from safenet.center.errors import AlreadyDecided, HitNotFound, SnapshotNotFound
 from safenet.center.queue_items import MAX_PENDING, description_view, group_key, queue_items
 from safenet.center.reports import (
@@ -355,6 +356,11 @@ def _confirmed_report(site: str, row: Any, reason: str, registry: CameraRegistry
         snapshot_ref=snapshot_ref_for(row.hit_id, bool(row.has_snapshot), row.snapshot_ref),
         retrospective=bool(row.retrospective),
         decision=decision_for(alert=alert, confirmed=True),
+        assessment=stored_report_assessment(
+            row.assessment,
+            (row.entry_colour, row.entry_type),
+            (row.vehicle_colour, row.vehicle_type),
+        ),
     )
 
 

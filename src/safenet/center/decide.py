@@ -307,6 +307,44 @@ def report_assessment(
     )
 
 
+def stored_report_assessment(
+    record: dict[str, Any] | None,
+    wanted_words: tuple[str | None, str | None],
+    seen_words: tuple[str | None, str | None],
+) -> ReportAssessment | None:
+    """The report's assessment from what a hit kept (:func:`assessment_record`), if anything.
+
+    ``wanted_words`` and ``seen_words`` are (colour, type) of the entry and of the read.
+    """
+    if not record:
+        return None
+    wanted, _ = describe(*wanted_words)
+    seen, _ = describe(*seen_words)
+    reads = record.get("reads") or {}
+    return ReportAssessment(
+        score=min(1.0, max(0.0, float(record.get("score", 0.0)))),
+        rule=str(record.get("rule", "surfaced")),
+        ko=str(record.get("ko", ""))[:1000],
+        en=str(record.get("en", ""))[:1000],
+        factors=[
+            ReportFactor(
+                factor=str(f["factor"]),
+                contribution=max(-100.0, min(100.0, float(f["contribution"]))),
+                ko=str(f["ko"])[:500],
+                en=str(f["en"])[:500],
+            )
+            for f in (record.get("factors") or [])[:12]
+        ],
+        reads_for=int(reads.get("for", 0)),
+        reads_support=int(reads.get("support", 0)),
+        reads_against=int(reads.get("against", 0)),
+        wanted_colour=None if wanted.colour is None else wanted.colour.value,
+        wanted_type=None if wanted.body is None else wanted.body.value,
+        seen_colour=None if seen.colour is None else seen.colour.value,
+        seen_type=None if seen.body is None else seen.body.value,
+    )
+
+
 class HeldExpiry(Periodic):
     """Drops held candidates whose hold ran out while no read came (the chain's clock)."""
 
@@ -331,4 +369,5 @@ __all__ = [
     "read_key",
     "replace_read",
     "report_assessment",
+    "stored_report_assessment",
 ]
