@@ -27,6 +27,7 @@ def test_the_pipeline_is_declared_once_in_order() -> None:
         "normalize",
         "deduplicate",
         "match",
+        "decide",
         "plausibility",
         "suppress",
         "persist",
@@ -80,7 +81,7 @@ async def test_a_candidate_goes_out_unconfirmed_and_waits_for_the_operator(
 
     await center.snapshot([entry("E1", "12가3456")])
     # 가 read as 거: a look-alike, so an "equivalent" candidate.
-    await center.post([read("r1", "12거3456", center.clock(), confidence=0.7)])
+    await center.post([read("r1", "12거3456", center.clock(), confidence=0.3)])
     (report,) = await center.reports(1)
     assert report.level == "equivalent"
     assert report.decision == "candidate"
@@ -136,7 +137,7 @@ async def test_a_held_candidate_is_reported_only_once_confirmed(center: CenterEn
 
     await center.snapshot([entry("E1", "12가3456", confirm_before_send=True)])
     now = center.clock()
-    await center.post([read("r1", "12거3456", now, confidence=0.7, snapshot_jpeg=snapshot_b64())])
+    await center.post([read("r1", "12거3456", now, confidence=0.3, snapshot_jpeg=snapshot_b64())])
     await center.settle()
     assert center.police.of("LocationReport") == []
     (candidate,) = (
@@ -169,7 +170,7 @@ async def test_a_held_candidate_of_a_lifted_entry_is_never_reported(center: Cent
     from tests.center.conftest import auth
 
     await center.snapshot([entry("E1", "12가3456", confirm_before_send=True)])
-    await center.post([read("r1", "12거3456", center.clock(), confidence=0.7)])
+    await center.post([read("r1", "12거3456", center.clock(), confidence=0.3)])
     await center.settle()
     (candidate,) = (
         await center.client.get("/api/v1/candidates", headers=auth(Role.OPERATOR))
@@ -267,8 +268,8 @@ async def test_a_category_can_require_confirmation_before_sending(
         now = center.clock()
         await center.post(
             [
-                read("m", "12거3456", now, confidence=0.7),
-                read("r", "34너5678", now, confidence=0.7, camera="SC-02"),
+                read("m", "12거3456", now, confidence=0.3),
+                read("r", "34너5678", now, confidence=0.3, camera="SC-02"),
             ]
         )
         (report,) = await center.reports(1)
@@ -286,7 +287,7 @@ async def test_operators_deciding_at_once_all_get_their_answer(center: CenterEnv
     now = center.clock()
     await center.post(
         [
-            read(f"r{i}", f"1{i}거345{i}", now, confidence=0.7, camera=f"SC-0{i % 5 + 1}")
+            read(f"r{i}", f"1{i}거345{i}", now, confidence=0.3, camera=f"SC-0{i % 5 + 1}")
             for i in range(6)
         ]
     )

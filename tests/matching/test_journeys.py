@@ -81,3 +81,23 @@ def test_targets_say_which_hold() -> None:
         "0 false alerts": "holds",
         "p90 <= 60 s": "holds",
     }
+
+
+def test_rings_corpus_is_in_time_order_with_valid_plates_and_neighbours() -> None:
+    from collections import Counter
+
+    from safenet.bench.match_journey import Role
+    from safenet.bench.match_journey_rings import rings_corpus
+    from safenet.plates import check
+
+    corpus = rings_corpus(200, 6_000, seed=3)
+    times = [float(r.ts) for r in corpus.reads]
+    assert times == sorted(times)
+    assert len(corpus.reads) == len(corpus.vehicle_of) >= 6_000
+    roles = Counter(v.role for v in corpus.vehicles)
+    assert roles[Role.WANTED] == 200
+    assert roles[Role.NEIGHBOUR] > 0
+    assert all(check(v.plate).valid for v in corpus.vehicles)
+    assert {r.camera_id for r in corpus.reads} <= set(corpus.cameras)
+    again = rings_corpus(200, 6_000, seed=3)
+    assert [r.plate for r in again.reads[:200]] == [r.plate for r in corpus.reads[:200]]

@@ -39,7 +39,7 @@ async def test_a_vague_pattern_without_a_description_is_refused_with_the_reason(
         assert response.status_code == 422, response.text
         body = response.json()
         problems = {p["field"]: p for p in body["details"]["problems"]}
-        assert {"vehicle.colour", "vehicle.model"} <= set(problems)
+        assert {"vehicle.colour", "vehicle.type"} <= set(problems)
         colour = problems["vehicle.colour"]
         assert colour["code"] == "pattern.vehicle.colour"
         assert colour["params"]["one_in"] == 10_000

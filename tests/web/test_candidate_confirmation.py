@@ -25,6 +25,15 @@ async def test_a_candidate_confirmed_in_the_center_console_updates_the_police_vi
         reason="치매 노인 실종, 본인 차량 운전 중",
         vehicle={"make": "기아", "model": "모닝", "colour": "노란색"},
     )
+    # A second missing person's car: its look-alike read is the queue's second item (the
+    # decision chain gathers one vehicle's reads for one entry into one item).
+    await stack.wanted(
+        "56다7890",
+        category="missing_person",
+        case_number="2026-강남-000457",
+        reason="실종 아동, 보호자 차량",
+        vehicle={"make": "현대", "model": "아반떼", "colour": "검정"},
+    )
     police = await browser.new_page()
     police_errors = watch_errors(police)
     await police.goto(stack.police_console(DISPATCHER))
@@ -37,13 +46,32 @@ async def test_a_candidate_confirmed_in_the_center_console_updates_the_police_vi
     await ready(center)
 
     shot = await synthetic_snapshot(center, "34나5676", "SC-02")
-    other = await synthetic_snapshot(center, "34너5678", "SC-04")
+    other = await synthetic_snapshot(center, "56더7890", "SC-04")
+    yellow = {"colour": "노란색", "type": "승용차"}
+    black = {"colour": "검정", "type": "승용차"}
     await stack.post_reads(
         "seocho",
         [
-            # An unsure OCR (confidence 0.6) is what makes a look-alike a candidate.
-            read("c-1", "34나5676", "SC-02", ago_s=300, snapshot_jpeg=shot, confidence=0.6),
-            read("c-2", "34너5678", "SC-04", ago_s=20, snapshot_jpeg=other, confidence=0.6),
+            # An unsure OCR (confidence 0.6) is what makes a look-alike a candidate; the
+            # colour the camera saw agrees with the entry's, so it is shown at once.
+            read(
+                "c-1",
+                "34나5676",
+                "SC-02",
+                ago_s=300,
+                snapshot_jpeg=shot,
+                confidence=0.6,
+                vehicle=yellow,
+            ),
+            read(
+                "c-2",
+                "56더7890",
+                "SC-04",
+                ago_s=20,
+                snapshot_jpeg=other,
+                confidence=0.6,
+                vehicle=black,
+            ),
         ],
     )
 
@@ -65,7 +93,7 @@ async def test_a_candidate_confirmed_in_the_center_console_updates_the_police_vi
 
     # Keyboard only: J to the second candidate, R, Enter (rejected with the default reason).
     await center.keyboard.press("j")
-    await center.wait_for_selector(".queue-item.selected[data-hit-id] .plate >> text=34너5678")
+    await center.wait_for_selector(".queue-item.selected[data-hit-id] .plate >> text=56더7890")
     await center.keyboard.press("r")
     reason = center.locator("#decision-reason")
     await reason.wait_for(state="visible")

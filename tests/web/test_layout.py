@@ -37,7 +37,16 @@ async def _populate(stack: Stack) -> None:
         [
             read("l-1", "12가3456", "SC-01", ago_s=300),
             read("l-2", "12가3456", "SC-02", ago_s=120),
-            read("l-3", "34나5676", "SC-03", ago_s=60, confidence=0.6),
+            # The wanted yellow Morning misread: the camera saw its colour (the decision
+            # chain would hold a look-alike whose colour contradicts the entry).
+            read(
+                "l-3",
+                "34나5676",
+                "SC-03",
+                ago_s=60,
+                confidence=0.6,
+                vehicle={"colour": "노란색", "type": "승용차"},
+            ),
         ],
     )
     # One read the center refuses, so the health page has a reason to show.

@@ -39,7 +39,8 @@ async def test_an_entry_registered_and_approved_in_the_pages_reaches_the_centers
     await form.locator("[data-field='reason']").fill("편의점 강도 후 차량으로 도주")
     await form.locator("[data-field='vehicle.make']").fill("현대")
     await form.locator("[data-field='vehicle.model']").fill("아반떼")
-    await form.locator("[data-field='vehicle.colour']").fill("검정")
+    await form.locator("[data-field='vehicle.colour']").select_option("black")
+    await form.locator("[data-field='vehicle.type']").select_option("car")
     await form.locator("[data-field='expires_in_hours']").fill("24")
     await form.locator("#register-submit").click()
     card = page.locator(".entry-card[data-status='pending']", has_text="56다7890")
@@ -77,6 +78,8 @@ async def test_an_entry_registered_and_approved_in_the_pages_reaches_the_centers
     for center in stack.centers.values():
         assert center.service.hotlist.version == version
         assert len(center.service.hotlist) == 1
+        (held,) = center.service.hotlist.entries()
+        assert (held.colour, held.vehicle_type, held.make) == ("black", "car", "hyundai")
     await page.mouse.move(5, 5)
     await shoot(page, "police-registry-approved-1280x800", full_page=True)
 

@@ -3,7 +3,7 @@
 A journey corpus is a city's reads in time order with the truth behind each one:
 which vehicle it was, and whether that vehicle is a wanted entry's own car, a
 real *neighbour* car one character away from a wanted plate, or background
-traffic. Two generators make them, written apart with different choices so a
+traffic. Three generators make them, written apart with different choices so a
 figure that holds on one and not the other is seen (docs/matching.md, "Journey
 benchmark"):
 
@@ -13,7 +13,10 @@ benchmark"):
   (with another seed);
 - :mod:`safenet.bench.match_journey_roads` (B): real central-Seoul roads, the
   simulator's OCR noise model, other speeds, more neighbours, colour noise that
-  knows nothing of our confusion model -- never used for fitting or choosing.
+  knows nothing of our confusion model -- never used for fitting or choosing;
+- :mod:`safenet.bench.match_journey_rings` (C): a ring-and-radial city with day and
+  night, its own OCR misread table and commuter neighbours, written after the chain
+  and run as written (issue 17) -- never used for fitting or choosing.
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ from safenet.bench.report import BenchReport
 ENTRIES = 1_000
 SEED_A = 1  # the calibration is fitted on seed 1001 (safenet.bench.match_fit)
 SEED_B = 7
+SEED_C = 11  # generator C was written after the chain and run as written (never tuned on)
+GENERATORS = ("A", "B", "C")
 CURVE = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
 RELIABILITY_BINS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 0.97, 1.0)
 TARGETS = {"surfaced": 0.99, "false per M": 10.0, "false alerts": 0, "p90 s": 60.0}
@@ -36,10 +38,14 @@ def measure_journeys(generator: str, reads: int, data_dir: str | None) -> dict[s
         from safenet.bench.match_journey_grid import grid_corpus
 
         corpus = grid_corpus(ENTRIES, reads, SEED_A)
-    else:
+    elif generator == "B":
         from safenet.bench.match_journey_roads import roads_corpus
 
         corpus = roads_corpus(ENTRIES, reads, SEED_B, Path(data_dir) if data_dir else None)
+    else:
+        from safenet.bench.match_journey_rings import rings_corpus
+
+        corpus = rings_corpus(ENTRIES, reads, SEED_C)
     generated_s = time.perf_counter() - started
     prepared = prepare(corpus)
     calibration = default_calibration()
@@ -91,11 +97,11 @@ def _holds(row: dict[str, Any]) -> dict[str, str]:
 
 
 def add_journeys(report: BenchReport, *, quick: bool, data_dir: Path | None) -> None:
-    """Measure both generators and add their tables and notes to ``report``."""
+    """Measure every generator and add their tables and notes to ``report``."""
     reads = 150_000 if quick else 1_000_000
     context = multiprocessing.get_context("spawn")
     results = []
-    for generator in ("A", "B"):
+    for generator in GENERATORS:
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
             results.append(
                 pool.submit(
@@ -127,6 +133,7 @@ def add_journeys(report: BenchReport, *, quick: bool, data_dir: Path | None) -> 
         "the car to its first surfaced line; false per M = surfaced lines on any other vehicle "
         "per million reads, split into the entry's neighbour car and background; false alerts "
         "= alert lines on any other vehicle. The calibration was fitted on generator A with "
-        "another seed (safenet.bench.match_fit); generator B was never used to fit or choose."
+        "another seed (safenet.bench.match_fit); generator B was never used to fit or choose; "
+        "generator C was written after the chain was finished and run as written."
         + (" --quick: 150k reads per corpus, too few for per-million figures." if quick else "")
     )

@@ -26,7 +26,9 @@ from sqlalchemy.engine import Connection
 from safenet.audit import store as audit
 from safenet.auth import Principal
 from safenet.center.cameras import CameraRegistry
+from safenet.center.decide import stored_report_assessment
 from safenet.center.errors import AlreadyDecided, HitNotFound, SnapshotNotFound
+from safenet.center.queue_items import MAX_PENDING, description_view, group_key, queue_items
 from safenet.center.reports import (
     decision_for,
     hit_update,
@@ -69,6 +71,10 @@ def _hit_query() -> sa.Select[Any]:
         hotlist_entries.c.vehicle.label("entry_vehicle"),
         hotlist_entries.c.category.label("entry_category"),
         hotlist_entries.c.expires_at.label("entry_expires_at"),
+        hotlist_entries.c.colour.label("entry_colour"),
+        hotlist_entries.c.vehicle_type.label("entry_type"),
+        hotlist_entries.c.make.label("entry_make"),
+        hotlist_entries.c.model.label("entry_model"),
     ).select_from(
         hits.join(reads, reads.c.seq == hits.c.read_seq).outerjoin(
             hotlist_entries, hotlist_entries.c.entry_id == hits.c.entry_id
@@ -88,19 +94,28 @@ def hit_view(row: Any) -> dict[str, Any]:
         "plate_read": row.plate_read,
         "level": row.level,
         "score": round(float(row.score), 4),
-        "alert": is_alert(row.match_level, row.text_rank),
+        "alert": is_alert(row.match_level, row.text_rank, row.decision_rule),
         "state": row.state,
         "reported": bool(row.reported),
         "retrospective": bool(row.retrospective),
         "impossible_journey": bool(row.impossible_journey),
         "explanation": row.explanation,
         "read_confidence": float(row.confidence),
-        "vehicle_seen": {"colour": row.vehicle_colour, "type": row.vehicle_type},
+        "vehicle_seen": {
+            "colour": row.vehicle_colour,
+            "type": row.vehicle_type,
+            "described": description_view(row.vehicle_colour, row.vehicle_type, None, None),
+        },
         "wanted": {
             "plate": row.entry_plate,
             "vehicle": row.entry_vehicle,
             "category": row.entry_category,
+            "described": description_view(
+                row.entry_colour, row.entry_type, row.entry_make, row.entry_model
+            ),
         },
+        "assessment": row.assessment,
+        "group_plate": row.group_plate,
         "snapshot": f"/api/v1/hits/{row.hit_id}/snapshot" if row.has_snapshot else None,
         "snapshot_ref": row.snapshot_ref,
         "hotlist_version": row.hotlist_version,
@@ -138,14 +153,23 @@ class CandidateQueue:
         self.clock = clock
 
     async def candidates(self, limit: int = 100) -> list[dict[str, Any]]:
-        """Hits waiting for an operator, oldest first."""
+        """Queue items waiting for an operator, oldest first: one per vehicle and entry.
+
+        Each item is its first pending hit, with every pending hit of the same vehicle
+        and entry in ``reads`` (:mod:`safenet.center.queue_items`).
+        """
         query = (
             _hit_query()
             .where(hits.c.state == HitState.PENDING.value)
             .order_by(hits.c.read_at)
-            .limit(limit)
+            .limit(MAX_PENDING)
         )
-        return await asyncio.to_thread(self._views, query)
+        return await asyncio.to_thread(self._items, query, limit)
+
+    def _items(self, query: sa.Select[Any], limit: int) -> list[dict[str, Any]]:
+        with self.db.read() as conn:
+            rows = conn.execute(query).all()
+        return queue_items(rows, [hit_view(r) for r in rows], limit)
 
     async def hits(self, limit: int = 100, state: str | None = None) -> list[dict[str, Any]]:
         """The latest hits, newest first."""
@@ -200,7 +224,6 @@ class CandidateQueue:
     def _decide(
         self, hit_id: str, decision: Decision, reason: str, operator: Principal, now: datetime
     ) -> DecisionResult:
-        site = self.site
         with self.db.begin() as conn:
             row = conn.execute(_hit_query().where(hits.c.hit_id == hit_id)).first()
             if row is None:
@@ -214,61 +237,96 @@ class CandidateQueue:
                     f"hit {hit_id} is {row.state}, not a candidate waiting for a decision",
                     field="hit_id",
                 )
-            report_now = decision == "confirmed" and not row.reported
-            withheld = None
-            if report_now and not _in_force(row, now):
-                # The police lifted the entry, or it expired, while the candidate waited: the
-                # lawful basis for reporting this vehicle has ended. Keep the decision, send
-                # nothing.
-                report_now = False
-                withheld = "the wanted entry is no longer in force (lifted or expired)"
-            update_now = bool(row.reported) or report_now
-            conn.execute(
-                sa.update(hits)
-                .where(hits.c.hit_id == hit_id)
-                .values(
-                    state=decision,
-                    decided_by=operator.subject,
-                    decided_at=now,
-                    decision_reason=reason,
-                    reported=bool(row.reported) or report_now,
-                )
+            # One decision decides the whole queue item: every pending hit of the same
+            # vehicle and entry (docs/center.md, "The confirmation queue").
+            members = [
+                r
+                for r in conn.execute(
+                    _hit_query().where(
+                        hits.c.entry_id == row.entry_id,
+                        hits.c.state == HitState.PENDING.value,
+                        hits.c.hit_id != hit_id,
+                    )
+                ).all()
+                if group_key(r) == group_key(row)
+            ]
+            report_now, update_now, withheld = self._decide_one(
+                conn, row, decision, reason, operator, now, group=len(members) + 1
             )
-            if report_now:
-                outbox.enqueue(conn, _confirmed_report(site, row, reason, self.registry))
-            if update_now:
-                outbox.enqueue(
-                    conn,
-                    hit_update(
-                        site,
-                        hit_id=hit_id,
-                        decision=decision,
-                        reason=reason,
-                        operator=operator.subject,
-                        decided_at=now,
-                    ),
+            for other in members:
+                self._decide_one(
+                    conn, other, decision, reason, operator, now, group=len(members) + 1
                 )
-            audit.append(
-                conn,
-                operator.subject,
-                f"hit.{'confirm' if decision == 'confirmed' else 'reject'}",
-                hit_id,
-                {
-                    "entry_id": row.entry_id,
-                    "by_name": operator.name,
-                    "reason": reason,
-                    "level": row.level,
-                    "report_sent": report_now,
-                    "update_sent": update_now,
-                    "report_withheld": withheld,
-                },
-                ts=now,
-            )
             updated = conn.execute(_hit_query().where(hits.c.hit_id == hit_id)).one()
         log.info("candidate %s %s by %s", hit_id, decision, operator.subject)
         if withheld:
             log.warning("candidate %s confirmed but not reported: %s", hit_id, withheld)
         return DecisionResult(hit_view(updated), report_now, update_now, withheld)
+
+    def _decide_one(
+        self,
+        conn: Connection,
+        row: Any,
+        decision: Decision,
+        reason: str,
+        operator: Principal,
+        now: datetime,
+        *,
+        group: int,
+    ) -> tuple[bool, bool, str | None]:
+        site = self.site
+        report_now = decision == "confirmed" and not row.reported
+        withheld = None
+        if report_now and not _in_force(row, now):
+            # The police lifted the entry, or it expired, while the candidate waited: the
+            # lawful basis for reporting this vehicle has ended. Keep the decision, send
+            # nothing.
+            report_now = False
+            withheld = "the wanted entry is no longer in force (lifted or expired)"
+        update_now = bool(row.reported) or report_now
+        conn.execute(
+            sa.update(hits)
+            .where(hits.c.hit_id == row.hit_id)
+            .values(
+                state=decision,
+                decided_by=operator.subject,
+                decided_at=now,
+                decision_reason=reason,
+                reported=bool(row.reported) or report_now,
+            )
+        )
+        if report_now:
+            outbox.enqueue(conn, _confirmed_report(site, row, reason, self.registry))
+        if update_now:
+            outbox.enqueue(
+                conn,
+                hit_update(
+                    site,
+                    hit_id=row.hit_id,
+                    decision=decision,
+                    reason=reason,
+                    operator=operator.subject,
+                    decided_at=now,
+                ),
+            )
+        audit.append(
+            conn,
+            operator.subject,
+            f"hit.{'confirm' if decision == 'confirmed' else 'reject'}",
+            row.hit_id,
+            {
+                "entry_id": row.entry_id,
+                "by_name": operator.name,
+                "reason": reason,
+                "level": row.level,
+                "report_sent": report_now,
+                "update_sent": update_now,
+                "report_withheld": withheld,
+                "queue_item_hits": group,
+            },
+            ts=now,
+        )
+        return report_now, update_now, withheld
 
 
 def _in_force(row: Any, now: datetime) -> bool:
@@ -278,7 +336,7 @@ def _in_force(row: Any, now: datetime) -> bool:
 
 def _confirmed_report(site: str, row: Any, reason: str, registry: CameraRegistry) -> Any:
     camera = registry.get(row.camera_id) or _camera_from_db_missing(row.camera_id)
-    alert = is_alert(row.match_level, row.text_rank)
+    alert = is_alert(row.match_level, row.text_rank, row.decision_rule)
     return location_report(
         site,
         hit_id=row.hit_id,
@@ -299,6 +357,11 @@ def _confirmed_report(site: str, row: Any, reason: str, registry: CameraRegistry
         snapshot_ref=snapshot_ref_for(row.hit_id, bool(row.has_snapshot), row.snapshot_ref),
         retrospective=bool(row.retrospective),
         decision=decision_for(alert=alert, confirmed=True),
+        assessment=stored_report_assessment(
+            row.assessment,
+            (row.entry_colour, row.entry_type),
+            (row.vehicle_colour, row.vehicle_type),
+        ),
     )
 
 

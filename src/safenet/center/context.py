@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from safenet.center.cameras import CameraRegistry
+from safenet.center.decide import LiveDecisions
 from safenet.center.hotlist import Hotlist
 from safenet.center.metrics import CenterMetrics
 from safenet.center.recent import RecentPlates
 from safenet.center.settings import CenterSettings
 from safenet.center.types import CameraInfo, Clock
+from safenet.matching.decision import DEFAULT_WINDOW_S, DecisionPolicy
 from safenet.store import Database
 from safenet.tracking import PlausibilityPolicy
 
@@ -34,6 +36,8 @@ class PipelineContext:
     confirm_categories: frozenset[str] = frozenset()
     check_age: bool = True
     """False for a replay of old reads (``safenet center replay --ignore-age``)."""
+    decisions: LiveDecisions | None = None
+    """The decision chain (``center.decisions``); None: every match is a hit as it is."""
 
     @classmethod
     def from_settings(
@@ -63,6 +67,7 @@ class PipelineContext:
             ),
             min_score=settings.min_score,
             confirm_categories=frozenset(settings.confirm_categories),
+            decisions=live_decisions(settings),
         )
 
     def retention_for(self, camera: CameraInfo) -> timedelta:
@@ -70,3 +75,20 @@ class PipelineContext:
         if camera.retention_days is None:
             return self.read_retention
         return min(self.read_retention, timedelta(days=camera.retention_days))
+
+
+def live_decisions(settings: CenterSettings) -> LiveDecisions | None:
+    """The center's decision chain from its settings, or None when ``center.decisions`` is off."""
+    if not settings.decisions:
+        return None
+    return LiveDecisions(
+        DecisionPolicy(
+            hold_s=settings.decision_hold_s,
+            window_s=max(DEFAULT_WINDOW_S, settings.alert_window_s, settings.decision_hold_s),
+            plausibility=PlausibilityPolicy(
+                max_speed_kmh=settings.max_speed_kmh, min_distance_m=settings.min_distance_m
+            ),
+        ),
+        min_score=settings.min_score,
+        confirm_categories=frozenset(settings.confirm_categories),
+    )

@@ -120,6 +120,7 @@ class HitHistory:
                     hits.c.state,
                     hits.c.match_level,
                     hits.c.text_rank,
+                    hits.c.decision_rule,
                 )
                 .where(hits.c.entry_id.in_(wanted), hits.c.state != HitState.REJECTED.value)
                 .order_by(hits.c.read_at)
@@ -130,7 +131,7 @@ class HitHistory:
                     hit_id=r.hit_id,
                     camera_id=r.camera_id,
                     read_at=utc(r.read_at),
-                    alert=is_alert(r.match_level, r.text_rank),
+                    alert=is_alert(r.match_level, r.text_rank, r.decision_rule),
                     suppressed=r.state == HitState.SUPPRESSED.value,
                 )
             )

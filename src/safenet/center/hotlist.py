@@ -127,6 +127,10 @@ class Hotlist:
                 vehicle=r.vehicle,
                 policy=r.policy,
                 confirm_before_send=bool(r.confirm_before_send),
+                colour=r.colour,
+                vehicle_type=r.vehicle_type,
+                make=r.make,
+                model=r.model,
             )
             for r in rows
         }
@@ -271,6 +275,10 @@ class Hotlist:
                         "policy": e.policy,
                         "confirm_before_send": e.confirm_before_send,
                         "added_version": version,
+                        "colour": e.colour,
+                        "vehicle_type": e.vehicle_type,
+                        "make": e.make,
+                        "model": e.model,
                     }
                     for e in changed
                 ],

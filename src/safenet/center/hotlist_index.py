@@ -40,6 +40,10 @@ def entry_info(entry: HotlistEntry) -> EntryInfo:
         vehicle=entry.vehicle,
         policy=entry.policy,
         confirm_before_send=entry.confirm_before_send,
+        colour=entry.colour,
+        vehicle_type=entry.vehicle_type,
+        make=entry.make,
+        model=entry.model,
     )
 
 

@@ -112,6 +112,17 @@ class CenterMetrics:
         self.hotlist_entries = Gauge(
             "center_hotlist_entries", "Entries on the hotlist in force.", registry=r
         )
+        self.decisions_held = Gauge(
+            "center_decisions_held",
+            "Weak candidates the decision chain holds for corroboration.",
+            registry=r,
+        )
+        self.decisions_settled = Gauge(
+            "center_decisions_settled",
+            "Held candidates since start, by outcome (corroborated, dropped).",
+            ["outcome"],
+            registry=r,
+        )
         self.purged = Counter(
             "center_purged_rows",
             "Rows deleted by the retention purge, by kind.",

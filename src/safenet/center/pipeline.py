@@ -2,7 +2,7 @@
 
 ::
 
-    normalize -> deduplicate -> match -> plausibility -> suppress -> persist
+    normalize -> deduplicate -> match -> decide -> plausibility -> suppress -> persist
 
 Reads go through in batches (one call to the matcher's batch path, one transaction).
 A stage that fails for a batch is retried read by read (:mod:`safenet.center.guard`);
@@ -34,7 +34,7 @@ from safenet.center.checks import HIT_CHECKS, HitCheck
 from safenet.center.context import PipelineContext
 from safenet.center.guard import run_guarded
 from safenet.center.hits import HitHistory
-from safenet.center.stages import dedup, match, normalize, persist
+from safenet.center.stages import decide, dedup, match, normalize, persist
 from safenet.center.stages.base import Batch
 from safenet.center.types import HitState, ReadFate, ReadItem, RejectCode, Step
 
@@ -85,6 +85,12 @@ STAGES: Final[tuple[Stage, ...]] = (
         match.run,
         OnFailure.CONTINUE,
         "the batch against the hotlist in force; expired entries never match",
+    ),
+    Stage(
+        Step.DECIDE,
+        decide.run,
+        OnFailure.CONTINUE,
+        "the decision chain: alert, candidate now, or held for corroboration",
     ),
     *(hit_check_stage(check) for check in HIT_CHECKS),
     Stage(

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from safenet.center.decide import assessment_record, report_assessment
 from safenet.center.reports import (
     decision_for,
     explain_hit,
@@ -95,6 +96,11 @@ def write_hits(conn: Connection, site: str, writes: Iterable[HitWrite], now: dat
                     ),
                     retrospective=draft.retrospective,
                     decision=decision_for(alert=draft.alert),
+                    assessment=None
+                    if draft.assessment is None
+                    else report_assessment(
+                        draft.assessment, draft.entry, read.vehicle_colour, read.vehicle_type
+                    ),
                 ),
             )
     if new_reads:
@@ -126,4 +132,7 @@ def _row(draft: HitDraft, read: ReadRecord, explanation: str, now: datetime) -> 
         "impossible_journey": draft.impossible_journey,
         "journey_note": draft.journey_note,
         "suppressed_by": draft.suppressed_by,
+        "decision_rule": None if draft.assessment is None else draft.assessment.rule.value,
+        "group_plate": None if draft.group_plate is None else draft.group_plate[:16],
+        "assessment": None if draft.assessment is None else assessment_record(draft.assessment),
     }

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from safenet.center.types import CameraInfo, HitDraft
-from safenet.link.messages import Coordinates, HitUpdate, LocationReport
+from safenet.link.messages import Coordinates, HitUpdate, LocationReport, ReportAssessment
 from safenet.vocabulary import ReportDecision
 
 MAX_EXPLANATION = 4000
@@ -99,6 +99,7 @@ def location_report(
     snapshot_ref: str | None,
     retrospective: bool,
     decision: ReportDecision,
+    assessment: ReportAssessment | None = None,
 ) -> LocationReport:
     """The LocationReport of one hit."""
     return LocationReport(
@@ -119,6 +120,7 @@ def location_report(
         snapshot_ref=snapshot_ref,
         retrospective=retrospective,
         decision=decision,
+        assessment=assessment,
     )
 
 

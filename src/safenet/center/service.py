@@ -29,6 +29,7 @@ from safenet.audit.settings import AuditSettings
 from safenet.center.cameras import CameraList, CameraRegistry
 from safenet.center.confirm import CandidateQueue
 from safenet.center.context import PipelineContext
+from safenet.center.decide import EXPIRY_INTERVAL_S, HeldExpiry
 from safenet.center.errors import CenterSetupError
 from safenet.center.evidence_desk import EvidenceDesk
 from safenet.center.headsup import HeadsUpBoard
@@ -188,6 +189,11 @@ class CenterService:
         self.expiry = ExpiryWatch(
             owner, self.hotlist, clock, min(settings.heartbeat_interval_s or IDLE_S, IDLE_S)
         )
+        self.held_expiry = (
+            None
+            if self.ctx.decisions is None
+            else HeldExpiry(owner, self.ctx.decisions, EXPIRY_INTERVAL_S)
+        )
         self.status = CenterStatus(
             site=site,
             db=db,
@@ -212,11 +218,20 @@ class CenterService:
         m.queue_depth.set_function(lambda: self.runner.queued)
         m.hotlist_version.set_function(lambda: self.hotlist.version)
         m.hotlist_entries.set_function(lambda: len(self.hotlist))
+        decisions = self.ctx.decisions
+        if decisions is not None:
+            m.decisions_held.set_function(lambda: decisions.held)
+            m.decisions_settled.labels(outcome="corroborated").set_function(
+                lambda: decisions.corroborated
+            )
+            m.decisions_settled.labels(outcome="dropped").set_function(lambda: decisions.dropped)
 
     def _loops(self) -> list[Loop]:
         loops: list[Loop] = [self.feed, self.retro_worker, self.heartbeat, self.expiry]
         if self.settings.purge_interval_s > 0:
             loops.append(self.purge)
+        if self.held_expiry is not None:
+            loops.append(self.held_expiry)
         return loops
 
     async def start(self) -> None:

@@ -139,6 +139,20 @@ class CenterSettings(Section):
         description="Further hits of one entry at one camera within this many seconds are "
         "kept but not reported again.",
     )
+    decisions: bool = Field(
+        True,
+        description="Run the decision chain (docs/matching.md, Decisions): each match's "
+        "plate, description, other reads and path decide whether it is an alert, a "
+        "candidate shown at once, or held for corroboration. Off: every match at its "
+        "threshold is a hit as the per-read matcher decides.",
+    )
+    decision_hold_s: float = Field(
+        60.0,
+        ge=0,
+        le=3600,
+        description="How long a weak candidate waits for a corroborating read before it is "
+        "dropped without being shown (0: dropped at once).",
+    )
     min_score: float | None = Field(
         None,
         ge=0,

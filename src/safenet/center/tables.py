@@ -122,6 +122,9 @@ hits = sa.Table(
     sa.Column("decided_by", sa.String(64)),
     sa.Column("decided_at", _TIME),
     sa.Column("decision_reason", sa.Text),
+    sa.Column("decision_rule", sa.String(24)),
+    sa.Column("group_plate", sa.String(16)),
+    sa.Column("assessment", sa.JSON),
     sa.UniqueConstraint("read_seq", "entry_id", name="uq_hits_read_entry"),
 )
 """Reads that matched a wanted entry: alerts, candidates, and what operators decided."""
@@ -138,6 +141,10 @@ hotlist_entries = sa.Table(
     sa.Column("policy", sa.String(40), nullable=False),
     sa.Column("confirm_before_send", sa.Boolean, nullable=False),
     sa.Column("added_version", sa.Integer, nullable=False),
+    sa.Column("colour", sa.String(16)),
+    sa.Column("vehicle_type", sa.String(16)),
+    sa.Column("make", sa.String(60)),
+    sa.Column("model", sa.String(60)),
 )
 """The hotlist the center matches with, kept so a restarted center matches at once."""
 

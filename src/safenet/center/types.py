@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from safenet.matching import Level, Match
+from safenet.matching.decision import Decision
 
 Clock = Callable[[], datetime]
 """Returns the current time, timezone-aware (tests inject their own)."""
@@ -70,6 +71,7 @@ class Step(StrEnum):
     NORMALIZE = "normalize"
     DEDUPLICATE = "deduplicate"
     MATCH = "match"
+    DECIDE = "decide"
     PLAUSIBILITY = "plausibility"
     SUPPRESS = "suppress"
     PERSIST = "persist"
@@ -108,6 +110,12 @@ class EntryInfo:
     vehicle: str
     policy: str
     confirm_before_send: bool
+    colour: str | None = None
+    """The wanted vehicle's colour, a code of :mod:`safenet.vehicles` (None: not said)."""
+    vehicle_type: str | None = None
+    """Its body type, a code of :mod:`safenet.vehicles` (None: not said)."""
+    make: str | None = None
+    model: str | None = None
 
     def expired(self, now: datetime) -> bool:
         return self.expires_at <= now
@@ -138,6 +146,10 @@ class HitDraft:
     suppressed_by: str | None = None
     impossible_journey: bool = False
     journey_note: str | None = None
+    assessment: Decision | None = None
+    """The decision chain's verdict on the match (None when the chain did not run)."""
+    group_plate: str | None = None
+    """The plate the vehicle appears to carry: with the entry, the hit's queue item."""
 
     @property
     def reported(self) -> bool:
@@ -159,6 +171,8 @@ class ReadItem:
     alternatives: tuple[tuple[str, float], ...] = ()
     camera: CameraInfo | None = None
     hits: list[HitDraft] = field(default_factory=list)
+    evidence: list[Match] = field(default_factory=list)
+    """Matches below their entry's threshold: evidence for the decision chain, no hit."""
     not_done: set[Step] = field(default_factory=set)
     """Steps that failed on this read and let it go on without their work."""
     seq: int | None = None
@@ -183,9 +197,18 @@ class ReadItem:
         self.fate = ReadFate.DUPLICATE
 
 
-def is_alert(match_level: str, text_rank: int) -> bool:
-    """Whether a hit alerts at once: only an exact match on the camera's top text does."""
-    return match_level == Level.EXACT.value and text_rank == 0
+DEMOTED_RULES = frozenset({"exact_contradicted", "exact_unsure"})
+"""Decision-chain rules that make an exact top read a candidate, not an alert."""
+
+
+def is_alert(match_level: str, text_rank: int, rule: str | None = None) -> bool:
+    """Whether a hit alerts at once: only an exact match on the camera's top text does.
+
+    ``rule`` is the decision chain's, when it ran: an exact read whose description
+    contradicts the entry, or that the camera doubted with nothing to back it, is a
+    candidate.
+    """
+    return match_level == Level.EXACT.value and text_rank == 0 and rule not in DEMOTED_RULES
 
 
 def hit_id_for(site: str, camera_id: str, read_id: str, entry_id: str) -> str:

@@ -171,7 +171,12 @@ def wanted_add(
     reason: str = typer.Option(..., "--reason", help="Why the vehicle is sought."),
     make: str = typer.Option("", "--make", help="Vehicle make."),
     model: str = typer.Option("", "--model", help="Vehicle model."),
-    colour: str = typer.Option("", "--colour", help="Vehicle colour."),
+    colour: str = typer.Option(
+        "", "--colour", help="Vehicle colour, a vocabulary word (흰색, white, 은색, ...)."
+    ),
+    vehicle_type: str = typer.Option(
+        "", "--type", help="Body type, a vocabulary word (승용, SUV, 승합, 화물, ...)."
+    ),
     expires_in_hours: float | None = typer.Option(
         None, "--expires-in-hours", help="Expiry in hours from now (default 72, at most 30 days)."
     ),
@@ -188,7 +193,7 @@ def wanted_add(
         "category": category,
         "case_number": case_number,
         "reason": reason,
-        "vehicle": {"make": make, "model": model, "colour": colour},
+        "vehicle": {"make": make, "model": model, "colour": colour, "type": vehicle_type},
     }
     if expires_in_hours is not None:
         draft["expires_in_hours"] = expires_in_hours

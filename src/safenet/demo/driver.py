@@ -122,6 +122,7 @@ class ScenarioDriver:
                 "make": spec.vehicle.make,
                 "model": spec.vehicle.model,
                 "colour": spec.vehicle.colour,
+                "type": spec.vehicle.type,
             },
         }
         r = await client.post(

@@ -140,8 +140,24 @@ class _FromCenter(LinkMessage, frozen=True, kw_only=True):
 # ---- hotlist (police -> centers) -------------------------------------------------------
 
 
+VehicleWord = Annotated[
+    str,
+    Meta(
+        pattern=r"^[a-z][a-z0-9_-]{0,31}$",
+        description="A code of the vehicle vocabulary (safenet.vehicles, docs/matching.md "
+        "'Vehicle description'), e.g. `white`, `suv`, `hyundai`.",
+    ),
+]
+
+
 class HotlistEntry(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
-    """One emergency wanted vehicle as a center needs it to match: no case details."""
+    """One emergency wanted vehicle as a center needs it to match: no case details.
+
+    ``colour``, ``vehicle_type``, ``make`` and ``model`` (added for issue 17) are the
+    wanted vehicle's description on the controlled vocabulary, for the centers'
+    decision chain; ``null`` when not said. A center that does not know a code
+    compares nothing for it.
+    """
 
     entry_id: Identifier
     plate: Annotated[
@@ -183,6 +199,16 @@ class HotlistEntry(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
             "after an operator at the center confirms it; exact hits always go at once."
         ),
     ] = False
+    colour: Annotated[VehicleWord, Meta(description="The wanted vehicle's colour code.")] | None = (
+        None
+    )
+    vehicle_type: (
+        Annotated[VehicleWord, Meta(description="Its body type code (car, suv, van, ...).")] | None
+    ) = None
+    make: Annotated[VehicleWord, Meta(description="Its make code (hyundai, kia, ...).")] | None = (
+        None
+    )
+    model: Annotated[str, Meta(max_length=60, description="Its model, free text.")] | None = None
 
 
 class _Hotlist(_FromPolice, frozen=True, kw_only=True):
@@ -265,6 +291,40 @@ class Coordinates(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fiel
     lon: Annotated[float, Meta(ge=-180.0, le=180.0)]
 
 
+class ReportFactor(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """One factor of the center's decision score, with its effect and its words."""
+
+    factor: Annotated[str, Meta(pattern=r"^[a-z_]{1,24}$")]
+    contribution: Annotated[
+        float, Meta(ge=-100.0, le=100.0, description="Log-odds: positive raised the score.")
+    ]
+    ko: Annotated[str, Meta(max_length=500)]
+    en: Annotated[str, Meta(max_length=500)]
+
+
+class ReportAssessment(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """Why the center's decision chain reported a hit (docs/matching.md, "Decisions").
+
+    The calibrated score, the rule that decided and its words, every factor with
+    its effect, how many linked reads backed it (``reads_for``: the wanted plate in
+    other passes; ``reads_support``: every read that raised it) or spoke against it
+    (``reads_against``), and the two descriptions compared (vocabulary codes).
+    """
+
+    score: Probability
+    rule: Annotated[str, Meta(pattern=r"^[a-z_]{1,24}$")]
+    ko: Annotated[str, Meta(max_length=1000)]
+    en: Annotated[str, Meta(max_length=1000)]
+    factors: Annotated[list[ReportFactor], Meta(max_length=12)] = []
+    reads_for: Annotated[int, Meta(ge=0)] = 0
+    reads_support: Annotated[int, Meta(ge=0)] = 0
+    reads_against: Annotated[int, Meta(ge=0)] = 0
+    wanted_colour: VehicleWord | None = None
+    wanted_type: VehicleWord | None = None
+    seen_colour: VehicleWord | None = None
+    seen_type: VehicleWord | None = None
+
+
 class LocationReport(_FromCenter, frozen=True, kw_only=True, tag="location_report"):
     """Where and when a center's camera saw a wanted vehicle: one hit, sent to the police.
 
@@ -318,6 +378,13 @@ class LocationReport(_FromCenter, frozen=True, kw_only=True, tag="location_repor
                 description="The center's decision: `alert`, `candidate` or `confirmed` "
                 "(required from schema version 2; absent in version 1)."
             ),
+        ]
+        | None
+    ) = None
+    assessment: (
+        Annotated[
+            ReportAssessment,
+            Meta(description="Why the center's decision chain reported it (optional)."),
         ]
         | None
     ) = None

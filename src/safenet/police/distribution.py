@@ -12,6 +12,7 @@ All functions take an open connection inside the caller's transaction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,6 +34,7 @@ from safenet.police.clock import as_utc, iso, maybe_utc
 from safenet.police.rows import entry_from_row
 from safenet.police.tables import centers, hotlist_versions, wanted
 from safenet.police.types import Status, WantedEntry
+from safenet.vehicles import body_of, colour_of, make_of
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,29 @@ def to_link_entry(entry: WantedEntry, policy: CategoryPolicy) -> HotlistEntry:
         vehicle=entry.vehicle.text()[:200],
         policy=policy.policy,
         confirm_before_send=policy.confirm_before_send or entry.hold_hits,
+        **vehicle_codes(entry),
     )
+
+
+def vehicle_codes(entry: WantedEntry) -> dict[str, str | None]:
+    """The entry's description on the vehicle vocabulary, as the centers compare it.
+
+    Words the registration gate admitted map onto codes; a make we do not know
+    is kept as folded text when it fits a code's shape, else left out.
+    """
+    v = entry.vehicle
+    colour = colour_of(v.colour)
+    body = body_of(v.type)
+    make = make_of(v.make)
+    return {
+        "colour": None if colour is None else colour.value,
+        "vehicle_type": None if body is None else body.value,
+        "make": make if make is not None and _CODE.match(make) else None,
+        "model": v.model.strip()[:60] or None,
+    }
+
+
+_CODE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 
 def current_version(conn: Connection) -> int:

@@ -21,6 +21,7 @@ from safenet.matching.privacy import PatternPolicy
 from safenet.police.categories import CATEGORIES, CategoryPolicy, not_lawful_reason
 from safenet.police.errors import GateRefused, Problem
 from safenet.police.types import Registration, Renewal, VehicleDescription, WantedDraft
+from safenet.vehicles import BodyType, Colour, body_of, colour_of, is_unknown_word
 
 CASE_NUMBER = re.compile(r"^[0-9A-Za-z가-힣][0-9A-Za-z가-힣._/-]{2,63}$")
 MAX_REASON = 2000
@@ -89,9 +90,10 @@ def check_registration(
                 "with their own eyes",
             )
         )
-    for name in ("make", "model", "colour"):
+    for name in ("make", "model", "colour", "type"):
         if len(getattr(vehicle, name)) > 60:
             problems.append(Problem(f"vehicle.{name}", "at most 60 characters"))
+    problems.extend(Problem(f, reason) for f, reason in vocabulary_problems(vehicle))
 
     expires_at = _check_expiry(
         draft.expires_at, draft.expires_in_hours, now, limits, "registration", problems
@@ -104,13 +106,13 @@ def check_registration(
             (draft.plate or "").strip(),
             category,
             colour=vehicle.colour,
-            vehicle_type=vehicle.model.strip() or vehicle.make.strip(),
+            vehicle_type=vehicle.type.strip() or vehicle.model.strip() or vehicle.make.strip(),
         )
         spec = decision.specificity
         figures = None if spec is None else {"one_in": spec.one_in, "vehicles": spec.vehicles}
         hold_hits = decision.hold_hits
         for p in decision.problems:
-            field = "vehicle.model" if p.field == "vehicle.type" else p.field
+            field = p.field
             problems.append(
                 Problem(
                     field,
@@ -129,7 +131,10 @@ def check_registration(
         plate_input=(draft.plate or "").strip(),
         is_pattern=is_pattern,
         vehicle=VehicleDescription(
-            make=vehicle.make.strip(), model=vehicle.model.strip(), colour=vehicle.colour.strip()
+            make=vehicle.make.strip(),
+            model=vehicle.model.strip(),
+            colour=vehicle.colour.strip(),
+            type=vehicle.type.strip(),
         ),
         category=category,
         case_number=case_number,
@@ -138,6 +143,24 @@ def check_registration(
         hold_hits=hold_hits,
         specificity=figures,
     )
+
+
+def vocabulary_problems(vehicle: VehicleDescription) -> list[tuple[str, str]]:
+    """The colour and body type must be words of the controlled vocabulary (or empty).
+
+    The centers compare them with what their cameras report (docs/matching.md,
+    "Vehicle description"); a word nobody can compare would be silently ignored.
+    """
+    out: list[tuple[str, str]] = []
+    colour = vehicle.colour.strip()
+    if colour and colour_of(colour) is None and not is_unknown_word(colour):
+        known = ", ".join(f"{c.ko}/{c.value}" for c in Colour)
+        out.append(("vehicle.colour", f"{colour!r} is not a colour of the vocabulary ({known})"))
+    body = vehicle.type.strip()
+    if body and body_of(body) is None and not is_unknown_word(body):
+        known = ", ".join(f"{b.ko}/{b.value}" for b in BodyType)
+        out.append(("vehicle.type", f"{body!r} is not a body type of the vocabulary ({known})"))
+    return out
 
 
 def check_renewal(

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -49,6 +50,7 @@ def hit_view(row: Any) -> dict[str, Any]:
         "decided_by": row.decided_by,
         "decided_at": iso(maybe_utc(row.decided_at)),
         "decision_reason": row.decision_reason,
+        "assessment": row.assessment,
     }
 
 
@@ -84,6 +86,7 @@ def values(m: LocationReport, now: datetime) -> dict[str, Any]:
         "read_confidence": m.read_confidence,
         "snapshot_ref": m.snapshot_ref,
         "retrospective": m.retrospective,
+        "assessment": None if m.assessment is None else msgspec.to_builtins(m.assessment),
         "received_at": now,
         "alerted": False,
     }

@@ -93,6 +93,7 @@ class Registry:
                     vehicle_make=reg.vehicle.make,
                     vehicle_model=reg.vehicle.model,
                     vehicle_colour=reg.vehicle.colour,
+                    vehicle_type=reg.vehicle.type,
                     category=reg.category,
                     case_number=reg.case_number,
                     reason=reg.reason,

@@ -42,7 +42,10 @@ def entry_from_row(row: Any) -> WantedEntry:
         plate_input=row.plate_input,
         is_pattern=bool(row.is_pattern),
         vehicle=VehicleDescription(
-            make=row.vehicle_make, model=row.vehicle_model, colour=row.vehicle_colour
+            make=row.vehicle_make,
+            model=row.vehicle_model,
+            colour=row.vehicle_colour,
+            type=row.vehicle_type or "",
         ),
         category=row.category,
         case_number=row.case_number,

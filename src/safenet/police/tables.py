@@ -26,6 +26,7 @@ wanted = sa.Table(
     sa.Column("vehicle_make", sa.String(60), nullable=False),
     sa.Column("vehicle_model", sa.String(60), nullable=False),
     sa.Column("vehicle_colour", sa.String(60), nullable=False),
+    sa.Column("vehicle_type", sa.String(60), nullable=False, server_default=""),
     sa.Column("category", sa.String(32), nullable=False),
     sa.Column("case_number", sa.String(64), nullable=False),
     sa.Column("reason", sa.Text(), nullable=False),
@@ -102,6 +103,7 @@ hits = sa.Table(
     sa.Column("decided_at", _Time, nullable=True),
     sa.Column("decision_reason", sa.Text(), nullable=True),
     sa.Column("alerted", sa.Boolean(), nullable=False),
+    sa.Column("assessment", sa.JSON(), nullable=True),
     sa.UniqueConstraint("site", "hit_id", name="uq_police_hits_site_hit"),
 )
 """Every LocationReport received: one row per (center, hit id), however often it came."""

@@ -37,10 +37,20 @@ class VehicleDescription(BaseModel):
 
     make: str = Field("", description="Maker, e.g. 현대 / Hyundai.")
     model: str = Field("", description="Model, e.g. 쏘나타.")
-    colour: str = Field("", description="Colour, e.g. 흰색 / white.")
+    colour: str = Field(
+        "",
+        description="Colour, a word of the vehicle vocabulary (docs/matching.md), "
+        "e.g. 흰색 / white, 은색, 검정.",
+    )
+    type: str = Field(
+        "",
+        description="Body type, a word of the vehicle vocabulary, e.g. 승용 / car, SUV, "
+        "승합 / van, 화물 / truck.",
+    )
 
     def text(self) -> str:
-        return " ".join(p.strip() for p in (self.make, self.model, self.colour) if p.strip())
+        parts = (self.make, self.model, self.colour, self.type)
+        return " ".join(p.strip() for p in parts if p.strip())
 
 
 class WantedDraft(BaseModel):
@@ -60,7 +70,7 @@ class WantedDraft(BaseModel):
     case_number: str | None = Field(None, description="The case number (사건번호).")
     reason: str | None = Field(None, description="Why the vehicle is sought, for the record.")
     vehicle: VehicleDescription | None = Field(
-        None, description="Make, model and colour (at least one)."
+        None, description="Make, model, colour and body type (at least one)."
     )
     expires_at: datetime | None = Field(
         None, description="When the entry ends (RFC 3339 with offset); default 72 hours."

@@ -38,6 +38,7 @@ class VehicleDescription:
     make: str = ""
     model: str = ""
     colour: str = ""
+    type: str = ""  # body type, a word of the vehicle vocabulary (승용, SUV, ...)
 
     def text(self) -> str:
         """Colour, make and model as one short line for the hotlist."""

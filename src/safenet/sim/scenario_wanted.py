@@ -206,7 +206,7 @@ def _registered(c: Checker, node: yaml.Node, path: str, plate: str | None) -> st
 
 
 def _vehicle(c: Checker, node: yaml.Node, path: str) -> VehicleDescription | None:
-    values = c.mapping(node, path, optional=("make", "model", "colour"))
+    values = c.mapping(node, path, optional=("make", "model", "colour", "type"))
     if values is None:
         return None
     parts: dict[str, str] = {}

@@ -3,7 +3,8 @@
 Either everything of the batch is committed (each hit with its LocationReport in the
 outbox) or nothing is; the pipeline then retries the reads one by one, so one read
 the database refuses does not cost the others. Only after the commit are the reads
-remembered for de-duplication.
+remembered for de-duplication. Hits the decision chain held and a later read
+corroborated are written with the batch of that later read.
 
 The reads go in with COPY (PostgreSQL) or executemany (SQLite), see
 :mod:`safenet.center.bulk`; a read the unique index finds already stored (a resend the
@@ -13,15 +14,18 @@ de-duplicate stage's memory no longer held) is answered as a duplicate here.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from safenet.center.bulk import write_reads
-from safenet.center.checks import mark_not_done
+from safenet.center.checks import mark_not_done, run_hit_checks
 from safenet.center.context import PipelineContext
+from safenet.center.decide import HeldHit
 from safenet.center.records import HitWrite, ReadRecord, write_hits
 from safenet.center.stages.base import Batch
 from safenet.center.tables import snapshots
-from safenet.center.types import ReadItem
+from safenet.center.types import CameraInfo, HitDraft, ReadItem, Step
 
 
 def run(ctx: PipelineContext, batch: Batch) -> None:
@@ -48,6 +52,30 @@ def run(ctx: PipelineContext, batch: Batch) -> None:
         }
         for i in items
     ]
+    late = ctx.decisions.take_surfaced() if ctx.decisions is not None else []
+    if late:
+        # Corroborated later, checked now as every hit is: journey and suppression.
+        run_hit_checks(ctx, [_LateRead(h) for h in late], batch.history)
+    try:
+        seqs, items = _write(ctx, items, rows, late, now)
+    except Exception:
+        if ctx.decisions is not None and late:
+            ctx.decisions.give_back(late)
+        raise
+    for seq, item in zip(seqs, items, strict=True):
+        item.seq = seq
+        ctx.recent.remember(item.incoming.camera_id, item.plate, item.incoming.ts)
+        ctx.recent.remember_id(item.incoming.camera_id, item.incoming.read_id)
+
+
+def _write(
+    ctx: PipelineContext,
+    items: list[ReadItem],
+    rows: list[dict[str, Any]],
+    late: list[HeldHit],
+    now: datetime,
+) -> tuple[list[int], list[ReadItem]]:
+    """Write the batch; the sequence numbers and items of the reads that were new."""
     with ctx.db.begin() as conn:
         seqs, refused = write_reads(conn, rows)
         if refused:
@@ -73,12 +101,40 @@ def run(ctx: PipelineContext, batch: Batch) -> None:
             if item.camera is not None
             for draft in item.hits
         ]
+        # Candidates held for corroboration that a read has since corroborated: their
+        # reads were stored with earlier batches.
+        writes += [
+            HitWrite(h.draft, _record(h.item.seq, h.item), h.item.camera)
+            for h in late
+            if h.item.seq is not None and h.item.camera is not None
+        ]
         if writes:
             write_hits(conn, ctx.site, writes, now)
-    for seq, item in zip(seqs, items, strict=True):
-        item.seq = seq
-        ctx.recent.remember(item.incoming.camera_id, item.plate, item.incoming.ts)
-        ctx.recent.remember_id(item.incoming.camera_id, item.incoming.read_id)
+    return seqs, items
+
+
+@dataclass
+class _LateRead:
+    """A held draft's read as the hit checks see it: only that draft is checked."""
+
+    held: HeldHit
+    not_done: set[Step] = field(default_factory=set)
+
+    @property
+    def camera_id(self) -> str:
+        return self.held.item.incoming.camera_id
+
+    @property
+    def read_at(self) -> datetime:
+        return self.held.item.incoming.ts
+
+    @property
+    def camera(self) -> CameraInfo | None:
+        return self.held.item.camera
+
+    @property
+    def hits(self) -> list[HitDraft]:
+        return [self.held.draft]
 
 
 def _record(seq: int, item: ReadItem) -> ReadRecord:

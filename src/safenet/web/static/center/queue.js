@@ -7,6 +7,7 @@ import { $, clear, h, toast } from '../lib/dom.js';
 import { category, level, onLang, t } from '../lib/i18n.js';
 import { kst } from '../lib/time.js';
 import { startHeadsUp } from './headsup.js';
+import { assessmentBlock } from './assessment.js';
 
 let config = null;
 let candidates = [];
@@ -51,7 +52,8 @@ function renderList() {
     },
     h('span', { class: 'plate small-plate' }, c.plate_read),
     h('span', { class: 'badge badge-candidate' }, level(c.level)),
-    h('span', { class: 'muted' }, `${kst(c.read_at).slice(11)} · ${c.camera_id}`)));
+    h('span', { class: 'muted' }, `${kst(c.read_at).slice(11)} · ${c.camera_id}`),
+    (c.read_count || 1) > 1 ? h('span', { class: 'badge read-count' }, `×${c.read_count}`) : null));
   }
 }
 
@@ -135,6 +137,7 @@ function renderDetail() {
             camera.name ? ` ${camera.name}` : '',
             camera.address && camera.address !== camera.name ? ` · ${camera.address}` : ''),
           h('p', { class: 'fact muted' }, t(c.reported ? 'queue.reported' : 'queue.held'))))),
+    assessmentBlock(c),
     decide);
   if (mode) {
     reason.value = t(mode === 'confirmed' ? 'queue.reason_confirm' : 'queue.reason_reject');

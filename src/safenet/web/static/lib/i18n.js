@@ -167,6 +167,28 @@ const WORDS = {
   'field.make': ['제조사', 'Make'],
   'field.model': ['차종', 'Model'],
   'field.colour': ['색상', 'Colour'],
+  'field.type': ['차체 유형', 'Body type'],
+  'field.unknown': ['— 모름 —', '— not known —'],
+  'colour.white': ['흰색', 'white'],
+  'colour.silver': ['은색', 'silver'],
+  'colour.grey': ['회색', 'grey'],
+  'colour.black': ['검정', 'black'],
+  'colour.navy': ['남색', 'navy (dark blue)'],
+  'colour.blue': ['파랑', 'blue'],
+  'colour.red': ['빨강', 'red'],
+  'colour.brown': ['갈색', 'brown'],
+  'colour.beige': ['베이지', 'beige (gold)'],
+  'colour.yellow': ['노랑', 'yellow'],
+  'colour.green': ['초록', 'green'],
+  'colour.orange': ['주황', 'orange'],
+  'colour.purple': ['보라', 'purple'],
+  'body.car': ['승용(세단)', 'car'],
+  'body.suv': ['SUV', 'SUV'],
+  'body.van': ['승합(밴)', 'van'],
+  'body.pickup': ['픽업', 'pickup'],
+  'body.truck': ['화물(트럭)', 'truck'],
+  'body.bus': ['버스', 'bus'],
+  'body.motorcycle': ['이륜차', 'motorcycle'],
   'field.expires_in_hours': ['수배 기간 (시간)', 'Duration (hours)'],
   'field.expires_hint': ['비우면 72시간, 최대 30일', 'Empty: 72 hours; at most 30 days'],
   'wanted.submit': ['등록 요청', 'Register'],
@@ -265,6 +287,20 @@ const WORDS = {
   'queue.recent': ['방금 처리한 후보', 'Just decided'],
   'queue.camera': ['카메라', 'camera'],
   'queue.no_snapshot': ['스냅샷 없음', 'No snapshot'],
+  'assess.compare': ['차량 특징 비교', 'Description compared'],
+  'assess.verdict': ['비교 결과', 'Verdict'],
+  'assess.agrees': ['일치', 'agrees'],
+  'assess.differs': ['불일치', 'differs'],
+  'assess.close': ['비슷함 (판단 보류)', 'close (says little)'],
+  'assess.no_compare': ['비교 불가', 'cannot compare'],
+  'assess.unknown': ['정보 없음', 'not known'],
+  'assess.why': ['판단 근거 (요인별 영향)', 'Why (each factor’s effect)'],
+  'assess.score': ['판단 점수', 'decision score'],
+  'assess.raises': ['높임', 'raises'],
+  'assess.lowers': ['낮춤', 'lowers'],
+  'assess.no_effect': ['영향 없음', 'no effect'],
+  'assess.backing': ['이 차량의 다른 판독 {n}건이 뒷받침, {against}건이 다른 번호판', 'Backed by {n} other reads of this vehicle; {against} read another plate'],
+  'assess.reads': ['이 차량의 판독 {n}건 (같은 후보로 묶음)', 'This vehicle’s {n} reads (one queue item)'],
   'queue.help': [
     'J 또는 ↓: 다음 후보 · K 또는 ↑: 이전 후보 · C: 확인 · R: 기각 · Enter: 사유와 함께 전송 · Esc: 취소',
     'J or ↓: next · K or ↑: previous · C: confirm · R: reject · Enter: send with the reason · Esc: cancel',
@@ -433,6 +469,13 @@ export const CATEGORIES = [
   'homicide', 'robbery', 'kidnapping', 'sexual_assault', 'arson', 'stalking',
   'suicide_risk', 'missing_person',
 ];
+
+// The vehicle vocabulary (safenet.vehicles; docs/matching.md "Vehicle description").
+export const COLOURS = [
+  'white', 'silver', 'grey', 'black', 'navy', 'blue', 'red', 'brown', 'beige', 'yellow',
+  'green', 'orange', 'purple',
+];
+export const BODY_TYPES = ['car', 'suv', 'van', 'pickup', 'truck', 'bus', 'motorcycle'];
 
 export function category(code) {
   return has(`cat.${code}`) ? t(`cat.${code}`) : code || '—';

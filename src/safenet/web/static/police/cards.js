@@ -1,7 +1,7 @@
 // One alert as the dispatcher sees it: the plate large, exact hits red, candidates amber
 // with the "육안 확인 필요" banner, the center's decision, and acknowledge / dispatch.
 import { h } from '../lib/dom.js';
-import { category, compass, level, t } from '../lib/i18n.js';
+import { category, compass, has, lang, level, t } from '../lib/i18n.js';
 import { kst } from '../lib/time.js';
 import { evidenceBlock } from './evidence.js';
 import { agoLabel, directionSource, routePanel } from './route.js';
@@ -49,6 +49,50 @@ function where(card) {
     direction ? h('span', { class: 'heading', dataset: { bearing: known ? String(track.direction_deg) : '' } },
       ` · ${t('alert.heading')} `, h('span', { class: 'heading-compass' }, direction), speed,
       source ? h('span', { class: 'heading-source muted' }, ` (${source})`) : null) : null);
+}
+
+function vocab(prefix, code) {
+  if (!code) return t('assess.unknown');
+  return has(`${prefix}.${code}`) ? t(`${prefix}.${code}`) : code;
+}
+
+// Why the center's decision chain reported it: the descriptions compared, each
+// factor's effect in words, and how many other reads backed it or spoke against it.
+function assessmentBlock(hit) {
+  const a = hit.assessment;
+  if (!a) return null;
+  const factor = (name) => (a.factors || []).find((f) => f.factor === name);
+  const verdict = (name, wanted, seen) => {
+    const f = factor(name);
+    if (!wanted || !seen || !f) return 'no_compare';
+    if (f.contribution > 0.05) return 'agrees';
+    if (f.contribution < -0.05) return 'differs';
+    return 'close';
+  };
+  const row = (label, prefix, name, wanted, seen) => {
+    const v = verdict(name, wanted, seen);
+    return h('li', { class: 'assess-part', dataset: { part: prefix, verdict: v } },
+      `${t(label)}: ${t('queue.wanted')} ${vocab(prefix, wanted)} · ${t('queue.seen')} ${vocab(prefix, seen)} — `,
+      h('strong', { class: `verdict-${v}` }, t(`assess.${v}`)));
+  };
+  const words = (f) => (lang() === 'ko' ? f.ko : f.en);
+  const effect = (value) => {
+    const key = value > 0.05 ? 'assess.raises' : value < -0.05 ? 'assess.lowers' : 'assess.no_effect';
+    return `${t(key)} ${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value).toFixed(1)}`;
+  };
+  return h('details', { class: 'assessment', open: true },
+    h('summary', {}, `${t('assess.why')} · ${t('assess.score')} ${Number(a.score).toFixed(2)}`),
+    h('p', { class: 'assess-rule', dataset: { rule: a.rule } }, lang() === 'ko' ? a.ko : a.en),
+    h('ul', { class: 'assess-parts' },
+      row('field.colour', 'colour', 'colour', a.wanted_colour, a.seen_colour),
+      row('field.type', 'body', 'type', a.wanted_type, a.seen_type)),
+    h('p', { class: 'assess-reads' },
+      t('assess.backing', { n: a.reads_support || 0, against: a.reads_against || 0 })),
+    h('ul', { class: 'factor-list' },
+      ...(a.factors || []).filter((f) => f.factor === 'base' || Math.abs(f.contribution) > 0.005)
+        .map((f) => h('li', { class: 'factor', dataset: { factor: f.factor } },
+          h('span', { class: 'factor-effect' }, effect(Number(f.contribution) || 0)),
+          h('span', { class: 'factor-words' }, words(f))))));
 }
 
 function responseLines(card) {
@@ -119,6 +163,7 @@ export function hitCard(card, handlers, responder) {
     ? h('p', { class: 'banner banner-withdrawn', role: 'alert' }, t('alert.withdrawn'))
     : visual ? h('p', { class: 'banner banner-visual', role: 'alert' }, '⚠ ', t('alert.visual')) : null,
   confirmationLine(card),
+  assessmentBlock(hit),
   h('details', { class: 'explain' },
     h('summary', {}, t('alert.explain'), ` · ${t('confidence')} ${Number(hit.read_confidence ?? 0).toFixed(2)}`),
     h('p', {}, hit.explanation || '—')),

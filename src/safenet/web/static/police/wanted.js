@@ -5,12 +5,19 @@
 import { boot } from '../lib/shell.js';
 import { api } from '../lib/api.js';
 import { $, clear, h, toast } from '../lib/dom.js';
-import { CATEGORIES, category, onLang, t } from '../lib/i18n.js';
+import { BODY_TYPES, CATEGORIES, COLOURS, category, onLang, t } from '../lib/i18n.js';
 import { clearErrors, field, showErrors } from '../lib/forms.js';
 import { kst, ago } from '../lib/time.js';
 
 let filter = 'pending';
 let entries = [];
+
+// A choice of the controlled vocabulary: the centers compare it with what cameras see.
+function vocabularySelect(codes, prefix) {
+  return h('select', {},
+    h('option', { value: '' }, t('field.unknown')),
+    ...codes.map((c) => h('option', { value: c }, t(`${prefix}.${c}`))));
+}
 
 function registerForm() {
   const form = $('#register-form');
@@ -29,7 +36,8 @@ function registerForm() {
       h('div', { class: 'three' },
         field('vehicle.make', 'field.make', h('input', { type: 'text', maxlength: 60 })),
         field('vehicle.model', 'field.model', h('input', { type: 'text', maxlength: 60 })),
-        field('vehicle.colour', 'field.colour', h('input', { type: 'text', maxlength: 60 }))),
+        field('vehicle.colour', 'field.colour', vocabularySelect(COLOURS, 'colour')),
+        field('vehicle.type', 'field.type', vocabularySelect(BODY_TYPES, 'body'))),
       h('p', { class: 'field-error', role: 'alert', dataset: { errorFor: 'vehicle' } })),
     field('expires_in_hours', 'field.expires_in_hours', h('input', { type: 'number', min: 1, step: 1, inputmode: 'numeric' }), 'field.expires_hint'),
     general,
@@ -45,7 +53,12 @@ function registerForm() {
       category: value('category') || null,
       case_number: value('case_number') || null,
       reason: value('reason') || null,
-      vehicle: { make: value('vehicle.make'), model: value('vehicle.model'), colour: value('vehicle.colour') },
+      vehicle: {
+        make: value('vehicle.make'),
+        model: value('vehicle.model'),
+        colour: value('vehicle.colour'),
+        type: value('vehicle.type'),
+      },
     };
     if (hours) body.expires_in_hours = Number(hours);
     try {
