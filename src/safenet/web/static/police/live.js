@@ -10,6 +10,7 @@ import { L, addDistricts, createMap, fitTo } from '../lib/map.js';
 import { flagCard, hitCard } from './cards.js';
 import { onEvidenceChange, refreshEvidence } from './evidence.js';
 import { TRACK_COLOURS, drawTrack } from './tracks.js';
+import { redrawTrackPoint, showTrackPoint } from './track_evidence.js';
 import { kstClock } from '../lib/time.js';
 
 const cards = new Map(); // hit_key or flag:<alert id> → card model
@@ -172,7 +173,7 @@ async function loadTrack(entryId, live = false) {
   }
   if (!colours.has(entryId)) colours.set(entryId, TRACK_COLOURS[colours.size % TRACK_COLOURS.length]);
   slot.track = track;
-  slot.numbers = drawTrack(slot.group, track, { onSelect: focusCard, colour: colours.get(entryId) });
+  slot.numbers = drawTrack(slot.group, track, { onSelect: (key) => pointChosen(track, key), colour: colours.get(entryId) });
   for (const card of cards.values()) if (card.entryId === entryId) render(card);
   order();
   trackCount();
@@ -202,6 +203,12 @@ function legend() {
     h('span', { class: 'legend-plate' }, slot.track.entry.plate),
     h('span', { class: 'muted' }, ` ${points.length} · ${kstClock(latest.read_at)}`)));
   }
+}
+
+// A hit clicked on a track: its card comes into view, and the track's evidence panel opens.
+function pointChosen(track, hitKey) {
+  focusCard(hitKey);
+  showTrackPoint((track.points || []).find((p) => p.hit_key === hitKey), track.entry, responder);
 }
 
 function focusCard(hitKey) {
@@ -265,6 +272,7 @@ async function main() {
   onLang(renderAll);
   onEvidenceChange((entryId) => {
     for (const card of cards.values()) if (card.entryId === entryId && card.kind === 'hit') render(card);
+    redrawTrackPoint(entryId);
   });
   districts = await addDistricts(map, ctx.prefix);
   try {
