@@ -290,3 +290,24 @@ async def _received(stack: EvidenceStack, request_id: str) -> dict[str, object]:
 
     await until_async(done)
     return seen[0]
+
+
+async def test_copies_that_never_became_a_package_leave_after_a_period(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from safenet.evidence import DEFAULT_RETAIN_DAYS
+
+    async with one_hit(tmp_path) as (stack, entry, hit):
+        request = await _ask(stack, entry, hit)
+        forged = _forged(stack, request, hit, entry)
+        for message in forged.parts:  # never a header that verifies
+            stack.police.evidence.take(message)
+        desk = stack.police.evidence
+        desk.purge()
+        with stack.police.db.read() as conn:
+            assert len(conn.execute(sa.select(evidence_parts)).all()) == len(forged.parts)
+        later = datetime.now(UTC) + timedelta(days=DEFAULT_RETAIN_DAYS, minutes=1)
+        desk.clock = lambda: later
+        desk.purge()
+        with stack.police.db.read() as conn:
+            assert conn.execute(sa.select(evidence_parts)).all() == []
