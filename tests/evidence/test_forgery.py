@@ -253,12 +253,10 @@ async def test_a_forged_header_sent_first_over_nats_does_not_stop_the_real_packa
 ) -> None:
     """Over the fenced link only seocho's own link user can publish seocho's replies: the
     forger sits there (a compromised relay), and its header leaves before the real one."""
-    from safenet.link.nats import NatsTransport
+    from tests.link.conftest import start_fenced
 
-    server = nats_server()
-    async with one_hit(
-        tmp_path, transports=lambda site: NatsTransport(server.url, site, connect_wait_s=10)
-    ) as (stack, entry, hit):
+    fenced = start_fenced(nats_server, tmp_path)  # each site its own NATS user
+    async with one_hit(tmp_path, transports=fenced.transport) as (stack, entry, hit):
         request = await _ask(stack, entry, hit)
         await stack.queued("seocho", request.request_id)
         forged = _forged(stack, request, hit, entry)
