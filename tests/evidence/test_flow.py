@@ -278,7 +278,10 @@ async def test_a_package_signed_with_an_untrusted_key_is_refused_and_never_shown
         assert view["package_id"] is None
         with stack.police.db.read() as conn:
             assert conn.execute(sa.select(evidence_files)).all() == []
-            package_id = conn.execute(sa.select(evidence_packages.c.package_id)).scalar_one()
+            assert conn.execute(sa.select(evidence_packages)).all() == []  # not even kept
+        from safenet.evidence import package_id_for
+
+        package_id = package_id_for("seocho", made["request_id"])
         opened = await stack.police_call(
             "GET", f"/evidence/packages/{package_id}/files/01-still/SC-01/x.jpg"
         )
@@ -339,9 +342,12 @@ async def test_a_flipped_byte_in_a_part_is_refused(tmp_path: Path) -> None:
         )
         stack.police.evidence.take(built.header)
         stack.police.evidence.take(forged)
-        view = await stack.answered(made["request_id"])
-        assert view["state"] == "refused"
-        assert "SHA-256" in view["denial_reason"]
+        # Refused on arrival and alarmed; the request waits on for the center's own part
+        # (tests/evidence/test_forgery.py), and nothing is shown meanwhile.
+        alarms = [a.detail for a in stack.police.transport.alarms.recent()]
+        assert any("SHA-256 is not the one the signed manifest lists" in a for a in alarms)
+        view = await stack.police_api("GET", f"/evidence/requests/{made['request_id']}")
+        assert view["state"] == "sent"
         assert view["files"] == []
         with stack.police.db.read() as conn:
             assert conn.execute(sa.select(evidence_files)).all() == []

@@ -103,3 +103,46 @@ async def test_request_from_the_card_approve_in_the_queue_pictures_on_the_card(
         await shoot(center, "center-register-1280x800")
         assert not police_errors, police_errors
         assert not center_errors, center_errors
+
+
+async def test_request_from_a_hit_on_the_track(tmp_path: Path, browser: BrowserContext) -> None:
+    """A click on a hit of the vehicle's line on the map opens the same request dialog."""
+    async with evidence_stack(tmp_path) as stack:
+        entry = await stack.wanted(PLATE)
+        police = await browser.new_page()
+        errors = watch_errors(police)
+        await police.goto(stack.police_console())
+        await ready(police)
+        await police.wait_for_selector("#conn[data-state='open']")
+        await stack.hit("seocho", PLATE, "SC-01", "r-1", ago_s=20)
+        await stack.hit("seocho", PLATE, "SC-04", "r-2", ago_s=1)
+
+        marker = police.locator(".hit-marker[data-number='1']")
+        await marker.wait_for(state="visible", timeout=10_000)
+        await marker.click()
+        panel = police.locator("#track-evidence")
+        await panel.wait_for(state="visible", timeout=5000)
+        assert "경로의 발견 지점" in await panel.inner_text()
+        assert "SC-01" in await panel.inner_text()
+        await panel.locator("[data-action='evidence-request']").click()
+        form = panel.locator(".evidence-form")
+        assert "요청 보내기" in await form.inner_text()  # the card's dialog, Korean first
+        await form.locator("input[name=rank]").fill("경위")
+        await form.locator("input[name=agency]").fill("서울서초경찰서 형사과")
+        await shoot(police, "police-evidence-from-track-1280x800")
+        await form.locator("[data-action='evidence-send']").click()
+        await panel.locator(".evidence-request[data-evidence-state='sent']").wait_for(
+            state="visible", timeout=5000
+        )
+        sent = await stack.police_api("GET", "/evidence/requests?entry_id=" + entry)
+        (request,) = sent["requests"]
+        assert {i["kind"] for i in request["items"]} == {"scene_photos", "escape_route"}
+        first = request["items"][0]["hit_id"]
+        await stack.queued("seocho", request["request_id"])
+        seen = await stack.center_api(
+            "seocho", "GET", f"/evidence/requests/{request['request_id']}"
+        )
+        assert seen["items"][0]["hit_id"] == first
+        await police.locator("#lang-toggle").click()
+        assert "Hit on the track" in await panel.inner_text()
+        assert not errors, errors

@@ -53,6 +53,8 @@ from safenet.evidence.receive import (
     VerifiedPackage,
     expires_at,
     is_expired,
+    part_expected,
+    verify_header,
     verify_package,
 )
 from safenet.evidence.register import FORMS, ProvisionRecord, reconcile, records_for
@@ -129,6 +131,7 @@ __all__ = [
     "monthly_summary",
     "package_id_for",
     "parse_basis",
+    "part_expected",
     "plan_items",
     "read_register_csv",
     "reconcile",
@@ -137,5 +140,6 @@ __all__ = [
     "signature_valid",
     "snapshot_file",
     "split_body",
+    "verify_header",
     "verify_package",
 ]

@@ -79,6 +79,9 @@ class Manifest(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     clock_note: ClockNote
     body_size: Annotated[int, Meta(ge=0)]
     body_sha256: Hex64
+    part_sha256: list[Hex64] = msgspec.field(default_factory=list)
+    """Each EvidencePart's SHA-256, in order: under the signature, so the police can tell
+    the center's parts from forged ones with the same numbers before the body is whole."""
     files: Annotated[list[ManifestFile], Meta(max_length=MAX_FILES)]
 
 

@@ -236,6 +236,7 @@ def build_package(
         withheld[index] = NOTHING_STORED
     provided = sorted(decision.approved & answered)
     body = b"".join(f.data for f in files)
+    chunks = split_body(body, part_bytes)
     site = request.site
     package_id = package_id_for(site, request.request_id)
     provided_utc = utc(provided_at)
@@ -260,12 +261,12 @@ def build_package(
         clock_note=clock_note,
         body_size=len(body),
         body_sha256=hashlib.sha256(body).hexdigest(),
+        part_sha256=[hashlib.sha256(c).hexdigest() for c in chunks],
         files=[_manifest_file(f) for f in files],
     )
     manifest_bytes = encode_manifest(manifest)
     if len(manifest_bytes) > EVIDENCE_MANIFEST_MAX_BYTES:
         raise InvalidDecision("files: the manifest is too large; split the request", field="files")
-    chunks = split_body(body, part_bytes)
     header = EvidencePackage(
         site=site,
         request_id=request.request_id,

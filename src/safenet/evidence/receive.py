@@ -7,14 +7,18 @@ order, and refuses (:class:`PackageRefused`) with the first failure:
 2. the Ed25519 signature over the manifest bytes, with that trusted key;
 3. the package hash (SHA-256 of the manifest bytes) the header states;
 4. the manifest itself: strict schema, its center and request are the header's, safe
-   and unique file names, every file answers a provided item;
+   and unique file names, every file answers a provided item, one part hash per part;
 5. against the request the police sent (when given): same center, request, entry,
    case, category, legal basis, recipient and items;
-6. the parts: all present, numbered 1…n, each matching its own SHA-256;
+6. the parts: all present, numbered 1…n, each matching its own SHA-256 and the one the
+   signed manifest lists for its number;
 7. the body: its size and SHA-256 as the manifest states, then every file's SHA-256;
 8. the provision period: a package already past ``expires_at`` is not taken in.
 
-One flipped byte anywhere fails one of these with a reason that says where.
+One flipped byte anywhere fails one of these with a reason that says where. Checks 1–5
+need no part (:func:`verify_header`), and a part can be checked alone against a verified
+header (:func:`part_expected`): the police refuse a forged header or part on arrival and
+keep waiting for the center's own.
 """
 
 from __future__ import annotations
@@ -131,7 +135,25 @@ def _against_request(manifest: Manifest, request: EvidenceRequest) -> None:
             )
 
 
-def _body(header: EvidencePackage, parts: Iterable[EvidencePart]) -> bytes:
+def part_expected(manifest: Manifest, part: EvidencePart) -> None:
+    """Refuse a part whose number and SHA-256 are not the ones the signed manifest lists."""
+    if not 1 <= part.part <= len(manifest.part_sha256):
+        raise PackageRefused(
+            f"part {part.part}: the signed manifest lists {len(manifest.part_sha256)} parts",
+            field="parts",
+        )
+    if hashlib.sha256(part.data).hexdigest() != part.sha256:
+        raise PackageRefused(
+            f"part {part.part}: its data does not match its SHA-256", field="parts"
+        )
+    if manifest.part_sha256[part.part - 1] != part.sha256:
+        raise PackageRefused(
+            f"part {part.part}: its SHA-256 is not the one the signed manifest lists",
+            field="parts",
+        )
+
+
+def _body(header: EvidencePackage, manifest: Manifest, parts: Iterable[EvidencePart]) -> bytes:
     ordered = sorted(parts, key=lambda p: p.part)
     numbers = [p.part for p in ordered]
     if numbers != list(range(1, header.parts + 1)):
@@ -145,22 +167,18 @@ def _body(header: EvidencePackage, parts: Iterable[EvidencePart]) -> bytes:
     for p in ordered:
         if p.parts != header.parts or p.site != header.site or p.request_id != header.request_id:
             raise PackageRefused(f"part {p.part}: not a part of this package", field="parts")
-        if hashlib.sha256(p.data).hexdigest() != p.sha256:
-            raise PackageRefused(
-                f"part {p.part}: its data does not match its SHA-256", field="parts"
-            )
+        part_expected(manifest, p)
     return b"".join(p.data for p in ordered)
 
 
-def verify_package(
+def verify_header(
     header: EvidencePackage,
-    parts: Iterable[EvidencePart],
     *,
     trusted_keys: TrustedKeys,
-    now: datetime,
     request: EvidenceRequest | None = None,
-) -> VerifiedPackage:
-    """The package's files, once every check passed; raises :class:`PackageRefused`."""
+) -> Manifest:
+    """The signed manifest, once checks 1–5 passed (no part needed); raises
+    :class:`PackageRefused`. Lets the police refuse a forged header on arrival."""
     public = trusted_keys.get(header.site)
     if public is None:
         raise PackageRefused(f"site: no trusted key for center {header.site}", field="site")
@@ -182,9 +200,28 @@ def verify_package(
         raise PackageRefused("manifest: it belongs to another center or request", field="manifest")
     if manifest.package_id != header.package_id:
         raise PackageRefused("manifest.package_id: it is not the header's", field="package_id")
+    if len(manifest.part_sha256) != header.parts:
+        raise PackageRefused(
+            f"part_sha256: the signed manifest lists {len(manifest.part_sha256)} parts, "
+            f"the header says {header.parts}",
+            field="parts",
+        )
     if request is not None:
         _against_request(manifest, request)
-    body = _body(header, parts)
+    return manifest
+
+
+def verify_package(
+    header: EvidencePackage,
+    parts: Iterable[EvidencePart],
+    *,
+    trusted_keys: TrustedKeys,
+    now: datetime,
+    request: EvidenceRequest | None = None,
+) -> VerifiedPackage:
+    """The package's files, once every check passed; raises :class:`PackageRefused`."""
+    manifest = verify_header(header, trusted_keys=trusted_keys, request=request)
+    body = _body(header, manifest, parts)
     if len(body) != manifest.body_size:
         raise PackageRefused(
             f"body: {len(body):,} bytes, the manifest says {manifest.body_size:,}", field="body"

@@ -1,6 +1,7 @@
 """The evidence tables, as SQLAlchemy Core sees them: the center's and the police's.
 
-Created by migrations ``center_0005`` and ``police_0005``
+Created by migrations ``center_0005`` and ``police_0005`` (``evidence_parts`` keyed per
+copy by ``police_0008``)
 (``safenet/store/migrations/{center,police}/``); a change here needs a new numbered
 migration, never an edit of an applied one (``tests/evidence/test_tables.py`` holds the
 two in step). No foreign keys to hits or reads: the register outlives their retention.
@@ -149,11 +150,12 @@ evidence_parts = sa.Table(
     sa.Column("request_id", sa.String(64), primary_key=True),
     sa.Column("part", sa.Integer, primary_key=True),
     sa.Column("parts", sa.Integer, nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("sha256", sa.String(64), primary_key=True),
     sa.Column("data", sa.LargeBinary, nullable=False),
     sa.Column("received_at", _TIME, nullable=False),
 )
-"""Parts of packages not yet complete (deleted once their package is verified or refused)."""
+"""Parts of packages not yet complete, each distinct copy of a part number apart (a forged
+copy must not take the center's place; ``police_0008``); deleted once the package is in."""
 
 evidence_files = sa.Table(
     "evidence_files",

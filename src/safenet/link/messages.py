@@ -638,7 +638,9 @@ class EvidencePackage(_FromCenter, frozen=True, kw_only=True, tag="evidence_pack
     provided_at: UtcTime
 
     def natural_key(self) -> tuple[str, ...]:
-        return (self.site, self.request_id)
+        # The manifest's hash too: a forged header for the same request has another id,
+        # so no outbox, duplicate window or inbox can drop the center's own as a copy.
+        return (self.site, self.request_id, self.package_sha256)
 
 
 class EvidencePart(_FromCenter, frozen=True, kw_only=True, tag="evidence_part"):
@@ -661,7 +663,7 @@ class EvidencePart(_FromCenter, frozen=True, kw_only=True, tag="evidence_part"):
         super().__post_init__()
 
     def natural_key(self) -> tuple[str, ...]:
-        return (self.site, self.request_id, str(self.part))
+        return (self.site, self.request_id, str(self.part), self.sha256)
 
 
 DenialCode = Literal["no_lawful_basis", "wrong_center", "unknown_hit", "invalid", "operator"]

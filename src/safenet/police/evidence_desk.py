@@ -23,7 +23,7 @@ import logging
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -34,6 +34,7 @@ from safenet.audit import store as audit
 from safenet.auth import Principal
 from safenet.evidence import (
     CATEGORY_LABELS,
+    DEFAULT_RETAIN_DAYS,
     EntryStatus,
     HitFacts,
     RequestRefused,
@@ -42,6 +43,7 @@ from safenet.evidence import (
 from safenet.evidence.tables import (
     evidence_files,
     evidence_packages,
+    evidence_parts,
     evidence_requests_sent,
     evidence_views,
 )
@@ -435,10 +437,17 @@ class EvidenceDesk:
         return {"package_id": package_id, "held_for_export": held}
 
     def purge(self) -> int:
-        """Delete the files of packages past their provision period, unless held."""
+        """Delete the files of packages past their provision period, unless held; and
+        parts that waited longer than a period for a header that verifies (forged copies,
+        or a package that never came whole)."""
         now = self.clock()
         p = evidence_packages.c
         with self.db.begin() as conn:
+            conn.execute(
+                sa.delete(evidence_parts).where(
+                    evidence_parts.c.received_at <= now - timedelta(days=DEFAULT_RETAIN_DAYS)
+                )
+            )
             due = [
                 r.package_id
                 for r in conn.execute(

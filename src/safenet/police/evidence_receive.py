@@ -11,16 +11,25 @@ record written — none of its files is stored, so none can ever be shown.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from safenet.audit import store as audit
-from safenet.evidence import PackageRefused, Reassembly, VerifiedPackage, verify_package
+from safenet.evidence import (
+    PackageRefused,
+    VerifiedPackage,
+    decode_manifest,
+    part_expected,
+    verify_header,
+    verify_package,
+)
+from safenet.evidence.signing import TrustedKeys
 from safenet.evidence.tables import (
     evidence_files,
     evidence_packages,
@@ -37,6 +46,16 @@ from safenet.store import Database
 from safenet.store.sql import insert_if_absent
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+OPEN: Final = ("sent", "refused")
+"""Request states a package may still arrive in: ``refused`` says only that what came so
+far failed its checks, and the center's own package still replaces it."""
+
+MAX_CANDIDATES: Final = 4
+"""Distinct copies of one part number held while no verified header says which is the
+center's; a copy beyond it is refused (a flood cannot fill the store). Once the header
+is in, only the copy its signed manifest lists is taken."""
 
 
 def _utc(value: datetime) -> datetime:
@@ -82,7 +101,7 @@ class EvidenceReceiver:
         now = self.clock()
         with self.db.begin() as conn:
             sent = self._sent(conn, message.site, message.request_id)
-            if sent is None or sent.state != "sent":
+            if sent is None or sent.state not in OPEN:
                 log.warning(
                     "evidence denial for %s ignored (unknown or closed)", message.request_id
                 )
@@ -105,97 +124,182 @@ class EvidenceReceiver:
         site, rid = message.site, message.request_id
         with self.db.begin() as conn:
             sent = self._sent(conn, site, rid)
-            if sent is None or sent.state != "sent":
-                return  # unasked, or answered already: nothing to show
-            if isinstance(message, EvidencePackage):
-                request = decode(sent.request)
-                assert isinstance(request, EvidenceRequest)
-                insert_if_absent(
-                    conn,
-                    evidence_packages,
-                    {
-                        "package_id": message.package_id,
-                        "site": site,
-                        "request_id": rid,
-                        "manifest": message.manifest,
-                        "signature": message.signature,
-                        "key_id": message.key_id,
-                        "package_sha256": message.package_sha256,
-                        "parts": message.parts,
-                        "provided_at": message.provided_at,
-                        "received_at": now,
-                        "expires_at": message.provided_at + timedelta(days=request.retain_days),
-                        "held_for_export": False,
-                    },
-                    ["package_id"],
-                )
+            if sent is None or sent.state not in OPEN:
+                return  # unasked, or a package is in already: nothing to show
+            request = decode(sent.request)
+            assert isinstance(request, EvidenceRequest)
+            header = self._header(conn, site, rid)
+            try:
+                if isinstance(message, EvidencePackage):
+                    if header is not None:
+                        if header.package_sha256 != message.package_sha256:
+                            self._check_header(message, request)  # a forgery fails here
+                            log.warning("evidence %s: a second signed header, ignored", rid)
+                        return
+                    self._check_header(message, request)
+                    self._keep_header(conn, message, request, now)
+                    header = message
+                elif not self._keep_part(conn, message, header, now):
+                    return
+            except PackageRefused as exc:
+                outcome = self._forgery(conn, sent, message, exc.message, header, now)
             else:
-                insert_if_absent(
-                    conn,
-                    evidence_parts,
-                    {
-                        "site": site,
-                        "request_id": rid,
-                        "part": message.part,
-                        "parts": message.parts,
-                        "sha256": message.sha256,
-                        "data": message.data,
-                        "received_at": now,
-                    },
-                    ["site", "request_id", "part"],
-                )
-            outcome = self._complete(conn, sent, now)
+                outcome = self._complete(conn, sent, header, request, now)
         if outcome is not None:
             self._after(site, rid, outcome)
 
-    def _complete(self, conn: Connection, sent: Any, now: datetime) -> str | None:
-        site, rid = sent.site, sent.request_id
-        header_row = conn.execute(
+    def _header(self, conn: Connection, site: str, rid: str) -> EvidencePackage | None:
+        """The request's header once one verified (only those are stored)."""
+        row = conn.execute(
             sa.select(evidence_packages).where(
                 evidence_packages.c.site == site, evidence_packages.c.request_id == rid
             )
         ).first()
-        if header_row is None:
+        if row is None:
             return None
-        part_rows = conn.execute(
-            sa.select(evidence_parts).where(
-                evidence_parts.c.site == site, evidence_parts.c.request_id == rid
-            )
-        ).all()
-        if len(part_rows) < header_row.parts:
-            return None
-        header = EvidencePackage(
+        return EvidencePackage(
             site=site,
             request_id=rid,
-            package_id=header_row.package_id,
-            manifest=header_row.manifest,
-            signature=header_row.signature,
-            key_id=header_row.key_id,
-            package_sha256=header_row.package_sha256,
-            parts=header_row.parts,
-            provided_at=_utc(header_row.provided_at),
+            package_id=row.package_id,
+            manifest=row.manifest,
+            signature=row.signature,
+            key_id=row.key_id,
+            package_sha256=row.package_sha256,
+            parts=row.parts,
+            provided_at=_utc(row.provided_at),
         )
-        request = decode(sent.request)
-        assert isinstance(request, EvidenceRequest)
-        try:
-            assembly = Reassembly(site, rid)
-            assembly.add(header)
-            for p in part_rows:
-                assembly.add(
-                    EvidencePart(
-                        site=site,
-                        request_id=rid,
-                        part=p.part,
-                        parts=p.parts,
-                        sha256=p.sha256,
-                        data=p.data,
-                    )
+
+    def _keep_header(
+        self, conn: Connection, header: EvidencePackage, request: EvidenceRequest, now: datetime
+    ) -> None:
+        insert_if_absent(
+            conn,
+            evidence_packages,
+            {
+                "package_id": header.package_id,
+                "site": header.site,
+                "request_id": header.request_id,
+                "manifest": header.manifest,
+                "signature": header.signature,
+                "key_id": header.key_id,
+                "package_sha256": header.package_sha256,
+                "parts": header.parts,
+                "provided_at": header.provided_at,
+                "received_at": now,
+                "expires_at": header.provided_at + timedelta(days=request.retain_days),
+                "held_for_export": False,
+            },
+            ["package_id"],
+        )
+        signed = decode_manifest(header.manifest).part_sha256
+        mine = (
+            evidence_parts.c.site == header.site,
+            evidence_parts.c.request_id == header.request_id,
+        )
+        for number, sha in enumerate(signed, start=1):  # the other copies can go now
+            conn.execute(
+                sa.delete(evidence_parts).where(
+                    *mine, evidence_parts.c.part == number, evidence_parts.c.sha256 != sha
                 )
-            verified = self._verify(header, assembly.parts(), request, now)
-        except PackageRefused as exc:
+            )
+        conn.execute(sa.delete(evidence_parts).where(*mine, evidence_parts.c.part > len(signed)))
+
+    def _keep_part(
+        self, conn: Connection, part: EvidencePart, header: EvidencePackage | None, now: datetime
+    ) -> bool:
+        """Store one copy of a part; False for a copy already held. Raises PackageRefused
+        for a part the verified header does not sign, or a copy beyond the cap."""
+        if hashlib.sha256(part.data).hexdigest() != part.sha256:
+            raise PackageRefused(f"part {part.part}: its data does not match its SHA-256")
+        if header is not None:
+            part_expected(decode_manifest(header.manifest), part)
+        where = (
+            evidence_parts.c.site == part.site,
+            evidence_parts.c.request_id == part.request_id,
+            evidence_parts.c.part == part.part,
+        )
+        copies = conn.execute(sa.select(evidence_parts.c.sha256).where(*where)).scalars().all()
+        if part.sha256 in copies:
+            return False  # delivered again
+        if header is None and len(copies) >= MAX_CANDIDATES:  # signed ones always fit
+            raise PackageRefused(
+                f"part {part.part}: {len(copies)} different copies are held already; "
+                "this one is not kept"
+            )
+        conn.execute(
+            evidence_parts.insert().values(
+                site=part.site,
+                request_id=part.request_id,
+                part=part.part,
+                parts=part.parts,
+                sha256=part.sha256,
+                data=part.data,
+                received_at=now,
+            )
+        )
+        return True
+
+    def _complete(
+        self,
+        conn: Connection,
+        sent: Any,
+        header: EvidencePackage | None,
+        request: EvidenceRequest,
+        now: datetime,
+    ) -> str | None:
+        """Verify and store the package once its header and every signed part are in."""
+        if header is None:
+            return None
+        manifest = decode_manifest(header.manifest)
+        chosen: list[EvidencePart] = []
+        for number, sha in enumerate(manifest.part_sha256, start=1):
+            row = conn.execute(
+                sa.select(evidence_parts).where(
+                    evidence_parts.c.site == header.site,
+                    evidence_parts.c.request_id == header.request_id,
+                    evidence_parts.c.part == number,
+                    evidence_parts.c.sha256 == sha,
+                )
+            ).first()
+            if row is None:
+                return None
+            chosen.append(
+                EvidencePart(
+                    site=header.site,
+                    request_id=header.request_id,
+                    part=number,
+                    parts=row.parts,
+                    sha256=row.sha256,
+                    data=row.data,
+                )
+            )
+        try:
+            verified = self._verify(header, chosen, request, now)
+        except PackageRefused as exc:  # signed by the center, yet wrong: its own error
             return self._refuse(conn, header, exc.message, now)
         self._store(conn, header, verified, now)
         return "received"
+
+    def _with_keys(self, site: str, check: Callable[[TrustedKeys], _T]) -> _T:
+        keys = self.trusted_keys.get(site) or []
+        if not keys:
+            raise PackageRefused(
+                f"site: no trusted key for center {site} (police.evidence_trusted_keys)",
+                field="site",
+            )
+        first: PackageRefused | None = None
+        for key in keys:  # more than one while a center's key is being replaced
+            try:
+                return check({site: key})
+            except PackageRefused as exc:
+                first = first or exc
+        assert first is not None
+        raise first
+
+    def _check_header(self, header: EvidencePackage, request: EvidenceRequest) -> None:
+        self._with_keys(
+            header.site, lambda keys: verify_header(header, trusted_keys=keys, request=request)
+        )
 
     def _verify(
         self,
@@ -204,22 +308,49 @@ class EvidenceReceiver:
         request: EvidenceRequest,
         now: datetime,
     ) -> VerifiedPackage:
-        keys = self.trusted_keys.get(header.site) or []
-        if not keys:
-            raise PackageRefused(
-                f"site: no trusted key for center {header.site} (police.evidence_trusted_keys)",
-                field="site",
-            )
-        first: PackageRefused | None = None
-        for key in keys:  # more than one while a center's key is being replaced
-            try:
-                return verify_package(
-                    header, parts, trusted_keys={header.site: key}, now=now, request=request
-                )
-            except PackageRefused as exc:
-                first = first or exc
-        assert first is not None
-        raise first
+        return self._with_keys(
+            header.site,
+            lambda keys: verify_package(header, parts, trusted_keys=keys, now=now, request=request),
+        )
+
+    def _forgery(
+        self,
+        conn: Connection,
+        sent: Any,
+        message: EvidencePackage | EvidencePart,
+        reason: str,
+        header: EvidencePackage | None,
+        now: datetime,
+    ) -> str | None:
+        """Refuse one header or part that failed its checks: audited, alarmed, not kept.
+
+        Until a verified header is in, the request shows ``refused`` with the reason (the
+        officer sees that something failed); the center's own package still replaces it.
+        """
+        what = "header" if isinstance(message, EvidencePackage) else f"part {message.part}"
+        audit.append(
+            conn,
+            "police",
+            "evidence.package_refused",
+            message.request_id,
+            {"site": message.site, "piece": what, "reason": reason},
+            ts=now,
+        )
+        self.alarms.raise_alarm(
+            AlarmKind.EVIDENCE_REFUSED,
+            site=message.site,
+            subject=message.subject,
+            message_id=message.message_id,
+            detail=f"{what} for {message.request_id}: {reason}",
+        )
+        if header is not None:
+            return None  # the center's verified header is in: its parts are still awaited
+        conn.execute(
+            sa.update(evidence_requests_sent)
+            .where(evidence_requests_sent.c.request_id == message.request_id)
+            .values(state="refused", denial_reason=reason[:2000], closed_at=now)
+        )
+        return "refused"
 
     def _refuse(self, conn: Connection, header: EvidencePackage, reason: str, now: datetime) -> str:
         conn.execute(
@@ -282,7 +413,7 @@ class EvidenceReceiver:
         conn.execute(
             sa.update(evidence_requests_sent)
             .where(evidence_requests_sent.c.request_id == header.request_id)
-            .values(state="received", closed_at=now)
+            .values(state="received", denial_reason=None, closed_at=now)
         )
         self._drop_parts(conn, header)
         audit.append(

@@ -329,6 +329,8 @@ const WORDS = {
 
   'ev.title': ['영상정보 제공', 'Evidence'],
   'ev.request': ['영상정보 제공 요청', 'Request evidence'],
+  'track.evidence_title': ['경로의 발견 지점 — {plate}', 'Hit on the track — {plate}'],
+  'track.evidence_close': ['닫기', 'Close'],
   'ev.photos': ['현장 사진 (전후 {s}초)', 'Scene photos (±{s} s)'],
   'ev.route': ['도주 경로', 'Escape route'],
   'ev.purpose': ['요청 목적 (기록됨)', 'Purpose (recorded)'],

@@ -15,6 +15,7 @@ import { flagCard, hitCard } from './cards.js';
 import { onEvidenceChange, refreshEvidence } from './evidence.js';
 import { drawReach, setServiceNow, startTicking, tickAgo } from './route.js';
 import { TRACK_COLOURS, drawTrack } from './tracks.js';
+import { redrawTrackPoint, showTrackPoint } from './track_evidence.js';
 import { kstClock } from '../lib/time.js';
 
 const cards = new Map(); // hit_key or flag:<alert id> → card model
@@ -196,7 +197,7 @@ async function loadTrack(entryId, live = false) {
   if (!colours.has(entryId)) colours.set(entryId, TRACK_COLOURS[colours.size % TRACK_COLOURS.length]);
   slot.track = track;
   slot.route = route;
-  slot.numbers = drawTrack(slot.group, track, { onSelect: focusCard, colour: colours.get(entryId) });
+  slot.numbers = drawTrack(slot.group, track, { onSelect: (key) => pointChosen(track, key), colour: colours.get(entryId) });
   if (live || !focused()) slot.lastLive = Date.now();
   showReach();
   fade();
@@ -278,6 +279,12 @@ function legend() {
   }
 }
 
+// A hit clicked on a track: its card comes into view, and the track's evidence panel opens.
+function pointChosen(track, hitKey) {
+  focusCard(hitKey);
+  showTrackPoint((track.points || []).find((p) => p.hit_key === hitKey), track.entry, responder);
+}
+
 function focusCard(hitKey) {
   const el = elements.get(hitKey);
   if (!el) return;
@@ -346,6 +353,7 @@ async function main() {
   onLang(() => { renderAll(); showReach(); tickAgo(); });
   onEvidenceChange((entryId) => {
     for (const card of cards.values()) if (card.entryId === entryId && card.kind === 'hit') render(card);
+    redrawTrackPoint(entryId);
   });
   districts = await addDistricts(map, ctx.prefix);
   try {
