@@ -1,7 +1,7 @@
 """The evidence tables, as SQLAlchemy Core sees them: the center's and the police's.
 
 Created by migrations ``center_0005`` and ``police_0005`` (``evidence_parts`` keyed per
-copy by ``police_0008``)
+copy by ``police_0010``)
 (``safenet/store/migrations/{center,police}/``); a change here needs a new numbered
 migration, never an edit of an applied one (``tests/evidence/test_tables.py`` holds the
 two in step). No foreign keys to hits or reads: the register outlives their retention.
@@ -155,7 +155,7 @@ evidence_parts = sa.Table(
     sa.Column("received_at", _TIME, nullable=False),
 )
 """Parts of packages not yet complete, each distinct copy of a part number apart (a forged
-copy must not take the center's place; ``police_0008``); deleted once the package is in."""
+copy must not take the center's place; ``police_0010``); deleted once the package is in."""
 
 evidence_files = sa.Table(
     "evidence_files",
