@@ -68,8 +68,9 @@ class Clock:
         return self.now
 
 
-def token(*roles: Role, subject: str | None = None, site: str = SITE) -> str:
-    """A signed token of this center's site: a camera is ``SC-01`` unless named."""
+def token(*roles: Role, subject: str | None = None, site: str = SITE, audience: str = SITE) -> str:
+    """A signed token for ``audience`` (a center), scoped to ``site``: a camera is ``SC-01``
+    unless named. A scope other than the audience is the insider's token of the matrix."""
     granted = frozenset(roles)
     who = subject or ("SC-01" if Role.CAMERA in granted else "op-1")
     principal = Principal(
@@ -79,11 +80,15 @@ def token(*roles: Role, subject: str | None = None, site: str = SITE) -> str:
         sites=frozenset({site}),
         kind=kind_for(granted),
     )
-    return sign_principal(principal, SECRET, site=SITE)
+    return sign_principal(principal, SECRET, site=audience)
 
 
-def auth(*roles: Role, subject: str | None = None, site: str = SITE) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token(*roles, subject=subject, site=site)}"}
+def auth(
+    *roles: Role, subject: str | None = None, site: str = SITE, audience: str = SITE
+) -> dict[str, str]:
+    return {
+        "Authorization": f"Bearer {token(*roles, subject=subject, site=site, audience=audience)}"
+    }
 
 
 def entry(entry_id: str, plate: str, **kw: Any) -> HotlistEntry:

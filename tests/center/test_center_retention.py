@@ -107,7 +107,7 @@ async def test_a_rejected_candidates_read_goes_back_to_the_read_retention(
     old = center.clock() - timedelta(hours=2)
     await center.post(
         [
-            read("c1", "12거3456", old, confidence=0.7),  # a look-alike: a candidate
+            read("c1", "12거3456", old, confidence=0.3),  # a look-alike: a candidate
             read("x1", "12가3456", old + timedelta(minutes=30), camera="SC-03"),  # the car
         ]
     )

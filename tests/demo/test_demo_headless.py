@@ -62,4 +62,6 @@ async def test_headless_demo_reports_every_hit_once_and_tracks_the_wanted(
     for w in tracked.values():
         assert w["hits"] >= 1, w
     assert summary["alert_latency_ms"]["n"] > 0
-    assert summary["alert_latency_ms"]["p99"] < 1000
+    # A stall, not a speed: alert latency is measured by the benchmarks (a loaded 2-core
+    # machine takes seconds where a quiet one takes tens of milliseconds).
+    assert summary["alert_latency_ms"]["p99"] < 10_000

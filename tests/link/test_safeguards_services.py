@@ -197,7 +197,7 @@ async def test_a_forged_report_id_from_another_center_no_longer_suppresses_the_r
                     }
                 ]
             },
-            headers=center_auth(Role.CAMERA, subject="cam-gw"),
+            headers=center_auth(Role.CAMERA, subject="GN-01", site="gangnam", audience="gangnam"),
         )
         assert response.status_code < 300, response.text
         await wait_until(lambda: len(hits_of(stack, "gangnam")) == 1)

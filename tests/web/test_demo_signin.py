@@ -46,7 +46,7 @@ async def test_the_two_person_rule_with_the_demo_people(
         await form.locator("[data-field='reason']").fill("편의점 강도 후 차량으로 도주")
         await form.locator("[data-field='vehicle.make']").fill("현대")
         await form.locator("[data-field='vehicle.model']").fill("아반떼")
-        await form.locator("[data-field='vehicle.colour']").fill("검정")
+        await form.locator("[data-field='vehicle.colour']").select_option("black")
         await form.locator("[data-field='expires_in_hours']").fill("24")
         await form.locator("#register-submit").click()
         card = page.locator(".entry-card[data-status='pending']", has_text="56다7890")

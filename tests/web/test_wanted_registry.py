@@ -146,7 +146,7 @@ async def test_a_vague_witness_pattern_is_explained_in_korean_and_held(
     assert "번호판 약 10,000개 중 1개" in text
     assert "색상" in text
     await form.locator("[data-field='vehicle.model']").fill("SUV")
-    await form.locator("[data-field='vehicle.colour']").fill("흰색")
+    await form.locator("[data-field='vehicle.colour']").select_option("white")
     await form.locator("#register-submit").click()
     card = page.locator(".entry-card[data-status='pending']", has_text="4321")
     await card.wait_for(state="visible")

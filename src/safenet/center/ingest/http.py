@@ -138,6 +138,8 @@ def reads_router(
             max_reads=settings.max_batch_reads,
             max_snapshot_bytes=settings.max_snapshot_bytes,
         )
+        if typed is not None and any(credential_mismatch(camera, r.camera_id) for r in typed):
+            typed = None  # a read of another camera: read by read, so each is refused by name
         objects = [] if typed is not None else _reads_of(body, settings.max_batch_reads)
         if typed is not None:
             parsed = list(enumerate(typed))
