@@ -10,6 +10,7 @@ from safenet.center.hotlist import Hotlist
 from safenet.center.metrics import CenterMetrics
 from safenet.center.recent import RecentPlates
 from safenet.center.settings import CenterSettings
+from safenet.center.transitions import TransitionTally
 from safenet.center.types import CameraInfo, Clock
 from safenet.store import Database
 from safenet.tracking import PlausibilityPolicy
@@ -34,6 +35,8 @@ class PipelineContext:
     confirm_categories: frozenset[str] = frozenset()
     check_age: bool = True
     """False for a replay of old reads (``safenet center replay --ignore-age``)."""
+    transitions: TransitionTally | None = None
+    """The camera-to-camera counts the ``learn`` stage feeds (None: not counted)."""
 
     @classmethod
     def from_settings(

@@ -49,6 +49,7 @@ from safenet.center.retro import RetroLookup
 from safenet.center.runner import PipelineRunner
 from safenet.center.settings import CenterSettings
 from safenet.center.status import CenterStatus
+from safenet.center.transitions import TransitionSender, TransitionTally
 from safenet.center.types import Clock, system_clock
 from safenet.evidence.signing import Signer
 from safenet.link import Family, Relay
@@ -103,6 +104,13 @@ class CenterService:
             metrics=self.metrics,
             clock=clock,
         )
+        if settings.transitions_interval_s > 0:
+            self.ctx.transitions = TransitionTally(
+                site,
+                clock,
+                gap_s=settings.transitions_gap_s,
+                min_count=settings.transitions_min_count,
+            )
         self.pipeline = Pipeline(self.ctx)
         self.runner = PipelineRunner(
             self.pipeline,
@@ -138,6 +146,13 @@ class CenterService:
             settings.heartbeat_interval_s,
         )
         self.headsup = HeadsUpBoard(db, site, clock)
+        self.transitions = (
+            None
+            if self.ctx.transitions is None
+            else TransitionSender(
+                owner, self.ctx.transitions, transport, clock, settings.transitions_interval_s
+            )
+        )
         # What the center takes from the police: one handler per family.
         self.feed = LinkFeed(
             owner,
@@ -191,6 +206,8 @@ class CenterService:
 
     def _loops(self) -> list[Loop]:
         loops: list[Loop] = [self.feed, self.retro_worker, self.heartbeat, self.expiry]
+        if self.transitions is not None:
+            loops.append(self.transitions)
         if self.settings.purge_interval_s > 0:
             loops.append(self.purge)
         return loops

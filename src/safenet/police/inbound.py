@@ -31,6 +31,7 @@ from safenet.link import (
     Subscription,
     Transport,
 )
+from safenet.link.messages import TransitionReport
 from safenet.police.alert_log import AlertRecord
 from safenet.police.intake import Intake, IntakeResult
 from safenet.police.metrics import PoliceMetrics
@@ -54,6 +55,7 @@ INTAKE: Final[tuple[IntakeRoute, ...]] = (
     IntakeRoute(Family.UPDATE, (HitUpdate,), Intake.update),
     IntakeRoute(Family.ACK, (HotlistAck,), Intake.ack),
     IntakeRoute(Family.HEARTBEAT, (Heartbeat,), Intake.heartbeat),
+    IntakeRoute(Family.TRANSITIONS, (TransitionReport,), Intake.transitions),
 )
 """Every family the police take from the centers, and what each becomes."""
 
