@@ -1,0 +1,146 @@
+"""The centers' learned camera counts in the escape route, on the hand-made ``corner`` map.
+
+The car drives north along 남북로 (cam-1 at (0, -900)) and turns east onto 동서로
+(cam-2 at (1000, 0)). By the roads the next camera is cam-ahead, 400 m on; behind it
+is cam-back, back down 남북로. Seocho's read flow says otherwise: from cam-2 (after
+cam-1) nearly every vehicle went to cam-back next (동서로 ends at a closed road, say).
+With those counts the route ranks cam-back first and says the ranking was learned;
+without them, or with counts a center sent for another site's cameras, it is the roads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from safenet.link import LinkForbidden
+from safenet.link.messages import TransitionCount, TransitionReport
+from safenet.roads.atlas import RoadAtlas
+from tests.police.support import T0, Police
+from tests.police.test_escape import _announce, _entry, _get, _hit, _start
+from tests.tracking.roadmaps import at, corner
+
+
+@pytest.fixture
+async def police(sqlite_url: str) -> AsyncIterator[Police]:
+    p = await _start(sqlite_url, RoadAtlas([corner()]))
+    _announce(
+        p,
+        "seocho",
+        [
+            ("cam-1", at(0, -900), None),
+            ("cam-2", at(1000, 0), None),
+            ("cam-ahead", at(1400, 0), None),
+            ("cam-back", at(0, -500), None),
+        ],
+    )
+    _announce(p, "gangnam", [("gn-1", at(1500, 0), None)])
+    yield p
+    await p.close()
+
+
+def _counts(site: str, rows: list[tuple[str | None, str, str, int]], **kw: Any) -> TransitionReport:
+    return TransitionReport(
+        site=site,
+        counted_since=T0 - timedelta(days=1),
+        issued_at=kw.pop("issued_at", T0),
+        min_count=5,
+        counts=[
+            TransitionCount(previous=p, camera_id=c, following=f, count=n) for p, c, f, n in rows
+        ],
+    )
+
+
+TURN_BACK = [
+    (None, "cam-2", "cam-back", 40),
+    (None, "cam-2", "cam-ahead", 5),
+    ("cam-1", "cam-2", "cam-back", 35),
+]
+
+
+async def _route(police: Police) -> dict[str, Any]:
+    entry_id = await _entry(police)
+    await police.send(_hit(1, entry_id, at(0, -900), 0))
+    await police.send(_hit(2, entry_id, at(1000, 0), 190))
+    return await _get(police, f"/api/v1/tracks/{entry_id}/route")
+
+
+async def test_without_learned_counts_the_roads_rank(police: Police) -> None:
+    route = await _route(police)
+    assert route["reach"]["model"] == "roads"
+    assert route["learned"] is None
+    assert route["reach"]["cameras"][0]["camera_id"] == "cam-ahead"
+
+
+async def test_the_centers_counts_turn_the_ranking_where_vehicles_really_go(
+    police: Police,
+) -> None:
+    await police.send(_counts("seocho", TURN_BACK))
+    route = await _route(police)
+    reach = route["reach"]
+    assert reach["model"] == "transitions"
+    ranked = [c["camera_id"] for c in reach["cameras"]]
+    assert ranked[:2] == ["cam-back", "cam-ahead"]
+    assert reach["cameras"][0]["transitions"] == 35  # given cam-1 before: order 2
+    assert route["learned"]["site"] == "seocho"
+    assert route["learned"]["pairs"] == 2
+
+
+async def test_too_few_counts_leave_the_roads_in_charge(sqlite_url: str) -> None:
+    p = await _start(sqlite_url, RoadAtlas([corner()]))
+    try:
+        _announce(
+            p,
+            "seocho",
+            [
+                ("cam-1", at(0, -900), None),
+                ("cam-2", at(1000, 0), None),
+                ("cam-ahead", at(1400, 0), None),
+                ("cam-back", at(0, -500), None),
+            ],
+        )
+        p.service.escape.policy = _policy(p, min_transitions=100)
+        await p.send(_counts("seocho", TURN_BACK))
+        route = await _route(p)
+        assert route["reach"]["model"] == "roads"
+        assert route["reach"]["cameras"][0]["camera_id"] == "cam-ahead"
+    finally:
+        await p.close()
+
+
+async def test_a_newer_report_replaces_the_older_and_an_older_one_is_ignored(
+    police: Police,
+) -> None:
+    await police.send(_counts("seocho", TURN_BACK, issued_at=T0))
+    ahead = [(None, "cam-2", "cam-ahead", 50), (None, "cam-2", "cam-back", 5)]
+    await police.send(_counts("seocho", ahead, issued_at=T0 + timedelta(hours=1)))
+    await police.send(_counts("seocho", TURN_BACK, issued_at=T0 + timedelta(minutes=30)))
+    route = await _route(police)
+    assert route["reach"]["model"] == "transitions"
+    assert route["reach"]["cameras"][0]["camera_id"] == "cam-ahead"
+    assert route["reach"]["cameras"][0]["transitions"] == 50
+
+
+async def test_a_center_cannot_speak_for_another_sites_cameras(police: Police) -> None:
+    # Gangnam cannot send as Seocho: the link refuses the subject.
+    gangnam = await police.center("gangnam")
+    with pytest.raises(LinkForbidden):
+        await gangnam.publish(_counts("seocho", TURN_BACK))
+    # Under its own name it may send, but counts naming Seocho's cameras are dropped.
+    await police.send(_counts("gangnam", [*TURN_BACK, (None, "gn-1", "gn-9", 7)]))
+    held = police.service.learned.summary("gangnam")
+    assert held is not None
+    assert held["pairs"] == 1  # only its own camera's row was kept
+    route = await _route(police)
+    assert route["reach"]["model"] == "roads"
+    assert route["reach"]["cameras"][0]["camera_id"] == "cam-ahead"
+    assert route["learned"] is None  # the vehicle was last seen at Seocho: no counts of its own
+
+
+def _policy(p: Police, **changes: Any) -> Any:
+    import dataclasses
+
+    return dataclasses.replace(p.service.escape.policy, **changes)
