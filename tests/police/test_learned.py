@@ -16,9 +16,12 @@ from typing import Any
 
 import pytest
 
+from safenet.center.transitions import TransitionTally
 from safenet.link import LinkForbidden
 from safenet.link.messages import TransitionCount, TransitionReport
+from safenet.police.learned import LearnedTransitions
 from safenet.roads.atlas import RoadAtlas
+from safenet.tracking import TransitionCounts
 from tests.police.support import T0, Police
 from tests.police.test_escape import _announce, _entry, _get, _hit, _start
 from tests.tracking.roadmaps import at, corner
@@ -138,6 +141,31 @@ async def test_a_center_cannot_speak_for_another_sites_cameras(police: Police) -
     assert route["reach"]["model"] == "roads"
     assert route["reach"]["cameras"][0]["camera_id"] == "cam-ahead"
     assert route["learned"] is None  # the vehicle was last seen at Seocho: no counts of its own
+
+
+def test_what_a_center_sends_is_what_the_bench_ranks_with() -> None:
+    # The live path (center floor -> message -> police rebuild) gives exactly the counts
+    # `safenet bench route` scores as "model, counts sent": TransitionCounts.at_least.
+    learned = TransitionCounts()
+    for previous, camera, following, n in [
+        ("a", "b", "c", 7),
+        ("d", "b", "c", 3),
+        (None, "b", "c", 2),
+        ("a", "b", "e", 4),
+        (None, "c", "a", 9),
+    ]:
+        learned.add(previous, camera, following, n)
+    tally = TransitionTally("seocho", lambda: T0, gap_s=900.0, min_count=5)
+    tally._learner.counts = learned
+    book = LearnedTransitions()
+    assert book.take(tally.report(T0))
+    owners = dict.fromkeys("abcde", "seocho")
+    live = book.counts_for("seocho", owners)
+    assert live is not None
+    expected = learned.at_least(5)
+    assert list(live.pairs()) == list(expected.pairs()) == [("b", "c", 12), ("c", "a", 9)]
+    assert list(live.triples()) == list(expected.triples()) == [("a", "b", "c", 7)]
+    assert live.following("b", "d", min_total=1) == expected.following("b", "d", min_total=1)
 
 
 def _policy(p: Police, **changes: Any) -> Any:

@@ -61,23 +61,14 @@ class TransitionTally:
         """The counts of at least ``min_count``: the pairs' totals and, given the camera
         before, the triples'."""
         with self._lock:
-            rows = list(self._learner.counts.rows())
-        pairs: dict[tuple[str, str], int] = {}
-        triples: list[TransitionCount] = []
-        for previous, camera, following, count in rows:
-            pairs[camera, following] = pairs.get((camera, following), 0) + count
-            if previous is not None and count >= self.min_count:
-                triples.append(
-                    TransitionCount(
-                        previous=previous, camera_id=camera, following=following, count=count
-                    )
-                )
-        firsts = [
+            kept = self._learner.counts.at_least(self.min_count)
+        return [
             TransitionCount(camera_id=camera, following=following, count=count)
-            for (camera, following), count in sorted(pairs.items())
-            if count >= self.min_count
+            for camera, following, count in kept.pairs()
+        ] + [
+            TransitionCount(previous=previous, camera_id=camera, following=following, count=n)
+            for previous, camera, following, n in kept.triples()
         ]
-        return firsts + triples
 
     def report(self, now: datetime) -> TransitionReport:
         """What the police are told now."""
