@@ -17,7 +17,7 @@ import msgspec
 import pytest
 import sqlalchemy as sa
 
-from safenet.center.transitions import TransitionTally
+from safenet.center.transitions import TransitionTally, transition_counts
 from safenet.center.types import CameraInfo, IncomingRead, ReadItem
 from safenet.link import Family, encode
 from safenet.link.messages import TransitionReport
@@ -115,7 +115,7 @@ async def test_a_journey_of_fewer_than_the_floor_never_leaves_the_center(
     assert all("SC-04" not in (r.camera_id, r.following) for r in report.counts)
 
 
-async def test_counting_writes_nothing_to_any_table_and_logs_no_plate(
+async def test_counting_stores_camera_ids_and_counts_only_and_logs_no_plate(
     sqlite_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
@@ -129,14 +129,37 @@ async def test_counting_writes_nothing_to_any_table_and_logs_no_plate(
             if counting:
                 await _sent(env)
             tables[counting] = _row_counts(env)
-            names = sa.inspect(env.service.db.engine).get_table_names()
-    assert not [n for n in names if "transition" in n]
-    # The same reads leave the same rows whether the center counts or not.
+            with env.service.db.read() as conn:
+                stored = [tuple(r) for r in conn.execute(sa.select(transition_counts))]
+    # The same reads leave the same rows whether the center counts or not, but for the
+    # counts' own table, which holds camera ids, numbers and one time.
+    counts_rows = tables[True].pop("transition_counts")
+    tables[False].pop("transition_counts")
     assert tables[True] == tables[False]
+    assert counts_rows == len(stored) > 0
+    cameras = {c["camera_id"] for c in CAMERAS} | {""}
+    for previous, camera, following, count, since in stored:
+        assert {previous, camera, following} <= cameras
+        assert isinstance(count, int)
+        assert isinstance(since, datetime)
     text = caplog.text
     for plate in PLATES:
         assert plate not in text
     assert not HEX_OR_B64.findall(text.lower())
+
+
+async def test_a_restart_goes_on_counting_from_the_stored_counts(
+    db_url: str, tmp_path: Path
+) -> None:
+    async with running_center(db_url, tmp_path, settings=_settings()) as env:
+        await _post_flow(env)
+        assert env.service.ctx.transitions is not None
+        before = env.service.ctx.transitions.rows()
+        since = env.service.ctx.transitions.counted_since
+    async with running_center(db_url, tmp_path, settings=_settings()) as env:
+        assert env.service.ctx.transitions is not None
+        assert env.service.ctx.transitions.rows() == before
+        assert env.service.ctx.transitions.counted_since == since
 
 
 def test_the_hashed_last_camera_is_forgotten_after_the_gap() -> None:

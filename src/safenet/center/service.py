@@ -150,7 +150,12 @@ class CenterService:
             None
             if self.ctx.transitions is None
             else TransitionSender(
-                owner, self.ctx.transitions, transport, clock, settings.transitions_interval_s
+                owner,
+                self.ctx.transitions,
+                transport,
+                clock,
+                settings.transitions_interval_s,
+                db=db,
             )
         )
         # What the center takes from the police: one handler per family.
@@ -222,6 +227,8 @@ class CenterService:
         version = await asyncio.to_thread(self.hotlist.load)
         await asyncio.to_thread(self.ctx.recent.warm, self.db, self.clock())
         await asyncio.to_thread(self.relay.read_depth)
+        if self.ctx.transitions is not None:
+            await asyncio.to_thread(self.ctx.transitions.load, self.db)
         log.info(
             "center %s: %d cameras, hotlist version %d with %d entries",
             self.site,
@@ -249,6 +256,8 @@ class CenterService:
         await self.runner.stop()
         for loop in self._loops():
             await loop.stop()
+        if self.ctx.transitions is not None:
+            await asyncio.to_thread(self.ctx.transitions.save, self.db)
         await self.link.close()
         log.info("center %s stopped", self.site)
 

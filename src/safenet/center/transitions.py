@@ -12,24 +12,42 @@ every ``center.transitions_interval_s``: each (camera before, camera, next camer
 (camera, next camera) count of at least ``center.transitions_min_count`` vehicles, and
 nothing else. Smaller counts are kept back (a k-anonymity-like floor), so a rare
 journey, which could single out one vehicle, never leaves the center. A report holds
-all that was counted since the service started, so one lost report costs nothing.
+all that was counted since ``counted_since``, so one lost report costs nothing; the
+counts (and only they) are kept in ``transition_counts`` each round and at stop, so a
+restart goes on counting from there.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Sequence
 from datetime import datetime
 
+import sqlalchemy as sa
+
+from safenet.center.tables import metadata
 from safenet.center.types import Clock, ReadItem
 from safenet.link.errors import LinkError
 from safenet.link.messages import TransitionCount, TransitionReport
 from safenet.link.transport import Transport
 from safenet.service.loop import Periodic
-from safenet.tracking import TransitionLearner
+from safenet.store import Database, UtcDateTime
+from safenet.tracking import TransitionCounts, TransitionLearner
 
 log = logging.getLogger(__name__)
+
+transition_counts = sa.Table(
+    "transition_counts",
+    metadata,
+    sa.Column("previous", sa.String(64), primary_key=True),  # '' for none
+    sa.Column("camera_id", sa.String(64), primary_key=True),
+    sa.Column("following", sa.String(64), primary_key=True),
+    sa.Column("count", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+    sa.Column("since", UtcDateTime(), nullable=False),
+)
+"""What the tally has counted (camera ids and numbers), so a restart goes on from there."""
 
 
 class TransitionTally:
@@ -50,6 +68,39 @@ class TransitionTally:
             for item in sorted(items, key=lambda i: i.read_at):
                 if item.camera is not None and item.plate:
                     self._learner.observe(item.plate, item.camera_id, item.read_at)
+
+    def load(self, db: Database) -> int:
+        """Take up the counts stored by the last run; how many transitions."""
+        with db.read() as conn:
+            rows = list(conn.execute(sa.select(transition_counts)))
+        if not rows:
+            return 0
+        counts = TransitionCounts.from_rows(
+            (r.previous or None, r.camera_id, r.following, int(r._mapping["count"])) for r in rows
+        )
+        with self._lock:
+            self._learner.counts = counts
+            self.counted_since = min(r.since for r in rows)
+            return counts.total
+
+    def save(self, db: Database) -> int:
+        """Store the counts (replacing the stored ones); how many rows."""
+        with self._lock:
+            rows = [
+                {
+                    "previous": previous or "",
+                    "camera_id": camera,
+                    "following": following,
+                    "count": count,
+                    "since": self.counted_since,
+                }
+                for previous, camera, following, count in self._learner.counts.rows()
+            ]
+        with db.begin() as conn:
+            conn.execute(sa.delete(transition_counts))
+            if rows:
+                conn.execute(sa.insert(transition_counts), rows)
+        return len(rows)
 
     @property
     def total(self) -> int:
@@ -93,8 +144,10 @@ class TransitionSender(Periodic):
         transport: Transport,
         clock: Clock,
         interval_s: float,
+        db: Database | None = None,
     ) -> None:
         super().__init__(owner, interval_s)
+        self.db = db
         self.tally = tally
         self.transport = transport
         self.clock = clock
@@ -104,7 +157,10 @@ class TransitionSender(Periodic):
         await self.send()
 
     async def send(self) -> bool:
-        """Send the counts now; False when there is nothing to send or the link is down."""
+        """Store and send the counts now; False when there is nothing to send or the link
+        is down."""
+        if self.db is not None:
+            await asyncio.to_thread(self.tally.save, self.db)
         report = self.tally.report(self.clock())
         if not report.counts:
             return False
