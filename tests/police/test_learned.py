@@ -10,19 +10,27 @@ without them, or with counts a center sent for another site's cameras, it is the
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from safenet.center.registry import import_camera_file
+from safenet.center.service import CenterService
 from safenet.center.transitions import TransitionTally
-from safenet.link import LinkForbidden
+from safenet.center.types import IncomingRead
+from safenet.link import LinkForbidden, MemoryTransport
 from safenet.link.messages import TransitionCount, TransitionReport
 from safenet.police.learned import LearnedTransitions
 from safenet.roads.atlas import RoadAtlas
+from safenet.store import migrate, open_database
 from safenet.tracking import TransitionCounts
-from tests.police.support import T0, Police
+from tests.center.conftest import Clock as CenterClock
+from tests.center.conftest import center_settings
+from tests.police.support import T0, Police, wait_until
 from tests.police.test_escape import _announce, _entry, _get, _hit, _start
 from tests.tracking.roadmaps import at, corner
 
@@ -172,3 +180,58 @@ def _policy(p: Police, **changes: Any) -> Any:
     import dataclasses
 
     return dataclasses.replace(p.service.escape.policy, **changes)
+
+
+async def test_a_centers_own_reads_reach_the_police_route_over_the_link(
+    police: Police, tmp_path: Path
+) -> None:
+    # A real center on the same in-process link: six vehicles pass cam-1 -> cam-2 ->
+    # cam-back; it counts them, sends the counts, and the police's route follows them.
+    db = open_database(f"sqlite:///{tmp_path / 'center.db'}")
+    migrate(db, "center")
+    cameras = [
+        {"camera_id": cam, "lat": p.lat, "lon": p.lon, "heading": None, "name": cam}
+        for cam, p in (
+            ("cam-1", at(0, -900)),
+            ("cam-2", at(1000, 0)),
+            ("cam-ahead", at(1400, 0)),
+            ("cam-back", at(0, -500)),
+        )
+    ]
+    camera_file = tmp_path / "cameras.json"
+    camera_file.write_text(json.dumps(cameras), encoding="utf-8")
+    import_camera_file(db, camera_file)
+    clock = CenterClock()
+    center = CenterService(
+        center_settings(transitions_min_count=5),
+        db=db,
+        transport=MemoryTransport(police.broker, "seocho"),
+        clock=clock,
+    )
+    await center.start()
+    try:
+        start = clock() - timedelta(minutes=10)
+        reads = [
+            IncomingRead(
+                read_id=f"{cam}-{i}",
+                camera_id=cam,
+                ts=start + timedelta(seconds=i * 5 + step * 60),
+                plate=f"{i}{i}가{i}{i}{i}{i}",
+                confidence=0.95,
+            )
+            for i in range(1, 7)
+            for step, cam in enumerate(("cam-1", "cam-2", "cam-back"))
+        ]
+        await center.runner.process(reads)
+        assert center.transitions is not None
+        assert await center.transitions.send()
+        await wait_until(lambda: police.service.learned.summary("seocho") is not None)
+    finally:
+        await center.stop()
+        await center.transport.close()
+        db.dispose()
+    route = await _route(police)
+    assert route["reach"]["model"] == "transitions"
+    assert route["reach"]["cameras"][0]["camera_id"] == "cam-back"
+    assert route["reach"]["cameras"][0]["transitions"] == 6
+    assert route["learned"]["site"] == "seocho"
