@@ -31,6 +31,7 @@ def test_the_pipeline_is_declared_once_in_order() -> None:
         "plausibility",
         "suppress",
         "persist",
+        "learn",
     ]
 
 

@@ -34,7 +34,14 @@ from safenet.link import (
     encode,
     message_type,
 )
-from safenet.link.messages import HeadsUp, HeadsUpCamera, PipaBasis, VideoRange
+from safenet.link.messages import (
+    HeadsUp,
+    HeadsUpCamera,
+    PipaBasis,
+    TransitionCount,
+    TransitionReport,
+    VideoRange,
+)
 from safenet.link.schema_doc import update_doc
 from safenet.link.sites import validate_site
 from safenet.link.subjects import Family, dead_subject, family_of, subject_matches
@@ -118,6 +125,16 @@ def one_of_each() -> list[LinkMessage]:
             issued_at=NOW,
             expires_at=NOW + timedelta(minutes=10),
         ),
+        TransitionReport(
+            site="gangnam",
+            counted_since=NOW - timedelta(hours=1),
+            issued_at=NOW,
+            min_count=5,
+            counts=[
+                TransitionCount(camera_id="g-1", following="g-2", count=7),
+                TransitionCount(previous="g-3", camera_id="g-1", following="g-2", count=5),
+            ],
+        ),
         AuditHead(
             site="police",
             kind="prune",
@@ -151,6 +168,7 @@ def test_every_message_type_round_trips_and_has_its_subject() -> None:
         "camera_registry": "safenet.v1.registry.gangnam",
         "audit_head": "safenet.v1.audit.police",
         "heads_up": "safenet.v1.headsup.gangnam",
+        "transition_counts": "safenet.v1.transitions.gangnam",
     }
     for message in messages:
         data = encode(message)

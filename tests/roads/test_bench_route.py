@@ -31,7 +31,7 @@ def test_a_tiny_run_writes_the_figures(data_dir: Path, tmp_path: Path) -> None:
     )
     figures = run(quick=True, json_path=out, data_dir=data_dir, plan=tiny)
     written = json.loads(out.read_text(encoding="utf-8"))
-    for key in ("model", "nearest"):
+    for key in ("model", "model_counts_sent", "nearest"):
         shares = written["topk"][key]
         assert set(shares) == {str(k) for k in KS}
         assert all(0.0 <= v <= 1.0 for v in shares.values())

@@ -165,6 +165,10 @@ async def test_the_reach_area_appears_and_moves_with_a_new_hit(
     assert ranked
     assert await ranked[0].get_attribute("data-rank") == "1"
     assert await page.locator(".reach-camera[data-rank='1']").count() == 1
+    # No center has sent traffic counts here: the card says the roads ranked the list.
+    model = card.locator(".route-model")
+    assert await model.get_attribute("data-model") == "roads"
+    assert "도로 기준" in await model.inner_text()
 
     await _drive(stack, page, [("r-3", "GN-12", 100)])
     await page.wait_for_function(

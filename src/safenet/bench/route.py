@@ -4,9 +4,11 @@ On simulated days over the real road graphs (:mod:`safenet.bench.route_data`), t
 transition counts are learned from some days' read flow and every hit of other
 days' vehicles is a question: given the track so far, rank the cameras; was the
 camera that really saw the vehicle next among the top k (k = 1, 3, 5, 10)?
-Four rankings answer each question in the same run:
+Five rankings answer each question in the same run:
 
 - **model**: roads and learned transitions (:func:`safenet.tracking.reachable_cameras`);
+- **model, counts sent**: the same with only the counts a center sends the police in
+  the services (those of at least ``center.transitions_min_count`` vehicles): the live path;
 - **roads only**: the same without transitions;
 - **transitions only**: the learned counts alone (order 2, else 1), the nearest
   cameras filling the rest of the list: a plain Markov next-camera model;
@@ -41,6 +43,7 @@ from safenet.bench.route_data import (
     learn,
     trips,
 )
+from safenet.center.settings import CenterSettings
 from safenet.tracking import (
     DEFAULT_ROUTE,
     RoutePolicy,
@@ -57,7 +60,10 @@ logger = logging.getLogger(__name__)
 
 KS = (1, 3, 5, 10)
 ANCHOR = 0.72  # Sensors 2020, 20(5):1258: Markov next-camera one-step accuracy on real ANPR
-MODELS = ("model", "roads only", "transitions only", "nearest")
+LIVE = "model, counts sent"
+MODELS = ("model", LIVE, "roads only", "transitions only", "nearest")
+LIVE_FLOOR = CenterSettings.model_fields["transitions_min_count"].default
+"""The live path's floor: a center sends only counts of at least this many vehicles."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +170,7 @@ def evaluate(
     """Score the four rankings on up to ``limit`` questions, overall and per network, and
     count how often the next camera was within the longest horizon along roads at all."""
     scores = {m: Score() for m in MODELS}
+    floored = {site: c.at_least(LIVE_FLOOR) for site, c in counts.items()}
     per_network: dict[str, dict[str, Score]] = {}
     reach = {"asked": 0.0, "sampled": 0.0, "within": 0.0, "gap_s": 0.0}
 
@@ -171,6 +178,7 @@ def evaluate(
         latest = track.latest
         assert latest is not None
         center = counts.get(hit.site)
+        sent = floored.get(hit.site)
         common: dict[str, Any] = {
             "roads": roads.router,
             "direction": track.direction,
@@ -180,6 +188,7 @@ def evaluate(
         }
         ranked = {
             "model": reachable_cameras(latest, roads.cameras, transitions=center, **common),
+            LIVE: reachable_cameras(latest, roads.cameras, transitions=sent, **common),
             "roads only": reachable_cameras(latest, roads.cameras, **common),
         }
         names = {m: [c.camera_id for c in r.cameras] for m, r in ranked.items()}
@@ -339,6 +348,7 @@ def run(
     figures = {
         "topk": {
             "model": scores["model"].shares(),
+            "model_counts_sent": scores[LIVE].shares(),
             "nearest": scores["nearest"].shares(),
             "roads_only": scores["roads only"].shares(),
             "transitions_only": scores["transitions only"].shares(),

@@ -11,6 +11,7 @@ from safenet.center.hotlist import Hotlist
 from safenet.center.metrics import CenterMetrics
 from safenet.center.recent import RecentPlates
 from safenet.center.settings import CenterSettings
+from safenet.center.transitions import TransitionTally
 from safenet.center.types import CameraInfo, Clock
 from safenet.matching.decision import DEFAULT_WINDOW_S, DecisionPolicy
 from safenet.store import Database
@@ -38,6 +39,8 @@ class PipelineContext:
     """False for a replay of old reads (``safenet center replay --ignore-age``)."""
     decisions: LiveDecisions | None = None
     """The decision chain (``center.decisions``); None: every match is a hit as it is."""
+    transitions: TransitionTally | None = None
+    """The camera-to-camera counts the ``learn`` stage feeds (None: not counted)."""
 
     @classmethod
     def from_settings(

@@ -2,7 +2,7 @@
 
 ::
 
-    normalize -> deduplicate -> match -> decide -> plausibility -> suppress -> persist
+    normalize -> deduplicate -> match -> decide -> plausibility -> suppress -> persist -> learn
 
 Reads go through in batches (one call to the matcher's batch path, one transaction).
 A stage that fails for a batch is retried read by read (:mod:`safenet.center.guard`);
@@ -34,7 +34,7 @@ from safenet.center.checks import HIT_CHECKS, HitCheck
 from safenet.center.context import PipelineContext
 from safenet.center.guard import run_guarded
 from safenet.center.hits import HitHistory
-from safenet.center.stages import decide, dedup, match, normalize, persist
+from safenet.center.stages import decide, dedup, learn, match, normalize, persist
 from safenet.center.stages.base import Batch
 from safenet.center.types import HitState, ReadFate, ReadItem, RejectCode, Step
 
@@ -98,6 +98,12 @@ STAGES: Final[tuple[Stage, ...]] = (
         persist.run,
         OnFailure.REJECT,
         "reads, snapshots, hits and reports in one transaction",
+    ),
+    Stage(
+        Step.LEARN,
+        learn.run,
+        OnFailure.CONTINUE,
+        "the committed reads counted as camera-to-camera transitions (counts only)",
     ),
 )
 """The pipeline, in order. Nothing else decides what happens to a read.

@@ -53,6 +53,7 @@ from safenet.center.runner import PipelineRunner
 from safenet.center.safeguards import CenterSafeguards
 from safenet.center.settings import CenterSettings
 from safenet.center.status import CenterStatus
+from safenet.center.transitions import TransitionSender, TransitionTally
 from safenet.center.types import Clock, system_clock
 from safenet.evidence.signing import Signer
 from safenet.link import Family, Relay
@@ -112,6 +113,13 @@ class CenterService:
             metrics=self.metrics,
             clock=clock,
         )
+        if settings.transitions_interval_s > 0:
+            self.ctx.transitions = TransitionTally(
+                site,
+                clock,
+                gap_s=settings.transitions_gap_s,
+                min_count=settings.transitions_min_count,
+            )
         self.pipeline = Pipeline(self.ctx)
         self.runner = PipelineRunner(
             self.pipeline,
@@ -162,6 +170,18 @@ class CenterService:
             settings.heartbeat_interval_s,
         )
         self.headsup = HeadsUpBoard(db, site, clock)
+        self.transitions = (
+            None
+            if self.ctx.transitions is None
+            else TransitionSender(
+                owner,
+                self.ctx.transitions,
+                transport,
+                clock,
+                settings.transitions_interval_s,
+                db=db,
+            )
+        )
         # What the center takes from the police: one handler per family.
         self.feed = LinkFeed(
             owner,
@@ -228,6 +248,8 @@ class CenterService:
 
     def _loops(self) -> list[Loop]:
         loops: list[Loop] = [self.feed, self.retro_worker, self.heartbeat, self.expiry]
+        if self.transitions is not None:
+            loops.append(self.transitions)
         if self.settings.purge_interval_s > 0:
             loops.append(self.purge)
         if self.held_expiry is not None:
@@ -244,6 +266,8 @@ class CenterService:
         version = await asyncio.to_thread(self.hotlist.load)
         await asyncio.to_thread(self.ctx.recent.warm, self.db, self.clock())
         await asyncio.to_thread(self.relay.read_depth)
+        if self.ctx.transitions is not None:
+            await asyncio.to_thread(self.ctx.transitions.load, self.db)
         log.info(
             "center %s: %d cameras, hotlist version %d with %d entries",
             self.site,
@@ -273,6 +297,8 @@ class CenterService:
         for loop in self._loops():
             await loop.stop()
         await self.safeguards.stop()
+        if self.ctx.transitions is not None:
+            await asyncio.to_thread(self.ctx.transitions.save, self.db)
         await self.link.close()
         log.info("center %s stopped", self.site)
 

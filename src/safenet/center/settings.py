@@ -84,6 +84,27 @@ class CenterSettings(Section):
         ),
     )
 
+    transitions_interval_s: float = Field(
+        300.0,
+        ge=0,
+        description="Seconds between the camera-to-camera counts sent to the police (counts "
+        "only, no plates); 0 sends none and counts nothing.",
+    )
+    transitions_min_count: int = Field(
+        5,
+        ge=1,
+        le=10_000,
+        description="A camera pair is reported to the police only once this many vehicles "
+        "went from one to the other (smaller counts stay at the center).",
+    )
+    transitions_gap_s: float = Field(
+        900.0,
+        gt=0,
+        le=86_400,
+        description="Two reads of one plate further apart than this (seconds) are no "
+        "transition; the last camera of a plate is held, hashed, in memory for at most this long.",
+    )
+
     # -- ingest ------------------------------------------------------------------------
     max_batch_reads: int = Field(
         1000, ge=1, le=100_000, description="Most reads one HTTP POST may carry (else 413)."

@@ -75,6 +75,7 @@ class Step(StrEnum):
     PLAUSIBILITY = "plausibility"
     SUPPRESS = "suppress"
     PERSIST = "persist"
+    LEARN = "learn"
 
 
 class ReadFate(StrEnum):

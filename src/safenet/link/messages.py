@@ -885,6 +885,57 @@ class HeadsUp(_FromPolice, frozen=True, kw_only=True, tag="heads_up"):
         return (self.site, self.heads_up_id)
 
 
+# ---- learned camera transitions (center -> police) ------------------------------------
+
+
+class TransitionCount(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """How many vehicles went from one of the center's cameras straight to another.
+
+    Without ``previous`` the count is every such vehicle; with it, those of them that
+    came from ``previous`` just before (which tells the two directions apart).
+    """
+
+    camera_id: Identifier
+    following: Identifier
+    previous: Identifier | None = None
+    count: Annotated[int, Meta(ge=1, le=1_000_000_000)]
+
+
+class TransitionReport(_FromCenter, frozen=True, kw_only=True, tag="transition_counts"):
+    """A center's camera-to-camera counts learned from its own read flow: counts only.
+
+    No plate, no plate hash and no time of any read: each row is two (or three) of the
+    center's camera ids and a number of vehicles, and only counts of at least
+    ``min_count`` are sent. Every report holds all the center has counted since
+    ``counted_since``; the police keep the newest one per center.
+    """
+
+    family: ClassVar[Family] = Family.TRANSITIONS
+
+    counted_since: UtcTime
+    issued_at: UtcTime
+    min_count: Annotated[int, Meta(ge=1, le=10_000)]
+    counts: Annotated[list[TransitionCount], Meta(max_length=50_000)]
+
+    def __post_init__(self) -> None:
+        if self.issued_at < self.counted_since:
+            raise ValueError("issued_at: must not be before counted_since")
+        seen: set[tuple[str | None, str, str]] = set()
+        for row in self.counts:
+            key = (row.previous, row.camera_id, row.following)
+            if row.camera_id == row.following or row.previous == row.camera_id:
+                raise ValueError(f"counts: {row.camera_id} follows itself")
+            if row.count < self.min_count:
+                raise ValueError(f"counts: {row.count} is below min_count ({self.min_count})")
+            if key in seen:
+                raise ValueError(f"counts: {key} is counted twice")
+            seen.add(key)
+        super().__post_init__()
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (self.site, _time_key(self.issued_at))
+
+
 Message = (
     HotlistSnapshot
     | HotlistDelta
@@ -900,6 +951,7 @@ Message = (
     | CameraRegistry
     | AuditHead
     | HeadsUp
+    | TransitionReport
 )
 """Any message that may cross the link (a tagged union on ``type``)."""
 
@@ -918,6 +970,7 @@ MESSAGE_TYPES: tuple[type[LinkMessage], ...] = (
     CameraRegistry,
     AuditHead,
     HeadsUp,
+    TransitionReport,
 )
 
 

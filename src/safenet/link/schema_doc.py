@@ -40,6 +40,7 @@ _ROUTES: dict[str, str] = {
     "camera_registry": "center → police, `safenet.v1.registry.<center>`",
     "audit_head": "both ways, `safenet.v1.audit.<site>`",
     "heads_up": "police → one center, `safenet.v1.headsup.<center>`",
+    "transition_counts": "center → police, `safenet.v1.transitions.<center>`",
 }
 
 _KEYS: dict[str, str] = {
@@ -57,6 +58,7 @@ _KEYS: dict[str, str] = {
     "camera_registry": "site, version, part",
     "audit_head": "site, kind, seq",
     "heads_up": "site, heads_up_id",
+    "transition_counts": "site, issued_at",
 }
 
 

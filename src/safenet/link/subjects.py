@@ -38,6 +38,7 @@ class Family(StrEnum):
     REGISTRY = "registry"
     AUDIT = "audit"
     HEADS_UP = "headsup"
+    TRANSITIONS = "transitions"
     DEAD = "dead"
 
     @property

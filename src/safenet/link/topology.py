@@ -127,6 +127,8 @@ STREAMS: dict[Family, StreamSpec] = {
     Family.AUDIT: StreamSpec(Family.AUDIT, 30 * DAY, DUPLICATE_WINDOW_S),
     # Heads-ups are void within minutes; a day covers any outage worth catching up on.
     Family.HEADS_UP: StreamSpec(Family.HEADS_UP, 1 * DAY, DUPLICATE_WINDOW_S),
+    # Each report holds all its center has counted: only the newest one matters.
+    Family.TRANSITIONS: StreamSpec(Family.TRANSITIONS, 7 * DAY, DUPLICATE_WINDOW_S),
     Family.DEAD: StreamSpec(Family.DEAD, 90 * DAY, DUPLICATE_WINDOW_S),
 }
 """Each family's stream limits; a per-site family has one stream per site with these."""
@@ -142,6 +144,7 @@ CENTER_SENDS = (
     Family.EVIDENCE_REPLY,
     Family.REGISTRY,
     Family.AUDIT,
+    Family.TRANSITIONS,
     Family.DEAD,
 )
 """The families with a stream per center."""
@@ -157,6 +160,7 @@ POLICE_READS = (
     Family.EVIDENCE_REPLY,
     Family.REGISTRY,
     Family.AUDIT,
+    Family.TRANSITIONS,
 )
 """The families the police read from every center's stream."""
 

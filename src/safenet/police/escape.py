@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 
 from safenet.link.camera_store import registry_cameras
 from safenet.police.clock import Clock, iso, utc_now
+from safenet.police.learned import LearnedTransitions
 from safenet.police.tables import hits
 from safenet.police.tracks import TrackBook
 from safenet.store import Database
@@ -35,6 +36,7 @@ from safenet.tracking import (
     Reach,
     RoadGraph,
     RoutePolicy,
+    TransitionCounts,
     direction_json,
     forecast,
     leg_json,
@@ -61,8 +63,10 @@ class EscapeRoutes:
         *,
         clock: Clock = utc_now,
         reload_s: float = RELOAD_S,
+        learned: LearnedTransitions | None = None,
     ) -> None:
         self.db = db
+        self.learned = learned
         self.clock = clock
         self.tracks = tracks
         self.roads = roads
@@ -128,6 +132,12 @@ class EscapeRoutes:
     def site_of(self, camera_id: str) -> str | None:
         return self._site_of.get(camera_id)
 
+    def transitions(self, site: str) -> TransitionCounts | None:
+        """The learned counts of the center that saw the vehicle last (None: none sent)."""
+        if self.learned is None:
+            return None
+        return self.learned.counts_for(site, self._site_of)
+
     # -- the route ---------------------------------------------------------------------
 
     def reach(self, entry_id: str) -> Reach | None:
@@ -137,7 +147,9 @@ class EscapeRoutes:
             return None
         cameras = self.cameras()
         with self.tracks.lock:
-            return forecast(track, cameras, policy=self.policy)
+            latest = track.latest
+            learned = None if latest is None else self.transitions(latest.site)
+            return forecast(track, cameras, transitions=learned, policy=self.policy)
 
     def view(self, entry_id: str, may_see: Callable[[str], bool] | None = None) -> dict[str, Any]:
         """The escape route of one entry for the card and the map (a worker-thread call).
@@ -179,7 +191,8 @@ class EscapeRoutes:
                     "legs": legs,
                     "partial": True,
                 }
-            reach = forecast(track, cameras, policy=self.policy)
+            learned = self.transitions(latest.site)
+            reach = forecast(track, cameras, transitions=learned, policy=self.policy)
         reach_view = None if reach is None else reach_json(reach)
         if reach_view is not None:
             for camera in reach_view["cameras"]:
@@ -201,6 +214,7 @@ class EscapeRoutes:
             "horizons_min": list(self.policy.horizons_min),
             "reach": reach_view,
             "roads": roads,
+            "learned": None if self.learned is None else self.learned.summary(latest.site),
         }
 
     async def view_async(

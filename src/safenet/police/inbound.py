@@ -31,6 +31,7 @@ from safenet.link import (
     Subscription,
     Transport,
 )
+from safenet.link.messages import TransitionReport
 from safenet.link.transport import Handler
 from safenet.police.alert_log import AlertRecord
 from safenet.police.intake import Intake, IntakeResult
@@ -55,6 +56,7 @@ INTAKE: Final[tuple[IntakeRoute, ...]] = (
     IntakeRoute(Family.UPDATE, (HitUpdate,), Intake.update),
     IntakeRoute(Family.ACK, (HotlistAck,), Intake.ack),
     IntakeRoute(Family.HEARTBEAT, (Heartbeat,), Intake.heartbeat),
+    IntakeRoute(Family.TRANSITIONS, (TransitionReport,), Intake.transitions),
 )
 """Every family the police take from the centers, and what each becomes."""
 

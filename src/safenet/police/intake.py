@@ -25,10 +25,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from safenet.link import Heartbeat, HitUpdate, HotlistAck, LocationReport, inbox
+from safenet.link.messages import TransitionReport
 from safenet.police import alert_log, distribution, hit_log
 from safenet.police.alert_log import AlertRecord
 from safenet.police.categories import CategoryPolicy
 from safenet.police.clock import Clock, as_utc
+from safenet.police.learned import LearnedTransitions
 from safenet.police.rows import entry_from_row
 from safenet.police.tables import hit_updates, hits, wanted
 from safenet.police.tracks import TrackBook
@@ -74,6 +76,7 @@ class Intake:
         clock: Clock,
         resync_grace: timedelta,
         snapshot_part_size: int,
+        learned: LearnedTransitions | None = None,
     ) -> None:
         self.db = db
         self.tracks = tracks
@@ -82,6 +85,7 @@ class Intake:
         self.resync_grace = resync_grace
         self.snapshot_part_size = snapshot_part_size
         self._lock = threading.Lock()
+        self.learned = learned if learned is not None else LearnedTransitions()
 
     # -- LocationReport ------------------------------------------------------------------
 
@@ -125,6 +129,12 @@ class Intake:
                 result.alerts.append(self._hit_alert(conn, row, entry, now))
             result.alerts.extend(self._flags(conn, gained, entry, m.site, now))
             return result
+
+    # -- TransitionReport --------------------------------------------------------------
+
+    def transitions(self, message: TransitionReport) -> IntakeResult:
+        """A center's learned camera counts: kept if newer than the ones held (no tables)."""
+        return IntakeResult(duplicate=not self.learned.take(message))
 
     # -- HitUpdate -----------------------------------------------------------------------
 

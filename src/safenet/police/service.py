@@ -38,6 +38,7 @@ from safenet.police.gate import ExpiryLimits
 from safenet.police.headsup import HeadsUpSender
 from safenet.police.inbound import INTAKE, Inbound, IntakeRoute
 from safenet.police.intake import Intake
+from safenet.police.learned import LearnedTransitions
 from safenet.police.loops import ExpirySweep, PoliceHeartbeat
 from safenet.police.metrics import PoliceMetrics
 from safenet.police.notify import Notifier
@@ -91,7 +92,11 @@ class PoliceService:
             route_policy=route_policy,
         )
         # Tracks measure legs and direction along roads where ``roads`` has them.
-        self.escape = EscapeRoutes(db, self.tracks, roads, route_policy, clock=clock)
+        self.learned = LearnedTransitions()
+        self.escape = EscapeRoutes(
+            db, self.tracks, roads, route_policy, clock=clock, learned=self.learned
+        )
+        self.learned.owner_of = self.escape.site_of
         self.tracks.facing = self.escape.facing
         self.registry = Registry(
             db,
@@ -110,6 +115,7 @@ class PoliceService:
             clock=clock,
             resync_grace=timedelta(seconds=settings.resync_grace_s),
             snapshot_part_size=settings.snapshot_part_size,
+            learned=self.learned,
         )
         self.hub = AlertHub(queue_size=settings.sse_queue_size, ring_size=settings.sse_ring_size)
         self.notifier = notifier or Notifier.from_settings(settings, self.metrics)

@@ -95,6 +95,32 @@ class TransitionCounts:
                 if rest:
                     yield None, camera, following, rest
 
+    def pairs(self) -> Iterator[tuple[str, str, int]]:
+        """Every (camera, following, count): all vehicles from one camera to the next."""
+        for camera, row in sorted(self._first.items()):
+            for following, count in sorted(row.items()):
+                yield camera, following, count
+
+    def triples(self) -> Iterator[tuple[str, str, str, int]]:
+        """Every (previous, camera, following, count): those that came from ``previous``."""
+        for (previous, camera), row in sorted(self._second.items()):
+            for following, count in sorted(row.items()):
+                yield previous, camera, following, count
+
+    def at_least(self, min_count: int) -> TransitionCounts:
+        """These counts without any pair or triple counted fewer than ``min_count`` times
+        (what a center lets leave it: a rare journey could single out one vehicle)."""
+        if min_count < 1:
+            raise ValueError(f"min_count must be at least 1, got {min_count!r}")
+        kept = TransitionCounts()
+        for camera, following, count in self.pairs():
+            if count >= min_count:
+                kept._first.setdefault(camera, {})[following] = count
+        for previous, camera, following, count in self.triples():
+            if count >= min_count:
+                kept._second.setdefault((previous, camera), {})[following] = count
+        return kept
+
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[str | None, str, str, int]]) -> TransitionCounts:
         """Counts rebuilt from :meth:`rows`."""

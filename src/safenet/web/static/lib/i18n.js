@@ -126,6 +126,8 @@ const WORDS = {
   'route.next': ['다음 예상 카메라', 'Cameras it may pass next'],
   'route.horizons': ['{list}분 이내', 'within {list} min'],
   'route.none': ['예상 범위 안에 카메라 없음', 'No camera within reach'],
+  'route.model_learned': ['순위: 도로 + 이 센터의 평소 통행 흐름', 'Ranked by the roads and this center’s usual traffic'],
+  'route.model_roads': ['순위: 도로 기준 (평소 통행 자료 부족)', 'Ranked by the roads (too little traffic data)'],
   'route.beyond': ['예상 범위 밖', 'beyond the horizon'],
   'route.reach': ['도달 가능 범위', 'Reach area'],
   'route.count': ['{n}회', '×{n}'],

@@ -118,6 +118,10 @@ export function routePanel(route) {
     notice ? h('p', { class: 'route-notice', role: 'note' }, notice) : null,
     h('p', { class: 'route-title' }, h('strong', {}, t('route.next')),
       h('span', { class: 'muted' }, ` · ${t('route.horizons', { list: (route.horizons_min || []).join('·') })}`)),
+    ['transitions', 'roads'].includes(reach.model)
+      ? h('p', { class: 'route-model muted', dataset: { model: reach.model } },
+        t(reach.model === 'transitions' ? 'route.model_learned' : 'route.model_roads'))
+      : null,
     cameras.length
       ? h('ol', { class: 'reach-list' }, ...cameras.map((c) => h('li', {
         class: `reach-item${c.ahead === false ? ' turn-back' : ''}`,
