@@ -5,12 +5,18 @@ The base app of both services (:func:`safenet.service.app.create_base_app`) inst
 the request's duration; :func:`safenet.audit.store.append` writes it into the record's
 details as ``from`` (unless the caller gave one). Database work in worker threads
 (``asyncio.to_thread``) sees it too, since the thread runs in a copy of the request's
-context. Actions no request caused (the link's intake, the sweeps) carry no ``from``:
-their actor (``link:<site>``, ``center:<site>``, ``police``) says where they came from.
+context. A command-line action carries ``cli:<user>@<host>`` (:func:`cli_origin`, set by
+the ``safenet`` root command; the long-running ``serve`` commands and the demo clear it
+once they have recorded their start, see :func:`clear`). Actions no request caused (the
+link's intake, the sweeps) carry no ``from``: their actor (``link:<site>``,
+``center:<site>``, ``police``) says where they came from.
 """
 
 from __future__ import annotations
 
+import getpass
+import os
+import socket
 from contextvars import ContextVar
 from typing import Any
 
@@ -20,6 +26,24 @@ ORIGIN: ContextVar[str | None] = ContextVar("safenet_audit_origin", default=None
 def current_origin() -> str | None:
     """The origin of the action being recorded now (None outside a request)."""
     return ORIGIN.get()
+
+
+def cli_user() -> str:
+    """The login running the command (``$USER``, else the account's name)."""
+    try:
+        return os.environ.get("USER") or getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry for the uid (a container)
+        return f"uid{os.getuid()}"
+
+
+def cli_origin() -> str:
+    """``cli:<user>@<host>``: where a command-line action came from."""
+    return f"cli:{cli_user()}@{socket.gethostname() or 'unknown'}"
+
+
+def clear() -> None:
+    """No origin from here on: a service's own loops and link intake are no CLI action."""
+    ORIGIN.set(None)
 
 
 class OriginMiddleware:
