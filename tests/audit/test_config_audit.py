@@ -45,10 +45,10 @@ def _rows(url: str) -> list[dict[str, Any]]:
     return out
 
 
-def _serve_once(config: Path, port: int, env_extra: dict[str, str]) -> None:
+def _serve_once(config: Path, port: int, env_extra: dict[str, str], side: str = "police") -> None:
     env = {**os.environ, "SAFENET_POLICE__PORT": str(port), **env_extra}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "safenet.cli", "police", "serve", "--config", str(config)],
+        [sys.executable, "-m", "safenet.cli", side, "serve", "--config", str(config)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -179,3 +179,24 @@ def test_a_command_line_action_says_which_user_on_which_host(tmp_path: Path) -> 
     assert record["from"] == f"cli:{user}@{socket.gethostname()}"
     assert record["actor"] == f"cli:{user}"
     assert current_origin() is None  # the command's origin ends with the command
+
+
+def test_center_serve_records_its_settings_and_a_changed_one(tmp_path: Path) -> None:
+    port = free_port()
+    db_path = tmp_path / "seocho.db"
+    config = tmp_path / "center.toml"
+    base = (
+        f'var_dir = "{tmp_path / "var"}"\n[center]\nsite = "seocho"\n'
+        f'database_url = "sqlite:///{db_path}"\nport = {port}\nlink_transport = "memory"\n'
+    )
+    env = {"SAFENET_CENTER__TOKEN_SECRET": TOKEN_SECRET}
+    config.write_text(base)
+    _serve_once(config, port, env, side="center")
+    config.write_text(base + "purge_interval_s = 90\n")
+    _serve_once(config, port, env, side="center")
+    records = [r for r in _rows(f"sqlite:///{db_path}") if r["action"].startswith("config.")]
+    assert [r["action"] for r in records] == ["config.loaded", "config.changed"]
+    assert records[1]["changed"] == ["center.purge_interval_s"]
+    assert {r["subject"] for r in records} == {"site:seocho"}
+    assert all(r["from"] == cli_origin() for r in records)
+    assert TOKEN_SECRET not in json.dumps(_rows(f"sqlite:///{db_path}"))
