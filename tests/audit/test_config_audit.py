@@ -137,6 +137,11 @@ def test_canonical_settings_redact_every_kind_of_secret() -> None:
     police = audit_config.canonical_settings({"police": settings.police}, key)
     assert police["police.database_url"].startswith("postgresql+psycopg://safenet:<redacted>")
     assert police["police.database_url"].endswith("@127.0.0.1:5432/police")
+    assert police["police.auth.password_min_length"] == 12  # a number named so is no secret
+    plain = audit_config.canonical_settings({"extra": {"api_secret": "plain-Qq7", "n": 3}}, key)
+    assert plain["extra.api_secret"].startswith(audit_config.REDACTED)
+    assert "plain-Qq7" not in json.dumps(plain)
+    assert plain["extra.n"] == 3
     # The same secret gives the same fingerprint; another key another (nothing to compare).
     assert audit_config.canonical_settings({"police": settings.police}, key) == police
     other = audit_config.canonical_settings({"police": settings.police}, SigningKey.generate())

@@ -68,9 +68,11 @@ def _flatten(prefix: str, value: Any, out: dict[str, Any], fp: Fingerprinter | N
         return
     plain = json.loads(json.dumps(value, default=str, ensure_ascii=False))
     name = prefix.rsplit(".", 1)[-1]
+    numeric = isinstance(plain, bool | int | float)  # password_min_length is no secret
     if (
         plain is not None
         and plain != ""
+        and not numeric
         and _SECRET_NAME.search(name)
         and not name.endswith(("_file", "_path", "_env"))
     ):
