@@ -38,11 +38,18 @@ app.command("demo")(demo.demo)
 
 @app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(False, "--version", help="Print the safenet version and exit."),
 ) -> None:
     if version:
         typer.echo(__version__)
         raise typer.Exit(0)
+    from safenet.audit.origin import ORIGIN, cli_origin
+
+    # Every audit record the command writes says `from: cli:<user>@<host>` (reset when
+    # the command ends, so a test runner invoking many commands keeps no stale origin).
+    token = ORIGIN.set(cli_origin())
+    ctx.call_on_close(lambda: ORIGIN.reset(token))
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from safenet.audit import store as audit
+from safenet.audit.origin import cli_origin
 from safenet.cli import app
 from safenet.store import open_database
 
@@ -67,10 +68,13 @@ def test_add_list_reset_disable_revoke_are_audited(db_url: str, site: str) -> No
     db = open_database(db_url)
     try:
         with db.read() as conn:
-            actions = [(r.actor, r.action, r.subject) for r in audit.records(conn)]
+            rows = list(audit.records(conn))
             assert audit.verify(conn).ok
     finally:
         db.dispose()
+    actions = [(r.actor, r.action, r.subject) for r in rows]
+    # Each change says where it was made: the command line, which user on which host.
+    assert {r.details.get("from") for r in rows} == {cli_origin()}
     names = [a for _, a, _ in actions]
     for action in (
         "auth.user_added",

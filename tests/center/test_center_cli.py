@@ -12,6 +12,8 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from safenet.audit import store as audit
+from safenet.audit.origin import cli_origin
 from safenet.auth import Role
 from safenet.auth.settings import AuthSettings
 from safenet.auth.tokens import site_signer
@@ -212,3 +214,23 @@ def test_camera_key_is_issued_once_and_revoked(config: Path, tmp_path: Path) -> 
     revoked = runner.invoke(app, args)
     assert revoked.exit_code == 0, revoked.output
     assert "1 key(s) of camera SC-01 revoked" in revoked.output
+
+
+def test_camera_import_and_keys_say_which_user_on_which_host(config: Path, tmp_path: Path) -> None:
+    args = ["center", "import-cameras", str(SEOUL), "--config", str(config), "--agency", "서초구"]
+    assert runner.invoke(app, args).exit_code == 0
+    assert (
+        runner.invoke(app, ["center", "camera-key", "SC-01", "--config", str(config)]).exit_code
+        == 0
+    )
+    revoke = ["center", "camera-key", "SC-01", "--revoke", "--config", str(config)]
+    assert runner.invoke(app, revoke).exit_code == 0
+    db = _db(tmp_path)
+    try:
+        with db.read() as conn:
+            rows = {r.action: r for r in audit.records(conn)}
+    finally:
+        db.dispose()
+    for action in ("config.cameras_import", "auth.camera_key_issued", "auth.camera_key_revoked"):
+        assert rows[action].details["from"] == cli_origin(), action
+        assert rows[action].actor.startswith("cli:")

@@ -7,10 +7,13 @@ import socket
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from rich.console import Console
 
+from safenet.audit.store import audit_log
 from safenet.config import load_settings
 from safenet.demo.run import DemoOptions, run_demo
+from safenet.store import open_database
 from tests.support.services import port_open
 
 
@@ -41,6 +44,17 @@ async def test_headless_demo_reports_every_hit_once_and_tracks_the_wanted(
     assert summary["drained"]
     assert summary["reads"] > 300
     assert summary["problems"] == []
+    # Each site recorded the settings it started with (the demo starts fresh: loaded).
+    for name, subject in (("police.db", "site:police"), ("center-seocho.db", "site:seocho")):
+        db = open_database(f"sqlite:///{tmp_path / 'var' / 'demo' / name}")
+        with db.begin() as conn:
+            rows = conn.execute(
+                sa.select(audit_log.c.action, audit_log.c.subject).where(
+                    audit_log.c.action.like("config.%")
+                )
+            ).all()
+        db.dispose()
+        assert ("config.loaded", subject) in [tuple(r) for r in rows]
     # The officer asked for photos, route and video at each vehicle's first alert; the
     # operators provided photos and route; every package was verified at the police and
     # every file that left a center is in exactly one register row.

@@ -252,3 +252,22 @@ async def test_an_audited_action_says_where_the_request_came_from(police: Police
     assert records["wanted.approve"].details["from"] == "http:127.0.0.1"
     # What the link did, not a request, names no address (its actor says where it is from).
     assert all("from" not in r.details for r in records.values() if r.actor.startswith("link:"))
+
+
+async def test_a_forged_client_claim_cannot_rewrite_where_a_request_came_from(
+    police: Police,
+) -> None:
+    entry_id = await _register_and_approve(police)
+    forged = {
+        **auth(REGISTRAR),
+        "X-Safenet-Client": "cli:kim@host\nfrom: http:10.0.0.1 cli:x@y" + "z" * 300,
+    }
+    async with police.http() as client:
+        r = await client.post(
+            f"/api/v1/wanted/{entry_id}/cancel", json={"reason": "arrested"}, headers=forged
+        )
+        assert r.status_code == 200, r.text
+    with police.db.read() as conn:
+        records = {r.action: r for r in audit.records(conn)}
+    # A malformed claim is dropped; the address the service saw always comes first.
+    assert records["wanted.cancel"].details["from"] == "http:127.0.0.1"

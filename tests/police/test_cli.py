@@ -8,6 +8,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from safenet.audit import store as audit
+from safenet.audit.origin import cli_origin
 from safenet.auth import Principal
 from safenet.auth.settings import AuthSettings
 from safenet.auth.tokens import site_signer
@@ -163,6 +165,13 @@ async def test_wanted_commands_against_a_running_service(police: Police) -> None
 
         code, out, err = await _cli("wanted", "list", "--json", *url, "--token", registrar)
         assert json.loads(out)["entries"][0]["status"] == "cancelled"
+
+    # Each change says where it came from: the address the service saw, then the
+    # command's user and host.
+    with police.db.read() as conn:
+        records = {r.action: r for r in audit.records(conn)}
+    for action in ("wanted.register", "wanted.approve", "wanted.cancel"):
+        assert records[action].details["from"] == f"http:127.0.0.1 {cli_origin()}", action
 
     code, out, err = await _cli(
         "wanted", "list", "--url", "http://127.0.0.1:9", "--token", registrar

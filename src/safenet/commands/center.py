@@ -135,12 +135,18 @@ def serve(
 async def _serve(
     settings: Settings, center: CenterSettings, site: str, host: str, port: int
 ) -> None:
+    import asyncio
+
+    from safenet.audit import config as audit_config
+    from safenet.audit.origin import clear, cli_user, current_origin
     from safenet.center.app import build_app
     from safenet.center.parts import build_transport, open_center_database
     from safenet.center.secret import token_secret
     from safenet.center.service import CenterService
     from safenet.service.serve import serve_app
 
+    origin = current_origin()  # the command's; the service's own loops have none
+    clear()
     # The composition root: the service from its parts, then its app from the service.
     db = open_center_database(center, settings.var_dir, site)
     transport = build_transport(center, site)
@@ -164,7 +170,16 @@ async def _serve(
         web=settings.web,
         data_dir=settings.data_dir,
     )
-    await service.start()
+    await service.start()  # migrates first
+    await asyncio.to_thread(
+        audit_config.record_service_start,
+        db,
+        audit_config.site_sections(settings, "center", center),
+        site=site,
+        actor=f"cli:{cli_user()}",
+        origin=origin,
+        fingerprint=key,
+    )
     try:
         await serve_app(app, host=host, port=port)
     finally:

@@ -51,6 +51,7 @@ def serve(
     """Run the police service: HTTP API, link intake, distribution, alerts."""
     import asyncio
 
+    from safenet.audit.config import site_sections
     from safenet.config import load_settings
     from safenet.logs import configure
     from safenet.police.serve import serve as run
@@ -76,6 +77,7 @@ def serve(
                 route=settings.route,
                 audit=settings.audit,
                 privacy=settings.privacy,
+                config_sections=site_sections(settings, "police", police),
             )
         )
 

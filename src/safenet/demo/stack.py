@@ -17,6 +17,8 @@ from typing import Any
 import uvicorn
 
 from safenet.audit import SigningKey
+from safenet.audit import config as audit_config
+from safenet.audit.origin import clear, cli_user, current_origin
 from safenet.auth import Principal, PrincipalKind, Role, sign_principal
 from safenet.center.app import build_app as build_center_app
 from safenet.center.registry import import_camera_file
@@ -91,6 +93,7 @@ class DemoStack:
     dispatcher_token: str = ""
     keys: dict[str, SigningKey] = field(default_factory=dict)
     _secret: bytes = b""
+    _origin: str | None = None
     _servers: list[tuple[_Server, asyncio.Task[None]]] = field(default_factory=list)
     _officers: dict[str, Officer] = field(default_factory=dict)
     users: list[DemoUser] = field(default_factory=list)
@@ -138,6 +141,8 @@ class DemoStack:
             shutil.rmtree(self.root)
         self.root.mkdir(parents=True)
         self._secret = secrets.token_bytes(32)
+        self._origin = current_origin()  # the command's; the services' loops have none
+        clear()
         # The journal makes the in-process link survive a crash the way JetStream does.
         self.broker = MemoryBroker(journal=self.root / "link.journal")
         clock = self.sim.clock.now
@@ -174,6 +179,7 @@ class DemoStack:
             var_dir=self.settings.var_dir,
         )
         await self.police.start()  # provisions the link's consumers first
+        await self._record_config(self.police_db, "police", self.police.settings)
         self.police_url = await self._serve(police_app, self.port)
         self.dispatcher_token = self.token("dispatcher-01", "112 상황실", {Role.DISPATCHER})
         self.users += await asyncio.to_thread(
@@ -218,6 +224,7 @@ class DemoStack:
             service, token_secret=self._secret, web=self.settings.web, data_dir=self.sim_data_dir
         )
         await service.start()
+        await self._record_config(db, site, service.settings)
         url = await self._serve(app, port)
         operator = OPERATOR_NAMES[len(self.centers) % len(OPERATOR_NAMES)]
         self.users += await asyncio.to_thread(
@@ -243,6 +250,18 @@ class DemoStack:
                 site=site,
             ),
             cameras=report.kept_cameras,
+        )
+
+    async def _record_config(self, db: Any, site: str, effective: Any) -> None:
+        """The site's settings into its audit log (``config.loaded``: the demo starts fresh)."""
+        side = "police" if site == "police" else "center"
+        await asyncio.to_thread(
+            audit_config.record_service_start,
+            db,
+            audit_config.site_sections(self.settings, side, effective),
+            site=site,
+            actor=f"cli:{cli_user()}",
+            origin=self._origin,
         )
 
     async def _serve(self, app: Any, port: int) -> str:

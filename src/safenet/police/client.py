@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 
+from safenet.audit.origin import CLIENT_HEADER, cli_origin
+
 
 class PoliceApiError(Exception):
     """The police service refused a request; ``message`` says why, naming the field."""
@@ -35,7 +37,7 @@ class PoliceClient:
     def __init__(self, url: str, token: str, *, timeout_s: float = 10.0) -> None:
         self._http = httpx.Client(
             base_url=url.rstrip("/"),
-            headers={"Authorization": f"Bearer {token}"},
+            headers={"Authorization": f"Bearer {token}", CLIENT_HEADER: cli_origin()},
             timeout=timeout_s,
         )
 

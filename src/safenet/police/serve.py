@@ -7,8 +7,9 @@ import contextlib
 import logging
 import os
 import signal
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from safenet.audit.settings import AuditSettings
 from safenet.link import MemoryBroker, MemoryTransport, Transport
@@ -55,18 +56,26 @@ async def serve(
     route: RouteSettings | None = None,
     audit: AuditSettings | None = None,
     privacy: PrivacySettings | None = None,
+    config_sections: Mapping[str, Any] | None = None,
 ) -> None:
     """Run the police service (and its console) until interrupted.
+
+    ``config_sections`` (the effective settings, :func:`safenet.audit.config.site_sections`)
+    are recorded in the audit log at start: ``config.loaded`` or ``config.changed``.
 
     Tracks use the road data in ``<data_dir>/roads`` (through compact copies under
     ``var_dir`` when ``route.cache_graphs``); without it they say they are on the
     straight line.
     """
+    from safenet.audit import config as audit_config
     from safenet.audit.checkpoint import SigningKey
+    from safenet.audit.origin import clear, cli_user, current_origin
     from safenet.police.app import build_app
     from safenet.police.service import PoliceService
     from safenet.store import migrate, open_database
 
+    origin = current_origin()  # the command's; the service's own loops have none
+    clear()
     # The composition root: the service from its parts, then its app from the service.
     db = open_database(database_url(settings, var_dir))
     transport = build_transport(settings)
@@ -93,7 +102,7 @@ async def serve(
         roads=roads,
         route_policy=route.policy(),
         audit=audit,
-        audit_key=SigningKey.load_or_create(audit.key_path(var_dir, "police")),
+        audit_key=(audit_key := SigningKey.load_or_create(audit.key_path(var_dir, "police"))),
         privacy=privacy,
         boundaries=boundaries,
     )
@@ -107,6 +116,16 @@ async def serve(
     # The schema first, so /healthz answers (and says "link down" and why) while the
     # link is still connecting: a police that cannot reach NATS never hangs silently.
     await asyncio.to_thread(migrate, db, "police")
+    if config_sections is not None:
+        await asyncio.to_thread(
+            audit_config.record_service_start,
+            db,
+            config_sections,
+            site="police",
+            actor=f"cli:{cli_user()}",
+            origin=origin,
+            fingerprint=audit_key,
+        )
     failed: list[BaseException] = []
     serving = asyncio.Event()
     starting = asyncio.create_task(_connect_and_start(transport, service, failed, serving))
