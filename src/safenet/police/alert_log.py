@@ -88,6 +88,7 @@ def update_payload(row: Any, entry: dict[str, Any], track: dict[str, Any]) -> di
         "decision": row.decision,
         "reason": row.decision_reason,
         "operator": row.decided_by,
+        "operator_name": row.decided_by_name or row.decided_by,
         "decided_at": iso(as_utc(row.decided_at)),
         "track": track,
         "banner": WITHDRAWN

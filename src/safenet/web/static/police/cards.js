@@ -27,7 +27,8 @@ function confirmationLine(card) {
   const hit = card.hit || {};
   const state = hit.confirmation;
   if (!state || state === 'not_needed') return null;
-  const who = hit.decided_by ? ` — ${hit.decided_by}` : '';
+  const name = hit.decided_by_name || hit.decided_by;
+  const who = name ? ` — ${name}` : '';
   const when = hit.decided_at ? ` · ${kst(hit.decided_at)}` : '';
   const why = hit.decision_reason ? `: ${hit.decision_reason}` : '';
   return h('p', { class: `confirmation confirmation-${state}`, dataset: { confirmation: state } },
