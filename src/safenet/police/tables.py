@@ -135,8 +135,10 @@ alerts = sa.Table(
     sa.Column("created_at", _Time, nullable=False),
     sa.Column("payload", sa.JSON(), nullable=False),
     sa.Column("acknowledged_by", sa.String(64), nullable=True),
+    sa.Column("acknowledged_by_name", sa.String(100), nullable=True),
     sa.Column("acknowledged_at", _Time, nullable=True),
     sa.Column("dispatched_by", sa.String(64), nullable=True),
+    sa.Column("dispatched_by_name", sa.String(100), nullable=True),
     sa.Column("dispatched_at", _Time, nullable=True),
     sa.Column("dispatch_note", sa.Text(), nullable=True),
 )

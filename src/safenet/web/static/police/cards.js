@@ -99,9 +99,9 @@ function assessmentBlock(hit) {
 function responseLines(card) {
   return [
     card.acknowledged_by ? h('p', { class: 'done-line' },
-      t('alert.acked_by', { who: card.acknowledged_by, at: kst(card.acknowledged_at) })) : null,
+      t('alert.acked_by', { who: card.acknowledged_by_name || card.acknowledged_by, at: kst(card.acknowledged_at) })) : null,
     card.dispatched_by ? h('p', { class: 'done-line dispatched' },
-      t('alert.dispatched_by', { who: card.dispatched_by, at: kst(card.dispatched_at) }),
+      t('alert.dispatched_by', { who: card.dispatched_by_name || card.dispatched_by, at: kst(card.dispatched_at) }),
       card.dispatch_note ? ` — ${card.dispatch_note}` : '') : null,
   ];
 }
