@@ -46,17 +46,13 @@ async def test_decisions_acknowledgements_and_dispatches_show_rank_and_name(stac
 
     async def confirmed() -> list[dict[str, Any]]:
         alerts = (await stack.police_api("GET", "/alerts", JUNG))["alerts"]
-        return [
-            a for a in alerts if (a.get("hit") or {}).get("confirmation") == "confirmed"
-        ]
+        return [a for a in alerts if (a.get("hit") or {}).get("confirmation") == "confirmed"]
 
     alert = (await _eventually(confirmed))[0]
     assert alert["hit"]["decided_by"] == "park.op"
     assert alert["hit"]["decided_by_name"] == "주무관 박서연"
     hit_alert = next(
-        a
-        for a in (await stack.police_api("GET", "/alerts", JUNG))["alerts"]
-        if a["kind"] == "hit"
+        a for a in (await stack.police_api("GET", "/alerts", JUNG))["alerts"] if a["kind"] == "hit"
     )
     acked = await stack.police_api("POST", f"/alerts/{hit_alert['alert_id']}/acknowledge", JUNG)
     assert (acked["acknowledged_by"], acked["acknowledged_by_name"]) == (
