@@ -91,7 +91,7 @@ async def test_officer_a_registers_officer_b_signs_in_with_totp_and_approves(
     await form.locator("[data-field='reason']").fill("편의점 강도 후 차량으로 도주")
     await form.locator("[data-field='vehicle.make']").fill("현대")
     await form.locator("[data-field='vehicle.model']").fill("아반떼")
-    await form.locator("[data-field='vehicle.colour']").fill("검정")
+    await form.locator("[data-field='vehicle.colour']").select_option("black")
     await form.locator("[data-field='expires_in_hours']").fill("24")
     await form.locator("#register-submit").click()
     card = page.locator(".entry-card[data-status='pending']", has_text="56다7890")
@@ -167,4 +167,7 @@ async def test_a_center_operator_signs_in_and_decides_with_the_csrf_token(
     await page.locator(".recent-item[data-state='rejected']").wait_for(state="visible")
     hits = await seocho.service.candidates.hits(10, "rejected")
     assert [h["decision"]["by"] for h in hits] == ["choi.op"]
+    assert [h["decision"]["by_name"] for h in hits] == ["주무관 최유진"]
+    shown = page.locator(".recent-item[data-state='rejected'] [data-role='decided-by']")
+    assert await shown.inner_text() == "주무관 최유진"
     assert errors == [], errors
