@@ -118,6 +118,10 @@ class MqttIngest:
             max_reads=self.settings.max_batch_reads,
             max_snapshot_bytes=self.settings.max_snapshot_bytes,
         )
+        if typed is not None and any(
+            topic_mismatch(self.pattern, topic, r.camera_id) is not None for r in typed
+        ):
+            typed = None  # a read of another camera: the per-read path refuses and counts it
         if typed is not None:
             self.metrics.mqtt_messages.labels(result="ok").inc()
             if typed:
