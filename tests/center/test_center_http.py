@@ -20,15 +20,20 @@ from tests.center.conftest import (
 from tests.support.services import free_port
 
 
-async def test_too_many_reads_or_too_large_a_body_is_413(sqlite_url: str, tmp_path: Path) -> None:
+async def test_too_many_reads_is_422_naming_the_limit_and_too_large_a_body_413(
+    sqlite_url: str, tmp_path: Path
+) -> None:
     settings = center_settings(max_batch_reads=2, max_body_bytes=4096, max_snapshot_bytes=2048)
     async with running_center(sqlite_url, tmp_path, settings=settings) as center:
         now = center.clock()
         three = [read(f"r{i}", "12가3456", now) for i in range(3)]
         response = await center.post(three)
-        assert response.status_code == 413
-        assert response.json()["field"] == "reads"
-        assert "at most 2" in response.json()["message"]
+        assert response.status_code == 422
+        answer = response.json()
+        assert answer["error"] == "batch_too_large"
+        assert answer["field"] == "reads"
+        assert answer["details"] == {"limit": 2, "count": 3}
+        assert "at most 2" in answer["message"]
         big = await center.post([read("r1", "12가3456", now, snapshot_ref="x" * 5000)])
         assert big.status_code == 413
         assert big.json()["field"] == "body"

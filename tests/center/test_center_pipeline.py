@@ -159,6 +159,12 @@ async def test_a_held_candidate_is_reported_only_once_confirmed(center: CenterEn
     assert report.decision == "confirmed"
     (update,) = await center.police.wait_for("HitUpdate", 1)
     assert update.decision == "confirmed"
+    # The police card and the center's own records name the person, not the account.
+    assert (update.operator, update.operator_name) == ("op-3", "tester op-3")
+    shown = await center.client.get(
+        f"/api/v1/hits/{candidate['hit_id']}", headers=auth(Role.OPERATOR)
+    )
+    assert shown.json()["decision"]["by_name"] == "tester op-3"
     # An exact hit of the same entry is an alert and goes at once.
     await center.post([read("r2", "12가3456", center.clock(), camera="SC-03")])
     reports = await center.reports(2)

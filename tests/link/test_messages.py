@@ -335,3 +335,25 @@ def test_an_alert_can_only_be_an_exact_match() -> None:
         with pytest.raises(ValueError, match="an alert is an exact match"):
             make_report(1, level=level, decision="alert")
     assert make_report(1, level="exact", decision="candidate").center_decision == "candidate"
+
+
+def test_a_hit_update_names_the_operator_and_an_older_one_without_still_decodes() -> None:
+    named = HitUpdate(
+        site="seocho",
+        hit_id="hit-1",
+        decision="confirmed",
+        reason="snapshot matches",
+        operator="op.seocho",
+        decided_at=NOW,
+        operator_name="주무관 박서연",
+    )
+    assert decode_as(encode(named), HitUpdate).operator_name == "주무관 박서연"
+    older = msgspec.json.decode(encode(named))
+    del older["operator_name"]
+    decoded = decode_as(msgspec.json.encode(older), HitUpdate)
+    assert decoded.operator_name is None
+    assert decoded.message_id == named.message_id  # the name is not part of the identity
+    too_long = msgspec.json.decode(encode(named))
+    too_long["operator_name"] = "x" * 101
+    with pytest.raises(InvalidMessage, match="operator_name"):
+        decode_as(msgspec.json.encode(too_long), HitUpdate)

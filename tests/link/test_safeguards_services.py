@@ -25,7 +25,7 @@ import pytest
 import sqlalchemy as sa
 
 from safenet.audit.store import audit_log
-from safenet.auth import Role
+from safenet.auth import Principal, PrincipalKind, Role, sign_principal
 from safenet.center.app import build_app as build_center_app
 from safenet.center.registry import import_camera_file
 from safenet.center.service import CenterService
@@ -37,7 +37,6 @@ from safenet.police.app import build_app as build_police_app
 from safenet.police.service import PoliceService
 from safenet.store import Database, migrate, open_database
 from tests.center.conftest import SECRET as CENTER_SECRET
-from tests.center.conftest import auth as center_auth
 from tests.center.conftest import center_settings
 from tests.link.conftest import FencedNats, make_report
 from tests.police.support import APPROVER, REGISTRAR, draft
@@ -197,7 +196,7 @@ async def test_a_forged_report_id_from_another_center_no_longer_suppresses_the_r
                     }
                 ]
             },
-            headers=center_auth(Role.CAMERA, subject="GN-01", site="gangnam", audience="gangnam"),
+            headers=_gangnam_camera("GN-01"),
         )
         assert response.status_code < 300, response.text
         await wait_until(lambda: len(hits_of(stack, "gangnam")) == 1)
@@ -268,3 +267,15 @@ async def test_a_report_naming_another_centers_camera_is_refused_and_alarmed(
             )
         )
         await wait_until(lambda: len(hits_of(stack, "seocho")) == 1)
+
+
+def _gangnam_camera(camera_id: str) -> dict[str, str]:
+    """A camera's own credential at 강남구 (a center binds it to that camera)."""
+    camera = Principal(
+        camera_id,
+        f"camera {camera_id}",
+        frozenset({Role.CAMERA}),
+        frozenset({"gangnam"}),
+        kind=PrincipalKind.CAMERA,
+    )
+    return {"Authorization": f"Bearer {sign_principal(camera, CENTER_SECRET, site='gangnam')}"}

@@ -112,7 +112,13 @@ def report(
 
 
 def hit_update(
-    n: int, decision: str, *, site: str = "seocho", at: datetime = T0, reason: str = "checked"
+    n: int,
+    decision: str,
+    *,
+    site: str = "seocho",
+    at: datetime = T0,
+    reason: str = "checked",
+    operator_name: str | None = None,
 ) -> HitUpdate:
     return HitUpdate(
         site=site,
@@ -121,6 +127,7 @@ def hit_update(
         reason=reason,
         operator="op-1",
         decided_at=at,
+        operator_name=operator_name,
     )
 
 

@@ -184,3 +184,20 @@ async def test_a_schema_1_report_from_an_older_center_means_what_it_meant(police
     assert decided == {"hit-1": "alert", "hit-2": "candidate"}
     banners = {r.payload["hit"]["hit_id"]: r.payload["banner"] for r in _rows(police, alerts)}
     assert banners == {"hit-1": None, "hit-2": CONFIRM_BANNER}
+
+
+async def test_the_card_names_the_centers_operator_by_rank_and_name(police_db: Police) -> None:
+    entry_id = await _active(police_db, category="robbery")
+    await police_db.send(report(1, entry_id, level="equivalent"))
+    await police_db.send(
+        hit_update(1, "confirmed", at=T0 + timedelta(minutes=1), operator_name="주무관 박서연")
+    )
+    (row,) = _rows(police_db, hits)
+    assert (row.decided_by, row.decided_by_name) == ("op-1", "주무관 박서연")
+    (alert,) = _rows(police_db, alerts)
+    assert alert.payload["hit"]["decided_by_name"] == "주무관 박서연"
+    await police_db.send(hit_update(1, "rejected", at=T0 + timedelta(minutes=2)))
+    update = _rows(police_db, alerts)[-1]
+    # An older center sends no name: the card falls back to the id, never to a stale name.
+    assert update.payload["hit"]["decided_by_name"] == "op-1"
+    assert update.payload["operator_name"] == "op-1"

@@ -34,6 +34,7 @@ class Center:
     """A stand-in center ingest: records what it gets, answers as the contract says."""
 
     max_batch: int = 1000
+    invalid_sites: frozenset[str] = frozenset()
     batches: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
     arrivals: list[float] = field(default_factory=list)
@@ -48,8 +49,18 @@ class Center:
             body = await request.json()
             assert set(body) == {"reads"}
             batch = body["reads"]
+            if site in self.invalid_sites:
+                return JSONResponse({"error": "invalid", "message": "bad body"}, status_code=422)
             if len(batch) > self.max_batch:
-                return JSONResponse({"detail": "too many reads"}, status_code=413)
+                return JSONResponse(
+                    {
+                        "error": "batch_too_large",
+                        "message": f"the batch has {len(batch)} reads; at most {self.max_batch}",
+                        "field": "reads",
+                        "details": {"limit": self.max_batch, "count": len(batch)},
+                    },
+                    status_code=422,
+                )
             self.batches.append((site, batch))
             self.arrivals.append(time.monotonic())
             accepted, duplicates, rejected = [], [], []
@@ -215,6 +226,22 @@ async def test_batches_too_large_for_the_center_are_split(
         await server.stop()
     assert report.delivered == 200
     assert all(len(batch) <= 16 for _, batch in center.batches)
+
+
+async def test_a_422_that_is_not_about_the_batch_size_is_not_split(
+    port: int, events: list[ReadEvent]
+) -> None:
+    center = Center(invalid_sites=frozenset({"gangnam"}))
+    server = Server(center, port)
+    await server.start()
+    try:
+        report = await Feeder(HttpSink(_urls(port), TOKENS), FAST).run(events[:200])
+    finally:
+        await server.stop()
+    gangnam = report.sites["gangnam"]
+    assert gangnam.failed == gangnam.queued > 0
+    assert "HTTP 422: bad body" in (gangnam.last_error or "")
+    assert report.sites["seocho"].accepted == report.sites["seocho"].queued
 
 
 async def test_reads_go_without_pictures_when_snapshots_are_off(

@@ -118,7 +118,11 @@ async def test_a_candidate_confirmed_in_the_center_console_updates_the_police_vi
 
     text = await confirmed.locator(".confirmation").inner_text()
     assert "센터 확인됨" in text
-    assert "op.seocho" in text
+    # The person's name, as records show it, never the account id.
+    assert operator("seocho").name in text
+    assert "op.seocho" not in text
+    decided_by = center.locator(".recent-item[data-state='confirmed'] [data-role='decided-by']")
+    assert await decided_by.inner_text() == operator("seocho").name
     assert "노란색 모닝, 번호판 34나5678 육안 확인" in text
     rejected = police.locator(".alert-card[data-confirmation='rejected']")
     await rejected.wait_for(state="visible", timeout=5000)

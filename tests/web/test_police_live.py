@@ -76,6 +76,9 @@ async def test_a_read_posted_to_a_center_alerts_the_police_console_within_a_seco
     await first_card.locator(".dispatch-note").fill("서초 1호차 → 서초역 사거리")
     await first_card.locator("[data-action='send-dispatch']").click()
     await page.locator(".done-line.dispatched").wait_for(state="visible")
+    done = await page.locator(".done-line.dispatched").inner_text()
+    assert DISPATCHER.name in done
+    assert DISPATCHER.subject not in done
     await page.mouse.move(5, 400)
     await shoot(page, "police-live-alerts-1280x800")
 

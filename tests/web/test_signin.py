@@ -167,4 +167,7 @@ async def test_a_center_operator_signs_in_and_decides_with_the_csrf_token(
     await page.locator(".recent-item[data-state='rejected']").wait_for(state="visible")
     hits = await seocho.service.candidates.hits(10, "rejected")
     assert [h["decision"]["by"] for h in hits] == ["choi.op"]
+    assert [h["decision"]["by_name"] for h in hits] == ["주무관 최유진"]
+    shown = page.locator(".recent-item[data-state='rejected'] [data-role='decided-by']")
+    assert await shown.inner_text() == "주무관 최유진"
     assert errors == [], errors

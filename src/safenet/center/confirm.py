@@ -123,6 +123,7 @@ def hit_view(row: Any) -> dict[str, Any]:
         if row.decided_at is None
         else {
             "by": row.decided_by,
+            "by_name": row.decided_by_name or row.decided_by,
             "at": utc_or_none(row.decided_at).isoformat(),  # type: ignore[union-attr]
             "reason": row.decision_reason,
         },
@@ -290,6 +291,7 @@ class CandidateQueue:
             .values(
                 state=decision,
                 decided_by=operator.subject,
+                decided_by_name=operator.name[:100],
                 decided_at=now,
                 decision_reason=reason,
                 reported=bool(row.reported) or report_now,
@@ -307,6 +309,7 @@ class CandidateQueue:
                     reason=reason,
                     operator=operator.subject,
                     decided_at=now,
+                    operator_name=operator.name,
                 ),
             )
         audit.append(

@@ -4,14 +4,15 @@ Built on the shared service errors (:mod:`safenet.service.errors`)::
 
     ServiceError (500)
     ├── ValidationFailed (422)
-    │   └── BadReadBatch            the body is not {"reads": [...]}
+    │   ├── BadReadBatch            the body is not {"reads": [...]}
+    │   └── TooManyReads            more reads than center.max_batch_reads
+    │                               (code batch_too_large; details limit, count)
     ├── NotFound (404)
     │   ├── HitNotFound             no hit with that id at this center
     │   └── SnapshotNotFound        the hit has no stored snapshot (maybe only a reference)
     ├── Conflict (409)
     │   └── AlreadyDecided          the candidate was confirmed or rejected before
     ├── PayloadTooLarge (413)
-    │   ├── TooManyReads            more reads than center.max_batch_reads
     │   └── BodyTooLarge            a body over center.max_body_bytes
     └── Unavailable (503)
         └── PipelineBusy            the pipeline queue is full or stopping; retry later
@@ -49,8 +50,15 @@ class AlreadyDecided(Conflict):
     """An operator already confirmed or rejected this candidate."""
 
 
-class TooManyReads(PayloadTooLarge):
-    """A batch with more reads than ``center.max_batch_reads``."""
+class TooManyReads(ValidationFailed):
+    """A batch with more reads than ``center.max_batch_reads``.
+
+    422 with the stable code ``batch_too_large`` and ``details`` ``{"limit", "count"}``:
+    the body itself was small enough (that is 413), the batch holds too many reads, so a
+    sender splits it (the simulator's HTTP feeder does).
+    """
+
+    code = "batch_too_large"
 
 
 class BodyTooLarge(PayloadTooLarge):

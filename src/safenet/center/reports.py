@@ -125,9 +125,17 @@ def location_report(
 
 
 def hit_update(
-    site: str, *, hit_id: str, decision: str, reason: str, operator: str, decided_at: datetime
+    site: str,
+    *,
+    hit_id: str,
+    decision: str,
+    reason: str,
+    operator: str,
+    decided_at: datetime,
+    operator_name: str | None = None,
 ) -> HitUpdate:
-    """An operator's decision on a hit, for the police."""
+    """An operator's decision on a hit, for the police (with the operator's rank and name)."""
+    name = (operator_name or "").strip()[:100] or None
     return HitUpdate(
         site=site,
         hit_id=hit_id,
@@ -135,4 +143,5 @@ def hit_update(
         reason=reason,
         operator=operator,
         decided_at=decided_at,
+        operator_name=name,
     )

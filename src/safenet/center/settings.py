@@ -107,7 +107,10 @@ class CenterSettings(Section):
 
     # -- ingest ------------------------------------------------------------------------
     max_batch_reads: int = Field(
-        1000, ge=1, le=100_000, description="Most reads one HTTP POST may carry (else 413)."
+        1000,
+        ge=1,
+        le=100_000,
+        description="Most reads one HTTP POST may carry (else 422 batch_too_large).",
     )
     max_body_bytes: int = Field(
         8 * MEGABYTE, ge=1024, description="Largest HTTP request body accepted (else 413)."

@@ -120,6 +120,7 @@ hits = sa.Table(
     sa.Column("journey_note", sa.Text),
     sa.Column("suppressed_by", sa.String(40)),
     sa.Column("decided_by", sa.String(64)),
+    sa.Column("decided_by_name", sa.String(100)),
     sa.Column("decided_at", _TIME),
     sa.Column("decision_reason", sa.Text),
     sa.Column("decision_rule", sa.String(24)),

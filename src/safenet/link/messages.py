@@ -424,6 +424,18 @@ class HitUpdate(_FromCenter, frozen=True, kw_only=True, tag="hit_update"):
     reason: Annotated[str, Meta(min_length=1, max_length=2000)]
     operator: Identifier
     decided_at: UtcTime
+    operator_name: (
+        Annotated[
+            str,
+            Meta(
+                min_length=1,
+                max_length=100,
+                description="The operator's rank and real name, as records show it "
+                "('주무관 박서연'); absent from older centers.",
+            ),
+        ]
+        | None
+    ) = None
 
     def natural_key(self) -> tuple[str, ...]:
         return (self.site, self.hit_id, self.decision, _time_key(self.decided_at))

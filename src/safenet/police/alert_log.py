@@ -88,6 +88,7 @@ def update_payload(row: Any, entry: dict[str, Any], track: dict[str, Any]) -> di
         "decision": row.decision,
         "reason": row.decision_reason,
         "operator": row.decided_by,
+        "operator_name": row.decided_by_name or row.decided_by,
         "decided_at": iso(as_utc(row.decided_at)),
         "track": track,
         "banner": WITHDRAWN
@@ -150,8 +151,10 @@ def _view(row: Any) -> dict[str, Any]:
         "created_at": iso(as_utc(row.created_at)),
         **row.payload,
         "acknowledged_by": row.acknowledged_by,
+        "acknowledged_by_name": row.acknowledged_by_name or row.acknowledged_by,
         "acknowledged_at": iso(maybe_utc(row.acknowledged_at)),
         "dispatched_by": row.dispatched_by,
+        "dispatched_by_name": row.dispatched_by_name or row.dispatched_by,
         "dispatched_at": iso(maybe_utc(row.dispatched_at)),
         "dispatch_note": row.dispatch_note,
     }
@@ -191,7 +194,11 @@ def acknowledge(
         conn.execute(
             alerts.update()
             .where(alerts.c.alert_id == alert_id)
-            .values(acknowledged_by=officer.subject, acknowledged_at=now)
+            .values(
+                acknowledged_by=officer.subject,
+                acknowledged_by_name=officer.name[:100],
+                acknowledged_at=now,
+            )
         )
     audit.record_once(
         conn,
@@ -212,11 +219,16 @@ def dispatch(
     current = get(conn, alert_id, officer.sites)
     values: dict[str, Any] = {
         "dispatched_by": officer.subject,
+        "dispatched_by_name": officer.name[:100],
         "dispatched_at": now,
         "dispatch_note": note,
     }
     if current["acknowledged_by"] is None:
-        values |= {"acknowledged_by": officer.subject, "acknowledged_at": now}
+        values |= {
+            "acknowledged_by": officer.subject,
+            "acknowledged_by_name": officer.name[:100],
+            "acknowledged_at": now,
+        }
     conn.execute(alerts.update().where(alerts.c.alert_id == alert_id).values(**values))
     audit.record_once(
         conn,

@@ -48,6 +48,7 @@ def hit_view(row: Any) -> dict[str, Any]:
         "hotlist_version": row.hotlist_version,
         "confirmation": confirmation(row.report_decision, row.decision),
         "decided_by": row.decided_by,
+        "decided_by_name": row.decided_by_name or row.decided_by,
         "decided_at": iso(maybe_utc(row.decided_at)),
         "decision_reason": row.decision_reason,
         "assessment": row.assessment,
@@ -105,6 +106,7 @@ def latest_update(conn: Connection, site: str, hit_id: str) -> dict[str, Any] | 
     return {
         "decision": row.decision,
         "operator": row.operator,
+        "operator_name": row.operator_name,
         "decided_at": as_utc(row.decided_at),
         "reason": row.reason,
     }
@@ -118,6 +120,7 @@ def apply_decision(conn: Connection, site: str, hit_id: str, decision: dict[str,
         .values(
             decision=decision["decision"],
             decided_by=decision["operator"],
+            decided_by_name=decision.get("operator_name"),
             decided_at=decision["decided_at"],
             decision_reason=decision["reason"],
         )

@@ -160,6 +160,7 @@ class Intake:
                     decision=m.decision,
                     reason=m.reason,
                     operator=m.operator,
+                    operator_name=m.operator_name,
                     decided_at=m.decided_at,
                     received_at=now,
                 )

@@ -100,6 +100,7 @@ hits = sa.Table(
     sa.Column("received_at", _Time, nullable=False),
     sa.Column("decision", sa.String(16), nullable=True),
     sa.Column("decided_by", sa.String(64), nullable=True),
+    sa.Column("decided_by_name", sa.String(100), nullable=True),
     sa.Column("decided_at", _Time, nullable=True),
     sa.Column("decision_reason", sa.Text(), nullable=True),
     sa.Column("alerted", sa.Boolean(), nullable=False),
@@ -117,6 +118,7 @@ hit_updates = sa.Table(
     sa.Column("decision", sa.String(16), nullable=False),
     sa.Column("reason", sa.Text(), nullable=False),
     sa.Column("operator", sa.String(64), nullable=False),
+    sa.Column("operator_name", sa.String(100), nullable=True),
     sa.Column("decided_at", _Time, nullable=False),
     sa.Column("received_at", _Time, nullable=False),
 )
@@ -133,8 +135,10 @@ alerts = sa.Table(
     sa.Column("created_at", _Time, nullable=False),
     sa.Column("payload", sa.JSON(), nullable=False),
     sa.Column("acknowledged_by", sa.String(64), nullable=True),
+    sa.Column("acknowledged_by_name", sa.String(100), nullable=True),
     sa.Column("acknowledged_at", _Time, nullable=True),
     sa.Column("dispatched_by", sa.String(64), nullable=True),
+    sa.Column("dispatched_by_name", sa.String(100), nullable=True),
     sa.Column("dispatched_at", _Time, nullable=True),
     sa.Column("dispatch_note", sa.Text(), nullable=True),
 )

@@ -16,7 +16,8 @@ a batch is sent, once per read (a retried batch keeps them).
 Sink errors:
 
 - :class:`TransientSendError` (connection refused, timeout, 5xx, 429): retried.
-- :class:`BatchTooLarge` (413): the batch is split and sent again.
+- :class:`BatchTooLarge` (422 ``batch_too_large``, or 413): the batch is split and sent
+  again.
 - :class:`PermanentSendError` (401, 403, 422 …): the batch is counted as failed,
   with the reason, and the feed goes on.
 """
@@ -57,7 +58,10 @@ class PermanentSendError(SendError):
 
 
 class BatchTooLarge(PermanentSendError):
-    """The center refused the batch for its size (HTTP 413); smaller batches may pass."""
+    """The center refused the batch for its size (422 ``batch_too_large`` or 413).
+
+    Smaller batches may pass.
+    """
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,9 @@ camera credential to its camera — one per camera (``tokens`` a function of sit
 camera id: a batch then goes as one request per camera). The center answers per read
 (``accepted``, ``duplicates``, ``rejected``), which the feeder counts. Status
 codes map onto the feeder's retry rules: connection errors, timeouts, 5xx and
-429 are retried; 413 splits the batch; 401, 403 and other 4xx are refused
-batches, counted with the center's reason.
+429 are retried; a 422 with the error code ``batch_too_large`` (more reads than the
+center's ``center.max_batch_reads``) and a 413 (body over the size limit) split the
+batch; 401, 403 and other 4xx are refused batches, counted with the center's reason.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from safenet.sim.feed import (
 )
 
 READS_PATH = "/api/v1/reads"
+BATCH_TOO_LARGE = "batch_too_large"
+"""The center's error code for a batch over ``center.max_batch_reads`` (HTTP 422)."""
 
 
 class HttpSink:
@@ -100,7 +103,7 @@ class HttpSink:
         if status == 200:
             return _result(url, response)
         reason = f"{url}: HTTP {status}: {_detail(response)}"
-        if status == 413:
+        if status == 413 or (status == 422 and _error_code(response) == BATCH_TOO_LARGE):
             raise BatchTooLarge(reason)
         if status == 429 or status >= 500:
             raise TransientSendError(reason)
@@ -118,6 +121,15 @@ def _result(url: str, response: httpx.Response) -> SendResult:
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise PermanentSendError(f"{url}: the answer is not an ingest result: {exc}") from exc
     return SendResult(len(accepted), len(duplicates), tuple(rejected))
+
+
+def _error_code(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    code = body.get("error") if isinstance(body, dict) else None
+    return code if isinstance(code, str) else None
 
 
 def _detail(response: httpx.Response) -> str:

@@ -6,9 +6,10 @@ read instead. Each read is checked on its own: the answer lists the ids accepted
 their hits), the duplicates, and every refused read with its index, id, field and
 reason; a read of another camera than the caller's credential is bound to is refused
 (field ``camera_id``). The answer comes once the batch is committed, so a camera may forget what
-was accepted. 413 for more reads than ``center.max_batch_reads`` or a body over
-``center.max_body_bytes``; 422 only when the body as a whole is not
-``{"reads": [...]}``; 503 when the pipeline queue is full (send again shortly).
+was accepted. 413 for a body over ``center.max_body_bytes``; 422 when the body as a
+whole is not ``{"reads": [...]}``, or, with the code ``batch_too_large`` naming the limit
+and the count, when it holds more reads than ``center.max_batch_reads`` (split it); 503
+when the pipeline queue is full (send again shortly).
 """
 
 from __future__ import annotations
@@ -123,7 +124,11 @@ def reads_router(
         },
         responses={
             413: {"description": "Too large a body (the limit is named)"},
-            422: {"description": 'The body is not {"reads": [...]}'},
+            422: {
+                "description": 'The body is not {"reads": [...]}, or (error '
+                "`batch_too_large`, details `limit` and `count`) it holds more reads than "
+                "center.max_batch_reads: split it"
+            },
             503: {"description": "The pipeline is full or stopping; send again shortly"},
         },
     )
@@ -138,11 +143,18 @@ def reads_router(
             max_reads=settings.max_batch_reads,
             max_snapshot_bytes=settings.max_snapshot_bytes,
         )
-        if typed is not None and any(credential_mismatch(camera, r.camera_id) for r in typed):
-            typed = None  # a read of another camera: read by read, so each is refused by name
         objects = [] if typed is not None else _reads_of(body, settings.max_batch_reads)
-        if typed is not None:
-            parsed = list(enumerate(typed))
+        for index, typed_read in enumerate(typed or ()):
+            mismatch = credential_mismatch(camera, typed_read.camera_id)
+            if mismatch is not None:
+                metrics.count_rejection(binding.REASON)
+                rejected.append(
+                    RejectedRead(
+                        index=index, id=typed_read.read_id, field="camera_id", reason=mismatch
+                    )
+                )
+                continue
+            parsed.append((index, typed_read))
         for index, obj in enumerate(objects):
             try:
                 read = parse_read(obj, max_snapshot_bytes=settings.max_snapshot_bytes)
@@ -223,5 +235,7 @@ def _reads_of(body: bytes, max_reads: int) -> list[Any]:
             f"the batch has {len(objects):,} reads; at most {max_reads:,} are accepted "
             "(center.max_batch_reads)",
             field="reads",
+            limit=max_reads,
+            count=len(objects),
         )
     return objects

@@ -119,9 +119,9 @@ class MqttIngest:
             max_snapshot_bytes=self.settings.max_snapshot_bytes,
         )
         if typed is not None and any(
-            topic_mismatch(self.pattern, topic, r.camera_id) for r in typed
+            topic_mismatch(self.pattern, topic, r.camera_id) is not None for r in typed
         ):
-            typed = None  # a read of another camera: read by read, so each is refused
+            typed = None  # a read of another camera: the per-read path refuses and counts it
         if typed is not None:
             self.metrics.mqtt_messages.labels(result="ok").inc()
             if typed:

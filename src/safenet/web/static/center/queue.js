@@ -65,6 +65,8 @@ function renderRecent() {
     list.append(h('li', { class: `recent-item decided-${r.state}`, dataset: { hitId: r.hit_id, state: r.state } },
       h('span', { class: 'plate small-plate' }, r.plate_read),
       h('span', {}, t(r.state === 'confirmed' ? 'alert.confirmed' : 'alert.rejected')),
+      r.decision ? h('span', { class: 'decided-by', dataset: { role: 'decided-by' } },
+        r.decision.by_name || r.decision.by) : null,
       h('span', { class: 'muted' }, r.decision ? r.decision.reason : '')));
   }
 }

@@ -27,7 +27,8 @@ function confirmationLine(card) {
   const hit = card.hit || {};
   const state = hit.confirmation;
   if (!state || state === 'not_needed') return null;
-  const who = hit.decided_by ? ` — ${hit.decided_by}` : '';
+  const name = hit.decided_by_name || hit.decided_by;
+  const who = name ? ` — ${name}` : '';
   const when = hit.decided_at ? ` · ${kst(hit.decided_at)}` : '';
   const why = hit.decision_reason ? `: ${hit.decision_reason}` : '';
   return h('p', { class: `confirmation confirmation-${state}`, dataset: { confirmation: state } },
@@ -98,9 +99,9 @@ function assessmentBlock(hit) {
 function responseLines(card) {
   return [
     card.acknowledged_by ? h('p', { class: 'done-line' },
-      t('alert.acked_by', { who: card.acknowledged_by, at: kst(card.acknowledged_at) })) : null,
+      t('alert.acked_by', { who: card.acknowledged_by_name || card.acknowledged_by, at: kst(card.acknowledged_at) })) : null,
     card.dispatched_by ? h('p', { class: 'done-line dispatched' },
-      t('alert.dispatched_by', { who: card.dispatched_by, at: kst(card.dispatched_at) }),
+      t('alert.dispatched_by', { who: card.dispatched_by_name || card.dispatched_by, at: kst(card.dispatched_at) }),
       card.dispatch_note ? ` — ${card.dispatch_note}` : '') : null,
   ];
 }

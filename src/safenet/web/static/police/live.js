@@ -18,6 +18,10 @@ import { TRACK_COLOURS, drawTrack } from './tracks.js';
 import { redrawTrackPoint, showTrackPoint } from './track_evidence.js';
 import { kstClock } from '../lib/time.js';
 
+// Who acknowledged and who dispatched (user id and rank + name), when, with what order.
+const DONE_FIELDS = ['acknowledged_by', 'acknowledged_by_name', 'acknowledged_at', 'dispatched_by',
+  'dispatched_by_name', 'dispatched_at', 'dispatch_note'];
+
 const cards = new Map(); // hit_key or flag:<alert id> → card model
 const seen = new Set(); // alert ids already applied
 const elements = new Map(); // card key → <li>
@@ -62,7 +66,7 @@ function apply(alert, live) {
   }
   card.entry = alert.entry || card.entry;
   card.last = Math.max(card.last || 0, alert.alert_id);
-  for (const name of ['acknowledged_by', 'acknowledged_at', 'dispatched_by', 'dispatched_at', 'dispatch_note']) {
+  for (const name of DONE_FIELDS) {
     if (alert[name] !== undefined && alert[name] !== null && (alert.kind === 'hit' || alert.kind === 'flag')) {
       card[name] = alert[name];
     }
@@ -103,7 +107,7 @@ const handlers = {
 
 function pick(view) {
   const out = {};
-  for (const name of ['acknowledged_by', 'acknowledged_at', 'dispatched_by', 'dispatched_at', 'dispatch_note']) {
+  for (const name of DONE_FIELDS) {
     out[name] = view[name];
   }
   return out;
