@@ -219,3 +219,33 @@ async def test_route_of_an_unknown_entry_is_404(on_corner: Police) -> None:
         anonymous = await client.get("/api/v1/tracks/nope/route")
     assert response.status_code == 404
     assert anonymous.status_code == 401
+
+
+async def test_an_officer_sees_only_the_legs_and_forecast_their_scope_allows(
+    on_corner: Police,
+) -> None:
+    """The escape route keeps the track's site scope: no leg to a hidden hit, no forecast
+    (made from every hit, so it would tell where the hidden one was)."""
+    from safenet.auth import Principal, Role
+
+    entry_id = await _entry(on_corner)
+    await on_corner.send(_hit(1, entry_id, at(0, -900), 0, site="seocho"))
+    await on_corner.send(_hit(2, entry_id, at(1000, 0), 190, site="gangnam"))
+    everyone = await _get(on_corner, f"/api/v1/tracks/{entry_id}/route")
+    assert everyone["hits"] == 2
+    assert len(everyone["legs"]) == 1
+    assert everyone["latest"]["site"] == "gangnam"
+
+    seocho_only = Principal(
+        "seo.field", "경장 서현장", frozenset({Role.FIELD_OFFICER}), frozenset({"seocho"})
+    )
+    async with on_corner.http() as client:
+        response = await client.get(f"/api/v1/tracks/{entry_id}/route", headers=auth(seocho_only))
+    assert response.status_code == 200, response.text
+    scoped = response.json()
+    assert scoped["hits"] == 1
+    assert scoped["legs"] == []
+    assert scoped["reach"] is None
+    assert "latest" not in scoped
+    assert "direction" not in scoped
+    assert "gangnam" not in response.text

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from safenet.link.messages import Category
 from safenet.police.categories import CATEGORIES, LABELS_KO, policy_table
 from safenet.police.errors import GateRefused
 from safenet.police.gate import ExpiryLimits, check_reason, check_registration, check_renewal
 from safenet.police.types import Renewal, VehicleDescription
+from safenet.vocabulary import Category
 from tests.police.support import T0, draft
 
 POLICIES = policy_table()
@@ -25,8 +25,8 @@ def refused(**overrides: object) -> GateRefused:
 def test_categories_and_levels_are_exactly_the_links() -> None:
     from typing import get_args
 
-    from safenet.link.messages import MatchLevel
     from safenet.police.categories import LEVELS
+    from safenet.vocabulary import MatchLevel
 
     assert get_args(Category) == CATEGORIES
     assert get_args(MatchLevel) == LEVELS
