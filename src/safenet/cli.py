@@ -10,7 +10,19 @@ from __future__ import annotations
 import typer
 
 from safenet import __version__
-from safenet.commands import audit, bench, center, demo, link, match, plate, police, roads, users
+from safenet.commands import (
+    audit,
+    bench,
+    center,
+    demo,
+    deploy,
+    link,
+    match,
+    plate,
+    police,
+    roads,
+    users,
+)
 from safenet.commands import evidence as _evidence  # noqa: F401 - registers `bench evidence`
 
 app = typer.Typer(
@@ -26,6 +38,7 @@ app = typer.Typer(
 
 app.add_typer(plate.app, name="plate")
 app.add_typer(link.app, name="link")
+app.add_typer(deploy.app, name="deploy")
 app.add_typer(center.app, name="center")
 app.add_typer(police.app, name="police")
 app.add_typer(audit.app, name="audit")

@@ -1,0 +1,1 @@
+"""Deployment topologies (``safenet deploy plan``): a police hub cluster and one leaf per center."""
