@@ -95,6 +95,7 @@ class NatsTransport(Transport):
         connect_wait_s: float | None = None,
         pull_batch: int = 64,
         pull_expires_s: float = 2.0,
+        stream_replicas: int = 1,
     ) -> None:
         super().__init__(site)
         self.servers = [servers] if isinstance(servers, str) else list(servers)
@@ -106,6 +107,7 @@ class NatsTransport(Transport):
         self.connect_wait_s = connect_wait_s
         self.pull_batch = pull_batch
         self.pull_expires_s = pull_expires_s
+        self.stream_replicas = stream_replicas
         self._nc: Client | None = None
         self._js: JetStreamContext | None = None
         self._subscriptions: list[_NatsSubscription] = []
@@ -343,7 +345,7 @@ class NatsTransport(Transport):
             max_age=spec.max_age_s,
             duplicate_window=spec.duplicate_window_s,
             max_msgs_per_subject=spec.max_msgs_per_subject,
-            num_replicas=1,
+            num_replicas=self.stream_replicas,
             allow_direct=False,
         )
         subject = f"$JS.API.STREAM.CREATE.{spec.name}"

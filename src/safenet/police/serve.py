@@ -43,7 +43,11 @@ def build_transport(settings: PoliceSettings) -> Transport:
 
     password = settings.nats_password.get_secret_value() if settings.nats_password else None
     return NatsTransport(
-        settings.nats_url, "police", user=settings.nats_user or None, password=password
+        [url.strip() for url in settings.nats_url.split(",") if url.strip()],
+        "police",
+        user=settings.nats_user or None,
+        password=password,
+        stream_replicas=settings.nats_replicas,
     )
 
 

@@ -72,6 +72,13 @@ class PoliceSettings(Section):
         description="Link transport: the in-process link (one process) or NATS JetStream.",
     )
     nats_url: str = Field("nats://127.0.0.1:4222", description="NATS server(s) for link=nats.")
+    nats_replicas: int = Field(
+        1,
+        ge=1,
+        le=5,
+        description="JetStream replicas of the link's streams: 3 on a clustered police hub "
+        "(safenet deploy plan sets it), 1 on a single nats-server.",
+    )
     nats_user: str = Field("police", description="NATS user of the police site.")
     nats_password: SecretStr | None = Field(
         None, description="NATS password of the police site, from SAFENET_POLICE__NATS_PASSWORD."
