@@ -101,3 +101,15 @@ def test_rings_corpus_is_in_time_order_with_valid_plates_and_neighbours() -> Non
     assert {r.camera_id for r in corpus.reads} <= set(corpus.cameras)
     again = rings_corpus(200, 6_000, seed=3)
     assert [r.plate for r in again.reads[:200]] == [r.plate for r in corpus.reads[:200]]
+
+
+def test_journey_corpora_are_one_list_and_an_unknown_name_is_refused() -> None:
+    """A new corpus is one line in CORPORA; a name outside it is a clear error."""
+    import pytest
+
+    from safenet.bench import match_journeys
+
+    assert tuple(match_journeys.CORPORA) == match_journeys.GENERATORS
+    assert set(match_journeys.CORPORA) >= {"A", "B", "C"}
+    with pytest.raises(ValueError, match="generator: unknown corpus 'Z'"):
+        match_journeys.make_corpus("Z", 100, None)

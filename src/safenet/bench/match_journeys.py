@@ -16,16 +16,44 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from safenet.bench.match_journey import JourneyCorpus
 from safenet.bench.report import BenchReport
 
 ENTRIES = 1_000
 SEED_A = 1  # the calibration is fitted on seed 1001 (safenet.bench.match_fit)
 SEED_B = 7
 SEED_C = 11  # generator C was written after the chain and run as written (never tuned on)
-GENERATORS = ("A", "B", "C")
+# The corpora the journey part measures: name -> (module, function, seed). Each
+# function is called as ``function(entries, reads, seed, data_dir=...)`` when it
+# takes a data directory, else ``function(entries, reads, seed)``. A new corpus
+# (e.g. generator D, written apart from the chain) is one more line here.
+CORPORA: dict[str, tuple[str, str, int]] = {
+    "A": ("safenet.bench.match_journey_grid", "grid_corpus", SEED_A),
+    "B": ("safenet.bench.match_journey_roads", "roads_corpus", SEED_B),
+    "C": ("safenet.bench.match_journey_rings", "rings_corpus", SEED_C),
+}
+GENERATORS = tuple(CORPORA)
 CURVE = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
 RELIABILITY_BINS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 0.97, 1.0)
 TARGETS = {"surfaced": 0.99, "false per M": 10.0, "false alerts": 0, "p90 s": 60.0}
+
+
+def make_corpus(generator: str, reads: int, data_dir: Path | None) -> JourneyCorpus:
+    """The corpus of one generator named in :data:`CORPORA`."""
+    import importlib
+    import inspect
+
+    try:
+        module_name, function_name, seed = CORPORA[generator]
+    except KeyError:
+        known = ", ".join(CORPORA)
+        raise ValueError(f"generator: unknown corpus {generator!r} (known: {known})") from None
+    function = getattr(importlib.import_module(module_name), function_name)
+    if "data_dir" in inspect.signature(function).parameters:
+        corpus: JourneyCorpus = function(ENTRIES, reads, seed, data_dir)
+    else:
+        corpus = function(ENTRIES, reads, seed)
+    return corpus
 
 
 def measure_journeys(generator: str, reads: int, data_dir: str | None) -> dict[str, Any]:
@@ -34,18 +62,7 @@ def measure_journeys(generator: str, reads: int, data_dir: str | None) -> dict[s
     from safenet.matching.decision import default_calibration
 
     started = time.perf_counter()
-    if generator == "A":
-        from safenet.bench.match_journey_grid import grid_corpus
-
-        corpus = grid_corpus(ENTRIES, reads, SEED_A)
-    elif generator == "B":
-        from safenet.bench.match_journey_roads import roads_corpus
-
-        corpus = roads_corpus(ENTRIES, reads, SEED_B, Path(data_dir) if data_dir else None)
-    else:
-        from safenet.bench.match_journey_rings import rings_corpus
-
-        corpus = rings_corpus(ENTRIES, reads, SEED_C)
+    corpus = make_corpus(generator, reads, Path(data_dir) if data_dir else None)
     generated_s = time.perf_counter() - started
     prepared = prepare(corpus)
     calibration = default_calibration()
