@@ -27,7 +27,7 @@ wanted_app = typer.Typer(
 app.add_typer(wanted_app, name="wanted")
 app.add_typer(evidence_app, name="evidence")
 
-DEFAULT_URL = "http://127.0.0.1:8700"
+DEFAULT_URL = "http://127.0.0.1:8100"
 
 _CONFIG = typer.Option(None, "--config", help="TOML configuration file.")
 _URL = typer.Option(

@@ -18,7 +18,7 @@ app = typer.Typer(
 )
 
 _URL = typer.Option(
-    "http://127.0.0.1:8700",
+    "http://127.0.0.1:8100",
     "--url",
     envvar="SAFENET_POLICE_URL",
     help="The police service's base URL.",

@@ -53,7 +53,7 @@ class PoliceSettings(Section):
         "sqlite:///<var_dir>/police/police.db.",
     )
     host: str = Field("127.0.0.1", description="Address the HTTP API listens on.")
-    port: int = Field(8700, ge=1, le=65535, description="Port the HTTP API listens on.")
+    port: int = Field(8100, ge=1, le=65535, description="Port the HTTP API listens on.")
     token_secret: SecretStr | None = Field(
         None,
         description="Secret that signs access tokens (at least 32 bytes), from "
