@@ -40,8 +40,11 @@ browser:
 fonts:
 	bash scripts/fonts.sh
 
+# PYTEST_ARGS is opt-in and empty by default, e.g. `make pytest PYTEST_ARGS="-n 2 --dist loadgroup"`
+# (pytest-xdist). Parallel runs are NOT yet verified safe; see docs/testing.md.
+PYTEST_ARGS ?=
 pytest: setup
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 test: services browser fonts lint typecheck pytest
 
