@@ -1,4 +1,4 @@
-"""Plate-grammar errors carry a stable code per reason and the params the console words them with."""
+"""Plate-grammar errors carry a stable code per reason and the params to word them."""
 
 from __future__ import annotations
 
