@@ -19,13 +19,23 @@ class PlateError(ValueError):
     ``reason`` is the human message (``unknown usage syllable '차'``); ``field`` names
     the part of the plate it concerns (``"character"``, ``"length"``, ``"region"``,
     ``"class"``, ``"usage"``, ``"serial"``, ``"diplomatic"``) or is ``None`` when the
-    whole text is at fault.
+    whole text is at fault. ``code`` is the stable key the console words the reason
+    with (``plate.serial_length``), ``params`` the values the wording fills in.
     """
 
-    def __init__(self, reason: str, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        params: dict[str, object] | None = None,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.field = field
+        self.code = code or f"plate.{field or 'invalid'}"
+        self.params: dict[str, object] = dict(params or {})
 
     def __repr__(self) -> str:
         return f"PlateError({self.reason!r}, field={self.field!r})"

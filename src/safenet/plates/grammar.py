@@ -93,21 +93,41 @@ def _parse_vehicle(text: str, region: str | None, rest: list[str]) -> Plate:
     class_number = rest[0]
     if len(rest) == 1:
         raise PlateError(
-            f"usage syllable is missing after class number {class_number}", field="usage"
+            f"usage syllable is missing after class number {class_number}",
+            field="usage",
+            code="plate.usage_missing",
+            params={"class_number": class_number},
         )
     vehicle_type = vehicle_type_of(class_number, regional=region is not None)
     usage = rest[1]
     if usage not in USAGE_SYLLABLES:
         if len(usage) > 1:
-            raise PlateError(f"usage must be one syllable, got '{usage}'", field="usage")
-        raise PlateError(f"unknown usage syllable '{usage}'", field="usage")
+            raise PlateError(
+                f"usage must be one syllable, got '{usage}'",
+                field="usage",
+                code="plate.usage_length",
+                params={"usage": usage},
+            )
+        raise PlateError(
+            f"unknown usage syllable '{usage}'",
+            field="usage",
+            code="plate.usage_unknown",
+            params={"usage": usage},
+        )
     if len(rest) == 2:
-        raise PlateError(f"serial must be {SERIAL_LENGTH} digits, got none", field="serial")
+        raise PlateError(
+            f"serial must be {SERIAL_LENGTH} digits, got none",
+            field="serial",
+            code="plate.serial_missing",
+            params={"expected": SERIAL_LENGTH},
+        )
     serial = rest[2]
     if len(serial) != SERIAL_LENGTH:
         raise PlateError(
             f"serial must be {SERIAL_LENGTH} digits, got {len(serial)} ('{serial}')",
             field="serial",
+            code="plate.serial_length",
+            params={"expected": SERIAL_LENGTH, "got": len(serial), "serial": serial},
         )
     if len(rest) > 3:
         raise PlateError(f"unexpected '{''.join(rest[3:])}' after the serial {serial}")
