@@ -1,10 +1,10 @@
 """``safenet deploy plan``: the files of a country deployment.
 
 A police hub of three clustered nats-servers (JetStream; the police's link requests
-replicas=3 — see the report/docs), one leaf nats-server per center that connects to the
+replicas=3, ``police.nats_replicas``), one leaf nats-server per center that connects to the
 hub as that center's fenced user (the same users and permissions ``safenet link
 nats-config`` writes), one PostgreSQL database per site (``create_databases.sql``), one
-environment file per service and systemd units for police, centers and center workers.
+environment file per service and systemd units for the hub nodes, the police and the centers.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ class PlanOptions:
     """Where the hub nodes listen (host) and the base ports on one machine."""
 
     host: str = "127.0.0.1"
-    workers: int = 2
     store_root: str = "/var/lib/safenet/nats"
 
 
@@ -179,11 +178,6 @@ def write_plan(centers: Sequence[str], out: Path, opts: PlanOptions | None = Non
             unit_files = {
                 f"safenet-center-{site}.service": _unit(
                     f"safenet center {site}", "safenet center serve", envf
-                ),
-                f"safenet-center-worker-{site}@.service": _unit(
-                    f"safenet center worker {site} #%i",
-                    f"safenet center worker --site {site}",
-                    envf,
                 ),
             }
         for name, text in unit_files.items():
