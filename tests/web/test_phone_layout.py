@@ -267,6 +267,11 @@ async def test_the_police_map_fills_a_phone_and_tables_scroll_in_their_box(
         assert inner["overflow"] == "auto"
         if size is PHONE:
             assert inner["scroll"] > inner["client"], inner  # it does scroll, inside
+            moved = await wrap.evaluate(
+                "el => { el.scrollLeft = el.scrollWidth; return el.scrollLeft; }"
+            )
+            assert moved > 0
+            assert await page.evaluate("window.scrollX") == 0  # the box moved, not the page
         await wrap.scroll_into_view_if_needed()
         await shoot(page, f"phone-centers-table-{language}-{label}")
     assert not errors, errors
