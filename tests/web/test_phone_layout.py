@@ -99,6 +99,7 @@ async def _sheet_in_view(page: Page, item: Locator, name: str) -> None:
     for action in ("confirm", "reject"):
         box = await _box(page.locator(f"#detail [data-action='{action}']"))
         assert _in_view(box, PHONE), f"{action} at {box}, outside the 390x844 viewport"
+        print(f"\n{name}: {action} at y {box['y']:.0f}..{box['y'] + box['height']:.0f} of 844")
     plate = await item.locator(".plate").inner_text()
     assert await page.locator("#sheet-title").inner_text() == plate
     await shoot(page, name)
@@ -188,6 +189,8 @@ async def _map_fills_the_phone(page: Page, language: str) -> None:
     assert await page.locator("#legend").is_hidden()
     map_box = await _box(page.locator("#map"))
     assert map_box["height"] >= 0.7 * size["height"], f"map {map_box} in {size}"
+    share = map_box["height"] / size["height"]
+    print(f"\nphone map ({language}): {map_box['height']:.0f} of {size['height']} px ({share:.0%})")
     assert _apart(await _box(toggle), map_box)
     await shoot(page, f"phone-map-legend-closed-{language}-390x844")
     await toggle.click()
