@@ -422,6 +422,12 @@ const WORDS = {
   'error.rate_limited': ['요청이 너무 잦습니다. 잠시 뒤 다시 시도하세요.', 'Too many requests; wait a moment and try again.'],
   'error.too_large': ['보낸 내용이 너무 큽니다.', 'What was sent is too large.'],
   'error.network': ['서버에 연결할 수 없습니다', 'The server cannot be reached'],
+
+  // Phone layout (h18phone)
+  'phone.back': ['← 목록으로', '← Back to the list'],
+  'phone.tab_map': ['지도', 'Map'],
+  'phone.tab_alerts': ['경보 카드', 'Alert cards'],
+  'phone.legend': ['범례 (차량별 경로)', 'Legend (tracks by vehicle)'],
 };
 
 const STORE_KEY = 'safenet.lang';

@@ -17,6 +17,7 @@ import { drawReach, setServiceNow, startTicking, tickAgo } from './route.js';
 import { TRACK_COLOURS, drawTrack } from './tracks.js';
 import { redrawTrackPoint, showTrackPoint } from './track_evidence.js';
 import { kstClock } from '../lib/time.js';
+import { phoneLayout } from './phone.js';
 
 // Who acknowledged and who dispatched (user id and rank + name), when, with what order.
 const DONE_FIELDS = ['acknowledged_by', 'acknowledged_by_name', 'acknowledged_at', 'dispatched_by',
@@ -341,6 +342,7 @@ async function main() {
   config = ctx.config;
   responder = hasRole('dispatcher', 'field_officer');
   map = createMap($('#map'), config);
+  phoneLayout(map);
   reachGroup = L.featureGroup().addTo(map);
   // Streets from the road data, with no tile server (a configured tile URL still draws under them).
   addBasemap(map, { url: config.basemap || `${ctx.prefix}/basemap/index.json` })
