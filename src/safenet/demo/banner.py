@@ -104,7 +104,8 @@ def caveats(city: City) -> list[str]:
         if d.network.synthetic or d.coverage >= 0.995:
             continue
         lines.append(
-            f"Only {d.coverage:.1%} of {d.name}'s {d.sites:,} camera sites lie within "
+            f"{'Only ' if d.coverage < 0.5 else ''}{d.coverage:.1%} of {d.name}'s "
+            f"{d.sites:,} camera sites lie within "
             f"{radius:.0f} m of the roads in this data, so only those can read plates; the "
             f"demo reads at {len(d.cameras)} of them."
         )

@@ -104,8 +104,7 @@ def progress_line(
         f"hits {sum(f.hits for f in rows):,}",
         f"candidates waiting {waiting:,}" + (f" ({where})" if where else ""),
         f"decided {decided['confirmed'] + decided['rejected']:,} "
-        f"({decided['confirmed']} confirmed, {decided['rejected']} rejected, "
-        f"{decided['at_consoles']} at a console)",
+        f"({decided['at_consoles']} at a console)",
         f"alerts {alerts:,}",
     ]
     if evidence:
