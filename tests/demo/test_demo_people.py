@@ -231,3 +231,46 @@ async def test_headless_prints_progress_on_stderr_and_the_summary_on_stdout(
     about = lines.index("about the data")
     assert first < about
     assert not any("coverage" in line for line in lines[:first])
+
+
+def test_the_cli_defaults_to_mixed_with_gangnam_left_to_a_person() -> None:
+    import inspect
+
+    from safenet.commands.demo import demo
+    from safenet.demo.operators import MANUAL_CENTER
+
+    params = inspect.signature(demo).parameters
+    assert params["operators"].default.default == OperatorMode.MIXED.value
+    assert params["manual_center"].default.default == MANUAL_CENTER == "gangnam"
+    assert DemoOptions().operators is OperatorMode.MIXED
+
+
+@pytest.mark.parametrize(
+    ("args", "mode"),
+    [
+        ([], OperatorMode.MIXED),
+        (["--operators", "mixed"], OperatorMode.MIXED),
+        (["--operators", "people"], OperatorMode.PEOPLE),
+        (["--operators", "simulated"], OperatorMode.SIMULATED),
+        (["--manual-operators"], OperatorMode.PEOPLE),  # the deprecated alias still works
+        (["--manual-operators", "--operators", "people"], OperatorMode.PEOPLE),
+    ],
+)
+def test_the_cli_hands_the_mode_to_the_demo(
+    args: list[str], mode: OperatorMode, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import safenet.demo.run
+
+    seen: list[DemoOptions] = []
+
+    async def fake_run(settings: object, options: DemoOptions, console: object) -> int:
+        seen.append(options)
+        return 0
+
+    monkeypatch.setattr(safenet.demo.run, "run_demo", fake_run)
+    result = CliRunner().invoke(
+        app, ["demo", "--headless", *args], env={"SAFENET_VAR_DIR": str(tmp_path / "var")}
+    )
+    assert result.exit_code == 0, result.output
+    assert [o.operators for o in seen] == [mode]
+    assert ("--manual-operators is deprecated" in result.output) == ("--manual-operators" in args)
