@@ -61,7 +61,7 @@ def caveats(city: City) -> list[str]:
             "There is no data folder, so the whole city is generated: no camera or road "
             "here is real, and the demo shows only how the parts work together."
         ]
-    lines = [f"{notice}." for notice in city.notices]
+    lines = [f"{notice[:1].upper()}{notice[1:]}." for notice in city.notices]
     districts = list(city.districts.values())
     real_sites = [d for d in districts if not d.synthetic_sites]
     if real_sites:
@@ -74,8 +74,9 @@ def caveats(city: City) -> list[str]:
     made_up = [d for d in districts if d.synthetic_sites]
     if made_up:
         lines.append(
-            f"No CCTV file lists {_names(made_up)}, so its camera sites are generated "
-            "and are not real cameras."
+            f"No CCTV file lists {_names(made_up)}, so "
+            f"{'its' if len(made_up) == 1 else 'their'} camera sites are generated and are "
+            "not real cameras."
         )
     by_network: dict[int, list[District]] = {}
     for d in districts:
