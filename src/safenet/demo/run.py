@@ -71,7 +71,7 @@ def _view(
 ) -> Group:
     sim = stack.sim
     decided = decision_counts(figures)
-    waiting = ", ".join(f"{f.name} {f.waiting}" for f in figures if f.waiting)
+    waiting = ", ".join(f"{f.name} {f.waiting}" for f in figures if f.waiting and f.manual)
     head = Table.grid(padding=(0, 2))
     head.add_row(
         f"[b]elapsed[/] {time.monotonic() - started:5.0f} s",
