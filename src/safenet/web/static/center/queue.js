@@ -2,6 +2,7 @@
 // beside the wanted vehicle's description and the match explanation; C confirms,
 // R rejects, Enter sends with the reason, J/K move between candidates.
 import { boot } from '../lib/shell.js';
+import { arriveMany, attentionControls, startAttention, unread } from '../lib/attention.js';
 import { api, apiImage } from '../lib/api.js';
 import { $, clear, h, toast } from '../lib/dom.js';
 import { category, level, onLang, t } from '../lib/i18n.js';
@@ -17,6 +18,7 @@ let sending = false;
 const cameras = new Map();
 const snapshots = new Map(); // hit id → object URL | null
 const recent = [];
+let known = null; // hit ids already on this screen (null until the first load)
 
 function current() {
   return candidates.find((c) => c.hit_id === selected) || null;
@@ -38,9 +40,27 @@ function move(step) {
   if (el) el.scrollIntoView({ block: 'nearest' });
 }
 
+// New candidates since the last poll: one sound, a desktop notification each while the
+// tab is hidden; the tab title counts every candidate still waiting for a decision.
+function announce() {
+  const fresh = known === null ? [] : candidates.filter((c) => !known.has(c.hit_id));
+  known = new Set(candidates.map((c) => c.hit_id));
+  arriveMany(fresh.map((c) => {
+    const camera = cameras.get(c.camera_id) || {};
+    return {
+      sound: true,
+      tag: c.hit_id,
+      title: t('attn.notify_queue', { plate: c.plate_read }),
+      body: t('attn.notify_body', { place: camera.name || c.camera_id, time: kst(c.read_at) }),
+      onClick: () => select(c.hit_id),
+    };
+  }));
+}
+
 function renderList() {
   const list = $('#queue-list');
   clear(list);
+  unread(candidates.length);
   $('#queue-count').textContent = String(candidates.length);
   $('#queue-empty').hidden = candidates.length > 0;
   for (const c of candidates) {
@@ -213,6 +233,7 @@ async function load() {
   if (text === lastBody) return;
   lastBody = text;
   candidates = body.candidates;
+  announce();
   if (!candidates.some((c) => c.hit_id === selected)) selected = candidates.length ? candidates[0].hit_id : null;
   renderList();
   renderDetail();
@@ -242,9 +263,10 @@ function onKey(event) {
 }
 
 async function main() {
-  const ctx = await boot({ page: 'home' });
+  const ctx = await boot({ page: 'home', controls: attentionControls });
   if (!ctx) return;
   config = ctx.config;
+  startAttention({ title: 'nav.queue', sound: `${ctx.prefix}/static/sounds/alert.wav` });
   document.addEventListener('keydown', onKey);
   onLang(() => { renderList(); renderDetail(); renderRecent(); });
   await loadCameras();
