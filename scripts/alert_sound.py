@@ -24,9 +24,8 @@ GAP_S = 0.04
 TAIL_S = 0.02
 RAMP_S = 0.012
 LEVEL = 0.45  # of full scale: clear, not harsh
-DEFAULT_PATH = (
-    Path(__file__).resolve().parents[1] / "src" / "safenet" / "web" / "static" / "sounds" / "alert.wav"
-)
+STATIC = Path(__file__).resolve().parents[1] / "src" / "safenet" / "web" / "static"
+DEFAULT_PATH = STATIC / "sounds" / "alert.wav"
 
 
 def tone(frequency: float, seconds: float) -> list[float]:

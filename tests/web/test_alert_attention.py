@@ -52,6 +52,10 @@ async def test_a_new_exact_alert_sounds_notifies_and_counts_until_acknowledged(
     await page.locator(".alert-card[data-level='exact']").wait_for(state="visible", timeout=5000)
     await wait_title(page, f"(1) {base}")
     assert (await sounds(page))["requested"] == 1
+    # The bundled file loaded and played (headless Chromium plays it to no device).
+    await page.wait_for_function(
+        "() => document.getElementById('alert-sound').dataset.played === '1'", timeout=5000
+    )
     count, href = await badge(page)
     assert count == "1"
     assert href.startswith("data:image/png")
@@ -146,9 +150,7 @@ async def test_a_new_candidate_in_the_center_queue_sounds_notifies_and_counts(
 
     # Allowed: the next one is a notification in the chosen language.
     await browser.grant_permissions(["notifications"], origin=seocho.url)
-    await stack.post_reads(
-        "seocho", [read("q-3", "90마1236", "SC-01", ago_s=10, confidence=0.6)]
-    )
+    await stack.post_reads("seocho", [read("q-3", "90마1236", "SC-01", ago_s=10, confidence=0.6)])
     await page.wait_for_function("() => window.__notes.length === 1", timeout=5000)
     [note] = await notes(page)
     assert note["title"] == QUEUE_NOTE[language].format(plate="90마1236"), note
