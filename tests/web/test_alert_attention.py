@@ -104,6 +104,9 @@ async def test_a_new_exact_alert_sounds_notifies_and_counts_until_acknowledged(
     assert not href.startswith("data:image/png"), "the page's own icon comes back"
     await page.mouse.move(5, 400)
     await shoot(page, f"attention-police-acknowledged-{size}-{language}")
+    # The title follows the language toggle.
+    await page.locator("#lang-toggle").click()
+    await wait_title(page, LIVE_TITLE["en" if language == "ko" else "ko"])
     assert not errors, errors
 
 
