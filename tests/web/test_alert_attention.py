@@ -85,9 +85,16 @@ async def test_a_new_exact_alert_sounds_notifies_and_counts_until_acknowledged(
     shown = await card.locator("time.when").inner_text()
     assert shown in note["body"], (shown, note)
     assert note["tag"] == await card.get_attribute("data-hit-key")
-    await page.evaluate("window.__setHidden(false); window.__lastNote.onclick()")
-    assert await page.evaluate("window.__lastNote.closed")
-    await page.locator(".alert-card.focused", has_text="34나5678").wait_for(timeout=2000)
+    # The card is marked for 1.5 s only: look at once, in the same script.
+    focused = await page.evaluate(
+        """() => {
+          window.__setHidden(false);
+          window.__lastNote.onclick();
+          const card = document.querySelector('.alert-card.focused .plate');
+          return { closed: window.__lastNote.closed, plate: card ? card.textContent : null };
+        }"""
+    )
+    assert focused == {"closed": True, "plate": "34나5678"}, focused
 
     # The mute is remembered, and the count survives a reload (three unacknowledged).
     await page.reload()
