@@ -86,3 +86,19 @@ async def badge(page: Page) -> tuple[str, str]:
         " return [l.dataset.badge || '', (l.getAttribute('href') || '').slice(0, 22)]; }"
     )
     return found[0], found[1]
+
+
+REFUSE_AUTOPLAY = """
+(() => {
+  // As a browser's autoplay policy does: play() is refused until the first interaction.
+  let allowed = false;
+  for (const name of ['pointerdown', 'keydown']) {
+    window.addEventListener(name, () => { allowed = true; }, { capture: true });
+  }
+  const play = HTMLMediaElement.prototype.play;
+  HTMLMediaElement.prototype.play = function () {
+    if (!allowed) return Promise.reject(new DOMException('no interaction yet', 'NotAllowedError'));
+    return play.call(this);
+  };
+})();
+"""

@@ -12,7 +12,15 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import BrowserContext
 
-from tests.web.attention import SIZES, badge, notes, prepare, sounds, wait_title
+from tests.web.attention import (
+    REFUSE_AUTOPLAY,
+    SIZES,
+    badge,
+    notes,
+    prepare,
+    sounds,
+    wait_title,
+)
 from tests.web.browser import ready, shoot, watch_errors
 from tests.web.stack import DISPATCHER, Stack, operator, read
 
@@ -176,4 +184,32 @@ async def test_a_new_candidate_in_the_center_queue_sounds_notifies_and_counts(
         await wait_title(page, f"({left}) {base}" if left else base)
     assert (await badge(page))[0] == "0"
     await shoot(page, f"attention-center-decided-{size}-{language}")
+    assert not errors, errors
+
+
+async def test_a_sound_refused_before_any_interaction_plays_at_the_first_one(
+    stack: Stack, browser: BrowserContext
+) -> None:
+    await stack.wanted("12가3456")
+    await prepare(browser, stack.police_url, "ko", allow=False)
+    await browser.add_init_script(REFUSE_AUTOPLAY)
+    page = await browser.new_page()
+    errors = watch_errors(page)
+    await page.goto(stack.police_console(DISPATCHER))
+    await ready(page)
+    await page.wait_for_selector("#conn[data-state='open']")
+
+    await stack.post_reads("seocho", [read("p-1", "12가3456", "SC-01", ago_s=600)])
+    await wait_title(page, f"(1) {LIVE_TITLE['ko']}")
+    await page.wait_for_function(
+        "() => document.getElementById('alert-sound').dataset.failed === '1'", timeout=5000
+    )
+    assert (await sounds(page))["played"] == 0
+    # The first click anywhere plays what was refused, once; the page has no error.
+    await page.locator("#alerts-title").click()
+    await page.wait_for_function(
+        "() => document.getElementById('alert-sound').dataset.played === '1'", timeout=5000
+    )
+    await page.locator("#alerts-title").click()
+    assert (await sounds(page))["requested"] == 2
     assert not errors, errors
