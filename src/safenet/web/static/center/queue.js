@@ -2,6 +2,7 @@
 // beside the wanted vehicle's description and the match explanation; C confirms,
 // R rejects, Enter sends with the reason, J/K move between candidates.
 import { boot } from '../lib/shell.js';
+import { arriveMany, attentionControls, startAttention, unread } from '../lib/attention.js';
 import { api, apiImage } from '../lib/api.js';
 import { $, clear, h, toast } from '../lib/dom.js';
 import { category, level, onLang, t } from '../lib/i18n.js';
@@ -19,6 +20,7 @@ const cameras = new Map();
 const snapshots = new Map(); // hit id → object URL | null
 const recent = [];
 let sheet = null; // the detail over the list on a phone (sheet.js)
+let known = null; // hit ids already on this screen (null until the first load)
 
 function current() {
   return candidates.find((c) => c.hit_id === selected) || null;
@@ -52,9 +54,27 @@ function move(step) {
   if (el) el.scrollIntoView({ block: 'nearest' });
 }
 
+// New candidates since the last poll: one sound, a desktop notification each while the
+// tab is hidden; the tab title counts every candidate still waiting for a decision.
+function announce() {
+  const fresh = known === null ? [] : candidates.filter((c) => !known.has(c.hit_id));
+  known = new Set(candidates.map((c) => c.hit_id));
+  arriveMany(fresh.map((c) => {
+    const camera = cameras.get(c.camera_id) || {};
+    return {
+      sound: true,
+      tag: c.hit_id,
+      title: t('attn.notify_queue', { plate: c.plate_read }),
+      body: t('attn.notify_body', { place: camera.name || c.camera_id, time: kst(c.read_at) }),
+      onClick: () => select(c.hit_id),
+    };
+  }));
+}
+
 function renderList() {
   const list = $('#queue-list');
   clear(list);
+  unread(candidates.length);
   $('#queue-count').textContent = String(candidates.length);
   $('#queue-empty').hidden = candidates.length > 0;
   for (const c of candidates) {
@@ -239,6 +259,7 @@ async function load() {
   if (text === lastBody) return;
   lastBody = text;
   candidates = body.candidates;
+  announce();
   const vanished = !candidates.some((c) => c.hit_id === selected);
   if (vanished) selected = candidates.length ? candidates[0].hit_id : null;
   renderList();
@@ -272,10 +293,11 @@ function onKey(event) {
 }
 
 async function main() {
-  const ctx = await boot({ page: 'home' });
+  const ctx = await boot({ page: 'home', controls: attentionControls });
   if (!ctx) return;
   config = ctx.config;
   sheet = createSheet({ pane: $('#detail'), behind: [$('#topbar'), $('.queue-pane')] });
+  startAttention({ title: 'nav.queue', sound: `${ctx.prefix}/static/sounds/alert.wav` });
   document.addEventListener('keydown', onKey);
   onLang(() => { renderList(); renderDetail(); renderRecent(); });
   await loadCameras();
