@@ -188,6 +188,8 @@ async def _map_fills_the_phone(page: Page, language: str) -> None:
     assert await toggle.get_attribute("aria-expanded") == "false"  # collapsed on a phone
     assert await page.locator("#legend").is_hidden()
     map_box = await _box(page.locator("#map"))
+    if map_box["height"] < 0.7 * size["height"]:
+        await shoot(page, f"phone-map-too-small-{language}-390x844")
     assert map_box["height"] >= 0.7 * size["height"], f"map {map_box} in {size}"
     share = map_box["height"] / size["height"]
     print(f"\nphone map ({language}): {map_box['height']:.0f} of {size['height']} px ({share:.0%})")

@@ -177,6 +177,7 @@ function paintSound() {
   if (!soundButton) return;
   const off = muted();
   soundButton.textContent = t(off ? 'attn.sound_off' : 'attn.sound_on');
+  soundButton.dataset.short = t(off ? 'attn.sound_off_short' : 'attn.sound_on_short');
   soundButton.title = t(off ? 'attn.unmute' : 'attn.mute');
   soundButton.setAttribute('aria-pressed', off ? 'true' : 'false');
   soundButton.dataset.muted = off ? '1' : '0';
@@ -190,6 +191,8 @@ function paintNotify() {
   notifyButton.disabled = state !== 'default';
   notifyButton.textContent = t(state === 'granted' ? 'attn.notify_on'
     : state === 'denied' ? 'attn.notify_blocked' : 'attn.notify_allow');
+  notifyButton.dataset.short = t(state === 'granted' ? 'attn.notify_on_short'
+    : state === 'denied' ? 'attn.notify_blocked_short' : 'attn.notify_allow_short');
   notifyButton.title = t(state === 'denied' ? 'attn.notify_blocked_hint' : 'attn.notify_hint');
 }
 

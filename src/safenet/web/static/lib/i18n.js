@@ -144,6 +144,12 @@ const WORDS = {
   'attn.notify_allow': ['바탕화면 알림 허용', 'Allow notifications'],
   'attn.notify_on': ['바탕화면 알림 켜짐', 'Notifications on'],
   'attn.notify_blocked': ['바탕화면 알림 차단됨', 'Notifications blocked'],
+  // the same, short, for a phone's top bar (the full text stays the button's accessible name)
+  'attn.sound_on_short': ['소리 켬', 'Sound'],
+  'attn.sound_off_short': ['소리 끔', 'Muted'],
+  'attn.notify_allow_short': ['알림 허용', 'Notify'],
+  'attn.notify_on_short': ['알림 켬', 'Notify on'],
+  'attn.notify_blocked_short': ['알림 차단', 'Blocked'],
   'attn.notify_hint': [
     '다른 창을 보고 있을 때 새 경보를 바탕화면 알림으로 알려 줍니다',
     'Tells you of new alerts with a desktop notification while you look at another window',

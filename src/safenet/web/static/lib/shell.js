@@ -195,4 +195,5 @@ export function setConnection(state) {
   el.className = `conn conn-${state}`;
   el.dataset.state = state;
   el.textContent = t(state === 'open' ? 'conn.open' : state === 'connecting' ? 'conn.connecting' : 'conn.lost');
+  el.title = el.textContent; // a phone shows the dot only
 }

@@ -92,7 +92,7 @@ function announce(card) {
     tag: card.key,
     title: t(exact ? 'attn.notify_exact' : 'attn.notify_candidate', { plate }),
     body: t('attn.notify_body', { place: hit.address || hit.camera_id || '—', time: kst(hit.read_at) }),
-    onClick: () => focusCard(card.key),
+    onClick: () => { showCards(); focusCard(card.key); },
   });
 }
 
@@ -315,6 +315,12 @@ function legend() {
 function pointChosen(track, hitKey) {
   focusCard(hitKey);
   showTrackPoint((track.points || []).find((p) => p.hit_key === hitKey), track.entry, responder);
+}
+
+// On a phone the cards sit behind their tab: a notification's click opens it.
+function showCards() {
+  const tab = document.getElementById('tab-alerts');
+  if (tab && tab.offsetParent !== null && tab.getAttribute('aria-selected') !== 'true') tab.click();
 }
 
 function focusCard(hitKey) {
