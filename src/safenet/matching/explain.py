@@ -89,7 +89,7 @@ class Explanation:
     text: str
     registered: str
     rank: int
-    confidence: float
+    confidence: float | None
     differences: tuple[Difference, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
@@ -101,7 +101,7 @@ class Explanation:
             "text": self.text,
             "registered": self.registered,
             "rank": self.rank,
-            "confidence": round(self.confidence, 4),
+            "confidence": None if self.confidence is None else round(self.confidence, 4),
             "differences": [d.as_dict() for d in self.differences],
         }
 
@@ -109,10 +109,11 @@ class Explanation:
         """The English sentence, for logs and ``safenet match``."""
         if self.kind == "exact":
             return "read exactly as registered"
+        sure = "" if self.confidence is None else f" (confidence {self.confidence:.2f})"
         if self.kind == "exact_alternative":
             return (
-                f"not the camera's top read: its alternative {self.rank} {self.text} "
-                f"(confidence {self.confidence:.2f}) is the registered plate, a candidate"
+                f"not the camera's top read: its alternative {self.rank} {self.text}"
+                f"{sure} is the registered plate, a candidate"
             )
         if self.kind == "pattern":
             body = f"matches witness pattern {self.registered}"
@@ -122,7 +123,7 @@ class Explanation:
                 body = f"two misreads: {body}"
         if self.rank == 0:
             return body
-        return f"OCR alternative {self.rank} {self.text} (confidence {self.confidence:.2f}): {body}"
+        return f"OCR alternative {self.rank} {self.text}{sure}: {body}"
 
 
 def structure(
@@ -178,7 +179,7 @@ def derive(
     registered: str,
     level: Level,
     rank: int = 0,
-    confidence: float = 1.0,
+    confidence: float | None = None,
     reported: Level | None = None,
 ) -> Explanation:
     """The structure of a match that was stored without it (a hit row, a report).
