@@ -118,3 +118,12 @@ async def test_a_confirmed_candidate_reports_the_match_structure(center: CenterE
     (d,) = report.match.differences
     assert (d.factor, d.position, d.part, d.digit) == ("lookalike", 6, "serial", 4)
     assert (d.read_char, d.registered_char) == ("8", "0")
+
+
+async def test_the_status_names_the_links_kind_as_a_code(sqlite_center: CenterEnv) -> None:
+    status = await sqlite_center.client.get("/api/v1/status", headers=auth(Role.OPERATOR))
+    assert status.status_code == 200, status.text
+    link = status.json()["link"]
+    # The console words the kind; the class name stays for operations staff only.
+    assert link["kind"] == "in_process"
+    assert link["transport"] == "MemoryTransport"
