@@ -40,11 +40,35 @@ function where(d, text) {
   return part ? t('why.where_part', { n, part }) : t('why.where', { n });
 }
 
+// How a plate character ends when read aloud in Korean, for the particle after it:
+// 'none' (no final consonant: 가, 2), 'rieul' (ㄹ: 1, 7, 8, 갈) or 'other' (거 has none; 각, 0, 3, 6).
+const DIGIT_ENDS = { 0: 'other', 1: 'rieul', 2: 'none', 3: 'other', 4: 'none', 5: 'none', 6: 'other', 7: 'rieul', 8: 'rieul', 9: 'none' };
+function ending(ch) {
+  const c = String(ch || '').slice(-1);
+  if (c in DIGIT_ENDS) return DIGIT_ENDS[c];
+  const code = c.charCodeAt(0) - 0xac00;
+  if (code < 0 || code > 11171) return 'none';
+  const final = code % 28;
+  return final === 0 ? 'none' : final === 8 ? 'rieul' : 'other';
+}
+
+// The particles the Korean words need after a character (unused by the English ones).
+function particles(read, registered) {
+  const r = ending(read);
+  return {
+    ro: r === 'other' ? '으로' : '로',
+    eun: r === 'none' ? '는' : '은',
+    iga: ending(registered) === 'none' ? '가' : '이',
+  };
+}
+
 // One difference between the plate read and the registered plate.
 export function differenceWords(d, text) {
   const key = `why.diff.${d.factor}`;
   if (!has(key)) return '';
-  return t(key, { where: where(d, text), read: d.read_char || '', registered: d.registered_char || '' });
+  const read = d.read_char || '';
+  const registered = d.registered_char || '';
+  return t(key, { where: where(d, text), read, registered, ...particles(read, registered) });
 }
 
 function sure(confidence) {
@@ -90,7 +114,7 @@ export function factorWords(f) {
   }
   const key = `factor.${f.factor}.${f.code}`;
   if (!has(key)) return fallback || '';
-  return t(key, { n: p.n ?? 0, plate: p.plate || '' });
+  return t(key, { n: p.n ?? 0, plate: p.plate || '', ro: particles(p.plate, '').ro });
 }
 
 // Why the chain decided as it did (the rule), in words.
