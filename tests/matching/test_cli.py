@@ -136,7 +136,8 @@ def test_match_lines_carry_the_decision_and_the_summary_counts_states(
     assert lines[1]["reason"]["rule"] == "no_evidence"
     assert lines[1]["group"] == ["e1", "123가4567"]
     factor = lines[1]["reason"]["factors"][1]
-    assert set(factor) == {"factor", "contribution", "ko", "en"}
+    assert set(factor) == {"factor", "contribution", "ko", "en", "code", "params"}
+    assert factor["code"] == "plate"  # the words as data too (issue 18)
     # r3 (confidence 1.5) and "not json" are skipped; r6 matches nothing.
     assert (
         "reads 5 · matched 4 · unmatched 1 · matches 4 "

@@ -88,7 +88,8 @@ async def test_a_candidate_confirmed_in_the_center_console_updates_the_police_vi
     await center.locator("img.snapshot").wait_for(state="visible", timeout=5000)
     assert await center.locator(".wanted-block .plate").inner_text() == "34나5678"
     assert await center.locator(".read-block .plate").inner_text() == "34나5676"
-    assert "기아 모닝 노란색" in await center.locator(".wanted-block").inner_text()
+    # In the vocabulary's words (노란색 is 노랑), colour first (issue 18).
+    assert "노랑 기아 모닝" in await center.locator(".wanted-block").inner_text()
     await shoot(center, "center-queue-1280x800")
 
     # Keyboard only: J to the second candidate, R, Enter (rejected with the default reason).

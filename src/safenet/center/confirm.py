@@ -28,6 +28,7 @@ from safenet.auth import Principal
 from safenet.center.cameras import CameraRegistry
 from safenet.center.decide import stored_report_assessment
 from safenet.center.errors import AlreadyDecided, HitNotFound, SnapshotNotFound
+from safenet.center.explain_view import hit_explanation, report_match
 from safenet.center.queue_items import MAX_PENDING, description_view, group_key, queue_items
 from safenet.center.reports import (
     decision_for,
@@ -41,6 +42,7 @@ from safenet.center.retry import retry_on_conflict
 from safenet.center.tables import hits, hotlist_entries, reads, snapshots, utc, utc_or_none
 from safenet.center.types import CameraInfo, Clock, HitState, is_alert
 from safenet.link import outbox
+from safenet.matching.explain import Explanation
 from safenet.service import Conflict
 from safenet.store import Database
 
@@ -65,6 +67,7 @@ def _hit_query() -> sa.Select[Any]:
         reads.c.confidence,
         reads.c.vehicle_colour,
         reads.c.vehicle_type,
+        reads.c.alternatives,
         reads.c.has_snapshot,
         reads.c.snapshot_ref,
         hotlist_entries.c.plate.label("entry_plate"),
@@ -100,6 +103,7 @@ def hit_view(row: Any) -> dict[str, Any]:
         "retrospective": bool(row.retrospective),
         "impossible_journey": bool(row.impossible_journey),
         "explanation": row.explanation,
+        "why": _why(row),
         "read_confidence": float(row.confidence),
         "vehicle_seen": {
             "colour": row.vehicle_colour,
@@ -365,7 +369,27 @@ def _confirmed_report(site: str, row: Any, reason: str, registry: CameraRegistry
             (row.entry_colour, row.entry_type),
             (row.vehicle_colour, row.vehicle_type),
         ),
+        match=report_match(_explanation(row)),
     )
+
+
+def _explanation(row: Any) -> Explanation | None:
+    """The structure of a hit row's match, derived again from what the row keeps."""
+    return hit_explanation(
+        text=row.plate_read,
+        registered=row.entry_plate,
+        match_level=row.match_level,
+        reported_level=row.level,
+        rank=int(row.text_rank),
+        confidence=float(row.confidence),
+        alternatives=row.alternatives,
+    )
+
+
+def _why(row: Any) -> dict[str, Any] | None:
+    """Why the hit matched, as data the console words (docs/center.md)."""
+    why = _explanation(row)
+    return None if why is None else why.as_dict()
 
 
 def _camera_from_db_missing(camera_id: str) -> CameraInfo:

@@ -260,8 +260,17 @@ def assessment_record(decision: Decision) -> dict[str, Any]:
         "rule": decision.rule.value,
         "ko": decision.ko,
         "en": decision.en,
+        "threshold": round(decision.threshold, 4),
+        "hold_s": decision.hold_s,
         "factors": [
-            {"factor": x.factor, "contribution": x.contribution, "ko": x.ko, "en": x.en}
+            {
+                "factor": x.factor,
+                "contribution": x.contribution,
+                "ko": x.ko,
+                "en": x.en,
+                "code": x.code or None,
+                "params": dict(x.params),
+            }
             for x in decision.factors
         ],
         "reads": {
@@ -294,6 +303,8 @@ def report_assessment(
                 contribution=max(-100.0, min(100.0, x.contribution)),
                 ko=x.ko[:500],
                 en=x.en[:500],
+                code=x.code or None,
+                params=_params(x.params),
             )
             for x in decision.factors[:12]
         ],
@@ -304,7 +315,20 @@ def report_assessment(
         wanted_type=None if wanted.body is None else wanted.body.value,
         seen_colour=None if seen.colour is None else seen.colour.value,
         seen_type=None if seen.body is None else seen.body.value,
+        threshold=min(1.0, max(0.0, decision.threshold)),
+        hold_s=min(86400.0, max(0.0, decision.hold_s)),
     )
+
+
+def _params(params: Any) -> dict[str, str | int | float | None]:
+    """A factor's values as the link carries them (at most 8, texts cut to 40)."""
+    out: dict[str, str | int | float | None] = {}
+    for key, value in list(dict(params or {}).items())[:8]:
+        if isinstance(value, str):
+            out[str(key)] = value[:40]
+        elif value is None or isinstance(value, int | float):
+            out[str(key)] = value
+    return out
 
 
 def stored_report_assessment(
@@ -332,6 +356,8 @@ def stored_report_assessment(
                 contribution=max(-100.0, min(100.0, float(f["contribution"]))),
                 ko=str(f["ko"])[:500],
                 en=str(f["en"])[:500],
+                code=f.get("code") or None,
+                params=_params(f.get("params")),
             )
             for f in (record.get("factors") or [])[:12]
         ],
@@ -342,7 +368,16 @@ def stored_report_assessment(
         wanted_type=None if wanted.body is None else wanted.body.value,
         seen_colour=None if seen.colour is None else seen.colour.value,
         seen_type=None if seen.body is None else seen.body.value,
+        threshold=_bounded(record.get("threshold"), 1.0),
+        hold_s=_bounded(record.get("hold_s"), 86400.0),
     )
+
+
+def _bounded(value: Any, top: float) -> float | None:
+    """A stored number kept within ``0..top`` (None when the hit did not keep it)."""
+    if not isinstance(value, int | float):
+        return None
+    return min(top, max(0.0, float(value)))
 
 
 class HeldExpiry(Periodic):

@@ -18,21 +18,32 @@ import threading
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+
 from safenet.audit import store as audit
+from safenet.center.tables import hotlist_entries
 from safenet.center.types import Clock
 from safenet.link.messages import HeadsUp, Message
 from safenet.store import Database
+from safenet.vehicles import describe
 
 log = logging.getLogger(__name__)
 
 
-def heads_up_view(message: HeadsUp, now: datetime) -> dict[str, Any]:
-    """A heads-up as the console shows it."""
+def heads_up_view(
+    message: HeadsUp, now: datetime, described: dict[str, str | None] | None = None
+) -> dict[str, Any]:
+    """A heads-up as the console shows it.
+
+    ``described`` is the entry's description as vocabulary codes (from this center's
+    hotlist), which the console words; ``vehicle`` is the police's text as sent.
+    """
     return {
         "heads_up_id": message.heads_up_id,
         "entry_id": message.entry_id,
         "plate": message.plate,
         "vehicle": message.vehicle,
+        "described": described,
         "last_seen_at": message.last_seen_at.isoformat(),
         "last_seen": {"lat": message.last_seen.lat, "lon": message.last_seen.lon},
         "last_site": message.last_site,
@@ -116,7 +127,24 @@ class HeadsUpBoard:
             for key in [k for k, m in self._items.items() if m.expires_at <= now]:
                 del self._items[key]
             items = sorted(self._items.values(), key=lambda m: m.issued_at, reverse=True)
-        return [heads_up_view(m, now) for m in items]
+        described = self._described({m.entry_id for m in items})
+        return [heads_up_view(m, now, described.get(m.entry_id)) for m in items]
+
+    def _described(self, entry_ids: set[str]) -> dict[str, dict[str, str | None]]:
+        """The entries' descriptions as vocabulary codes, from this center's hotlist."""
+        if not entry_ids:
+            return {}
+        t = hotlist_entries.c
+        query = sa.select(t.entry_id, t.colour, t.vehicle_type, t.make, t.model).where(
+            t.entry_id.in_(sorted(entry_ids))
+        )
+        with self.db.read() as conn:
+            rows = conn.execute(query).all()
+        out: dict[str, dict[str, str | None]] = {}
+        for row in rows:
+            d, _ = describe(row.colour, row.vehicle_type, row.make, row.model)
+            out[row.entry_id] = d.codes()
+        return out
 
     def __len__(self) -> int:
         return len(self.active())

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from safenet.center.decide import assessment_record, report_assessment
+from safenet.center.explain_view import hit_explanation, report_match
 from safenet.center.reports import (
     decision_for,
     explain_hit,
@@ -42,6 +43,7 @@ class ReadRecord:
     vehicle_type: str | None
     has_snapshot: bool
     snapshot_ref: str | None
+    alternatives: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,17 @@ def write_hits(conn: Connection, site: str, writes: Iterable[HitWrite], now: dat
                     if draft.assessment is None
                     else report_assessment(
                         draft.assessment, draft.entry, read.vehicle_colour, read.vehicle_type
+                    ),
+                    match=report_match(
+                        hit_explanation(
+                            text=draft.match.text,
+                            registered=draft.match.registered,
+                            match_level=draft.match.level.value,
+                            reported_level=draft.level,
+                            rank=draft.match.rank,
+                            confidence=read.confidence,
+                            alternatives=read.alternatives,
+                        )
                     ),
                 ),
             )

@@ -13,7 +13,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from safenet.center.types import CameraInfo, HitDraft
-from safenet.link.messages import Coordinates, HitUpdate, LocationReport, ReportAssessment
+from safenet.link.messages import (
+    Coordinates,
+    HitUpdate,
+    LocationReport,
+    ReportAssessment,
+    ReportMatch,
+)
 from safenet.vocabulary import ReportDecision
 
 MAX_EXPLANATION = 4000
@@ -100,6 +106,7 @@ def location_report(
     retrospective: bool,
     decision: ReportDecision,
     assessment: ReportAssessment | None = None,
+    match: ReportMatch | None = None,
 ) -> LocationReport:
     """The LocationReport of one hit."""
     return LocationReport(
@@ -121,6 +128,7 @@ def location_report(
         retrospective=retrospective,
         decision=decision,
         assessment=assessment,
+        match=match,
     )
 
 

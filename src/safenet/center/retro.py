@@ -252,6 +252,7 @@ class RetroLookup:
                             vehicle_type=r.vehicle_type,
                             has_snapshot=bool(r.has_snapshot),
                             snapshot_ref=r.snapshot_ref,
+                            alternatives=tuple((str(p), float(c)) for p, c in r.alternatives or []),
                         ),
                         drafts,
                     )

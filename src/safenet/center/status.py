@@ -107,6 +107,7 @@ class CenterStatus:
             "link": {
                 "status": link,
                 "transport": type(self.transport).__name__,
+                "kind": link_kind(type(self.transport).__name__),
                 "outbox_depth": figures["outbox_depth"],
                 "oldest_waiting_s": waiting_s,
                 "last_heartbeat_at": self.heartbeat.last_sent_at,
@@ -133,3 +134,15 @@ class CenterStatus:
 
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+_LINK_KINDS = {"MemoryTransport": "in_process", "NatsTransport": "nats"}
+
+
+def link_kind(transport: str) -> str:
+    """The link's kind as a code a console words (``in_process``, ``nats``, ``other``).
+
+    ``transport`` (the class name) stays in the status for operations staff; an
+    operator's screen shows the kind from the catalogue, never a class name.
+    """
+    return _LINK_KINDS.get(transport, "other")

@@ -101,6 +101,15 @@ def compare(text: str, entry: CompiledEntry) -> Comparison | None:
     return None
 
 
+def steps_between(text: str, entry: CompiledEntry) -> tuple[Step, ...]:
+    """The cheapest steps (at most :data:`MAX_STEPS`) from ``entry``'s plate to ``text``.
+
+    Empty when ``text`` is the plate or more steps than that apart. For a match
+    stored without its steps (:func:`safenet.matching.explain.derive`).
+    """
+    return _cheapest(text, entry) or ()
+
+
 def _cheapest(text: str, entry: CompiledEntry) -> tuple[Step, ...] | None:
     """The cheapest way of at most :data:`MAX_STEPS` steps from the plate to ``text``."""
     options: list[tuple[Step, ...]] = []

@@ -33,7 +33,7 @@ from safenet.plates.lookalike import (
     without_region,
 )
 from safenet.plates.normalize import MAX_PLATE_LENGTH, normalize
-from safenet.plates.position import describe_position
+from safenet.plates.position import PART_CODES, describe_position, position_part
 from safenet.plates.types import Plate, PlateCheck, PlateKind, VehicleType
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "LOOKALIKES",
     "MAX_PLATE_LENGTH",
     "MISSING_REGION_COST",
+    "PART_CODES",
     "PLATE_CHARS",
     "REGIONS",
     "SUBSTITUTION_COST",
@@ -62,6 +63,7 @@ __all__ = [
     "normalize",
     "parse",
     "parse_normalized",
+    "position_part",
     "substitution_cost",
     "without_region",
 ]

@@ -31,6 +31,7 @@ from safenet.police.tracks import leg_view
 from safenet.police.types import WantedEntry
 from safenet.store import Database
 from safenet.tracking import IMPOSSIBLE_LABEL_EN, IMPOSSIBLE_LABEL_KO, Leg
+from safenet.vehicles import describe
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,17 @@ def entry_brief(entry: WantedEntry | None, entry_id: str) -> dict[str, Any]:
         "category_ko": LABELS_KO.get(entry.category, entry.category),
         "case_number": entry.case_number,
         "vehicle": entry.vehicle.text(),
+        "described": _described(entry),
         "status": entry.status.value,
         "expires_at": iso(entry.expires_at),
     }
+
+
+def _described(entry: WantedEntry) -> dict[str, str | None]:
+    """The wanted vehicle's description as vocabulary codes, for the card to word."""
+    v = entry.vehicle
+    described, _ = describe(v.colour or None, v.type or None, v.make or None, v.model or None)
+    return described.codes()
 
 
 def hit_payload(

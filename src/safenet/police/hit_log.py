@@ -51,8 +51,39 @@ def hit_view(row: Any) -> dict[str, Any]:
         "decided_by_name": row.decided_by_name or row.decided_by,
         "decided_at": iso(maybe_utc(row.decided_at)),
         "decision_reason": row.decision_reason,
-        "assessment": row.assessment,
+        "assessment": stored_assessment(row.assessment),
+        "why": stored_match(row.assessment),
     }
+
+
+MATCH_KEY = "match"
+"""Where a hit's ``assessment`` column keeps the report's ``match`` (no column of its own)."""
+
+
+def stored_assessment(stored: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The center's assessment as the hit keeps it, without the match structure beside it."""
+    if not stored:
+        return None
+    rest = {k: v for k, v in stored.items() if k != MATCH_KEY}
+    return rest or None
+
+
+def stored_match(stored: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Why the read matched, as the report's ``match`` carried it (None for older reports)."""
+    if not stored:
+        return None
+    found = stored.get(MATCH_KEY)
+    return found if isinstance(found, dict) else None
+
+
+def assessment_value(m: LocationReport) -> dict[str, Any] | None:
+    """What the ``assessment`` column keeps of a report: its assessment and its match."""
+    value: dict[str, Any] = {}
+    if m.assessment is not None:
+        value.update(msgspec.to_builtins(m.assessment))
+    if m.match is not None:
+        value[MATCH_KEY] = msgspec.to_builtins(m.match)
+    return value or None
 
 
 def confirmation(report_decision: str, operator_decision: str | None) -> str:
@@ -87,7 +118,7 @@ def values(m: LocationReport, now: datetime) -> dict[str, Any]:
         "read_confidence": m.read_confidence,
         "snapshot_ref": m.snapshot_ref,
         "retrospective": m.retrospective,
-        "assessment": None if m.assessment is None else msgspec.to_builtins(m.assessment),
+        "assessment": assessment_value(m),
         "received_at": now,
         "alerted": False,
     }

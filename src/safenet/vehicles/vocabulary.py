@@ -139,6 +139,18 @@ class Description:
         """Whether nothing comparable is known (colour, body type and make all unknown)."""
         return self.colour is None and self.body is None and self.make is None
 
+    def codes(self) -> dict[str, str | None]:
+        """The description as vocabulary codes (``colour``, ``type``, ``make``; ``model`` as given).
+
+        What an API sends a console, which words each code from its catalogue.
+        """
+        return {
+            "colour": None if self.colour is None else self.colour.value,
+            "type": None if self.body is None else self.body.value,
+            "make": self.make,
+            "model": self.model,
+        }
+
     def label(self, language: str = "ko") -> str:
         """The description in a few words, e.g. ``흰색 SUV 현대 싼타페`` (``-`` when unknown)."""
         parts: list[str] = []

@@ -149,4 +149,5 @@ def _record(seq: int, item: ReadItem) -> ReadRecord:
         vehicle_type=read.vehicle_type,
         has_snapshot=read.snapshot_jpeg is not None,
         snapshot_ref=read.snapshot_ref,
+        alternatives=item.alternatives,
     )

@@ -136,7 +136,13 @@ from safenet.link.messages.hits import (
     ReportAssessment as ReportAssessment,
 )
 from safenet.link.messages.hits import (
+    ReportDifference as ReportDifference,
+)
+from safenet.link.messages.hits import (
     ReportFactor as ReportFactor,
+)
+from safenet.link.messages.hits import (
+    ReportMatch as ReportMatch,
 )
 from safenet.link.messages.hotlist import (
     HotlistAck as HotlistAck,

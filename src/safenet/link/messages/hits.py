@@ -32,6 +32,46 @@ class Coordinates(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fiel
     lon: Annotated[float, Meta(ge=-180.0, le=180.0)]
 
 
+FactorKey = Annotated[str, Meta(pattern=r"^[a-z_]{1,24}$")]
+FactorValue = Annotated[str, Meta(max_length=40)] | int | float | None
+
+
+class ReportDifference(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """One way the plate read differs from the registered one (issue 18).
+
+    ``factor``: ``lookalike``, ``substitution``, ``inserted``, ``deleted``,
+    ``dropped_digit`` or ``no_region``; ``position`` indexes the plate read (null
+    for a dropped class digit or a lost region); ``part`` and ``digit`` name the
+    plate part there (``region``, ``class_number``, ``usage``, ``serial``, ...).
+    """
+
+    factor: Annotated[str, Meta(pattern=r"^[a-z_]{1,24}$")]
+    position: Annotated[int, Meta(ge=0, le=16)] | None = None
+    part: Annotated[str, Meta(pattern=r"^[a-z_]{1,24}$")] | None = None
+    digit: Annotated[int, Meta(ge=1, le=16)] | None = None
+    read_char: Annotated[str, Meta(max_length=4)] = ""
+    registered_char: Annotated[str, Meta(max_length=4)] = ""
+
+
+class ReportMatch(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """Why the read matched, as data the police's console words (issue 18).
+
+    ``kind``: ``exact``, ``exact_alternative`` (the registered plate was only one of
+    the OCR's alternatives), ``pattern`` (a witness's partial plate) or ``misread``
+    (the ``differences``); ``rank`` 0 is the camera's top read, k its k-th
+    alternative, with that text's ``confidence``.
+    """
+
+    kind: Annotated[str, Meta(pattern=r"^[a-z_]{1,24}$")]
+    level: MatchLevel
+    reported_level: MatchLevel
+    text: Annotated[str, Meta(max_length=16)]
+    registered: Annotated[str, Meta(max_length=40)]
+    rank: Annotated[int, Meta(ge=0, le=16)] = 0
+    confidence: Probability | None = None
+    differences: Annotated[list[ReportDifference], Meta(max_length=4)] = []
+
+
 class ReportFactor(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
     """One factor of the center's decision score, with its effect and its words."""
 
@@ -41,6 +81,20 @@ class ReportFactor(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
     ]
     ko: Annotated[str, Meta(max_length=500)]
     en: Annotated[str, Meta(max_length=500)]
+    code: (
+        Annotated[
+            str,
+            Meta(
+                pattern=r"^[a-z_]{1,24}$",
+                description="What the factor says, as a code the console words (issue 18).",
+            ),
+        ]
+        | None
+    ) = None
+    params: Annotated[
+        dict[FactorKey, FactorValue],
+        Meta(max_length=8, description="The values the factor's words name (issue 18)."),
+    ] = {}
 
 
 class ReportAssessment(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
@@ -64,6 +118,13 @@ class ReportAssessment(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown
     wanted_type: VehicleWord | None = None
     seen_colour: VehicleWord | None = None
     seen_type: VehicleWord | None = None
+    threshold: Probability | None = None  # the surfacing threshold the rule names
+    hold_s: (
+        Annotated[
+            float, Meta(ge=0.0, le=86400.0, description="The hold time the rule names (seconds).")
+        ]
+        | None
+    ) = None
 
 
 class LocationReport(_FromCenter, frozen=True, kw_only=True, tag="location_report"):
@@ -126,6 +187,13 @@ class LocationReport(_FromCenter, frozen=True, kw_only=True, tag="location_repor
         Annotated[
             ReportAssessment,
             Meta(description="Why the center's decision chain reported it (optional)."),
+        ]
+        | None
+    ) = None
+    match: (
+        Annotated[
+            ReportMatch,
+            Meta(description="Why the read matched, as data (optional; issue 18)."),
         ]
         | None
     ) = None

@@ -33,6 +33,7 @@ import heapq
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from safenet.matching.decision.calibration import Calibration, default_calibration
 from safenet.matching.decision.evidence import DescriptionFit, EntryEvidence, Evidence, sureness
@@ -50,7 +51,7 @@ from safenet.matching.decision.types import (
     State,
     WantedVehicle,
 )
-from safenet.matching.decision.wording import factor_words, rule_words
+from safenet.matching.decision.wording import factor_code, factor_words, rule_words
 from safenet.matching.types import Match
 
 EVIDENCE_FLOOR = 0.0005
@@ -184,6 +185,8 @@ class DecisionChain:
                     surfaced_ts=None,
                     group=last.group,
                     features=last.features,
+                    threshold=self.surface_at,
+                    hold_s=self._hold,
                 )
             )
         self._expire()
@@ -293,19 +296,20 @@ class DecisionChain:
         score = self.calibration.score(features)
         factors = []
         for name in ("base", *FEATURES):
-            ko, en = factor_words(
-                name,
-                features,
-                match=item.match,
-                confidence=item.obs.confidence,
-                seen=item.obs.seen,
-                registered=wanted.description,
-                fit=item.fit,
-                contradiction=self._contradiction,
-                other_plate=item.obs.text,
-            )
+            context: dict[str, Any] = {
+                "match": item.match,
+                "confidence": item.obs.confidence,
+                "seen": item.obs.seen,
+                "registered": wanted.description,
+                "fit": item.fit,
+                "contradiction": self._contradiction,
+                "other_plate": item.obs.text,
+            }
+            ko, en = factor_words(name, features, **context)
+            code, params = factor_code(name, features, **context)
             # + 0.0 folds -0.0 into 0.0: "-0" reads as a penalty that is not there
-            factors.append(Factor(name, round(contributions[name], 4) + 0.0, ko, en))
+            contribution = round(contributions[name], 4) + 0.0
+            factors.append(Factor(name, contribution, ko, en, code, params))
         ko, en = rule_words(rule, score, self.surface_at, self._hold)
         return Decision(
             match=item.match,
@@ -320,6 +324,8 @@ class DecisionChain:
             surfaced_ts=surfaced_ts,
             group=(wanted.entry_id, _vehicle(wanted, item, features)),
             features=features,
+            threshold=self.surface_at,
+            hold_s=self._hold,
         )
 
     def _with_state(
@@ -344,6 +350,8 @@ class DecisionChain:
             surfaced_ts=surfaced_ts,
             group=decision.group,
             features=decision.features,
+            threshold=self.surface_at,
+            hold_s=self._hold,
         )
 
     def _expire(self) -> None:

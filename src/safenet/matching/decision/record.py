@@ -43,7 +43,14 @@ def decision_record(decision: Decision, original_ts: str | float) -> dict[str, A
             "ko": decision.ko,
             "en": decision.en,
             "factors": [
-                {"factor": f.factor, "contribution": f.contribution, "ko": f.ko, "en": f.en}
+                {
+                    "factor": f.factor,
+                    "contribution": f.contribution,
+                    "ko": f.ko,
+                    "en": f.en,
+                    "code": f.code,
+                    "params": dict(f.params),
+                }
                 for f in decision.factors
             ],
         },

@@ -8,7 +8,7 @@ when ``safenet match`` replays a file.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from safenet.matching.types import Match
@@ -152,12 +152,16 @@ class Factor:
     """One factor of a decision: how much it moved the score, and why, in both languages.
 
     ``contribution`` is in log-odds: positive raised the score, negative lowered it.
+    ``code`` and ``params`` say the same as ``ko``/``en`` as data, for a console to
+    word in its own catalogue (:func:`safenet.matching.decision.wording.factor_code`).
     """
 
     factor: str
     contribution: float
     ko: str
     en: str
+    code: str = ""
+    params: dict[str, str | int | float | None] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +189,8 @@ class Decision:
     surfaced_ts: float | None
     group: tuple[str, str]
     features: Features
+    threshold: float = 0.0  # the surfacing threshold the rule's words name
+    hold_s: float = 0.0  # the hold time the rule's words name
 
     @property
     def final(self) -> bool:

@@ -184,3 +184,82 @@ def rule_words(rule: Rule, score: float, threshold: float, hold_s: float) -> tup
         f"{hold}초 안에 뒷받침하는 판독 없음(점수 {s}): 표시하지 않음",
         f"not corroborated within {hold} s (score {s}): not surfaced",
     )
+
+
+Param = str | int | float | None
+"""A value a factor's words are made with (a code, a count, a plate, a confidence)."""
+
+
+def _verdict_code(log_ratio: float, contradiction: float) -> str:
+    if log_ratio >= _AGREES:
+        return "agrees"
+    if log_ratio <= contradiction:
+        return "contradicts"
+    return "close"
+
+
+def factor_code(
+    name: str,
+    features: Features,
+    *,
+    match: Match,
+    confidence: float,
+    seen: Description,
+    registered: Description,
+    fit: DescriptionFit,
+    contradiction: float,
+    other_plate: str,
+) -> tuple[str, dict[str, Param]]:
+    """What one factor says, as a code and the values its words need (consoles word it).
+
+    The same cases as :func:`factor_words`, one code each: ``base``; ``plate``
+    (``level``, ``rank``, ``text``, ``registered``, ``confidence``); ``exact``:
+    ``top_is_wanted`` or ``top_not_wanted``; ``colour``, ``type``, ``make``:
+    ``agrees``, ``contradicts``, ``close`` (with the ``seen`` and ``registered``
+    vocabulary codes) or ``unknown``; ``support``: ``none`` or ``reads`` (``n``);
+    ``against``: ``none``, ``pass`` or ``lookalike`` (``n``), or ``other_plate``
+    (``n``, ``plate``).
+    """
+    if name == "base":
+        return "base", {}
+    if name == "plate":
+        return "plate", {
+            "level": match.level.value,
+            "rank": match.rank,
+            "text": match.text,
+            "registered": match.registered,
+            "confidence": round(confidence, 4),
+        }
+    if name == "exact":
+        return ("top_is_wanted" if features.exact else "top_not_wanted"), {}
+    parts: dict[str, tuple[str | None, str | None, float]] = {
+        "colour": (
+            None if seen.colour is None else seen.colour.value,
+            None if registered.colour is None else registered.colour.value,
+            fit.colour,
+        ),
+        "type": (
+            None if seen.body is None else seen.body.value,
+            None if registered.body is None else registered.body.value,
+            fit.body,
+        ),
+        "make": (seen.make, registered.make, fit.make),
+    }
+    if name in parts:
+        saw, wanted, ratio = parts[name]
+        if saw is None or wanted is None:
+            return "unknown", {}
+        return _verdict_code(ratio, contradiction), {"seen": saw, "registered": wanted}
+    if name == "support":
+        n = features.support_reads
+        return ("reads", {"n": n}) if n else ("none", {})
+    if name == "against":
+        n = features.against_reads
+        if not n:
+            return "none", {}
+        if features.pass_against_reads:
+            return "pass", {"n": n}
+        if features.exact:
+            return "lookalike", {"n": n}
+        return "other_plate", {"n": n, "plate": other_plate}
+    raise ValueError(f"no code for factor {name!r}")

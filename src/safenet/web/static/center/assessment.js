@@ -3,12 +3,12 @@
 // with how much it moved it, in words; and the other reads of the same vehicle that
 // this queue item gathers (docs/matching.md "Decisions", docs/center.md "Decisions").
 import { h } from '../lib/dom.js';
-import { has, lang, t } from '../lib/i18n.js';
+import { t } from '../lib/i18n.js';
+import { factorWords, ruleWords, vocab } from '../lib/explain.js';
 import { kst } from '../lib/time.js';
 
 function word(prefix, code) {
-  if (!code) return t('assess.unknown');
-  return has(`${prefix}.${code}`) ? t(`${prefix}.${code}`) : code;
+  return vocab(prefix, code);
 }
 
 function factorOf(assessment, name) {
@@ -51,11 +51,11 @@ export function assessmentBlock(c) {
         part('field.colour', 'colour', wanted.colour, seen.colour, factorOf(a, 'colour')),
         part('field.type', 'body', wanted.type, seen.type, factorOf(a, 'type')))));
   if (a) {
-    const words = (f) => (lang() === 'ko' ? f.ko : f.en);
+    const words = factorWords;
     block.append(
       h('h2', { class: 'small-head' }, t('assess.why')),
       h('p', { class: 'assess-rule', dataset: { rule: a.rule } },
-        `${t('assess.score')} ${Number(a.score).toFixed(2)} — ${lang() === 'ko' ? a.ko : a.en}`),
+        `${t('assess.score')} ${Number(a.score).toFixed(2)} — ${ruleWords(a)}`),
       h('ul', { class: 'factor-list' },
         ...a.factors.filter((f) => f.factor === 'base' || Math.abs(f.contribution) > 0.005).map((f) =>
           h('li', { class: 'factor', dataset: { factor: f.factor } },

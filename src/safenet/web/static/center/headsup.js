@@ -5,6 +5,7 @@ import { api } from '../lib/api.js';
 import { $, clear, h } from '../lib/dom.js';
 import { compass, lang, onLang, t } from '../lib/i18n.js';
 import { ago, kstClock } from '../lib/time.js';
+import { vehicleLabel } from '../lib/explain.js';
 
 let items = [];
 
@@ -15,6 +16,14 @@ function camera(c) {
     h('span', { class: 'reach-camera-name' }, c.camera_id),
     h('span', { class: 'reach-window' }, ` ${window}`),
     h('span', { class: 'reach-reason muted' }, lang() === 'en' ? c.reason : c.reason_ko));
+}
+
+// The wanted vehicle in the vocabulary's words (this center's hotlist); the police's
+// own text only in English, when the hotlist has no description.
+function vehicleText(item) {
+  const d = item.described || {};
+  if (d.colour || d.type || d.make || d.model) return vehicleLabel(d);
+  return lang() === 'en' ? item.vehicle : '';
 }
 
 function render() {
@@ -29,7 +38,7 @@ function render() {
     box.append(h('article', { class: 'headsup-card', dataset: { headsUpId: item.heads_up_id, entryId: item.entry_id } },
       h('p', { class: 'headsup-top' },
         h('span', { class: 'plate small-plate' }, item.plate),
-        item.vehicle ? h('span', { class: 'muted' }, ` ${item.vehicle}`) : null),
+        vehicleText(item) ? h('span', { class: 'muted', dataset: { role: 'headsup-vehicle' } }, ` ${vehicleText(item)}`) : null),
       h('p', { class: 'muted' }, t('headsup.last_seen', {
         site: item.last_site, at: kstClock(item.last_seen_at), ago: ago(item.last_seen_at),
       }), heading ? ` · ${t('alert.heading')} ${heading}` : ''),

@@ -30,7 +30,7 @@ function render() {
       tile('health.candidates', String(s.candidates_pending ?? 0), null, s.candidates_pending ? 'warn' : null),
       tile('health.outbox', String(link.outbox_depth ?? 0),
         link.oldest_waiting_s ? `${Math.round(link.oldest_waiting_s)} s` : null, link.outbox_depth ? 'warn' : null),
-      tile('health.link', t(`health.link.${link.status || 'down'}`), link.transport, linkTone),
+      tile('health.link', t(`health.link.${link.status || 'down'}`), t(`link.kind.${link.kind || 'other'}`), linkTone),
       tile('health.hotlist', t('health.hotlist_value', { v: s.hotlist.version, n: s.hotlist.entries }),
         s.hotlist.applied_at ? `${t('health.applied')} ${kst(s.hotlist.applied_at)}` : null),
       tile('health.queue', String(s.pipeline_queue ?? 0))),

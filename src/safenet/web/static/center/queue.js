@@ -5,7 +5,8 @@ import { boot } from '../lib/shell.js';
 import { arriveMany, attentionControls, startAttention, unread } from '../lib/attention.js';
 import { api, apiImage } from '../lib/api.js';
 import { $, clear, h, toast } from '../lib/dom.js';
-import { category, level, onLang, t } from '../lib/i18n.js';
+import { category, lang, level, onLang, t } from '../lib/i18n.js';
+import { matchWords, vehicleLabel } from '../lib/explain.js';
 import { kst } from '../lib/time.js';
 import { startHeadsUp } from './headsup.js';
 import { assessmentBlock } from './assessment.js';
@@ -140,7 +141,9 @@ function renderDetail() {
     return;
   }
   const camera = cameras.get(c.camera_id) || {};
-  const seen = [c.vehicle_seen.colour, c.vehicle_seen.type].filter(Boolean).join(' ') || t('queue.not_described');
+  const seen = vehicleLabel(c.vehicle_seen && c.vehicle_seen.described);
+  // Worded from the structure; a hit kept without one shows its stored English only in English.
+  const explanation = c.why ? matchWords(c.why) : lang() === 'en' ? c.explanation : t('why.unknown');
   const shot = h('div', { class: 'snapshot-box' });
   snapshotFor(c, shot);
   const reason = h('input', {
@@ -163,12 +166,16 @@ function renderDetail() {
     h('div', { class: 'detail-body' }, h('div', { class: 'compare' },
       h('section', { class: 'compare-shot' }, shot,
         h('h2', { class: 'small-head' }, t('alert.explain')),
-        h('p', { class: 'explanation' }, c.explanation)),
+        h('p', { class: 'explanation', dataset: { kind: c.why ? c.why.kind : '' } }, explanation),
+        c.why ? h('ul', { class: 'why-differences' }, ...(c.why.differences || []).map((d) =>
+          h('li', { class: 'why-difference', dataset: { factor: d.factor, position: d.position ?? '' } },
+            h('span', { class: 'plate small-plate' }, d.read_char || '∅'), ' → ',
+            h('span', { class: 'plate small-plate' }, d.registered_char || '∅')))) : null),
       h('section', { class: 'compare-facts' },
         h('div', { class: 'fact-block wanted-block' },
           h('h2', {}, t('queue.wanted')),
           h('p', { class: 'plate huge' }, c.wanted.plate || '—'),
-          h('p', { class: 'fact' }, c.wanted.vehicle || t('queue.not_described')),
+          h('p', { class: 'fact', dataset: { role: 'wanted-vehicle' } }, vehicleLabel(c.wanted.described)),
           h('p', { class: 'fact muted' }, category(c.wanted.category))),
         h('div', { class: 'fact-block read-block' },
           h('h2', {}, t('queue.read')),
@@ -176,7 +183,7 @@ function renderDetail() {
           h('p', { class: 'fact' },
             h('span', { class: 'badge badge-candidate' }, level(c.level)),
             ` ${t('score')} ${Number(c.score).toFixed(2)} · ${t('confidence')} ${Number(c.read_confidence).toFixed(2)}`),
-          h('p', { class: 'fact' }, `${t('queue.seen')}: ${seen}`),
+          h('p', { class: 'fact', dataset: { role: 'seen-vehicle' } }, `${t('queue.seen')}: ${seen}`),
           h('p', { class: 'fact muted' }, `${kst(c.read_at)} · ${t('queue.camera')} ${c.camera_id}`,
             camera.name ? ` ${camera.name}` : '',
             camera.address && camera.address !== camera.name ? ` · ${camera.address}` : ''),
@@ -214,7 +221,7 @@ async function send(reason) {
   if (!c || !mode || sending) return;
   const error = $('#decision-error');
   if (!reason.trim()) {
-    error.textContent = `reason: ${t('queue.reason')}`;
+    error.textContent = t('queue.reason'); // a field name would be a developer word here
     return;
   }
   sending = true;

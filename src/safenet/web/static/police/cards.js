@@ -1,7 +1,8 @@
 // One alert as the dispatcher sees it: the plate large, exact hits red, candidates amber
 // with the "육안 확인 필요" banner, the center's decision, and acknowledge / dispatch.
 import { h } from '../lib/dom.js';
-import { category, compass, has, lang, level, t } from '../lib/i18n.js';
+import { category, compass, lang, level, t } from '../lib/i18n.js';
+import { factorWords, matchWords, ruleWords, vehicleLabel, vocab } from '../lib/explain.js';
 import { kst } from '../lib/time.js';
 import { evidenceBlock } from './evidence.js';
 import { agoLabel, directionSource, routePanel } from './route.js';
@@ -52,11 +53,6 @@ function where(card) {
       source ? h('span', { class: 'heading-source muted' }, ` (${source})`) : null) : null);
 }
 
-function vocab(prefix, code) {
-  if (!code) return t('assess.unknown');
-  return has(`${prefix}.${code}`) ? t(`${prefix}.${code}`) : code;
-}
-
 // Why the center's decision chain reported it: the descriptions compared, each
 // factor's effect in words, and how many other reads backed it or spoke against it.
 function assessmentBlock(hit) {
@@ -76,14 +72,14 @@ function assessmentBlock(hit) {
       `${t(label)}: ${t('queue.wanted')} ${vocab(prefix, wanted)} · ${t('queue.seen')} ${vocab(prefix, seen)} — `,
       h('strong', { class: `verdict-${v}` }, t(`assess.${v}`)));
   };
-  const words = (f) => (lang() === 'ko' ? f.ko : f.en);
+  const words = factorWords;
   const effect = (value) => {
     const key = value > 0.05 ? 'assess.raises' : value < -0.05 ? 'assess.lowers' : 'assess.no_effect';
     return `${t(key)} ${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value).toFixed(1)}`;
   };
   return h('details', { class: 'assessment', open: true },
     h('summary', {}, `${t('assess.why')} · ${t('assess.score')} ${Number(a.score).toFixed(2)}`),
-    h('p', { class: 'assess-rule', dataset: { rule: a.rule } }, lang() === 'ko' ? a.ko : a.en),
+    h('p', { class: 'assess-rule', dataset: { rule: a.rule } }, ruleWords(a)),
     h('ul', { class: 'assess-parts' },
       row('field.colour', 'colour', 'colour', a.wanted_colour, a.seen_colour),
       row('field.type', 'body', 'type', a.wanted_type, a.seen_type)),
@@ -94,6 +90,13 @@ function assessmentBlock(hit) {
         .map((f) => h('li', { class: 'factor', dataset: { factor: f.factor } },
           h('span', { class: 'factor-effect' }, effect(Number(f.contribution) || 0)),
           h('span', { class: 'factor-words' }, words(f))))));
+}
+
+// Why the read matched, worded from the report's structure; a report from a center that
+// sent none shows its English text only in English.
+function explanationText(hit) {
+  if (hit.why) return matchWords(hit.why);
+  return lang() === 'en' ? hit.explanation || '—' : t('why.unknown');
 }
 
 function responseLines(card) {
@@ -157,7 +160,7 @@ export function hitCard(card, handlers, responder) {
   h('p', { class: 'meta' },
     h('strong', {}, entry.category ? category(entry.category) : '—'),
     entry.case_number ? ` · ${t('alert.case')} ${entry.case_number}` : '',
-    entry.vehicle ? ` · ${entry.vehicle}` : ''),
+    entry.described ? ` · ${vehicleLabel(entry.described)}` : entry.vehicle && lang() === 'en' ? ` · ${entry.vehicle}` : ''),
   where(card),
   card.route && kind !== 'rejected' ? routePanel(card.route) : null,
   kind === 'rejected'
@@ -167,7 +170,7 @@ export function hitCard(card, handlers, responder) {
   assessmentBlock(hit),
   h('details', { class: 'explain' },
     h('summary', {}, t('alert.explain'), ` · ${t('confidence')} ${Number(hit.read_confidence ?? 0).toFixed(2)}`),
-    h('p', {}, hit.explanation || '—')),
+    h('p', { class: 'explanation', dataset: { kind: hit.why ? hit.why.kind : '' } }, explanationText(hit))),
   evidenceBlock(card, responder),
   responseLines(card),
   actions(card, handlers, responder));
