@@ -39,12 +39,16 @@ async def register(page: Page, plate: str, case_number: str) -> Locator:
     return form
 
 
-async def refusals(page: Page, plate: str, good_plate: str, case_number: str) -> tuple[str, str]:
+async def refusals(
+    page: Page, plate: str, good_plate: str, case_number: str, shots: str
+) -> tuple[str, str]:
     """The bad plate's error at its field, and the registrar's own approval refused."""
     form = await register(page, plate, case_number)
     slot = form.locator("[data-error-for='plate']")
     await slot.wait_for(state="visible")
     plate_text = await slot.inner_text()
+    await slot.scroll_into_view_if_needed()
+    await shoot(page, f"errors-registry-{shots}")
     await form.locator("[data-field='plate']").fill(good_plate)
     await form.locator("#register-submit").click()
     card = page.locator(".entry-card[data-status='pending']", has_text=good_plate)
@@ -52,6 +56,8 @@ async def refusals(page: Page, plate: str, good_plate: str, case_number: str) ->
     await card.locator("[data-action='approve']").click()
     refusal = card.locator(".action-error")
     await refusal.wait_for(state="visible")
+    await refusal.scroll_into_view_if_needed()
+    await shoot(page, f"errors-approve-{shots}")
     return plate_text, await refusal.inner_text()
 
 
@@ -67,7 +73,7 @@ async def test_registry_errors_read_in_korean_then_in_english(
         assert await page.evaluate("document.documentElement.lang") == "ko"
         bad, case = "12가345", f"2026-서초-00090{n}"
 
-        plate_ko, approve_ko = await refusals(page, bad, f"12가345{n}", case)
+        plate_ko, approve_ko = await refusals(page, bad, f"12가345{n}", case, f"ko-{name}")
         assert "일련번호는 4자리 숫자여야 합니다" in plate_ko
         assert "345" in plate_ko
         assert english_words(plate_ko, bad, case) == [], plate_ko
@@ -75,25 +81,14 @@ async def test_registry_errors_read_in_korean_then_in_english(
         assert english_words(approve_ko, bad, case) == [], approve_ko
         general = await page.locator("#register-error").inner_text()
         assert english_words(general) == [], general
-        await page.locator("[data-error-for='plate']").scroll_into_view_if_needed()
-        await shoot(page, f"errors-registry-ko-{name}")
-        card = page.locator(".entry-card .action-error").first
-        await card.scroll_into_view_if_needed()
-        await shoot(page, f"errors-approve-ko-{name}")
 
         await page.locator("#lang-toggle").click()
         assert await page.evaluate("document.documentElement.lang") == "en"
-        plate_en, approve_en = await refusals(page, bad, f"12가346{n}", case)
+        plate_en, approve_en = await refusals(page, bad, f"12가346{n}", case, f"en-{name}")
         assert "The serial must have 4 digits" in plate_en
         assert not HANGUL.search(plate_en.replace(bad, "")), plate_en
         assert "cannot approve it" in approve_en
         assert not HANGUL.search(approve_en), approve_en
-        await page.locator("[data-error-for='plate']").scroll_into_view_if_needed()
-        await shoot(page, f"errors-registry-en-{name}")
-        await page.locator(
-            ".entry-card .action-error", has_text="cannot"
-        ).first.scroll_into_view_if_needed()
-        await shoot(page, f"errors-approve-en-{name}")
         await page.locator("#lang-toggle").click()  # back to Korean for the next size
     assert not errors, errors
 
