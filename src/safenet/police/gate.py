@@ -65,7 +65,8 @@ def check_registration(
     judged by how many plates it matches: refused below the floor, allowed with every
     hit held for an operator below the description threshold (colour and type — make
     or model — required, and a category that allows it); the refusal's problems carry
-    the catalogue key ``pattern_refused`` and the pattern's figures.
+    the codes ``pattern.plate``, ``pattern.category``, ``pattern.vehicle.*`` and the
+    pattern's figures.
     """
     problems: list[Problem] = []
 
