@@ -169,7 +169,7 @@ async function send(reason) {
   if (!c || !mode || sending) return;
   const error = $('#decision-error');
   if (!reason.trim()) {
-    error.textContent = `reason: ${t('queue.reason')}`;
+    error.textContent = t('err.field.required', { field: t('err.field.decision_reason') });
     return;
   }
   sending = true;

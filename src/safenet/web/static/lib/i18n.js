@@ -532,6 +532,7 @@ const WORDS = {
   'err.field.password': ['비밀번호', 'Password'],
   'err.field.code': ['인증 코드', 'Code'],
   'err.field.decision': ['결정', 'Decision'],
+  'err.field.decision_reason': ['사유', 'Reason'],
   'err.action.approved': ['승인', 'approved'],
   'err.action.renewed': ['연장', 'renewed'],
   'err.action.cancelled': ['해제', 'lifted'],
