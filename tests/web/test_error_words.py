@@ -117,3 +117,34 @@ async def test_several_problems_each_at_its_field_and_a_summary(
     assert "5개 항목" in summary
     for text in [*texts.values(), summary]:
         assert english_words(text, "12차3456", "x") == [], text
+
+
+async def test_an_unknown_code_reads_as_the_generic_sentence_not_the_english(
+    stack: Stack, browser: BrowserContext
+) -> None:
+    page = await browser.new_page()
+    await page.goto(stack.police_console(REGISTRAR_APPROVER, "wanted"))
+    await ready(page)
+    words: dict[str, str] = await page.evaluate(
+        """async () => {
+          const src = document.querySelector('script[type=module][src*="wanted.js"]').src;
+          const api = await import(src.replace('police/wanted.js', 'lib/api.js'));
+          const i18n = await import(src.replace('police/wanted.js', 'lib/i18n.js'));
+          const unknown = { error: 'invalid', code: 'no.such_code', message: 'Server words here',
+                            detail: 'Server words here', field: 'approver' };
+          const roles = { code: 'auth.role_needed', params: { roles: ['registrar', 'approver'] } };
+          const out = { ko: api.errorText(unknown), roles_ko: api.errorText(roles),
+                        label_ko: api.fieldLabel('approver'), odd_ko: api.fieldLabel('zz_top') };
+          i18n.setLang('en');
+          out.en = api.errorText(unknown);
+          out.roles_en = api.errorText(roles);
+          i18n.setLang('ko');
+          return out;
+        }"""
+    )
+    assert english_words(words["ko"]) == [], words
+    assert "Server" not in words["en"]
+    assert words["roles_ko"] == "이 작업에는 등록 담당 또는 승인 담당 역할이 필요합니다."
+    assert words["roles_en"] == "This needs the role registrar or approver."
+    assert words["label_ko"] == "승인 담당"
+    assert words["odd_ko"] == "입력 항목"  # an unknown field is never shown by its raw name
