@@ -12,6 +12,7 @@ from rich.console import Console
 
 from safenet.audit.store import audit_log
 from safenet.config import load_settings
+from safenet.demo.operators import OperatorMode
 from safenet.demo.run import DemoOptions, run_demo
 from safenet.store import open_database
 from tests.support.services import port_open
@@ -33,8 +34,15 @@ async def test_headless_demo_reports_every_hit_once_and_tracks_the_wanted(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settings = load_settings(var_dir=tmp_path / "var")
+    # Every center decided by simulation, so every wanted vehicle's hits reach the police
+    # (the default leaves 강남구's candidates to a person: tests/demo/test_demo_people.py).
     options = DemoOptions(
-        headless=True, duration_s=40, json_summary=True, port=_free_block(), operator_delay_s=1
+        headless=True,
+        duration_s=40,
+        json_summary=True,
+        port=_free_block(),
+        operator_delay_s=1,
+        operators=OperatorMode.SIMULATED,
     )
     code = await run_demo(settings, options, Console(stderr=True))
     summary = json.loads(capsys.readouterr().out)
@@ -44,6 +52,10 @@ async def test_headless_demo_reports_every_hit_once_and_tracks_the_wanted(
     assert summary["drained"]
     assert summary["reads"] > 300
     assert summary["problems"] == []
+    assert summary["manual_centers"] == []
+    decided = summary["operator_decisions"]
+    assert decided["confirmed"] + decided["rejected"] > 0
+    assert decided["at_consoles"] == 0
     # Each site recorded the settings it started with (the demo starts fresh: loaded).
     for name, subject in (("police.db", "site:police"), ("center-seocho.db", "site:seocho")):
         db = open_database(f"sqlite:///{tmp_path / 'var' / 'demo' / name}")

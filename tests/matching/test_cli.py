@@ -65,9 +65,10 @@ def test_match_prints_one_line_per_match_and_reports_bad_lines(files: tuple[Path
     assert "hotlist: 3 entries loaded, 3 skipped" in err
     assert "reads.jsonl line 3: JSON is malformed" in err
     assert "reads.jsonl line 4: Expected float <= 1.0" in err
-    assert "2 lines skipped" in err
+    assert "lines skipped 2" in err
     stats = json.loads(err.strip().splitlines()[-1])
     assert stats["reads"] == 5
+    assert stats["matched_reads"] == 4
     assert stats["skipped"] == 2
     assert stats["matches"] == {"exact": 1, "equivalent": 2, "fuzzy": 0, "partial": 1}
     assert stats["reads_per_s"] > 0
@@ -136,7 +137,24 @@ def test_match_lines_carry_the_decision_and_the_summary_counts_states(
     assert lines[1]["group"] == ["e1", "123가4567"]
     factor = lines[1]["reason"]["factors"][1]
     assert set(factor) == {"factor", "contribution", "ko", "en"}
-    assert "reads: 5 read, 4 matches (1 alert, 3 candidate, 0 held, 0 dropped)" in result.stderr
+    # r3 (confidence 1.5) and "not json" are skipped; r6 matches nothing.
+    assert (
+        "reads 5 · matched 4 · unmatched 1 · matches 4 "
+        "(alert 1, candidate 3, held 0, dropped 0) · lines skipped 2"
+    ) in result.stderr
+
+
+def test_match_summary_counts_reads_apart_from_matches() -> None:
+    from safenet.commands.match import _Tally, summary_line
+
+    tally = _Tally(reads=3, skipped=1)
+    tally.matched_reads = {"r1", "r2"}  # r2 matched two entries: three matches
+    tally.levels.update(exact=1, partial=2)
+    tally.states.update(alert=1, candidate=2)
+    assert summary_line(tally) == (
+        "reads 3 · matched 2 · unmatched 1 · matches 3 "
+        "(alert 1, candidate 2, held 0, dropped 0) · lines skipped 1"
+    )
 
 
 CAMERAS_CSV = """camera_id,lat,lon

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import httpx
@@ -10,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 
 from safenet.web import ConsoleSetupError, WebSettings
+from safenet.web.assets import PAGES_DIR, STATIC_DIR
 from safenet.web.boundaries import Boundaries
 from safenet.web.geometry import polygon_contains, simplify_ring
 from safenet.web.mount import mount_console
@@ -128,3 +130,22 @@ def test_without_leaflet_the_console_refuses_to_mount_and_says_what_to_run(
 ) -> None:
     with pytest.raises(ConsoleSetupError, match="npm ci --prefix src/safenet/web"):
         _app(tmp_path, leaflet_dir=str(tmp_path / "no-leaflet"))
+
+
+async def test_every_pages_stylesheets_are_served_and_stay_small(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    linked: set[str] = set()
+    for page in sorted(PAGES_DIR.glob("*.html")):
+        hrefs = re.findall(r'href="\{\{prefix\}\}/static/([^"]+\.css)"', page.read_text("utf-8"))
+        assert hrefs, f"{page.name}: links no console stylesheet"
+        assert hrefs[-1] == "phone.css", f"{page.name}: phone.css must come last (it overrides)"
+        linked.update(hrefs)
+    async with _client(app) as client:
+        for name in sorted(linked):
+            sheet = await client.get(f"/console/static/{name}")
+            assert sheet.status_code == 200, name
+            assert sheet.headers["content-type"].startswith("text/css"), name
+    for sheet_path in STATIC_DIR.glob("*.css"):
+        lines = sheet_path.read_text("utf-8").count("\n")
+        assert lines <= 600, f"{sheet_path.name}: {lines} lines; split it by concern"
+        assert sheet_path.name in linked, f"{sheet_path.name} is linked from no page"

@@ -191,6 +191,7 @@ async def test_a_phone_shows_the_route_without_sideways_scrolling(
     page, errors, _ = await _console(stack, browser)
     await page.set_viewport_size(PHONE)
     await _drive(stack, page, [("r-1", "GN-01", 300), ("r-2", "GN-11", 200)])
+    await page.locator("#tab-alerts").click()  # on a phone the cards are the second tab
     card = await _latest_card(page)
     await card.scroll_into_view_if_needed()
     sizes = await overflow(page)

@@ -149,12 +149,7 @@ def match(
         else:
             sink.flush()
     elapsed = time.perf_counter() - started
-    states = ", ".join(f"{n} {state}" for state, n in tally.states.items())
-    typer.echo(
-        f"reads: {tally.reads} read, {sum(tally.levels.values())} matches ({states}), "
-        f"{tally.skipped} lines skipped",
-        err=True,
-    )
+    typer.echo(summary_line(tally), err=True)
     if points and tally.unplaced:
         typer.echo(
             f"reads from cameras not in {cameras.name if cameras else ''}: {tally.unplaced} "
@@ -164,6 +159,7 @@ def match(
     if json_stats:
         stats = {
             "reads": tally.reads,
+            "matched_reads": len(tally.matched_reads),
             "matches": tally.levels,
             "states": tally.states,
             "skipped": tally.skipped,
@@ -174,6 +170,21 @@ def match(
             "reads_per_s": round(tally.reads / elapsed, 1) if elapsed > 0 else None,
         }
         typer.echo(msgspec.json.encode(stats).decode(), err=True)
+
+
+def summary_line(tally: _Tally) -> str:
+    """The run's one-line summary on stderr.
+
+    ``matched`` counts reads with at least one match and ``unmatched`` the rest;
+    ``matches`` counts (read, entry) pairs, so one read can make several, and the
+    parenthesis says what the decision chain made of them.
+    """
+    matched = len(tally.matched_reads)
+    states = ", ".join(f"{state} {n}" for state, n in tally.states.items())
+    return (
+        f"reads {tally.reads} · matched {matched} · unmatched {tally.reads - matched} · "
+        f"matches {sum(tally.levels.values())} ({states}) · lines skipped {tally.skipped}"
+    )
 
 
 def _wanted(index: HotlistIndex, min_score: float | None) -> list[WantedVehicle]:
@@ -218,6 +229,7 @@ class _Tally:
         default_factory=lambda: {"alert": 0, "candidate": 0, "held": 0, "dropped": 0}
     )
     original_ts: dict[str, str | float] = field(default_factory=dict)
+    matched_reads: set[str] = field(default_factory=set)
 
     def bad_time(self, read: Read) -> None:
         """A matched read whose ts is no time: reported, skipped, counted."""
@@ -275,6 +287,7 @@ class _OrderedWriter:
                 )
             )
             for d in ready:
+                tally.matched_reads.add(d.read_id)
                 tally.levels[d.match.level.value] += 1
                 tally.states[d.state.value] += 1
 

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from safenet.center.tables import hits as center_hits
 from safenet.demo.driver import ScenarioDriver
 from safenet.demo.observer import AlertObserver
+from safenet.demo.progress import center_figures, decision_counts
 from safenet.demo.stack import DemoStack
 from safenet.police.clock import as_utc, iso
 from safenet.police.tables import alerts as police_alerts
@@ -108,10 +109,15 @@ def _percentile(values: list[float], q: float) -> float | None:
 
 
 def summarize(
-    stack: DemoStack, driver: ScenarioDriver, observer: AlertObserver, drained: bool
+    stack: DemoStack,
+    driver: ScenarioDriver,
+    observer: AlertObserver,
+    drained: bool,
+    manual_sites: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """The one JSON object ``safenet demo --headless --json`` prints."""
     centers = _center_rows(stack)
+    figures = center_figures(stack, manual_sites)
     police = _police_rows(stack)
     reported = {(site, r.hit_id) for site, r in centers if r.reported}
     stored = {(r.site, r.hit_id) for r in police}
@@ -167,7 +173,9 @@ def summarize(
         "awaiting_confirmation": sum(
             1 for _, r in centers if r.state == "pending" and not r.reported
         ),
-        "operator_decisions": driver.decisions,
+        "waiting_by_center": {f.site: f.waiting for f in figures},
+        "manual_centers": sorted(manual_sites),
+        "operator_decisions": decision_counts(figures),
         "police_hits": len(police),
         "alerts_delivered": observer.kinds.get("hit", 0),
         "alert_events": dict(observer.kinds),

@@ -59,17 +59,18 @@ class ScenarioDriver:
 
     The simulated operators know the simulator's ground truth: they confirm a candidate
     when the read really was that wanted vehicle and reject it otherwise, after
-    ``operator_delay_s`` — the time a person would take to compare the snapshot. With
-    ``auto_operator`` off, candidates wait for a person at the center console.
+    ``operator_delay_s`` — the time a person would take to compare the snapshot. At the
+    centers in ``manual_sites`` no simulated operator works: candidates wait for a person
+    at that center's console. Decisions are counted from the centers' own records
+    (:func:`safenet.demo.progress.decision_counts`), not here.
     """
 
     stack: DemoStack
     operator_delay_s: float = 5.0
-    auto_operator: bool = True
+    manual_sites: frozenset[str] = frozenset()
     registrations: dict[str, Registration] = field(default_factory=dict)
     sent_at: dict[str, float] = field(default_factory=dict)  # read id -> monotonic
     truth: dict[str, ReadTruth] = field(default_factory=dict)  # read id -> truth
-    decisions: dict[str, int] = field(default_factory=lambda: {"confirmed": 0, "rejected": 0})
     feed: FeedReport | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -144,12 +145,13 @@ class ScenarioDriver:
 
     async def operate(self, stop: asyncio.Event) -> None:
         """The simulated operators: decide each candidate by the ground truth, after a pause."""
-        if not self.auto_operator:
+        simulated = [c for c in self.stack.centers.values() if c.site not in self.manual_sites]
+        if not simulated:
             return
         first_seen: dict[str, float] = {}
         async with httpx.AsyncClient(timeout=10) as client:
             while not stop.is_set():
-                for center in self.stack.centers.values():
+                for center in simulated:
                     try:
                         await self._decide_due(client, center, first_seen)
                     except httpx.HTTPError as exc:
@@ -160,7 +162,7 @@ class ScenarioDriver:
     async def _decide_due(
         self, client: httpx.AsyncClient, center: Any, seen: dict[str, float]
     ) -> None:
-        headers = {"Authorization": f"Bearer {center.operator_token}"}
+        headers = {"Authorization": f"Bearer {center.sim_operator_token}"}
         r = await client.get(f"{center.url}/api/v1/candidates", headers=headers)
         r.raise_for_status()
         now = time.monotonic()
@@ -183,7 +185,5 @@ class ScenarioDriver:
                 json={"reason": reason},
                 headers=headers,
             )
-            if r.status_code == 200:
-                self.decisions["confirmed" if decision == "confirm" else "rejected"] += 1
-            elif r.status_code != 409:  # 409: decided meanwhile (a person at the console)
+            if r.status_code not in (200, 409):  # 409: decided meanwhile (a person at the console)
                 log.warning("demo operator at %s: %s %s", center.site, r.status_code, r.text)

@@ -3,8 +3,9 @@
 For each wanted vehicle's first alert, the officer asks that center — over the police
 API, with a field officer's token — for the scene photos around the hit, the escape
 route from it, and ten minutes of video at the same camera before it. The simulated
-operator (when ``auto_operator`` is on) approves the photos and the route and
-withholds the video, with a reason, over the center's API. The officer then waits
+operator of each center not in ``manual_sites`` approves the photos and the route and
+withholds the video, with a reason, over the center's API; at a manual center the
+request waits in the console's queue for a person. The officer then waits
 for the police to verify the package. :meth:`EvidencePlayers.summary` reckons it: each
 request's outcome, the files received, and the register held against every file that
 left each center (one row per provided item, every file in exactly one row).
@@ -34,9 +35,9 @@ WITHHELD = "시연: 영상 범위는 사건 시각과 관련이 적어 제공하
 class EvidencePlayers:
     """The officer and the operators of the evidence flow; see the module docstring."""
 
-    def __init__(self, stack: DemoStack, *, auto_operator: bool = True) -> None:
+    def __init__(self, stack: DemoStack, *, manual_sites: frozenset[str] = frozenset()) -> None:
         self.stack = stack
-        self.auto_operator = auto_operator
+        self.manual_sites = manual_sites
         self.asked: dict[str, str] = {}  # entry id -> request id
         self.outcomes: dict[str, dict[str, Any]] = {}  # request id -> police view
         self.problems: list[str] = []
@@ -48,8 +49,7 @@ class EvidencePlayers:
             while not stop.is_set():
                 try:
                     await self._ask(client, headers)
-                    if self.auto_operator:
-                        await self._answer(client)
+                    await self._answer(client)
                     await self._follow(client, headers)
                 except httpx.HTTPError as exc:
                     log.warning("demo evidence: %s", exc)
@@ -95,7 +95,9 @@ class EvidencePlayers:
 
     async def _answer(self, client: httpx.AsyncClient) -> None:
         for center in self.stack.centers.values():
-            op = {"Authorization": f"Bearer {center.operator_token}"}
+            if center.site in self.manual_sites:
+                continue
+            op = {"Authorization": f"Bearer {center.sim_operator_token}"}
             r = await client.get(f"{center.url}/api/v1/evidence/requests", headers=op)
             r.raise_for_status()
             for request in r.json()["requests"]:

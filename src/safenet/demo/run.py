@@ -7,6 +7,7 @@ import contextlib
 import json
 import logging
 import signal
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,19 +16,20 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from rich.console import Console, Group
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 
-from safenet.center.tables import hits as center_hits
 from safenet.config import Settings
+from safenet.demo import banner
 from safenet.demo.accounting import drain, summarize
 from safenet.demo.driver import ScenarioDriver
 from safenet.demo.evidence import EvidencePlayers
 from safenet.demo.observer import AlertObserver
-from safenet.demo.stack import DemoStack
-from safenet.demo.users import sign_in_lines
+from safenet.demo.operators import MANUAL_CENTER, OperatorMode, manual_sites
+from safenet.demo.progress import CenterFigures, center_figures, decision_counts, progress_line
+from safenet.demo.stack import DemoError, DemoStack
 from safenet.sim import Simulation
 
 log = logging.getLogger(__name__)
@@ -54,26 +56,9 @@ class DemoOptions:
     data_dir: Path | None = None
     port: int = 8100
     operator_delay_s: float = 5.0
-    auto_operator: bool = True
-
-
-def _hit_count(stack: DemoStack) -> int:
-    total = 0
-    for handle in stack.centers.values():
-        with handle.db.read() as conn:
-            total += conn.execute(sa.select(sa.func.count()).select_from(center_hits)).scalar_one()
-    return total
-
-
-def _urls(stack: DemoStack) -> list[str]:
-    lines = [
-        f"police console  {stack.police_url}/console/#token={stack.dispatcher_token}",
-        f"police API      {stack.police_url}/docs",
-    ]
-    for c in stack.centers.values():
-        lines.append(f"{c.name} console  {c.url}/console/#token={c.operator_token}")
-    lines.append("center APIs     " + "  ".join(f"{c.url}/docs" for c in stack.centers.values()))
-    return [*lines, *sign_in_lines(stack.users)]
+    operators: OperatorMode = OperatorMode.MIXED
+    manual_center: str = MANUAL_CENTER
+    progress_every_s: float = 10.0  # headless: a progress line on stderr this often
 
 
 def _view(
@@ -81,19 +66,23 @@ def _view(
     driver: ScenarioDriver,
     observer: AlertObserver,
     started: float,
-    hits: int,
+    figures: list[CenterFigures],
     rate: float,
 ) -> Group:
     sim = stack.sim
+    decided = decision_counts(figures)
+    waiting = ", ".join(f"{f.name} {f.waiting}" for f in figures if f.waiting and f.manual)
     head = Table.grid(padding=(0, 2))
     head.add_row(
         f"[b]elapsed[/] {time.monotonic() - started:5.0f} s",
         f"[b]sim time[/] {sim.clock.now().astimezone(SEOUL).strftime('%H:%M:%S KST')}",
         f"[b]reads[/] {len(driver.sent_at):,} ({rate:,.0f}/s)",
-        f"[b]hits[/] {hits:,}",
+        f"[b]hits[/] {sum(f.hits for f in figures):,}",
         f"[b]alerts[/] {observer.kinds.get('hit', 0):,}",
         f"[b]outbox[/] {sum(c.service.relay.depth for c in stack.centers.values())}",
-        f"[b]decided[/] {driver.decisions['confirmed']}✓ {driver.decisions['rejected']}✗",
+        f"[b]waiting[/] {sum(f.waiting for f in figures)}" + (f" ({waiting})" if waiting else ""),
+        f"[b]decided[/] {decided['confirmed']}✓ {decided['rejected']}✗ "
+        f"({decided['at_consoles']} at a console)",
     )
     wanted = Table(title="wanted vehicles — latest sighting", title_justify="left", expand=True)
     for col in ("scenario", "plate", "category", "latest sighting", "level", "read at"):
@@ -136,14 +125,21 @@ def _view(
 async def run_demo(settings: Settings, options: DemoOptions, console: Console) -> int:
     """Run the demo; the exit status is 0 when nothing was lost or doubled."""
 
+    # Headless, stdout is kept for the final summary: start-up text and progress go to
+    # stderr. With --json the start-up text is left out (progress lines still come).
+    notes = Console(stderr=True, soft_wrap=True) if options.headless else console
+
     def say(text: str) -> None:
         if not options.json_summary:
-            console.print(text, soft_wrap=True)
+            notes.print(text, soft_wrap=True)
 
     sim = Simulation.from_scenario(options.scenario, data_dir=options.data_dir or settings.data_dir)
-    say(f"[b]scenario[/] {sim.scenario.name}: {sim.scenario.description}")
-    for line in sim.city.summary().splitlines():
-        say(f"  {line}")
+    try:
+        manual = manual_sites(options.operators, sim.city.districts, options.manual_center)
+    except ValueError as exc:
+        raise DemoError(str(exc), option="--manual-center") from exc
+    say(f"[b]scenario[/] {escape(sim.scenario.name)}: {escape(sim.scenario.description)}")
+    log.info("demo city:\n%s", sim.city.summary())
 
     stack = DemoStack(
         settings,
@@ -154,7 +150,7 @@ async def run_demo(settings: Settings, options: DemoOptions, console: Console) -
     )
     try:
         await stack.start()
-        return await _play(stack, sim, options, console, say)
+        return await _play(stack, sim, options, manual, console, say)
     finally:
         await stack.stop()
 
@@ -163,17 +159,23 @@ async def _play(
     stack: DemoStack,
     sim: Simulation,
     options: DemoOptions,
+    manual: frozenset[str],
     console: Console,
     say: Callable[[str], None],
 ) -> int:
     """Everything after the services are up: play, watch, reckon, print."""
     settings = stack.settings
+    for line in banner.who_decides(stack, options.operators, manual):
+        say(f"[b]{escape(line)}[/]")
     say(
-        f"[b]running[/] (SQLite files and the link journal under {stack.root}, "
-        f"logs in {settings.var_dir / 'demo.log'}):"
+        f"[b]running[/] (SQLite files and the link journal under {escape(str(stack.root))}, "
+        f"logs in {escape(str(settings.var_dir / 'demo.log'))}):"
     )
-    for line in _urls(stack):
-        say(f"  {line}")
+    for line in banner.urls(stack, manual):
+        say(f"  {escape(line)}")
+    say("[b]about the data[/]")
+    for line in banner.caveats(sim.city):
+        say(f"  {escape(line)}")
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -181,14 +183,12 @@ async def _play(
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
 
-    driver = ScenarioDriver(
-        stack, operator_delay_s=options.operator_delay_s, auto_operator=options.auto_operator
-    )
+    driver = ScenarioDriver(stack, operator_delay_s=options.operator_delay_s, manual_sites=manual)
     observer = AlertObserver(stack.police_url, stack.dispatcher_token)
     watch_stop, ops_stop = asyncio.Event(), asyncio.Event()
     watching = asyncio.create_task(observer.run(watch_stop))
     operating = asyncio.create_task(driver.operate(ops_stop))
-    evidence = EvidencePlayers(stack, auto_operator=options.auto_operator)
+    evidence = EvidencePlayers(stack, manual_sites=manual)
     asking = asyncio.create_task(evidence.run(ops_stop))
     registering: asyncio.Task[None] | None = None
     scenario_wall = sim.scenario.duration_s / sim.scenario.speed_factor
@@ -200,15 +200,14 @@ async def _play(
         feeding = asyncio.create_task(driver.run_feed(stop))
         started = time.monotonic()
         if options.headless:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), duration)
-            stop.set()
+            assert duration is not None
+            await _headless(stack, driver, observer, manual, started, stop, duration, options)
         else:
-            await _live(stack, driver, observer, started, stop, feeding, duration, console)
+            await _live(stack, driver, observer, manual, started, stop, feeding, duration, console)
         await feeding
         await registering
         # Give pending candidates their operator's pause, then let the link settle.
-        if options.auto_operator:
+        if len(manual) < len(stack.centers):
             await asyncio.sleep(options.operator_delay_s + 1.5)
         drained = await drain(stack)
     finally:
@@ -220,7 +219,7 @@ async def _play(
         await asking
         watch_stop.set()
         await watching
-    summary = summarize(stack, driver, observer, drained=drained)
+    summary = summarize(stack, driver, observer, drained=drained, manual_sites=manual)
     summary["evidence"] = await asyncio.to_thread(evidence.summary)
 
     ok = summary["lost"] == 0 and summary["duplicates"] == 0
@@ -231,10 +230,40 @@ async def _play(
     return 0 if ok else 1
 
 
+async def _headless(
+    stack: DemoStack,
+    driver: ScenarioDriver,
+    observer: AlertObserver,
+    manual: frozenset[str],
+    started: float,
+    stop: asyncio.Event,
+    duration: float,
+    options: DemoOptions,
+) -> None:
+    """Run for ``duration`` seconds, with a progress line on stderr every so often."""
+    every = max(options.progress_every_s, 0.1)
+    end = started + duration
+    while not stop.is_set():
+        now = time.monotonic()
+        if now >= end:
+            break
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), min(every, end - now))
+        if stop.is_set():
+            break
+        figures = await asyncio.to_thread(center_figures, stack, manual)
+        line = progress_line(
+            time.monotonic() - started, len(driver.sent_at), observer.kinds.get("hit", 0), figures
+        )
+        print(line, file=sys.stderr, flush=True)
+    stop.set()
+
+
 async def _live(
     stack: DemoStack,
     driver: ScenarioDriver,
     observer: AlertObserver,
+    manual: frozenset[str],
     started: float,
     stop: asyncio.Event,
     feeding: asyncio.Task[Any],
@@ -250,8 +279,8 @@ async def _live(
             reads = len(driver.sent_at)
             if now - last_t >= 1.0:
                 rate, last_reads, last_t = (reads - last_reads) / (now - last_t), reads, now
-            hits = await asyncio.to_thread(_hit_count, stack)
-            live.update(_view(stack, driver, observer, started, hits, rate))
+            figures = await asyncio.to_thread(center_figures, stack, manual)
+            live.update(_view(stack, driver, observer, started, figures, rate))
             if feeding.done() and not announced:
                 announced = True
                 console.print("scenario finished; the consoles stay up until Ctrl-C")
@@ -276,6 +305,11 @@ def _print_summary(summary: dict[str, Any], console: Console) -> None:
         "duplicates",
     ):
         table.add_row(key, f"{summary[key]:,}")
+    decided = summary["operator_decisions"]
+    table.add_row(
+        "decided (confirmed / rejected / at a console)",
+        f"{decided['confirmed']} / {decided['rejected']} / {decided['at_consoles']}",
+    )
     lat = summary["alert_latency_ms"]
     table.add_row("alert latency p50 / p99 (ms)", f"{lat['p50']} / {lat['p99']} (n={lat['n']})")
     console.print(table)

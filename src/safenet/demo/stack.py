@@ -38,6 +38,15 @@ TOKEN_TTL_S = 12 * 3600
 OPERATOR_NAMES = ("최유진", "정하늘", "강도윤", "윤서아", "임지호", "한예린")
 
 
+def sim_operator_subject(site: str) -> str:
+    """Who the simulated operator of ``site`` is in its decisions (``decided_by``).
+
+    The console URL's token and the people's accounts are other identities, so the
+    center's own records tell a simulated decision from one made at a console.
+    """
+    return f"sim-operator-{site}"
+
+
 class _Server(uvicorn.Server):
     """A uvicorn server that leaves signals to the demo (several share one event loop)."""
 
@@ -52,6 +61,10 @@ class _Server(uvicorn.Server):
 class DemoError(Exception):
     """The demo cannot start as asked (a port in use, say); the message says what to do."""
 
+    def __init__(self, message: str, *, option: str = "--port") -> None:
+        super().__init__(message)
+        self.option = option  # the command-line option to change
+
 
 @dataclass
 class CenterHandle:
@@ -62,8 +75,9 @@ class CenterHandle:
     service: CenterService
     db: Database
     url: str
-    operator_token: str
+    operator_token: str  # the console URL's token (a person at the console)
     cameras: int
+    sim_operator_token: str = ""  # the simulated operator's own identity
 
 
 @dataclass
@@ -250,6 +264,13 @@ class DemoStack:
                 site=site,
             ),
             cameras=report.kept_cameras,
+            sim_operator_token=self.token(
+                sim_operator_subject(site),
+                f"{district.name} 시뮬레이션 관제요원",
+                {Role.OPERATOR},
+                frozenset({site}),
+                site=site,
+            ),
         )
 
     async def _record_config(self, db: Any, site: str, effective: Any) -> None:

@@ -34,12 +34,12 @@ function render() {
       tile('health.hotlist', t('health.hotlist_value', { v: s.hotlist.version, n: s.hotlist.entries }),
         s.hotlist.applied_at ? `${t('health.applied')} ${kst(s.hotlist.applied_at)}` : null),
       tile('health.queue', String(s.pipeline_queue ?? 0))),
-    h('h2', { class: 'small-head' }, t('health.rejected')),
-    h('table', { class: 'rejected', id: 'rejected-table' },
+    h('h2', { class: 'small-head', id: 'rejected-head' }, t('health.rejected')),
+    h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-labelledby': 'rejected-head' }, h('table', { class: 'rejected', id: 'rejected-table' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('health.reason')), h('th', { scope: 'col' }, t('health.count')))),
       h('tbody', {}, rejected.length
         ? rejected.map(([reason, n]) => h('tr', { dataset: { reason } }, h('td', {}, reason), h('td', { class: 'num' }, String(n))))
-        : h('tr', {}, h('td', { colspan: 2, class: 'muted' }, t('health.rejected_none'))))),
+        : h('tr', {}, h('td', { colspan: 2, class: 'muted' }, t('health.rejected_none')))))),
     h('h2', { class: 'small-head' }, t('alarm.title')),
     h('ul', { class: 'alarms', id: 'link-alarms' }, (s.link_alarms || []).length
       ? s.link_alarms.map((a) => h('li', { class: 'alarm tone-bad', dataset: { kind: a.kind } },

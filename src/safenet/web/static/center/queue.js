@@ -2,12 +2,14 @@
 // beside the wanted vehicle's description and the match explanation; C confirms,
 // R rejects, Enter sends with the reason, J/K move between candidates.
 import { boot } from '../lib/shell.js';
+import { arriveMany, attentionControls, startAttention, unread } from '../lib/attention.js';
 import { api, apiImage } from '../lib/api.js';
 import { $, clear, h, toast } from '../lib/dom.js';
 import { category, level, onLang, t } from '../lib/i18n.js';
 import { kst } from '../lib/time.js';
 import { startHeadsUp } from './headsup.js';
 import { assessmentBlock } from './assessment.js';
+import { createSheet } from './sheet.js';
 
 let config = null;
 let candidates = [];
@@ -17,6 +19,8 @@ let sending = false;
 const cameras = new Map();
 const snapshots = new Map(); // hit id → object URL | null
 const recent = [];
+let sheet = null; // the detail over the list on a phone (sheet.js)
+let known = null; // hit ids already on this screen (null until the first load)
 
 function current() {
   return candidates.find((c) => c.hit_id === selected) || null;
@@ -29,6 +33,18 @@ function select(hitId) {
   renderDetail();
 }
 
+// A tap (or Enter) on a candidate: on a phone its detail opens over the list.
+function choose(hitId) {
+  select(hitId);
+  if (sheet.narrow()) sheet.show(() => listItem(selected) || $('#queue-title'));
+  else if (listItem(selected)) listItem(selected).focus(); // the list was redrawn
+}
+
+function listItem(hitId) {
+  if (!hitId) return null;
+  return document.querySelector(`#queue-list [data-hit-id="${CSS.escape(hitId)}"]`);
+}
+
 function move(step) {
   if (!candidates.length) return;
   const index = Math.max(0, candidates.findIndex((c) => c.hit_id === selected));
@@ -38,9 +54,27 @@ function move(step) {
   if (el) el.scrollIntoView({ block: 'nearest' });
 }
 
+// New candidates since the last poll: one sound, a desktop notification each while the
+// tab is hidden; the tab title counts every candidate still waiting for a decision.
+function announce() {
+  const fresh = known === null ? [] : candidates.filter((c) => !known.has(c.hit_id));
+  known = new Set(candidates.map((c) => c.hit_id));
+  arriveMany(fresh.map((c) => {
+    const camera = cameras.get(c.camera_id) || {};
+    return {
+      sound: true,
+      tag: c.hit_id,
+      title: t('attn.notify_queue', { plate: c.plate_read }),
+      body: t('attn.notify_body', { place: camera.name || c.camera_id, time: kst(c.read_at) }),
+      onClick: () => select(c.hit_id),
+    };
+  }));
+}
+
 function renderList() {
   const list = $('#queue-list');
   clear(list);
+  unread(candidates.length);
   $('#queue-count').textContent = String(candidates.length);
   $('#queue-empty').hidden = candidates.length > 0;
   for (const c of candidates) {
@@ -48,7 +82,13 @@ function renderList() {
       class: `queue-item${c.hit_id === selected ? ' selected' : ''}`,
       dataset: { hitId: c.hit_id },
       'aria-current': c.hit_id === selected ? 'true' : null,
-      onclick: () => select(c.hit_id),
+      tabindex: 0,
+      onclick: () => choose(c.hit_id),
+      onkeydown: (event) => {
+        if (event.key !== 'Enter' && event.key !== ' ') return;
+        event.preventDefault();
+        choose(c.hit_id);
+      },
     },
     h('span', { class: 'plate small-plate' }, c.plate_read),
     h('span', { class: 'badge badge-candidate' }, level(c.level)),
@@ -92,6 +132,7 @@ async function snapshotFor(candidate, box) {
 
 function renderDetail() {
   const pane = $('#detail');
+  const hadFocus = pane.contains(document.activeElement);
   clear(pane);
   const c = current();
   if (!c) {
@@ -118,7 +159,8 @@ function renderDetail() {
         t(mode === 'confirmed' ? 'queue.send_confirm' : 'queue.send_reject'))) : null,
     error);
   pane.append(
-    h('div', { class: 'compare' },
+    sheet.head(c.plate_read),
+    h('div', { class: 'detail-body' }, h('div', { class: 'compare' },
       h('section', { class: 'compare-shot' }, shot,
         h('h2', { class: 'small-head' }, t('alert.explain')),
         h('p', { class: 'explanation' }, c.explanation)),
@@ -139,7 +181,7 @@ function renderDetail() {
             camera.name ? ` ${camera.name}` : '',
             camera.address && camera.address !== camera.name ? ` · ${camera.address}` : ''),
           h('p', { class: 'fact muted' }, t(c.reported ? 'queue.reported' : 'queue.held'))))),
-    assessmentBlock(c),
+    assessmentBlock(c)),
     decide);
   if (mode) {
     reason.value = t(mode === 'confirmed' ? 'queue.reason_confirm' : 'queue.reason_reject');
@@ -149,12 +191,15 @@ function renderDetail() {
         send(reason.value);
       } else if (event.key === 'Escape') {
         event.preventDefault();
+        event.stopPropagation(); // Esc leaves the reason, not the sheet
         mode = null;
         renderDetail();
       }
     });
     reason.focus();
     reason.select();
+  } else if (hadFocus && sheet.isOpen()) {
+    sheet.focusInside();
   }
 }
 
@@ -189,6 +234,7 @@ async function send(reason) {
     renderList();
     renderDetail();
     renderRecent();
+    sheet.close(); // on a phone: back to the list, at the next candidate
   } catch (exc) {
     error.textContent = exc.message || t('error.generic');
   } finally {
@@ -213,9 +259,12 @@ async function load() {
   if (text === lastBody) return;
   lastBody = text;
   candidates = body.candidates;
-  if (!candidates.some((c) => c.hit_id === selected)) selected = candidates.length ? candidates[0].hit_id : null;
+  announce();
+  const vanished = !candidates.some((c) => c.hit_id === selected);
+  if (vanished) selected = candidates.length ? candidates[0].hit_id : null;
   renderList();
   renderDetail();
+  if (vanished) sheet.close(); // the candidate on the sheet was decided elsewhere
 }
 
 async function loadCameras() {
@@ -237,14 +286,18 @@ function onKey(event) {
   else if (key === 'c') start('confirmed');
   else if (key === 'r') start('rejected');
   else if (key === '?') toast(t('queue.help'));
-  else if (key === 'escape' && mode) { mode = null; renderDetail(); } else return;
+  else if (key === 'escape' && mode) { mode = null; renderDetail(); }
+  else if (key === 'escape' && sheet.isOpen()) sheet.close();
+  else return;
   event.preventDefault();
 }
 
 async function main() {
-  const ctx = await boot({ page: 'home' });
+  const ctx = await boot({ page: 'home', controls: attentionControls });
   if (!ctx) return;
   config = ctx.config;
+  sheet = createSheet({ pane: $('#detail'), behind: [$('#topbar'), $('.queue-pane')] });
+  startAttention({ title: 'nav.queue', sound: `${ctx.prefix}/static/sounds/alert.wav` });
   document.addEventListener('keydown', onKey);
   onLang(() => { renderList(); renderDetail(); renderRecent(); });
   await loadCameras();

@@ -136,6 +136,27 @@ const WORDS = {
   'headsup.watch': ['아래 카메라 화면을 주시하세요 (도착 예상 시각)', 'Watch these cameras (expected arrival)'],
   'headsup.expires': ['{at}에 자동 종료', 'Ends by itself at {at}'],
 
+  // Alert attention (h18attn): the sound, desktop notifications, the tab title's count.
+  'attn.sound_on': ['알림음 켜짐', 'Sound on'],
+  'attn.sound_off': ['알림음 꺼짐', 'Sound off'],
+  'attn.mute': ['눌러서 알림음 끄기 (이 브라우저에 기억됨)', 'Press to mute the alert sound (remembered in this browser)'],
+  'attn.unmute': ['눌러서 알림음 켜기', 'Press to turn the alert sound on'],
+  'attn.notify_allow': ['바탕화면 알림 허용', 'Allow notifications'],
+  'attn.notify_on': ['바탕화면 알림 켜짐', 'Notifications on'],
+  'attn.notify_blocked': ['바탕화면 알림 차단됨', 'Notifications blocked'],
+  'attn.notify_hint': [
+    '다른 창을 보고 있을 때 새 경보를 바탕화면 알림으로 알려 줍니다',
+    'Tells you of new alerts with a desktop notification while you look at another window',
+  ],
+  'attn.notify_blocked_hint': [
+    '브라우저의 사이트 설정에서 이 콘솔의 알림을 허용하세요',
+    'Allow notifications for this console in the browser’s site settings',
+  ],
+  'attn.notify_exact': ['일치 경보 {plate}', 'Exact alert {plate}'],
+  'attn.notify_candidate': ['후보 {plate} — 육안 확인 필요', 'Candidate {plate} — confirm visually'],
+  'attn.notify_queue': ['확인할 새 후보 {plate}', 'New candidate to check: {plate}'],
+  'attn.notify_body': ['{place} · {time} 판독', 'read at {place} · {time}'],
+
   'dir.N': ['북', 'N'], 'dir.NE': ['북동', 'NE'], 'dir.E': ['동', 'E'], 'dir.SE': ['남동', 'SE'],
   'dir.S': ['남', 'S'], 'dir.SW': ['남서', 'SW'], 'dir.W': ['서', 'W'], 'dir.NW': ['북서', 'NW'],
 
@@ -565,6 +586,12 @@ const WORDS = {
   'error.rate_limited': ['요청이 너무 잦습니다. 잠시 뒤 다시 시도하세요.', 'Too many requests; wait a moment and try again.'],
   'error.too_large': ['보낸 내용이 너무 큽니다.', 'What was sent is too large.'],
   'error.network': ['서버에 연결할 수 없습니다', 'The server cannot be reached'],
+
+  // Phone layout (h18phone)
+  'phone.back': ['← 목록으로', '← Back to the list'],
+  'phone.tab_map': ['지도', 'Map'],
+  'phone.tab_alerts': ['경보 카드', 'Alert cards'],
+  'phone.legend': ['범례 (차량별 경로)', 'Legend (tracks by vehicle)'],
 };
 
 const STORE_KEY = 'safenet.lang';

@@ -18,6 +18,9 @@ export function createMap(element, config) {
     element.classList.add('no-tiles');
   }
   map.setView(config.map.center, config.map.zoom);
+  // The box changes size with the window, a phone's tabs and the legend strip: Leaflet
+  // must be told, or it leaves grey bands and misplaces clicks.
+  if (window.ResizeObserver) new ResizeObserver(() => map.invalidateSize({ pan: false })).observe(element);
   return map;
 }
 

@@ -13,16 +13,17 @@ const NAV = {
   center: [['home', 'nav.queue'], ['health', 'nav.health'], ['register', 'nav.register']],
 };
 
-export async function boot({ page }) {
+// ``controls`` (optional) returns extra top-bar controls, drawn again with the bar.
+export async function boot({ page, controls = null }) {
   const prefix = document.body.dataset.prefix || '/console';
   const config = await (await fetch(`${prefix}/config.json`, { cache: 'no-store' })).json();
   initLang(config.language);
   const captured = auth.captureFragment();
   await auth.loadSession(config);
-  renderTopbar(config, page);
+  renderTopbar(config, page, controls);
   applyI18n(document);
   onLang(() => {
-    renderTopbar(config, page);
+    renderTopbar(config, page, controls);
     if (document.getElementById('signin')) showSignIn(config, signInReason);
   });
   onUnauthorized(() => showSignIn(config, 'auth.refused'));
@@ -39,7 +40,7 @@ function roleNames(identity) {
   return identity.roles.map((r) => t(`role.${r}`)).join(', ');
 }
 
-function renderTopbar(config, page) {
+function renderTopbar(config, page, controls) {
   const bar = document.getElementById('topbar');
   if (!bar) return;
   clear(bar);
@@ -56,6 +57,7 @@ function renderTopbar(config, page) {
     nav,
     h('div', { class: 'topbar-right' },
       h('span', { id: 'conn', class: 'conn', hidden: true }),
+      controls && auth.active() ? controls() : null,
       identityMenu(config),
       h('button', {
         type: 'button', class: 'lang-toggle', id: 'lang-toggle',

@@ -11,12 +11,14 @@ import { onLang, t } from '../lib/i18n.js';
 import { EventStream } from '../lib/sse.js';
 import { L, addDistricts, createMap, fitTo } from '../lib/map.js';
 import { addBasemap } from '../lib/basemap.js';
-import { flagCard, hitCard } from './cards.js';
+import { arrive, attentionControls, startAttention, unread } from '../lib/attention.js';
+import { flagCard, hitCard, tone } from './cards.js';
 import { onEvidenceChange, refreshEvidence } from './evidence.js';
 import { drawReach, setServiceNow, startTicking, tickAgo } from './route.js';
 import { TRACK_COLOURS, drawTrack } from './tracks.js';
 import { redrawTrackPoint, showTrackPoint } from './track_evidence.js';
-import { kstClock } from '../lib/time.js';
+import { kst, kstClock } from '../lib/time.js';
+import { phoneLayout } from './phone.js';
 
 // Who acknowledged and who dispatched (user id and rank + name), when, with what order.
 const DONE_FIELDS = ['acknowledged_by', 'acknowledged_by_name', 'acknowledged_at', 'dispatched_by',
@@ -50,6 +52,7 @@ function cardOf(key, init) {
 function apply(alert, live) {
   if (!alert || alert.alert_id === undefined || seen.has(alert.alert_id)) return null;
   seen.add(alert.alert_id);
+  const known = cards.size;
   const entryId = alert.entry_id || (alert.entry && alert.entry.entry_id);
   let card;
   if (alert.kind === 'flag') {
@@ -73,8 +76,30 @@ function apply(alert, live) {
   }
   card.fresh = live;
   if (live) setTimeout(() => { card.fresh = false; render(card); }, 6000);
+  if (live && card.kind === 'hit' && cards.size > known && tone(card) !== 'rejected') announce(card);
   if (entryId) scheduleTrack(entryId, live);
   return card;
+}
+
+// A hit new on this screen: the sound for an exact alert (red card), and a desktop
+// notification in the chosen language while the tab is hidden.
+function announce(card) {
+  const hit = card.hit || {};
+  const exact = tone(card) === 'exact';
+  const plate = (card.entry && card.entry.plate) || hit.plate_read || '—';
+  arrive({
+    sound: exact,
+    tag: card.key,
+    title: t(exact ? 'attn.notify_exact' : 'attn.notify_candidate', { plate }),
+    body: t('attn.notify_body', { place: hit.address || hit.camera_id || '—', time: kst(hit.read_at) }),
+    onClick: () => focusCard(card.key),
+  });
+}
+
+// What still waits for a responder: hits nobody acknowledged (a candidate the center
+// rejected needs no one, so it does not count).
+function countUnread() {
+  unread([...cards.values()].filter((c) => c.kind === 'hit' && !c.acknowledged_by && tone(c) !== 'rejected').length);
 }
 
 const handlers = {
@@ -84,6 +109,7 @@ const handlers = {
       const view = await api(`/api/v1/alerts/${card.alertId}/acknowledge`, { method: 'POST' });
       Object.assign(card, pick(view));
       render(card);
+      countUnread();
     } catch (exc) {
       error.textContent = exc.message || t('error.generic');
     }
@@ -94,6 +120,7 @@ const handlers = {
       const view = await api(`/api/v1/alerts/${card.alertId}/dispatch`, { method: 'POST', body: { note } });
       Object.assign(card, pick(view));
       render(card);
+      countUnread();
     } catch (exc) {
       error.textContent = exc.message || t('error.generic');
     }
@@ -147,6 +174,7 @@ function order() {
   }
   $('#alerts-empty').hidden = cards.size > 0;
   $('#alert-count').textContent = String([...cards.values()].filter((c) => c.kind === 'hit').length);
+  countUnread();
 }
 
 function trackCount() {
@@ -336,11 +364,13 @@ function onEvent(kind, data) {
 }
 
 async function main() {
-  const ctx = await boot({ page: 'home' });
+  const ctx = await boot({ page: 'home', controls: attentionControls });
   if (!ctx) return;
   config = ctx.config;
+  startAttention({ title: 'nav.live', sound: `${ctx.prefix}/static/sounds/alert.wav` });
   responder = hasRole('dispatcher', 'field_officer');
   map = createMap($('#map'), config);
+  phoneLayout(map);
   reachGroup = L.featureGroup().addTo(map);
   // Streets from the road data, with no tile server (a configured tile URL still draws under them).
   addBasemap(map, { url: config.basemap || `${ctx.prefix}/basemap/index.json` })
