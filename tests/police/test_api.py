@@ -97,7 +97,10 @@ async def test_registry_actions_over_http(police: Police) -> None:
         assert same.status_code == 403
         assert same.json() == {
             "error": "two_person_rule",
+            "code": "registry.approver_same",
+            "params": {"field": "approver"},
             "message": "approver: must differ from the registrar",
+            "detail": "approver: must differ from the registrar",
             "field": "approver",
         }
         approved = await http.post(f"/api/v1/wanted/{entry_id}/approve", headers=auth(APPROVER))

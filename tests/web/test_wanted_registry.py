@@ -26,10 +26,11 @@ async def test_an_entry_registered_and_approved_in_the_pages_reaches_the_centers
     await form.locator("#register-submit").click()
     category_error = form.locator("[data-error-for='category']")
     await category_error.wait_for(state="visible")
-    assert "required" in await category_error.inner_text()
-    assert "not a case number" in await form.locator("[data-error-for='case_number']").inner_text()
-    assert "required" in await form.locator("[data-error-for='reason']").inner_text()
-    assert "describe the vehicle" in await form.locator("[data-error-for='vehicle']").inner_text()
+    assert "꼭 입력해야" in await category_error.inner_text()
+    case_error = await form.locator("[data-error-for='case_number']").inner_text()
+    assert "사건번호 형식이 아닙니다" in case_error
+    assert "꼭 입력해야" in await form.locator("[data-error-for='reason']").inner_text()
+    assert "차량 특징" in await form.locator("[data-error-for='vehicle']").inner_text()
     assert await form.locator("[data-error-for='plate']").inner_text() == ""
     await shoot(page, "police-registry-gate-errors-1280x800", full_page=True)
 
@@ -51,7 +52,7 @@ async def test_an_entry_registered_and_approved_in_the_pages_reaches_the_centers
     await card.locator("[data-action='approve']").click()
     refusal = card.locator(".action-error")
     await refusal.wait_for(state="visible")
-    assert "must differ from the registrar" in await refusal.inner_text()
+    assert "등록한 경찰관은 승인할 수 없습니다" in await refusal.inner_text()
 
     # Another officer takes over the screen by pasting a token, and approves.
     await page.locator("#identity summary").click()
@@ -103,7 +104,7 @@ async def test_an_entry_registered_and_approved_in_the_pages_reaches_the_centers
     await renew.locator("[data-field='expires_in_hours']").fill("48")
     await renew.locator("button[type='submit']").click()
     await renew.locator("[data-error-for='reason']").wait_for(state="visible")
-    assert "required" in await renew.locator("[data-error-for='reason']").inner_text()
+    assert "꼭 입력해야" in await renew.locator("[data-error-for='reason']").inner_text()
     await renew.locator("[data-field='reason']").fill("용의자 추적 계속")
     await renew.locator("button[type='submit']").click()
     await page.locator("#toast.shown", has_text="연장됨").wait_for()

@@ -40,12 +40,12 @@ Dependency = Callable[[Request], Awaitable[Principal]]
 
 def _unauthorized(exc: AuthError) -> ServiceError:
     if exc.status == 403:
-        return Forbidden(exc.reason)
+        return Forbidden(exc.reason, key=exc.code)
     if exc.status == 503:
         from safenet.service.errors import Unavailable
 
         return Unavailable(exc.reason)
-    return Unauthorized(exc.reason)
+    return Unauthorized(exc.reason, key=exc.code)
 
 
 def authenticate(request: Request, ctx: AuthContext) -> Principal:
@@ -93,7 +93,9 @@ def _check_csrf(request: Request, ctx: AuthContext, principal: Principal) -> Non
     cookie = request.cookies.get(ctx.settings.csrf_cookie_name, "")
     expected = csrf_for(ctx.csrf_secret, principal.session or "")
     if not (sent and hmac.compare_digest(sent, cookie) and hmac.compare_digest(sent, expected)):
-        raise AuthError("the CSRF token is missing or wrong: reload the page", status=403)
+        raise AuthError(
+            "the CSRF token is missing or wrong: reload the page", status=403, code="auth.csrf"
+        )
 
 
 def site_allowed(ctx: AuthContext, principal: Principal, site: str) -> bool:
@@ -111,12 +113,24 @@ def check(principal: Principal, permission: Permission, ctx: AuthContext, site: 
     """Refuse (403) a principal whose kind, roles or site do not fit ``permission``."""
     if principal.kind not in permission.kinds:
         kinds = ", ".join(sorted(permission.kinds))
-        raise Forbidden(f"{permission.name} is for {kinds} credentials, not {principal.kind}")
+        raise Forbidden(
+            f"{permission.name} is for {kinds} credentials, not {principal.kind}",
+            key="auth.kind",
+            params={"kinds": sorted(permission.kinds)},
+        )
     if not principal.roles & permission.roles:
         needed = " or ".join(sorted(permission.roles))
-        raise Forbidden(f"{permission.name} needs the role {needed}")
+        raise Forbidden(
+            f"{permission.name} needs the role {needed}",
+            key="auth.role_needed",
+            params={"roles": sorted(permission.roles)},
+        )
     if permission.site_scoped and site is not None and not site_allowed(ctx, principal, site):
-        raise Forbidden(f"{permission.name}: site {site} is outside your scope")
+        raise Forbidden(
+            f"{permission.name}: site {site} is outside your scope",
+            key="auth.site_scope",
+            params={"site": site},
+        )
 
 
 def ensure_site(request: Request, principal: Principal, site: str) -> None:
@@ -160,7 +174,9 @@ async def _site_of(
 def _missing(field: str, where: str) -> ServiceError:
     from safenet.service.errors import ValidationFailed
 
-    return ValidationFailed(f"{field}: the site is required in the {where}", field=field)
+    return ValidationFailed(
+        f"{field}: the site is required in the {where}", field=field, key="auth.site_required"
+    )
 
 
 def require(

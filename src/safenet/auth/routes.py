@@ -99,7 +99,7 @@ class Me(BaseModel):
 
 
 def _auth_error(exc: AuthError) -> ServiceError:
-    return Unauthorized(exc.reason)
+    return Unauthorized(exc.reason, key=exc.code)
 
 
 def _client(request: Request) -> str:
@@ -179,7 +179,7 @@ def signin_router(*, prefix: str = "/auth", attempts_per_minute: int = 10) -> AP
         ctx = context_of(request)
         token = body.pending_token or request.cookies.get(PENDING_COOKIE)
         if not token:
-            raise Unauthorized("enter your user id and password first")
+            raise Unauthorized("enter your user id and password first", key="auth.password_first")
         attempts.take(f"{_client(request)}:totp")
         try:
             signed = await asyncio.to_thread(

@@ -109,16 +109,20 @@ class Sessions:
                 else conn.execute(sa.select(users).where(users.c.user_id == row.user_id)).first()
             )
         if row is None or row.stage != ACTIVE:
-            raise AuthError("not signed in")
+            raise AuthError("not signed in", code="auth.not_signed_in")
         if row.revoked_at is not None:
-            raise AuthError("the session has ended; sign in again")
+            raise AuthError("the session has ended; sign in again", code="auth.session_ended")
         if now >= row.expires_at:
-            raise AuthError("the session reached its time limit; sign in again")
+            raise AuthError(
+                "the session reached its time limit; sign in again", code="auth.session_ended"
+            )
         if now - row.last_seen_at >= self.idle:
             self._end(row.session_id, "idle timeout", now)
-            raise AuthError("the session ended after inactivity; sign in again")
+            raise AuthError(
+                "the session ended after inactivity; sign in again", code="auth.session_ended"
+            )
         if user is None or user.disabled:
-            raise AuthError("the account is disabled")
+            raise AuthError("the account is disabled", code="auth.disabled")
         if now - row.last_seen_at >= _TOUCH_EVERY:
             with self._db.begin() as conn:
                 conn.execute(
@@ -166,11 +170,13 @@ class Sessions:
                 sa.select(sessions).where(sessions.c.session_id == claims.session)
             ).first()
             if row is None or row.stage != ACTIVE or row.user_id != claims.subject:
-                raise AuthError("not signed in")
+                raise AuthError("not signed in", code="auth.not_signed_in")
             if row.revoked_at is not None or now >= row.expires_at:
-                raise AuthError("the session has ended; sign in again")
+                raise AuthError("the session has ended; sign in again", code="auth.session_ended")
             if now - row.last_seen_at >= self.idle:
-                raise AuthError("the session ended after inactivity; sign in again")
+                raise AuthError(
+                    "the session ended after inactivity; sign in again", code="auth.session_ended"
+                )
             if row.refresh_jti != claims.jti:
                 conn.execute(
                     sessions.update()
@@ -193,7 +199,10 @@ class Sessions:
                     .values(refresh_jti=new_jti, last_seen_at=now)
                 )
         if reused:
-            raise AuthError("refresh token was already used: the session has been ended")
+            raise AuthError(
+                "refresh token was already used: the session has been ended",
+                code="auth.session_ended",
+            )
         return new_jti
 
     def first_refresh(self, session_id: str) -> str:

@@ -78,7 +78,7 @@ class SignIn:
                     {"reason": "unknown account", "client": client},
                     now,
                 )
-            raise AuthError(_REFUSED)
+            raise AuthError(_REFUSED, code="auth.signin_failed")
         self._refuse_if_closed(row, now, client)
         if not good:
             self._fail(row.user_id, "wrong password", now, client)
@@ -126,7 +126,9 @@ class SignIn:
             or pending.revoked_at is not None
             or now >= pending.expires_at
         ):
-            raise AuthError("the sign-in has expired; enter your password again")
+            raise AuthError(
+                "the sign-in has expired; enter your password again", code="auth.step_expired"
+            )
         self._refuse_if_closed(row, now, client)
         step = totp.accepted_step(
             row.totp_secret,
@@ -210,7 +212,7 @@ class SignIn:
             )
         if reason == "account locked":
             raise LockedOut(row.locked_until.isoformat())
-        raise AuthError(_REFUSED)
+        raise AuthError(_REFUSED, code="auth.signin_failed")
 
     def _fail(self, user_id: str, reason: str, now: datetime, client: str) -> None:
         """Count a failure (locking the account on the last allowed one) and refuse."""
@@ -249,7 +251,9 @@ class SignIn:
                 )
         if locked_until is not None:
             raise LockedOut(locked_until.isoformat())
-        raise AuthError(_REFUSED if reason == "wrong password" else "the code is wrong or was used")
+        if reason == "wrong password":
+            raise AuthError(_REFUSED, code="auth.signin_failed")
+        raise AuthError("the code is wrong or was used", code="auth.code_wrong")
 
     @staticmethod
     def _use_recovery_code(conn: Connection, user_id: str, code: str, now: datetime) -> bool:

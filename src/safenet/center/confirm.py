@@ -186,7 +186,11 @@ class CandidateQueue:
     async def hit(self, hit_id: str) -> dict[str, Any]:
         views = await asyncio.to_thread(self._views, _hit_query().where(hits.c.hit_id == hit_id))
         if not views:
-            raise HitNotFound(f"hit {hit_id} does not exist at this center", field="hit_id")
+            raise HitNotFound(
+                f"hit {hit_id} does not exist at this center",
+                field="hit_id",
+                params={"hit_id": hit_id},
+            )
         return views[0]
 
     async def snapshot(self, hit_id: str) -> bytes:
@@ -220,10 +224,18 @@ class CandidateQueue:
                 .where(hits.c.hit_id == hit_id)
             ).first()
         if row is None:
-            raise HitNotFound(f"hit {hit_id} does not exist at this center", field="hit_id")
+            raise HitNotFound(
+                f"hit {hit_id} does not exist at this center",
+                field="hit_id",
+                params={"hit_id": hit_id},
+            )
         if row.jpeg is None:
             where = f"; the camera keeps it as {row.snapshot_ref}" if row.snapshot_ref else ""
-            raise SnapshotNotFound(f"hit {hit_id} has no stored snapshot{where}", field="hit_id")
+            raise SnapshotNotFound(
+                f"hit {hit_id} has no stored snapshot{where}",
+                field="hit_id",
+                params={"hit_id": hit_id},
+            )
         return bytes(row.jpeg)
 
     def _decide(
@@ -232,15 +244,23 @@ class CandidateQueue:
         with self.db.begin() as conn:
             row = conn.execute(_hit_query().where(hits.c.hit_id == hit_id)).first()
             if row is None:
-                raise HitNotFound(f"hit {hit_id} does not exist at this center", field="hit_id")
+                raise HitNotFound(
+                    f"hit {hit_id} does not exist at this center",
+                    field="hit_id",
+                    params={"hit_id": hit_id},
+                )
             if row.state in (HitState.CONFIRMED.value, HitState.REJECTED.value):
                 raise AlreadyDecided(
-                    f"hit {hit_id} was already {row.state} by {row.decided_by}", field="hit_id"
+                    f"hit {hit_id} was already {row.state} by {row.decided_by}",
+                    field="hit_id",
+                    params={"hit_id": hit_id, "state": row.state, "by": row.decided_by},
                 )
             if row.state != HitState.PENDING.value:
                 raise Conflict(
                     f"hit {hit_id} is {row.state}, not a candidate waiting for a decision",
                     field="hit_id",
+                    key="candidate.not_held",
+                    params={"hit_id": hit_id, "state": row.state},
                 )
             # One decision decides the whole queue item: every pending hit of the same
             # vehicle and entry (docs/center.md, "The confirmation queue").
@@ -397,4 +417,6 @@ def _camera_from_db_missing(camera_id: str) -> CameraInfo:
         f"camera {camera_id} of this hit is no longer in the registry, so its location "
         "cannot be reported; re-import the camera first",
         field="camera_id",
+        key="candidate.camera_missing",
+        params={"camera_id": camera_id},
     )

@@ -41,13 +41,19 @@ class BadReadBatch(ValidationFailed):
 class HitNotFound(NotFound):
     """No hit with that id at this center (it may have passed its retention)."""
 
+    default_key = "candidate.not_found"
+
 
 class SnapshotNotFound(NotFound):
     """The hit exists but the center holds no snapshot image for it."""
 
+    default_key = "candidate.no_snapshot"
+
 
 class AlreadyDecided(Conflict):
     """An operator already confirmed or rejected this candidate."""
+
+    default_key = "candidate.decided"
 
 
 class TooManyReads(ValidationFailed):
@@ -59,6 +65,7 @@ class TooManyReads(ValidationFailed):
     """
 
     code = "batch_too_large"
+    default_key = "center.batch_too_large"
 
 
 class BodyTooLarge(PayloadTooLarge):

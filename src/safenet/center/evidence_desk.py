@@ -80,13 +80,19 @@ RULE = "center"
 class RequestNotFound(NotFound):
     """No evidence request with that id at this center."""
 
+    default_key = "evidence.not_found"
+
 
 class AlreadyAnswered(Conflict):
     """The request was provided, denied or refused before."""
 
+    default_key = "evidence.decided"
+
 
 class BadDecision(ValidationFailed):
     """The operator's decision does not fit the request (an item twice, one unknown …)."""
+
+    default_key = "evidence.bad_decision"
 
 
 @dataclass(frozen=True)
@@ -337,11 +343,14 @@ class EvidenceDesk:
             raise BadDecision(
                 f"approve: item {bad[0]} does not exist (the request has {count})",
                 field="approve",
+                key="evidence.item_unknown",
+                params={"item": bad[0], "count": count},
             )
         if not chosen:
             raise BadDecision(
                 "approve: no item approved; deny the request with a reason instead",
                 field="approve",
+                key="evidence.none_approved",
             )
         withheld = {
             i: (reasons.get(i) or reason or "the operator withheld it")
@@ -361,7 +370,9 @@ class EvidenceDesk:
             raise RequestNotFound(f"no evidence request {request_id} here", field="request_id")
         if row.state != "pending":
             raise AlreadyAnswered(
-                f"request {request_id} is {row.state} already", field="request_id"
+                f"request {request_id} is {row.state} already",
+                field="request_id",
+                params={"state": row.state},
             )
         request = decode(row.request)
         assert isinstance(request, EvidenceRequest)

@@ -70,11 +70,19 @@ class Anchor(StrEnum):
 
 
 class PatternError(ValueError):
-    """A witness pattern the hotlist refuses, with the reason."""
+    """A witness pattern the hotlist refuses, with the reason.
 
-    def __init__(self, reason: str) -> None:
+    ``code`` is the stable key the console words the reason with (``pattern.shape``),
+    ``params`` the values the wording fills in (docs/api.md).
+    """
+
+    def __init__(
+        self, reason: str, *, code: str = "pattern.shape", params: dict[str, object] | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.code = code
+        self.params: dict[str, object] = dict(params or {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,15 +131,23 @@ def split_pattern(text: str) -> tuple[str, Anchor, str]:
         _FOLD.get(ch, ch) for ch in unicodedata.normalize("NFC", text) if ch not in SEPARATORS
     )
     if not folded:
-        raise PatternError("pattern is empty")
+        raise PatternError("pattern is empty", code="pattern.empty")
     for ch in folded:
         if ch not in PLATE_CHARS and ch not in (UNKNOWN, RUN):
-            raise PatternError(f"character {ch!r} cannot appear in a plate pattern")
+            raise PatternError(
+                f"character {ch!r} cannot appear in a plate pattern",
+                code="pattern.character",
+                params={"char": ch},
+            )
     runs = folded.count(RUN)
     if runs > 1:
-        raise PatternError("pattern may hold one '*' only, at its start or its end")
+        raise PatternError(
+            "pattern may hold one '*' only, at its start or its end", code="pattern.star_count"
+        )
     if runs == 1 and folded[0] != RUN and folded[-1] != RUN:
-        raise PatternError("'*' may stand only at the start or the end of a pattern")
+        raise PatternError(
+            "'*' may stand only at the start or the end of a pattern", code="pattern.star_place"
+        )
     anchor = Anchor.WHOLE
     body = folded
     if folded.startswith(RUN):
@@ -139,7 +155,7 @@ def split_pattern(text: str) -> tuple[str, Anchor, str]:
     elif folded.endswith(RUN):
         anchor, body = Anchor.START, folded[:-1]
     if not body:
-        raise PatternError("pattern holds nothing but '*'")
+        raise PatternError("pattern holds nothing but '*'", code="pattern.only_star")
     return folded, anchor, body
 
 
@@ -148,11 +164,17 @@ def parse_pattern(text: str) -> WitnessPattern:
     folded, anchor, body = split_pattern(text)
     bits = _best_fit(body, anchor)
     if bits is None:
-        raise PatternError(f"pattern {folded} fits no Korean plate shape")
+        raise PatternError(
+            f"pattern {folded} fits no Korean plate shape",
+            code="pattern.shape",
+            params={"pattern": folded},
+        )
     if bits < MIN_BITS:
         raise PatternError(
             f"pattern {folded} is too vague: it fits about 1 plate in {round(2**bits):,}; "
-            f"at most 1 in {round(2**MIN_BITS):,} is allowed"
+            f"at most 1 in {round(2**MIN_BITS):,} is allowed",
+            code="pattern.too_vague",
+            params={"pattern": folded, "one_in": round(2**bits), "floor": round(2**MIN_BITS)},
         )
     return WitnessPattern(folded, anchor, body, min(1.0, bits / PLATE_BITS))
 

@@ -175,5 +175,9 @@ def specificity(text: str) -> Specificity:
         if loosest is None or fraction > loosest[0]:
             loosest = (fraction, max(1, round(size / count)), name)
     if loosest is None:
-        raise PatternError(f"pattern {folded} fits no Korean plate shape")
+        raise PatternError(
+            f"pattern {folded} fits no Korean plate shape",
+            code="pattern.shape",
+            params={"pattern": folded},
+        )
     return Specificity(folded, matching, PLATE_SPACE, loosest[1], loosest[2])

@@ -46,24 +46,48 @@ def vehicle_type_of(class_number: str, *, regional: bool) -> VehicleType:
     a 1- or 2-digit class, national plates a 2- or 3-digit one.
     """
     if not class_number:
-        raise PlateError("class number is missing", field="class")
+        raise PlateError(
+            "class number is missing",
+            field="class",
+            code="plate.class_missing",
+            params={"region": ""},
+        )
     if not (class_number.isascii() and class_number.isdigit()):
-        raise PlateError(f"class number must be digits, got '{class_number}'", field="class")
+        raise PlateError(
+            f"class number must be digits, got '{class_number}'",
+            field="class",
+            code="plate.class_digits",
+            params={"class_number": class_number},
+        )
     width = len(class_number)
     if regional and width > 2:
         raise PlateError(
-            f"class number after a region name must be 1 or 2 digits, got {width}", field="class"
+            f"class number after a region name must be 1 or 2 digits, got {width}",
+            field="class",
+            code="plate.class_regional_width",
+            params={"width": width},
         )
     if not regional and width == 1:
         raise PlateError(
             "a 1-digit class number is only issued after a region name (e.g. 서울1가1234)",
             field="class",
+            code="plate.class_one_digit",
         )
     if width > 3:
-        raise PlateError(f"class number must be 2 or 3 digits, got {width}", field="class")
+        raise PlateError(
+            f"class number must be 2 or 3 digits, got {width}",
+            field="class",
+            code="plate.class_width",
+            params={"width": width},
+        )
     value = int(class_number)
     for low, high, vehicle_type in _RANGES[width]:
         if low <= value <= high:
             return vehicle_type
     # Only an all-zero class falls through every range.
-    raise PlateError(f"class number {class_number} is not issued", field="class")
+    raise PlateError(
+        f"class number {class_number} is not issued",
+        field="class",
+        code="plate.class_not_issued",
+        params={"class_number": class_number},
+    )

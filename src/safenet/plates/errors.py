@@ -34,7 +34,7 @@ class PlateError(ValueError):
         super().__init__(reason)
         self.reason = reason
         self.field = field
-        self.code = code or f"plate.{field or 'invalid'}"
+        self.code = code or "plate.invalid"
         self.params: dict[str, object] = dict(params or {})
 
     def __repr__(self) -> str:

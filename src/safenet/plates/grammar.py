@@ -60,7 +60,7 @@ def parse_normalized(text: str) -> Plate:
     """The plate an already normalized text spells; raises :class:`PlateError`."""
     runs: list[str] = _RUNS.findall(text)
     if not runs:
-        raise PlateError("plate is empty")
+        raise PlateError("plate is empty", code="plate.empty")
     region: str | None = None
     rest = runs
     if not runs[0][0].isdigit():
@@ -89,7 +89,12 @@ def _diagnose(text: str) -> PlateError | None:
 
 def _parse_vehicle(text: str, region: str | None, rest: list[str]) -> Plate:
     if not rest:
-        raise PlateError(f"class number is missing after region '{region}'", field="class")
+        raise PlateError(
+            f"class number is missing after region '{region}'",
+            field="class",
+            code="plate.class_missing",
+            params={"region": region or ""},
+        )
     class_number = rest[0]
     if len(rest) == 1:
         raise PlateError(
@@ -130,7 +135,11 @@ def _parse_vehicle(text: str, region: str | None, rest: list[str]) -> Plate:
             params={"expected": SERIAL_LENGTH, "got": len(serial), "serial": serial},
         )
     if len(rest) > 3:
-        raise PlateError(f"unexpected '{''.join(rest[3:])}' after the serial {serial}")
+        raise PlateError(
+            f"unexpected '{''.join(rest[3:])}' after the serial {serial}",
+            code="plate.trailing",
+            params={"rest": "".join(rest[3:]), "serial": serial},
+        )
     return Plate(
         text=text,
         region=region,
@@ -156,14 +165,27 @@ def _kind(region: str | None, usage: str, vehicle_type: VehicleType) -> PlateKin
 def _parse_diplomatic(text: str, prefix: str, rest: list[str]) -> Plate:
     expected = f"'{prefix}' must be followed by {DIPLOMATIC_DIGITS} digits (3 + 3)"
     if not rest:
-        raise PlateError(f"diplomatic plate: {expected}, got none", field="diplomatic")
+        raise PlateError(
+            f"diplomatic plate: {expected}, got none",
+            field="diplomatic",
+            code="plate.diplomatic_digits",
+            params={"prefix": prefix, "expected": DIPLOMATIC_DIGITS, "got": 0},
+        )
     if len(rest) > 1:
         raise PlateError(
-            f"diplomatic plate: unexpected '{rest[1]}' ({expected})", field="diplomatic"
+            f"diplomatic plate: unexpected '{rest[1]}' ({expected})",
+            field="diplomatic",
+            code="plate.diplomatic_trailing",
+            params={"prefix": prefix, "rest": "".join(rest[1:])},
         )
     digits = rest[0]
     if len(digits) != DIPLOMATIC_DIGITS:
-        raise PlateError(f"diplomatic plate: {expected}, got {len(digits)}", field="diplomatic")
+        raise PlateError(
+            f"diplomatic plate: {expected}, got {len(digits)}",
+            field="diplomatic",
+            code="plate.diplomatic_digits",
+            params={"prefix": prefix, "expected": DIPLOMATIC_DIGITS, "got": len(digits)},
+        )
     return Plate(
         text=text,
         region=None,
@@ -179,18 +201,36 @@ def _bad_start(prefix: str) -> PlateError:
     """The most useful reason for a plate that starts with letters that are no prefix."""
     head = prefix[:2]
     if head in _REGIONS:
-        return PlateError(f"class number is missing after region '{head}'", field="class")
+        return PlateError(
+            f"class number is missing after region '{head}'",
+            field="class",
+            code="plate.class_missing",
+            params={"region": head},
+        )
     if head in _DIPLOMATIC:
         return PlateError(
-            f"diplomatic plate: unexpected '{prefix[2:]}' after '{head}'", field="diplomatic"
+            f"diplomatic plate: unexpected '{prefix[2:]}' after '{head}'",
+            field="diplomatic",
+            code="plate.diplomatic_trailing",
+            params={"prefix": head, "rest": prefix[2:]},
         )
     if len(prefix) == 1 and prefix in USAGE_SYLLABLES:
         return PlateError(
-            f"class number is missing before usage syllable '{prefix}'", field="class"
+            f"class number is missing before usage syllable '{prefix}'",
+            field="class",
+            code="plate.class_missing_before_usage",
+            params={"usage": prefix},
         )
     if len(prefix) == 2:
-        return PlateError(f"unknown region '{prefix}'", field="region")
+        return PlateError(
+            f"unknown region '{prefix}'",
+            field="region",
+            code="plate.region_unknown",
+            params={"region": prefix},
+        )
     return PlateError(
         f"plate must start with a class number, a region or a diplomatic prefix, not '{prefix}'",
         field="region",
+        code="plate.start",
+        params={"prefix": prefix},
     )

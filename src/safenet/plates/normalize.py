@@ -40,7 +40,7 @@ def normalize(text: str) -> str:
     plate grammar (see :func:`safenet.plates.parse`). Idempotent.
     """
     if not isinstance(text, str):
-        raise PlateError(f"plate must be text, not {type(text).__name__}")
+        raise PlateError(f"plate must be text, not {type(text).__name__}", code="plate.not_text")
     # Fast path for reads that are already canonical, which is nearly all of them.
     if 0 < len(text) <= MAX_PLATE_LENGTH and PLATE_CHARS.issuperset(text):
         return text
@@ -61,6 +61,8 @@ def _fold(text: str, *, keep_syllables: bool) -> str:
         raise PlateError(
             f"plate is too long: {len(text)} characters (at most {MAX_PLATE_LENGTH})",
             field="length",
+            code="plate.too_long",
+            params={"length": len(text), "max": MAX_PLATE_LENGTH},
         )
     folded: list[str] = []
     for ch in unicodedata.normalize("NFC", text):
@@ -69,18 +71,24 @@ def _fold(text: str, *, keep_syllables: bool) -> str:
         ch = _FULL_WIDTH_DIGITS.get(ch, ch)
         if ch not in PLATE_CHARS and not (keep_syllables and _is_hangul_syllable(ch)):
             raise PlateError(
-                f"character {show_char(ch)} cannot appear in a plate", field="character"
+                f"character {show_char(ch)} cannot appear in a plate",
+                field="character",
+                code="plate.character",
+                params={"char": show_char(ch)},
             )
         folded.append(ch)
     if not folded:
         raise PlateError(
-            "plate is empty" if not text else "plate is empty after removing separators"
+            "plate is empty" if not text else "plate is empty after removing separators",
+            code="plate.empty",
         )
     if len(folded) > MAX_PLATE_LENGTH:
         raise PlateError(
             f"plate is too long: {len(folded)} characters after removing separators "
             f"(at most {MAX_PLATE_LENGTH})",
             field="length",
+            code="plate.too_long",
+            params={"length": len(folded), "max": MAX_PLATE_LENGTH},
         )
     return "".join(folded)
 

@@ -33,10 +33,10 @@ class Problem:
 
     field: str
     reason: str
-    code: str = ""
-    """A message catalogue key for the console (``problem.<code>``), when there is one."""
+    code: str = "request.invalid"
+    """The stable message code (:mod:`safenet.service.codes`); the console's ``err.<code>``."""
     params: dict[str, Any] = dataclass_field(default_factory=dict)
-    """The values the catalogue sentence names."""
+    """The values the catalogue sentence names (``field`` is always among them)."""
 
     def __str__(self) -> str:
         return f"{self.field}: {self.reason}"
@@ -55,6 +55,8 @@ class GateRefused(ValidationFailed):
         super().__init__(
             message,
             field=problems[0].field,
+            key="registry.refused",
+            params={"count": len(problems)},
             problems=[_problem(p) for p in problems],
         )
 
@@ -65,21 +67,35 @@ class TwoPersonRule(Forbidden):
     code = "two_person_rule"
 
     def __init__(self) -> None:
-        super().__init__("approver: must differ from the registrar", field="approver")
+        super().__init__(
+            "approver: must differ from the registrar",
+            field="approver",
+            key="registry.approver_same",
+        )
 
 
 class EntryNotFound(NotFound):
     """No wanted entry has this id."""
 
     def __init__(self, entry_id: str) -> None:
-        super().__init__(f"entry_id: no wanted entry {entry_id!r}", field="entry_id")
+        super().__init__(
+            f"entry_id: no wanted entry {entry_id!r}",
+            field="entry_id",
+            key="registry.not_found",
+            params={"entry_id": entry_id},
+        )
 
 
 class AlertNotFound(NotFound):
     """No alert has this id, or the caller's site scope does not reach it."""
 
     def __init__(self, alert_id: int) -> None:
-        super().__init__(f"alert_id: no alert {alert_id} in your scope", field="alert_id")
+        super().__init__(
+            f"alert_id: no alert {alert_id} in your scope",
+            field="alert_id",
+            key="alert.not_found",
+            params={"alert_id": alert_id},
+        )
 
 
 class WrongState(Conflict):
@@ -89,13 +105,22 @@ class WrongState(Conflict):
         super().__init__(
             f"status: entry {entry_id} is {status}; it cannot be {action}",
             field="status",
+            key="registry.wrong_state",
+            # The console words the status ("past its expiry" is an expired entry).
+            params={
+                "entry_id": entry_id,
+                "status": "expired" if status == "past its expiry" else status,
+                "action": action,
+            },
             entry_id=entry_id,
             current_status=status,
         )
 
 
 def _problem(p: Problem) -> dict[str, Any]:
-    out: dict[str, Any] = {"field": p.field, "reason": p.reason}
-    if p.code:
-        out |= {"code": p.code, "params": p.params}
-    return out
+    return {
+        "field": p.field,
+        "reason": p.reason,
+        "code": p.code,
+        "params": {"field": p.field, **p.params},
+    }

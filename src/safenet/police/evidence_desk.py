@@ -72,14 +72,28 @@ class EvidenceRefused(Forbidden):
     """The request may not be made (no live lawful basis, a hit not under the entry)."""
 
     code = "evidence_refused"
+    default_key = "evidence.refused"
 
 
 class BadEvidenceRequest(ValidationFailed):
     """The request's fields do not make a valid request (an item, the basis …)."""
 
+    default_key = "evidence.bad_request"
+
 
 class EvidenceNotFound(NotFound):
     """No such request, package or file here (or not verified, or purged)."""
+
+    default_key = "evidence.not_found"
+
+
+_REFUSAL_KEYS = {
+    "no_lawful_basis": "evidence.no_lawful_basis",
+    "wrong_center": "evidence.wrong_center",
+    "unknown_hit": "evidence.unknown_hit",
+    "invalid": "evidence.bad_request",
+}
+"""The message code of each rule that refuses a request (DenialCode)."""
 
 
 @dataclass(frozen=True)
@@ -189,7 +203,11 @@ class EvidenceDesk:
                 )
             log.info("evidence request for %s refused: %s", form.entry_id, refusal.message)
             raise EvidenceRefused(
-                refusal.message, field=refusal.field, denial_code=refusal.code
+                refusal.message,
+                field=refusal.field,
+                key=_REFUSAL_KEYS.get(refusal.code, "evidence.refused"),
+                params={"site": form.site},
+                denial_code=refusal.code,
             ) from refusal
         log.info(
             "evidence request %s to %s for %s", request.request_id, request.site, request.entry_id

@@ -6,6 +6,10 @@ check with their own eyes, and an expiry no later than the law allows. The gate
 checks a draft completely and refuses it with *every* problem at once, each naming
 the field and the reason, so the registering officer fixes everything in one go.
 It is pure: it stores nothing, so a refusal leaves no trace but the error.
+
+Every problem carries a stable message code and its parameters
+(:mod:`safenet.service.codes`), so the registry console words it in the officer's
+language; the English reason stays for API users and the logs.
 """
 
 from __future__ import annotations
@@ -26,6 +30,12 @@ from safenet.vehicles import BodyType, Colour, body_of, colour_of, is_unknown_wo
 CASE_NUMBER = re.compile(r"^[0-9A-Za-z가-힣][0-9A-Za-z가-힣._/-]{2,63}$")
 MAX_REASON = 2000
 MAX_LINK_PLATE = 16  # the link's HotlistEntry.plate limit
+_PATTERN_CODES = {
+    "plate": "pattern.plate",
+    "category": "pattern.category",
+    "vehicle.colour": "pattern.vehicle.colour",
+    "vehicle.type": "pattern.vehicle.type",
+}
 
 
 @dataclass(frozen=True)
@@ -55,27 +65,44 @@ def check_registration(
     judged by how many plates it matches: refused below the floor, allowed with every
     hit held for an operator below the description threshold (colour and type — make
     or model — required, and a category that allows it); the refusal's problems carry
-    the catalogue key ``pattern_refused`` and the pattern's figures.
+    the codes ``pattern.plate``, ``pattern.category``, ``pattern.vehicle.*`` and the
+    pattern's figures.
     """
     problems: list[Problem] = []
 
     category = (draft.category or "").strip()
     if not category:
-        problems.append(Problem("category", f"is required; allowed: {', '.join(CATEGORIES)}"))
+        problems.append(
+            Problem(
+                "category",
+                f"is required; allowed: {', '.join(CATEGORIES)}",
+                code="registry.required",
+                params={"field": "category"},
+            )
+        )
     elif category not in CATEGORIES:
-        problems.append(Problem("category", not_lawful_reason(category)))
+        problems.append(
+            Problem(
+                "category",
+                not_lawful_reason(category),
+                code="registry.category_unknown",
+                params={"category": category},
+            )
+        )
         category = ""
 
-    plate, is_pattern = _check_plate(draft.plate, policies.get(category), problems)
+    plate, is_pattern = _check_plate(draft.plate, category, policies.get(category), problems)
 
     case_number = (draft.case_number or "").strip()
     if not case_number:
-        problems.append(Problem("case_number", "is required (사건번호)"))
+        problems.append(_required("case_number", "is required (사건번호)"))
     elif not CASE_NUMBER.match(case_number):
         problems.append(
             Problem(
                 "case_number",
                 f"{case_number!r} is not a case number (3-64 letters, digits, Hangul, . _ / -)",
+                code="registry.case_number",
+                params={"case_number": case_number},
             )
         )
 
@@ -88,12 +115,16 @@ def check_registration(
                 "vehicle",
                 "describe the vehicle (make, model or colour) so officers can confirm it "
                 "with their own eyes",
+                code="registry.vehicle_missing",
             )
         )
     for name in ("make", "model", "colour", "type"):
         if len(getattr(vehicle, name)) > 60:
-            problems.append(Problem(f"vehicle.{name}", "at most 60 characters"))
-    problems.extend(Problem(f, reason) for f, reason in vocabulary_problems(vehicle))
+            problems.append(_too_long(f"vehicle.{name}", 60))
+    for f, why in vocabulary_problems(vehicle):
+        word = vehicle.colour if f == "vehicle.colour" else vehicle.type
+        code = "registry.colour_unknown" if f == "vehicle.colour" else "registry.type_unknown"
+        problems.append(Problem(f, why, code=code, params={f.split(".")[1]: word.strip()}))
 
     expires_at = _check_expiry(
         draft.expires_at, draft.expires_in_hours, now, limits, "registration", problems
@@ -117,7 +148,7 @@ def check_registration(
                 Problem(
                     field,
                     f"{spec.describe()}: {p.reason}" if spec is not None else p.reason,
-                    code=f"pattern.{p.field}",
+                    code=_PATTERN_CODES.get(p.field, "pattern.plate"),
                     params={**(figures or {}), "floor": pattern_policy.floor_one_in},
                 )
             )
@@ -172,7 +203,9 @@ def check_renewal(
     problems: list[Problem] = []
     reason = _check_reason(renewal.reason, "reason", problems)
     if renewal.expires_at is None and renewal.expires_in_hours is None:
-        problems.append(Problem("expires_at", "a renewal needs the new expiry"))
+        problems.append(
+            Problem("expires_at", "a renewal needs the new expiry", code="registry.expiry_needed")
+        )
         expires_at = None
     else:
         expires_at = _check_expiry(
@@ -196,31 +229,72 @@ def check_reason(value: str | None, field: str = "reason") -> str:
 def _check_reason(value: str | None, field: str, problems: list[Problem]) -> str:
     text = (value or "").strip()
     if not text:
-        problems.append(Problem(field, "is required: state why, for the record"))
+        problems.append(_required(field, "is required: state why, for the record"))
     elif len(text) > MAX_REASON:
-        problems.append(Problem(field, f"at most {MAX_REASON} characters"))
+        problems.append(_too_long(field, MAX_REASON))
     return text
 
 
+def _required(field: str, reason: str) -> Problem:
+    return Problem(field, reason, code="registry.required", params={"field": field})
+
+
+def _too_long(field: str, limit: int) -> Problem:
+    return Problem(
+        field,
+        f"at most {limit} characters",
+        code="registry.too_long",
+        params={"field": field, "max": limit},
+    )
+
+
 def _check_plate(
-    value: str | None, policy: CategoryPolicy | None, problems: list[Problem]
+    value: str | None, category: str, policy: CategoryPolicy | None, problems: list[Problem]
 ) -> tuple[str | None, bool]:
     from safenet.matching import POLICIES, HotlistEntry, HotlistRejection, compile_entry
     from safenet.matching.patterns import is_pattern
 
     text = (value or "").strip()
     if not text:
-        problems.append(Problem("plate", "is required: a full plate or a witness pattern"))
+        problems.append(_required("plate", "is required: a full plate or a witness pattern"))
         return None, False
     policy_name = policy.policy if policy is not None else "default"
     compiled = compile_entry(HotlistEntry(id="draft", plate=text, policy=policy_name), POLICIES)
     if isinstance(compiled, HotlistRejection):
-        problems.append(Problem("plate", compiled.reason))
+        problems.append(_plate_problem(text, category, compiled.reason))
         return None, False
     if len(compiled.text) > MAX_LINK_PLATE:
-        problems.append(Problem("plate", f"at most {MAX_LINK_PLATE} characters once normalized"))
+        problems.append(
+            Problem(
+                "plate",
+                f"at most {MAX_LINK_PLATE} characters once normalized",
+                code="registry.plate_too_long",
+                params={"plate": text, "max": MAX_LINK_PLATE},
+            )
+        )
         return None, False
     return compiled.text, is_pattern(text)
+
+
+def _plate_problem(text: str, category: str, reason: str) -> Problem:
+    """The matcher's refusal of a plate, with the grammar's own code and parameters."""
+    from safenet.matching.patterns import PatternError, is_pattern, parse_pattern
+    from safenet.plates import PlateError, parse
+
+    try:
+        if is_pattern(text):
+            parse_pattern(text)
+        else:
+            parse(text)
+    except (PlateError, PatternError) as exc:
+        return Problem("plate", reason, code=exc.code, params={**exc.params, "plate": text})
+    # It parses, so the category's match policy is what refused it: no witness patterns.
+    return Problem(
+        "plate",
+        reason,
+        code="pattern.not_allowed",
+        params={"plate": text, "category": category},
+    )
 
 
 def _check_expiry(
@@ -232,27 +306,58 @@ def _check_expiry(
     problems: list[Problem],
 ) -> datetime | None:
     if expires_at is not None and expires_in_hours is not None:
-        problems.append(Problem("expires_at", "give expires_at or expires_in_hours, not both"))
+        problems.append(
+            Problem(
+                "expires_at",
+                "give expires_at or expires_in_hours, not both",
+                code="registry.expiry_both",
+            )
+        )
         return None
+    too_far = {"maximum_h": round(limits.maximum / timedelta(hours=1), 2)}
     if expires_in_hours is not None:
         if not math.isfinite(expires_in_hours) or expires_in_hours <= 0:
-            problems.append(Problem("expires_in_hours", "must be a positive number of hours"))
+            problems.append(
+                Problem(
+                    "expires_in_hours",
+                    "must be a positive number of hours",
+                    code="registry.hours_positive",
+                )
+            )
             return None
         if expires_in_hours * 3600 > limits.maximum.total_seconds():
             problems.append(
-                Problem("expires_in_hours", f"at most {limits.describe_maximum()} after {after}")
+                Problem(
+                    "expires_in_hours",
+                    f"at most {limits.describe_maximum()} after {after}",
+                    code="registry.expiry_too_far",
+                    params={"field": "expires_in_hours", **too_far},
+                )
             )
             return None
         return now + timedelta(hours=expires_in_hours)
     if expires_at is None:
         return now + limits.default
     if expires_at.tzinfo is None or expires_at.utcoffset() is None:
-        problems.append(Problem("expires_at", "must carry a time zone offset (e.g. +09:00)"))
+        problems.append(
+            Problem(
+                "expires_at",
+                "must carry a time zone offset (e.g. +09:00)",
+                code="registry.expiry_zone",
+            )
+        )
         return None
     if expires_at <= now:
-        problems.append(Problem("expires_at", "must be in the future"))
+        problems.append(Problem("expires_at", "must be in the future", code="registry.expiry_past"))
         return None
     if expires_at - now > limits.maximum:
-        problems.append(Problem("expires_at", f"at most {limits.describe_maximum()} after {after}"))
+        problems.append(
+            Problem(
+                "expires_at",
+                f"at most {limits.describe_maximum()} after {after}",
+                code="registry.expiry_too_far",
+                params={"field": "expires_at", **too_far},
+            )
+        )
         return None
     return expires_at

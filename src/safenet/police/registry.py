@@ -54,7 +54,11 @@ def new_entry_id(now: datetime) -> str:
 
 def _require(principal: Principal, *roles: Role) -> None:
     if not any(principal.has(r) for r in roles):
-        raise Forbidden(f"this action needs the role {' or '.join(r.value for r in roles)}")
+        raise Forbidden(
+            f"this action needs the role {' or '.join(r.value for r in roles)}",
+            key="registry.role_needed",
+            params={"roles": [r.value for r in roles]},
+        )
 
 
 class Registry:
@@ -315,13 +319,18 @@ class Registry:
             if status not in {s.value for s in Status}:
                 allowed = ", ".join(s.value for s in Status)
                 raise ValidationFailed(
-                    f"status: {status!r} is not a status ({allowed})", field="status"
+                    f"status: {status!r} is not a status ({allowed})",
+                    field="status",
+                    key="field.invalid",
                 )
             query = query.where(wanted.c.status == status)
         if category is not None:
             if category not in CATEGORIES:
                 raise ValidationFailed(
-                    f"category: {category!r} is not a category", field="category"
+                    f"category: {category!r} is not a category",
+                    field="category",
+                    key="registry.category_unknown",
+                    params={"category": category},
                 )
             query = query.where(wanted.c.category == category)
         with self.db.read() as conn:

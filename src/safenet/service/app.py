@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -54,26 +54,34 @@ def create_base_app(
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         # The router's own answers (no such path, method not allowed) in the one error shape.
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        key = {404: "request.not_found", 405: "request.method_not_allowed"}.get(
+            exc.status_code, "request.invalid" if exc.status_code < 500 else "request.internal"
+        )
         return JSONResponse(
-            {"error": code, "message": str(exc.detail), "field": None, "details": {}},
+            {
+                "error": code,
+                "code": key,
+                "params": {},
+                "message": str(exc.detail),
+                "detail": str(exc.detail),
+                "field": None,
+                "details": {},
+            },
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [
-            {
-                "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
-                "reason": err.get("msg", "invalid"),
-            }
-            for err in exc.errors()
-        ]
-        first = problems[0] if problems else {"field": "", "reason": "invalid"}
+        problems = [_problem(err) for err in exc.errors()]
+        first = problems[0] if problems else _problem({})
         return JSONResponse(
             {
                 "error": "invalid",
+                "code": first["code"],
+                "params": first["params"],
                 "message": f"{first['field']}: {first['reason']}",
+                "detail": f"{first['field']}: {first['reason']}",
                 "field": first["field"],
                 "details": {"problems": problems},
             },
@@ -90,3 +98,20 @@ def create_base_app(
         return PlainTextResponse(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+def _problem(err: Mapping[str, Any]) -> dict[str, Any]:
+    """One field the request schema refused, with its message code (docs/api.md)."""
+    field = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+    kind = str(err.get("type", ""))
+    params: dict[str, Any] = {"field": field}
+    if kind == "missing":
+        code = "field.required"
+    elif kind in ("string_too_long", "too_long"):
+        code = "field.too_long"
+        limit = (err.get("ctx") or {}).get("max_length")
+        if limit is not None:
+            params["max"] = limit
+    else:
+        code = "field.invalid"
+    return {"field": field, "reason": err.get("msg", "invalid"), "code": code, "params": params}

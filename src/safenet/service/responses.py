@@ -22,7 +22,16 @@ class ErrorBody(BaseModel):
     """The body of every error answer."""
 
     error: str = Field(description="A short code: unauthorized, forbidden, not_found, …")
-    message: str = Field(description="What went wrong, in words a person can act on.")
+    code: str = Field(
+        "request.internal",
+        description="The stable message code (docs/api.md): the consoles word it in the "
+        "reader's language, e.g. plate.serial_length, registry.approver_same.",
+    )
+    params: dict[str, Any] = Field(
+        default_factory=dict, description="The values the code's sentence names (field, …)."
+    )
+    message: str = Field(description="What went wrong, in English a person can act on.")
+    detail: str | None = Field(None, description="The same English as message.")
     field: str | None = Field(None, description="The field or parameter at fault.")
     details: dict[str, Any] | None = Field(None, description="More, e.g. the limit.")
 

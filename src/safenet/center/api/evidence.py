@@ -91,7 +91,11 @@ def evidence_router(desk: EvidenceDesk, access: CenterAccess) -> APIRouter:
             if len(set(items)) < len(current["items"]):
                 from safenet.center.evidence_desk import BadDecision
 
-                raise BadDecision("reason: say why the other items are withheld", field="reason")
+                raise BadDecision(
+                    "reason: say why the other items are withheld",
+                    field="reason",
+                    key="evidence.reason_needed",
+                )
         return _answer(
             await desk.decide(request_id, principal, approve=items, reason=body.reason.strip())
         )

@@ -221,7 +221,7 @@ async function send(reason) {
   if (!c || !mode || sending) return;
   const error = $('#decision-error');
   if (!reason.trim()) {
-    error.textContent = t('queue.reason'); // a field name would be a developer word here
+    error.textContent = t('err.field.required', { field: t('err.field.decision_reason') });
     return;
   }
   sending = true;

@@ -1,24 +1,84 @@
 // Calls to the service's /api/v1 as the signed-in officer or operator: the session
 // cookie (with the CSRF token on state-changing calls) or a service account's token.
 import { csrf, token } from './auth.js';
-import { t } from './i18n.js';
+import { has, lang, t } from './i18n.js';
 
-// Refusals by the sign-in and permission checks, in the reader's language (the
-// server's own words stay on the error as .detail, for the log and for support).
-const GUARD_WORDS = { forbidden: 'error.forbidden', rate_limited: 'error.rate_limited', too_large: 'error.too_large' };
+// An error body ({error, code, params, field, detail, details.problems}) as a sentence
+// in the reader's language: the catalogue's err.<code> with its {params} filled in,
+// field names by their form label. A code the catalogue lacks reads as the generic
+// err.unknown — never the server's English, which stays on ApiError.detail for the
+// log and for support (docs/api.md lists the codes).
+export function errorText(body) {
+  if (body && body.error === 'network' && !body.code) return t('error.network');
+  return sentence(body && body.code, (body && body.params) || {}, body && body.field);
+}
+
+// One of several problems reported at once (details.problems[i]), in the same words.
+export function problemText(problem) {
+  return sentence(problem && problem.code, (problem && problem.params) || {}, problem && problem.field);
+}
+
+// A field name as its label: err.field.<name>, else the form's field.<name> (the last
+// part of a dotted name first: vehicle.colour → field.colour), else a neutral word.
+export function fieldLabel(name) {
+  const text = String(name || '');
+  const last = text.slice(text.lastIndexOf('.') + 1);
+  for (const key of [`err.field.${text}`, `field.${last}`, `field.${text}`]) {
+    if (text && has(key)) return t(key);
+  }
+  return t('err.field.unknown');
+}
+
+function sentence(code, params, field) {
+  const key = `err.${code}`;
+  if (!code || !has(key)) return t('err.unknown');
+  const words = {};
+  for (const [name, value] of Object.entries({ field, ...params })) words[name] = word(name, value);
+  return t(key, words);
+}
+
+// A parameter as the reader should see it: labels for the vocabulary the server
+// names by code (fields, roles, states, categories …), numbers in the reader's style.
+function word(name, value) {
+  if (value === null || value === undefined) return '—';
+  if (Array.isArray(value)) return value.map((v) => word(name, v)).join(t('err.or'));
+  if (typeof value === 'number') return value.toLocaleString(lang() === 'en' ? 'en-US' : 'ko-KR');
+  const text = String(value);
+  const vocabulary = {
+    field: () => fieldLabel(text),
+    roles: () => `role.${text}`,
+    kinds: () => `err.kind.${text}`,
+    action: () => `err.action.${text}`,
+    state: () => `err.state.${text}`,
+    status: () => `status.${text}`,
+    category: () => `cat.${text}`,
+    colour: () => `colour.${text}`,
+    type: () => `body.${text}`,
+  }[name];
+  if (!vocabulary) return text;
+  const found = vocabulary();
+  if (name === 'field') return found;
+  return has(found) ? t(found) : text;
+}
 
 export class ApiError extends Error {
   constructor(status, body) {
-    const code = body && body.error;
-    const detail = (body && body.message) || `HTTP ${status}`;
-    super(GUARD_WORDS[code] ? t(GUARD_WORDS[code]) : detail);
-    this.detail = detail;
+    // No message of its own: the getter below words it when it is read, so a
+    // language switch rewords an error already on screen the next time it is shown.
+    super();
+    this.body = body || {};
+    this.detail = (body && (body.detail || body.message)) || `HTTP ${status}`;
     this.status = status;
-    this.code = code;
+    this.code = body && body.error;
+    this.key = body && body.code;
     this.field = body && body.field;
     const problems = body && body.details && body.details.problems;
     this.problems = Array.isArray(problems) ? problems
-      : (this.field ? [{ field: this.field, reason: this.message }] : []);
+      : (this.field ? [{ field: this.field, code: this.key, params: body.params }] : []);
+  }
+
+  get message() {
+    return errorText(this.body);
   }
 }
 
@@ -51,7 +111,7 @@ async function send(path, { method = 'GET', body, signal } = {}) {
     });
   } catch (exc) {
     if (exc.name === 'AbortError') throw exc;
-    throw new ApiError(0, { error: 'network', message: exc.message });
+    throw new ApiError(0, { error: 'network', detail: exc.message });
   }
   if (response.status === 401) for (const fn of unauthorizedHandlers) fn();
   if (!response.ok) {
@@ -59,7 +119,7 @@ async function send(path, { method = 'GET', body, signal } = {}) {
     try {
       parsed = await response.json();
     } catch {
-      parsed = { message: `HTTP ${response.status}` };
+      parsed = { code: `request.${response.status >= 500 ? 'internal' : 'invalid'}`, detail: `HTTP ${response.status}` };
     }
     throw new ApiError(response.status, parsed);
   }

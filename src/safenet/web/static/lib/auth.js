@@ -8,6 +8,7 @@
 // sessionStorage and wipe it from the address bar. Several identities can be held at
 // once, so that a registrar and an approver can share a screen; the server, not this
 // page, enforces who may do what.
+import { has } from './i18n.js';
 
 const LIST_KEY = 'safenet.identities';
 const ACTIVE_KEY = 'safenet.active';
@@ -124,12 +125,14 @@ export async function codeStep(code) {
   return { error: signInError(r) };
 }
 
+// The refusal's catalogue key, from the error code the server sends (docs/api.md);
+// a sign-in that took too long sends the officer back to the password step.
 function signInError(r) {
-  const message = String((r.body && r.body.message) || '').toLowerCase();
+  const code = String((r.body && r.body.code) || '');
   if (r.status === 429) return 'auth.too_many';
-  if (message.includes('locked')) return 'auth.locked';
   if (r.status === 422) return 'auth.fill';
-  if (message.includes('first') || message.includes('step')) return 'auth.step_expired';
+  if (code === 'auth.step_expired' || code === 'auth.password_first') return 'auth.step_expired';
+  if (code && has(`err.${code}`)) return `err.${code}`;
   return r.status === 401 ? 'auth.wrong' : 'auth.failed';
 }
 

@@ -1,7 +1,9 @@
 // Form fields with an error slot each, so that every problem the server names
-// (422 with details.problems[{field, reason}]) is shown next to its own field.
+// (422 with details.problems[{field, code, params}]) is shown next to its own field,
+// worded from the catalogue in the reader's language (lib/api.js errorText).
+import { fieldLabel, problemText } from './api.js';
 import { h } from './dom.js';
-import { has, t } from './i18n.js';
+import { t } from './i18n.js';
 
 export function field(name, labelKey, control, hintKey) {
   const id = `f-${name.replace(/\./g, '-')}-${Math.random().toString(36).slice(2, 7)}`;
@@ -25,19 +27,19 @@ export function clearErrors(root) {
 
 // Puts each problem next to its field; those with no field of their own go to `fallback`.
 export function showErrors(root, error, fallback) {
-  const problems = error.problems && error.problems.length
-    ? error.problems : [{ field: error.field || '', reason: error.message || t('error.generic') }];
+  const problems = error.problems && error.problems.length ? error.problems : null;
   const leftovers = [];
   let first = null;
-  for (const raw of problems) {
-    const problem = { ...raw, reason: reasonOf(raw) };
+  for (const problem of problems || [{ field: error.field || '' }]) {
+    const reason = problems ? problemText(problem) : (error.message || t('error.generic'));
     const name = String(problem.field || '');
     const slot = slotFor(root, name);
     if (!slot) {
-      leftovers.push(name ? `${name}: ${problem.reason}` : problem.reason);
+      const label = name ? fieldLabel(name) : '';
+      leftovers.push(label && !reason.includes(label) ? `${label}: ${reason}` : reason);
       continue;
     }
-    slot.textContent = slot.textContent ? `${slot.textContent} · ${problem.reason}` : problem.reason;
+    slot.textContent = slot.textContent ? `${slot.textContent} · ${reason}` : reason;
     const wrap = slot.closest('[data-field-wrap]');
     if (wrap) wrap.classList.add('invalid');
     const control = root.querySelector(`[data-field="${CSS.escape(slot.dataset.errorFor)}"]`);
@@ -46,20 +48,10 @@ export function showErrors(root, error, fallback) {
       first = first || control;
     }
   }
+  // Several problems at once: the summary ("fix the 3 marked items") leads the leftovers.
+  if (problems && problems.length > 1 && error.key) leftovers.unshift(error.message);
   if (fallback) fallback.textContent = leftovers.join(' · ');
   if (first) first.focus();
-}
-
-// A problem the server names with a catalogue code is read from the catalogue, in the
-// console's language; the others show the server's own reason.
-function reasonOf(problem) {
-  const key = problem.code ? `problem.${problem.code}` : '';
-  if (!key || !has(key)) return problem.reason;
-  const params = {};
-  for (const [name, value] of Object.entries(problem.params || {})) {
-    params[name] = typeof value === 'number' ? value.toLocaleString('ko-KR') : value;
-  }
-  return t(key, params);
 }
 
 // The slot for a field, or for the nearest parent ("vehicle.make" → "vehicle").

@@ -1,7 +1,7 @@
 // Evidence on an alert card: ask the hit's center for scene photos and the escape route,
 // see where the request stands, and — once the package is verified — its pictures and
 // route. Every file shown was opened through the API, which records the viewing.
-import { api, apiImage } from '../lib/api.js';
+import { api, apiImage, fieldLabel } from '../lib/api.js';
 import { clear, h } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { kst } from '../lib/time.js';
@@ -158,8 +158,10 @@ function requestForm(card, box) {
         byEntry.set(card.entryId, [made, ...(byEntry.get(card.entryId) || [])]);
         changed(card.entryId);
       } catch (exc) {
-        const where = exc.field ? `${exc.field}: ` : '';
-        error.textContent = `${t('error.generic')} — ${where}${exc.message || ''}`;
+        const text = exc.message || '';
+        const label = exc.field ? fieldLabel(exc.field) : '';
+        const where = label && !text.includes(label) ? `${label}: ` : '';
+        error.textContent = `${t('error.generic')} — ${where}${text}`;
       }
     },
   },
