@@ -5,6 +5,7 @@ import { api } from '../lib/api.js';
 import { $, clear, h } from '../lib/dom.js';
 import { compass, lang, onLang, t } from '../lib/i18n.js';
 import { ago, kstClock } from '../lib/time.js';
+import { siteName } from '../lib/sites.js';
 
 let items = [];
 
@@ -31,7 +32,7 @@ function render() {
         h('span', { class: 'plate small-plate' }, item.plate),
         item.vehicle ? h('span', { class: 'muted' }, ` ${item.vehicle}`) : null),
       h('p', { class: 'muted' }, t('headsup.last_seen', {
-        site: item.last_site, at: kstClock(item.last_seen_at), ago: ago(item.last_seen_at),
+        site: siteName(item.last_site), at: kstClock(item.last_seen_at), ago: ago(item.last_seen_at),
       }), heading ? ` · ${t('alert.heading')} ${heading}` : ''),
       h('p', { class: 'headsup-lead' }, t('headsup.watch')),
       h('ol', { class: 'reach-list' }, ...item.cameras.map(camera)),

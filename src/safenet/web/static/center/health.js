@@ -6,6 +6,7 @@ import { $, clear, esc, h, toast } from '../lib/dom.js';
 import { onLang, t } from '../lib/i18n.js';
 import { ago, kst } from '../lib/time.js';
 import { L, addDistricts, createMap, fitTo } from '../lib/map.js';
+import { siteLabel } from '../lib/sites.js';
 
 let status = null;
 
@@ -43,7 +44,7 @@ function render() {
     h('h2', { class: 'small-head' }, t('alarm.title')),
     h('ul', { class: 'alarms', id: 'link-alarms' }, (s.link_alarms || []).length
       ? s.link_alarms.map((a) => h('li', { class: 'alarm tone-bad', dataset: { kind: a.kind } },
-        `${kst(a.at)} · ${a.site}: ${t(`alarm.kind.${a.kind}`)}`))
+        kst(a.at), ' · ', siteLabel(a.site), `: ${t(`alarm.kind.${a.kind}`)}`))
       : h('li', { class: 'muted' }, t('alarm.none'))),
     h('p', { class: 'muted small' },
       `${t('health.cameras', { n: s.cameras })} · ${t('health.retro')} ${s.retrospective_lookups_pending ?? 0} · `,

@@ -1,9 +1,10 @@
 // Every console page's frame: settings, language, sign-in, and the top bar.
-import { h, clear } from './dom.js';
+import { h, clear, val } from './dom.js';
 import { applyI18n, initLang, lang, onLang, setLang, t } from './i18n.js';
 import * as auth from './auth.js';
 import { onUnauthorized } from './api.js';
 import { kst } from './time.js';
+import { setSites, siteLabel } from './sites.js';
 
 let connState = null;
 let signInReason = null;
@@ -17,6 +18,7 @@ export async function boot({ page }) {
   const prefix = document.body.dataset.prefix || '/console';
   const config = await (await fetch(`${prefix}/config.json`, { cache: 'no-store' })).json();
   initLang(config.language);
+  setSites(config.sites);
   const captured = auth.captureFragment();
   await auth.loadSession(config);
   renderTopbar(config, page);
@@ -43,7 +45,6 @@ function renderTopbar(config, page) {
   const bar = document.getElementById('topbar');
   if (!bar) return;
   clear(bar);
-  const site = config.site ? ` · ${config.site}` : '';
   const nav = h('nav', { class: 'nav' }, NAV[config.side].map(([name, key]) => h('a', {
     href: config.pages[name],
     class: name === page ? 'current' : null,
@@ -52,7 +53,8 @@ function renderTopbar(config, page) {
   })));
   bar.append(
     h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '◆'),
-      h('span', { class: 'brand-name' }, t(`app.${config.side}`) + site)),
+      h('span', { class: 'brand-name' }, t(`app.${config.side}`),
+        config.site ? ' · ' : null, config.site ? siteLabel(config.site) : null)),
     nav,
     h('div', { class: 'topbar-right' },
       h('span', { id: 'conn', class: 'conn', hidden: true }),
@@ -76,16 +78,16 @@ function identityMenu(config) {
   });
   return h('details', { class: 'identity', id: 'identity' },
     h('summary', { title: t('auth.switch') },
-      h('span', { class: 'who-name', id: 'who-name' }, who.name),
+      h('span', { class: 'who-name', id: 'who-name', dataset: { value: 'person' } }, who.name),
       h('span', { class: 'who-roles' }, roleNames(who))),
     h('div', { class: 'identity-panel' },
       h('h3', {}, t('auth.switch')),
       h('ul', { class: 'identity-list' }, list.map((i) => h('li', { class: i.sub === who.sub ? 'current' : null },
         h('div', {},
-          h('strong', {}, i.name), ` (${i.sub})`,
+          h('strong', { dataset: { value: 'person' } }, i.name), ' (', val(i.sub, 'user'), ')',
           h('div', { class: 'muted' }, roleNames(i), ' · ', t('auth.sites'), ': ',
-            i.sites.length ? i.sites.join(', ') : t('auth.allsites'),
-            ' · ', t('auth.expires'), ' ', kst(i.exp))),
+            i.sites.length ? i.sites.flatMap((s, n) => [n ? ', ' : null, siteLabel(s)]) : t('auth.allsites'),
+            ' · ', t('auth.expires'), ' ', val(kst(i.exp), 'time'))),
         i.sub === who.sub ? h('span', { class: 'tag' }, t('auth.current'))
           : h('button', { type: 'button', onclick: () => { auth.use(i.sub); window.location.reload(); } }, t('auth.use')),
         h('button', {

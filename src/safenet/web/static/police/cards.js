@@ -1,6 +1,7 @@
 // One alert as the dispatcher sees it: the plate large, exact hits red, candidates amber
 // with the "육안 확인 필요" banner, the center's decision, and acknowledge / dispatch.
-import { h } from '../lib/dom.js';
+import { h, val } from '../lib/dom.js';
+import { siteLabel } from '../lib/sites.js';
 import { category, compass, has, lang, level, t } from '../lib/i18n.js';
 import { kst } from '../lib/time.js';
 import { evidenceBlock } from './evidence.js';
@@ -45,8 +46,8 @@ function where(card) {
   const source = known ? directionSource(track.direction) : direction ? t('route.dir_camera_unknown') : '';
   const speed = track.speed_kmh ? ` · ${Math.round(track.speed_kmh)} km/h` : '';
   return h('p', { class: 'where' },
-    hit.address || '—',
-    h('span', { class: 'muted' }, ` · ${hit.site || ''} / ${hit.camera_id || ''}`),
+    hit.address ? val(hit.address, 'address') : '—',
+    h('span', { class: 'muted' }, ' · ', siteLabel(hit.site), ' / ', val(hit.camera_id || '', 'camera')),
     direction ? h('span', { class: 'heading', dataset: { bearing: known ? String(track.direction_deg) : '' } },
       ` · ${t('alert.heading')} `, h('span', { class: 'heading-compass' }, direction), speed,
       source ? h('span', { class: 'heading-source muted' }, ` (${source})`) : null) : null);

@@ -17,6 +17,7 @@ import { drawReach, setServiceNow, startTicking, tickAgo } from './route.js';
 import { TRACK_COLOURS, drawTrack } from './tracks.js';
 import { redrawTrackPoint, showTrackPoint } from './track_evidence.js';
 import { kstClock } from '../lib/time.js';
+import { siteName } from '../lib/sites.js';
 
 // Who acknowledged and who dispatched (user id and rank + name), when, with what order.
 const DONE_FIELDS = ['acknowledged_by', 'acknowledged_by_name', 'acknowledged_at', 'dispatched_by',
@@ -329,7 +330,7 @@ function onEvent(kind, data) {
   } else if (kind === 'evidence') {
     for (const entryId of new Set([...cards.values()].map((c) => c.entryId))) refreshEvidence(entryId).catch(() => {});
   } else if (kind === 'link_alarm') {
-    toast(t('alarm.toast', { site: data.site, what: t(`alarm.kind.${data.kind}`) }), 'error');
+    toast(t('alarm.toast', { site: siteName(data.site), what: t(`alarm.kind.${data.kind}`) }), 'error');
   } else if (kind === 'resync') {
     loadRecent().catch(() => {});
   }

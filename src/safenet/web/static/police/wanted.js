@@ -5,6 +5,7 @@
 import { boot } from '../lib/shell.js';
 import { api } from '../lib/api.js';
 import { $, clear, h, toast } from '../lib/dom.js';
+import { siteLabel } from '../lib/sites.js';
 import { BODY_TYPES, CATEGORIES, COLOURS, category, onLang, t } from '../lib/i18n.js';
 import { clearErrors, field, showErrors } from '../lib/forms.js';
 import { kst, ago } from '../lib/time.js';
@@ -197,7 +198,7 @@ async function loadCenters() {
       : c.in_sync ? h('span', { class: 'badge badge-ok' }, `✓ ${t('centers.in_sync')}`)
         : h('span', { class: 'badge badge-status-pending' }, t('centers.behind', { n: c.behind_by }));
     return h('tr', { dataset: { site: c.site, ackedVersion: c.acked_version ?? '' } },
-      h('th', { scope: 'row' }, c.site),
+      h('th', { scope: 'row' }, siteLabel(c.site)),
       h('td', { class: 'version' }, c.acked_version === null ? '—' : `v${c.acked_version}`),
       h('td', {}, state),
       h('td', {}, c.acked_entry_count ?? '—'),
