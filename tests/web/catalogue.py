@@ -73,6 +73,8 @@ class Catalogue:
                 parts = _PARAM.split(text)
                 body = "(.+?)".join(re.escape(p) for p in parts)
                 catalogue.patterns.append(re.compile(body + _END))
+                if text.endswith("}"):  # a value at the end may hold letters, spaces …
+                    catalogue.patterns.append(re.compile(body[: -len("(.+?)")] + "(.+)$"))
             else:
                 catalogue.literals.add(text)
                 catalogue.by_first[text[0]].append(text)
@@ -114,3 +116,10 @@ class Catalogue:
 
 
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+# An address or a command line in a text (…/console/#token=…) is code, not words.
+CODE_TOKEN = re.compile(r"\S*[/#=]\S*")
+
+
+def latin_words(text: str) -> list[str]:
+    """The Latin words of three letters or more in a text, outside addresses and code."""
+    return LATIN_WORD.findall(CODE_TOKEN.sub(" ", text))

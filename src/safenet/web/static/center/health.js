@@ -3,7 +3,7 @@
 import { boot } from '../lib/shell.js';
 import { api } from '../lib/api.js';
 import { $, clear, esc, h, toast } from '../lib/dom.js';
-import { onLang, t } from '../lib/i18n.js';
+import { has, onLang, t } from '../lib/i18n.js';
 import { ago, kst } from '../lib/time.js';
 import { L, addDistricts, createMap, fitTo } from '../lib/map.js';
 import { siteLabel } from '../lib/sites.js';
@@ -30,8 +30,9 @@ function render() {
       tile('health.rate', Number(s.reads_per_second_1m || 0).toFixed(2)),
       tile('health.candidates', String(s.candidates_pending ?? 0), null, s.candidates_pending ? 'warn' : null),
       tile('health.outbox', String(link.outbox_depth ?? 0),
-        link.oldest_waiting_s ? `${Math.round(link.oldest_waiting_s)} s` : null, link.outbox_depth ? 'warn' : null),
-      tile('health.link', t(`health.link.${link.status || 'down'}`), link.transport, linkTone),
+        link.oldest_waiting_s ? t('health.seconds', { n: Math.round(link.oldest_waiting_s) }) : null, link.outbox_depth ? 'warn' : null),
+      tile('health.link', t(`health.link.${link.status || 'down'}`),
+        has(`health.transport.${link.transport}`) ? t(`health.transport.${link.transport}`) : null, linkTone),
       tile('health.hotlist', t('health.hotlist_value', { v: s.hotlist.version, n: s.hotlist.entries }),
         s.hotlist.applied_at ? `${t('health.applied')} ${kst(s.hotlist.applied_at)}` : null),
       tile('health.queue', String(s.pipeline_queue ?? 0))),
@@ -39,7 +40,8 @@ function render() {
     h('table', { class: 'rejected', id: 'rejected-table' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('health.reason')), h('th', { scope: 'col' }, t('health.count')))),
       h('tbody', {}, rejected.length
-        ? rejected.map(([reason, n]) => h('tr', { dataset: { reason } }, h('td', {}, reason), h('td', { class: 'num' }, String(n))))
+        ? rejected.map(([reason, n]) => h('tr', { dataset: { reason } },
+          h('td', {}, has(`reject.${reason}`) ? t(`reject.${reason}`) : reason), h('td', { class: 'num' }, String(n))))
         : h('tr', {}, h('td', { colspan: 2, class: 'muted' }, t('health.rejected_none'))))),
     h('h2', { class: 'small-head' }, t('alarm.title')),
     h('ul', { class: 'alarms', id: 'link-alarms' }, (s.link_alarms || []).length
@@ -79,7 +81,7 @@ async function drawCameras(map) {
       // A few cameras get their id on the map; thousands would bury it. Leaflet takes a
       // tooltip string as HTML, so the registry's text is escaped.
       if (labelled) {
-        layer.bindTooltip(esc(p.camera_id), { permanent: true, direction: 'right', offset: [6, 0], className: 'camera-label' });
+        layer.bindTooltip(`<span data-value="camera">${esc(p.camera_id)}</span>`, { permanent: true, direction: 'right', offset: [6, 0], className: 'camera-label' });
       } else {
         layer.bindTooltip(esc(`${t('map.camera', { id: p.camera_id })}${p.name ? ` · ${p.name}` : ''}${p.address ? ` · ${p.address}` : ''}`));
       }

@@ -42,6 +42,8 @@ function roleNames(identity) {
 }
 
 function renderTopbar(config, page) {
+  const named = NAV[config.side].find(([name]) => name === page);
+  if (named) document.title = t('page.title', { page: t(named[1]) });
   const bar = document.getElementById('topbar');
   if (!bar) return;
   clear(bar);
@@ -110,7 +112,7 @@ function identityMenu(config) {
           id: 'signout',
           onclick: async () => { await auth.endSession(); auth.signOut(); window.location.reload(); },
         }, t('auth.signout'))),
-      h('p', { class: 'muted small' }, t('auth.command'), ' ', h('code', {}, config.token_command))));
+      h('p', { class: 'muted small' }, t('auth.command'), ' ', h('code', { dataset: { value: 'command' } }, config.token_command))));
 }
 
 export function showSignIn(config, reasonKey) {
@@ -175,7 +177,7 @@ export function showSignIn(config, reasonKey) {
       },
     }, t('auth.use_token')),
     h('p', { class: 'muted' }, t('auth.command')),
-    h('pre', {}, config.token_command));
+    h('pre', { dataset: { value: 'command' } }, config.token_command));
   box = h('section', { id: 'signin', class: 'signin', 'aria-labelledby': 'signin-title' },
     h('h1', { id: 'signin-title' }, t('auth.title')),
     h('p', {}, t('auth.personal')),

@@ -20,8 +20,8 @@ function plateBlock(card) {
   const plate = (card.entry && card.entry.plate) || (card.hit && card.hit.plate_read) || '—';
   const read = card.hit && card.hit.plate_read;
   return h('span', { class: 'plate-row' },
-    h('span', { class: 'plate', dataset: { role: 'plate' } }, plate),
-    read && read !== plate ? h('span', { class: 'plate-read' }, `${t('alert.read_as')} ${read}`) : null);
+    h('span', { class: 'plate', dataset: { role: 'plate', value: 'plate' } }, plate),
+    read && read !== plate ? h('span', { class: 'plate-read' }, t('alert.read_as'), ' ', val(read, 'plate')) : null);
 }
 
 function confirmationLine(card) {
@@ -29,11 +29,11 @@ function confirmationLine(card) {
   const state = hit.confirmation;
   if (!state || state === 'not_needed') return null;
   const name = hit.decided_by_name || hit.decided_by;
-  const who = name ? ` — ${name}` : '';
-  const when = hit.decided_at ? ` · ${kst(hit.decided_at)}` : '';
-  const why = hit.decision_reason ? `: ${hit.decision_reason}` : '';
   return h('p', { class: `confirmation confirmation-${state}`, dataset: { confirmation: state } },
-    h('strong', {}, t(`alert.${state}`)), `${who}${when}${why}`);
+    h('strong', {}, t(`alert.${state}`)),
+    name ? [' — ', val(name, 'person')] : null,
+    hit.decided_at ? ` · ${kst(hit.decided_at)}` : null,
+    hit.decision_reason ? [': ', val(hit.decision_reason, 'reason')] : null);
 }
 
 function where(card) {
@@ -103,7 +103,7 @@ function responseLines(card) {
       t('alert.acked_by', { who: card.acknowledged_by_name || card.acknowledged_by, at: kst(card.acknowledged_at) })) : null,
     card.dispatched_by ? h('p', { class: 'done-line dispatched' },
       t('alert.dispatched_by', { who: card.dispatched_by_name || card.dispatched_by, at: kst(card.dispatched_at) }),
-      card.dispatch_note ? ` — ${card.dispatch_note}` : '') : null,
+      card.dispatch_note ? [' — ', val(card.dispatch_note, 'note')] : '') : null,
   ];
 }
 
@@ -157,8 +157,8 @@ export function hitCard(card, handlers, responder) {
   h('button', { type: 'button', class: 'card-locate', onclick: () => handlers.onLocate(card) }, plateBlock(card)),
   h('p', { class: 'meta' },
     h('strong', {}, entry.category ? category(entry.category) : '—'),
-    entry.case_number ? ` · ${t('alert.case')} ${entry.case_number}` : '',
-    entry.vehicle ? ` · ${entry.vehicle}` : ''),
+    entry.case_number ? [` · ${t('alert.case')} `, val(entry.case_number, 'case')] : '',
+    entry.vehicle ? [' · ', val(entry.vehicle, 'vehicle')] : ''),
   where(card),
   card.route && kind !== 'rejected' ? routePanel(card.route) : null,
   kind === 'rejected'

@@ -279,7 +279,7 @@ function legend() {
       onclick: () => choose(entryId),
     },
     h('span', { class: 'swatch', style: `background:${colours.get(entryId)}` }),
-    h('span', { class: 'legend-plate' }, slot.track.entry.plate),
+    h('span', { class: 'legend-plate', dataset: { value: 'plate' } }, slot.track.entry.plate),
     h('span', { class: 'muted' }, ` ${points.length} · ${kstClock(latest.read_at)}`)));
   }
 }
