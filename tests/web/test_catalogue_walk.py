@@ -175,6 +175,7 @@ class Walk:
         self.leaks: list[Leak] = []
         self.pending_seen: set[str] = set()
         self.errors: list[str] = []
+        self.sites_seen: dict[str, set[str]] = {}
 
     async def check(self, page: Page, name: str) -> None:
         await page.wait_for_timeout(150)
@@ -185,6 +186,7 @@ class Walk:
         for text, where, owner in found["texts"]:
             self._text(name, text, where, owner)
         self._text(name, found["title"], "document.title", None)
+        self.sites_seen[name] = {site for site, _ in found["sites"]}
         for site, shown in found["sites"]:
             expected = self.names.get(site, {}).get(f"name_{self.language}")
             if shown != expected:
@@ -324,6 +326,10 @@ async def test_every_page_shows_only_catalogue_texts_and_data(stack: Stack, tmp_
                     f"try {{ localStorage.setItem('safenet.lang', '{language}'); }} catch {{}}"
                 )
                 await _walk(stack, context, size, walk)
+            # Where a person reads a site, the page names it (checked above in words).
+            assert walk.sites_seen["police-live"] >= {"seocho"}, walk.sites_seen
+            assert walk.sites_seen["police-wanted"] >= {"seocho", "gangnam"}, walk.sites_seen
+            assert walk.sites_seen["center-queue"] >= {"seocho"}, walk.sites_seen
             leaks += walk.leaks
             pending |= walk.pending_seen
             errors += walk.errors

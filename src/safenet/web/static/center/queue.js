@@ -170,7 +170,7 @@ async function send(reason) {
   if (!c || !mode || sending) return;
   const error = $('#decision-error');
   if (!reason.trim()) {
-    error.textContent = `reason: ${t('queue.reason')}`;
+    error.textContent = t('queue.reason');
     return;
   }
   sending = true;
