@@ -15,13 +15,21 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import BrowserContext, Page, async_playwright
 
-from tests.web.browser import DESKTOP, PHONE, REFUSAL, chromium, ready, shoot
+from tests.web.browser import (
+    BROWSER_ZONE,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
+    REFUSAL,
+    chromium_path,
+    ready,
+    shoot,
+)
 from tests.web.catalogue import Catalogue, latin_words
 from tests.web.stack import DISPATCHER, REGISTRAR_APPROVER, Stack, operator
 from tests.web.test_layout import _populate
@@ -276,6 +284,12 @@ async def _walk(stack: Stack, context: BrowserContext, size: dict[str, int], wal
     await page.locator("img.snapshot, .no-snapshot").first.wait_for(state="visible")
     await page.locator(".evidence-item").first.wait_for(state="visible")
     await walk.check(page, "center-queue")
+    if walk.language == "ko":  # the toggle renames the site at once, without a reload
+        await page.locator("#lang-toggle").click()
+        brand = page.locator(".brand-name [data-value=site]")
+        assert await brand.inner_text() == walk.names["seocho"]["name_en"]
+        await page.locator("#lang-toggle").click()
+        assert await brand.inner_text() == walk.names["seocho"]["name_ko"]
     await page.locator("[data-action=confirm]").click()
     await _open_details(page)
     await walk.check(page, "center-queue-deciding")
@@ -307,7 +321,7 @@ def _report(leaks: list[Leak]) -> str:
 
 
 @pytest.mark.browser
-async def test_every_page_shows_only_catalogue_texts_and_data(stack: Stack, tmp_path: Path) -> None:
+async def test_every_page_shows_only_catalogue_texts_and_data(stack: Stack) -> None:
     await _populated(stack)
     names: dict[str, dict[str, str]] = {}
     for url in (stack.police_url, stack.centers["seocho"].url):
@@ -316,23 +330,33 @@ async def test_every_page_shows_only_catalogue_texts_and_data(stack: Stack, tmp_
     leaks: list[Leak] = []
     pending: set[str] = set()
     errors: list[str] = []
-    for language in ("ko", "en"):
-        for size in (DESKTOP, PHONE):
-            walk = Walk(language, size["width"], names)
-            profile = tmp_path / f"chromium-{language}-{size['width']}"
-            async with chromium(profile) as context:
+    walks = [Walk(lang, size["width"], names) for lang in ("ko", "en") for size in (DESKTOP, PHONE)]
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            for walk in walks:
+                size = DESKTOP if walk.width == DESKTOP["width"] else PHONE
+                context = await browser.new_context(
+                    viewport=size, locale="ko-KR", timezone_id=BROWSER_ZONE
+                )
                 # The language a person chose is kept by the page in localStorage.
                 await context.add_init_script(
-                    f"try {{ localStorage.setItem('safenet.lang', '{language}'); }} catch {{}}"
+                    f"try {{ localStorage.setItem('safenet.lang', '{walk.language}'); }} catch {{}}"
                 )
                 await _walk(stack, context, size, walk)
-            # Where a person reads a site, the page names it (checked above in words).
-            assert walk.sites_seen["police-live"] >= {"seocho"}, walk.sites_seen
-            assert walk.sites_seen["police-wanted"] >= {"seocho", "gangnam"}, walk.sites_seen
-            assert walk.sites_seen["center-queue"] >= {"seocho"}, walk.sites_seen
-            leaks += walk.leaks
-            pending |= walk.pending_seen
-            errors += walk.errors
+                await context.close()
+        finally:
+            await browser.close()
+    for walk in walks:
+        # Where a person reads a site, the page names it (checked above in words).
+        assert walk.sites_seen["police-live"] >= {"seocho"}, walk.sites_seen
+        assert walk.sites_seen["police-wanted"] >= {"seocho", "gangnam"}, walk.sites_seen
+        assert walk.sites_seen["center-queue"] >= {"seocho"}, walk.sites_seen
+        leaks += walk.leaks
+        pending |= walk.pending_seen
+        errors += walk.errors
     unused = set(PENDING_OTHER_HELPERS) - pending
     report = _report(leaks)
     assert not leaks, f"{len(leaks)} texts outside the catalogue:\n{report}"
