@@ -34,6 +34,7 @@ from safenet.center.api.hits import hits_router
 from safenet.center.api.status import status_router
 from safenet.center.ingest.http import reads_router
 from safenet.center.service import CenterService
+from safenet.link.site_names import default_names
 from safenet.service import create_base_app
 from safenet.service.responses import API_ERRORS
 from safenet.web import WebSettings, mount_console
@@ -43,6 +44,11 @@ A smart-city center of safenet: cameras post plate reads here; each read is matc
 against the police's emergency hotlist inside the center, hits are reported to the
 police over the link, and reads that hit nothing never leave the center and are
 deleted after the retention period.
+
+Sites are named by id (`gangnam`) in the API; the console's `/console/config.json`
+lists their display names as `sites: [{id, name_ko, name_en}]` (this center's from
+`center.display_name` / `display_name_en`, the others' from the default table:
+서초구 / Seocho-gu …).
 """
 
 
@@ -101,5 +107,6 @@ def build_app(
         points=center.registry.places,
         web=web,
         data_dir=data_dir,
+        sites=lambda: center.names.listing([center.site, *default_names()]),
     )
     return app

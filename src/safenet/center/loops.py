@@ -225,9 +225,11 @@ class HeartbeatSender(Loop):
         hotlist: Hotlist,
         clock: Clock,
         interval_s: float,
+        names: tuple[str, str] = ("", ""),
     ) -> None:
         super().__init__(owner)
         self.site = site
+        self.names = names
         self.transport = transport
         self.queues = queues
         self.hotlist = hotlist
@@ -249,6 +251,8 @@ class HeartbeatSender(Loop):
             hotlist_version=self.hotlist.version,
             queue_depths=self.queues(),
             sent_at=now,
+            site_name=self.names[0],
+            site_name_en=self.names[1],
         )
         try:
             await self.transport.publish(beat)

@@ -57,6 +57,7 @@ from safenet.center.transitions import TransitionSender, TransitionTally
 from safenet.center.types import Clock, system_clock
 from safenet.evidence.signing import Signer
 from safenet.link import Family, Relay
+from safenet.link.site_names import SiteNames
 from safenet.link.transport import Transport
 from safenet.privacy import PrivacySettings
 from safenet.service.loop import Loop
@@ -97,6 +98,8 @@ class CenterService:
         self.clock = clock
         self.metrics = CenterMetrics()
         self.registry = CameraRegistry(db)
+        self.names = SiteNames({site: (settings.display_name, settings.display_name_en)})
+        """This center's own site, named (settings, else the default table)."""
         self.hotlist = Hotlist(db, site, clock=clock)
         self.relay = Relay(
             db,
@@ -168,6 +171,7 @@ class CenterService:
             self.hotlist,
             clock,
             settings.heartbeat_interval_s,
+            names=(settings.display_name, settings.display_name_en),
         )
         self.headsup = HeadsUpBoard(db, site, clock)
         self.transitions = (

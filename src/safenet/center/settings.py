@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 
 from safenet.auth.settings import AuthSettings
 from safenet.section import Section
@@ -24,6 +24,17 @@ class CenterSettings(Section):
     site: str | None = Field(
         None,
         description="This center's site id on the link (e.g. `seocho`); `--site` overrides it.",
+    )
+    display_name: str = Field(
+        "",
+        description="The name operators and the police read for this center's site (e.g. "
+        "`강남구`), also sent to the police in heartbeats. Empty: the default table (the "
+        "simulator's districts: 서초구, 강남구, 은평구), else the site id.",
+    )
+    display_name_en: str = Field(
+        "",
+        description="The site's name in the English interface (e.g. `Gangnam-gu`). Empty: "
+        "the default table's, else the Korean name.",
     )
     database_url: str | None = Field(
         None,
@@ -232,6 +243,13 @@ class CenterSettings(Section):
 
             validate_center(value)
         return value
+
+    @field_validator("display_name", "display_name_en")
+    @classmethod
+    def _a_display_name(cls, value: str, info: ValidationInfo) -> str:
+        from safenet.link.site_names import check_name
+
+        return check_name(value, field=str(info.field_name))
 
     @field_validator("confirm_categories")
     @classmethod

@@ -44,7 +44,10 @@ POLICE_SITE = "police"
 DESCRIPTION = (
     "The police end of the safety net: the emergency wanted registry with its "
     "lawful-basis gate and two-person rule, hotlist distribution to the centers, "
-    "hits and tracks, and live alerts (Server-Sent Events)."
+    "hits and tracks, and live alerts (Server-Sent Events). Sites are named by id "
+    "(`gangnam`) in the API; the console's `/console/config.json` lists each center's "
+    "display names as `sites: [{id, name_ko, name_en}]` (settings `police.center_names`, "
+    "else the center's heartbeats, else the default table: 강남구 / Gangnam-gu …)."
 )
 
 
@@ -114,5 +117,6 @@ def build_app(
         web=web,
         data_dir=data_dir,
         var_dir=var_dir,
+        sites=lambda: police.names.listing([*police.settings.centers, *police.names.known()]),
     )
     return app

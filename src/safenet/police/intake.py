@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 
 from safenet.link import Heartbeat, HitUpdate, HotlistAck, LocationReport, inbox
 from safenet.link.messages import TransitionReport
+from safenet.link.site_names import SiteNames
 from safenet.police import alert_log, distribution, hit_log
 from safenet.police.alert_log import AlertRecord
 from safenet.police.categories import CategoryPolicy
@@ -77,6 +78,7 @@ class Intake:
         resync_grace: timedelta,
         snapshot_part_size: int,
         learned: LearnedTransitions | None = None,
+        names: SiteNames | None = None,
     ) -> None:
         self.db = db
         self.tracks = tracks
@@ -86,6 +88,7 @@ class Intake:
         self.snapshot_part_size = snapshot_part_size
         self._lock = threading.Lock()
         self.learned = learned if learned is not None else LearnedTransitions()
+        self.names = names if names is not None else SiteNames()
 
     # -- LocationReport ------------------------------------------------------------------
 
@@ -209,6 +212,7 @@ class Intake:
         now = self.clock()
         if m.site == "police":
             return IntakeResult()
+        self.names.hear(m.site, m.site_name, m.site_name_en)
         with self.db.begin() as conn:
             new = distribution.record_heartbeat(
                 conn, m.site, m.hotlist_version, m.software_version, m.sent_at, now

@@ -24,6 +24,7 @@ from typing import Any
 from safenet.audit.checkpoint import SigningKey
 from safenet.audit.settings import AuditSettings
 from safenet.link import EvidenceDenial, EvidencePackage, EvidencePart, Family, Relay, Transport
+from safenet.link.site_names import SiteNames
 from safenet.link.transport import link_health
 from safenet.police import distribution
 from safenet.police.actions import RegistryActions
@@ -108,6 +109,8 @@ class PoliceService:
             ),
             pattern_policy=self.privacy.pattern_policy(),
         )
+        self.names = SiteNames({site: (n.ko, n.en) for site, n in settings.center_names.items()})
+        """The centers' names: settings, then their heartbeats, then the default table."""
         self.intake = Intake(
             db,
             self.tracks,
@@ -116,6 +119,7 @@ class PoliceService:
             resync_grace=timedelta(seconds=settings.resync_grace_s),
             snapshot_part_size=settings.snapshot_part_size,
             learned=self.learned,
+            names=self.names,
         )
         self.hub = AlertHub(queue_size=settings.sse_queue_size, ring_size=settings.sse_ring_size)
         self.notifier = notifier or Notifier.from_settings(settings, self.metrics)

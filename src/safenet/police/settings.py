@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 
 from safenet.auth.settings import AuthSettings
 from safenet.police.categories import CATEGORIES, CategoryPolicy, not_lawful_reason
@@ -42,6 +42,20 @@ class WebhookSettings(Section):
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"{value!r} must start with http:// or https://")
         return value
+
+
+class SiteNameSettings(Section):
+    """The names a person reads for one center's site."""
+
+    ko: str = Field(..., min_length=1, description="Korean name (e.g. 강남구).")
+    en: str = Field("", description="English name (e.g. Gangnam-gu); empty: the Korean name.")
+
+    @field_validator("ko", "en")
+    @classmethod
+    def _a_display_name(cls, value: str, info: ValidationInfo) -> str:
+        from safenet.link.site_names import check_name
+
+        return check_name(value, field=str(info.field_name))
 
 
 class PoliceSettings(Section):
@@ -110,6 +124,13 @@ class PoliceSettings(Section):
     )
     retention_purge_s: float = Field(
         3600.0, gt=0, description="Seconds between the police's retention purges."
+    )
+    center_names: dict[str, SiteNameSettings] = Field(
+        default_factory=dict,
+        description="Center site id to the names the consoles show for it, e.g. "
+        '`{gangnam = {ko = "강남구", en = "Gangnam-gu"}}`. A center not listed is '
+        "named by its heartbeats (`center.display_name`), else by the default table "
+        "(서초구, 강남구, 은평구), else by its id.",
     )
     center_districts: dict[str, list[str]] = Field(
         default_factory=dict,
@@ -216,6 +237,15 @@ class PoliceSettings(Section):
         ge=1,
         description="Alerts waiting for the MQTT broker; the oldest is dropped beyond it.",
     )
+
+    @field_validator("center_names")
+    @classmethod
+    def _named_centers(cls, value: dict[str, SiteNameSettings]) -> dict[str, SiteNameSettings]:
+        from safenet.link.sites import validate_center
+
+        for site in value:
+            validate_center(site, field="center_names")
+        return value
 
     @field_validator("category_policies")
     @classmethod

@@ -29,6 +29,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
+from safenet.link.site_names import SiteNames, default_names
 from safenet.web.assets import CONSOLE_PAGES, STATIC_DIR, Side, leaflet_dir, page_text
 from safenet.web.basemap_route import BasemapFiles, add_basemap_route
 from safenet.web.boundaries import boundaries_for
@@ -37,6 +38,8 @@ from safenet.web.settings import WebSettings
 log = logging.getLogger(__name__)
 
 PointSource = Callable[[], Iterable[tuple[float, float]]]
+SiteSource = Callable[[], list[dict[str, str]]]
+"""The sites the console may show, named: ``[{id, name_ko, name_en}, …]``."""
 
 TOKEN_COMMANDS: dict[Side, str] = {
     "police": "safenet police token --subject kim.dispatch --name '김상황' --role dispatcher",
@@ -64,6 +67,7 @@ class ConsoleState:
     data_dir: Path
     points: PointSource
     pages: Mapping[str, str]
+    sites: SiteSource = field(default=list)
     vendor: StaticFiles = field(init=False)
     _outlines: dict[tuple[str, ...], bytes] = field(default_factory=dict)
 
@@ -80,6 +84,7 @@ class ConsoleState:
         return {
             "side": self.side,
             "site": self.site,
+            "sites": self.sites(),
             "prefix": self.prefix,
             "api": "/api/v1",
             "language": web.default_language,
@@ -171,6 +176,7 @@ def mount_console(
     prefix: str = "/console",
     pages: Mapping[str, str] | None = None,
     var_dir: Path | None = None,
+    sites: SiteSource | None = None,
 ) -> ConsoleState:
     """Add a console's routes under ``prefix``.
 
@@ -179,6 +185,8 @@ def mount_console(
     :data:`~safenet.web.assets.CONSOLE_PAGES`); the offline street map is built from
     ``<data_dir>/roads`` into ``<var_dir>/basemap`` on first use. Raises
     :class:`~safenet.web.assets.ConsoleSetupError` when Leaflet is not installed.
+    ``sites`` names the sites the pages show (default: the console's own site and the
+    default table of :mod:`safenet.link.site_names`), read at every ``config.json``.
     """
     from safenet.config import DEFAULT_DATA_DIR
 
@@ -191,6 +199,7 @@ def mount_console(
         data_dir=data_dir if data_dir is not None else DEFAULT_DATA_DIR,
         points=points,
         pages=CONSOLE_PAGES[side] if pages is None else pages,
+        sites=sites or _default_sites(site),
     )
     app.state.console = state
     app.mount(f"{prefix}/static", _RevalidatedFiles(directory=STATIC_DIR), name="console-static")
@@ -221,6 +230,12 @@ def mount_console(
         _add_page(app, state, path, filename)
     log.info("consoles: %s console mounted at %s/", side, prefix)
     return state
+
+
+def _default_sites(site: str | None) -> SiteSource:
+    names = SiteNames()
+    listed = [*([site] if site else []), *default_names()]
+    return lambda: names.listing(listed)
 
 
 def _add_page(app: FastAPI, state: ConsoleState, path: str, filename: str) -> None:

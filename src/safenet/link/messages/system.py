@@ -39,6 +39,18 @@ class Heartbeat(LinkMessage, frozen=True, kw_only=True, tag="heartbeat"):
         Meta(description="Queue name (e.g. `outbox`) to number of waiting messages."),
     ] = msgspec.field(default_factory=dict)
     sent_at: UtcTime
+    site_name: Annotated[
+        str,
+        Meta(
+            max_length=40,
+            description="The sending center's name in Korean (`강남구`), for the police's "
+            "consoles; empty when it sets none.",
+        ),
+    ] = ""
+    site_name_en: Annotated[
+        str,
+        Meta(max_length=40, description="The sending center's name in English (`Gangnam-gu`)."),
+    ] = ""
 
     def __post_init__(self) -> None:
         validate_site(self.site)

@@ -2,8 +2,8 @@
 // description beside what the camera saw, part by part; every factor of the score
 // with how much it moved it, in words; and the other reads of the same vehicle that
 // this queue item gathers (docs/matching.md "Decisions", docs/center.md "Decisions").
-import { h } from '../lib/dom.js';
-import { t } from '../lib/i18n.js';
+import { h, val } from '../lib/dom.js';
+import { has, lang, t } from '../lib/i18n.js';
 import { factorWords, ruleWords, vocab } from '../lib/explain.js';
 import { kst } from '../lib/time.js';
 
@@ -67,9 +67,9 @@ export function assessmentBlock(c) {
     h('h2', { class: 'small-head' }, t('assess.reads', { n: reads.length })),
     h('ol', { class: 'item-reads' },
       ...reads.map((r) => h('li', { class: 'item-read', dataset: { hitId: r.hit_id } },
-        h('span', { class: 'plate small-plate' }, r.plate_read),
-        h('span', {}, ` ${kst(r.read_at).slice(11)} · ${t('queue.camera')} ${r.camera_id} · `
-          + `${t('confidence')} ${Number(r.read_confidence).toFixed(2)}`),
+        h('span', { class: 'plate small-plate', dataset: { value: 'plate' } }, r.plate_read),
+        h('span', {}, ` ${kst(r.read_at).slice(11)} · ${t('queue.camera')} `, val(r.camera_id, 'camera'),
+          ` · ${t('confidence')} ${Number(r.read_confidence).toFixed(2)}`),
         r.assessment ? h('span', { class: 'muted' }, ` · ${t('assess.score')} ${Number(r.assessment.score).toFixed(2)}`) : null))));
   return block;
 }

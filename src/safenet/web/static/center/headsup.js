@@ -2,10 +2,11 @@
 // cameras of ours next, in these windows, so watch their views. Each one disappears by
 // itself when the police's horizon has passed (the service drops it; this page polls).
 import { api } from '../lib/api.js';
-import { $, clear, h } from '../lib/dom.js';
+import { $, clear, h, val } from '../lib/dom.js';
 import { compass, lang, onLang, t } from '../lib/i18n.js';
 import { ago, kstClock } from '../lib/time.js';
 import { vehicleLabel } from '../lib/explain.js';
+import { siteName } from '../lib/sites.js';
 
 let items = [];
 
@@ -13,7 +14,7 @@ function camera(c) {
   const window = c.earliest ? `${kstClock(c.earliest)}–${kstClock(c.latest)}` : '';
   return h('li', { class: 'reach-item headsup-camera', dataset: { cameraId: c.camera_id, rank: String(c.rank) } },
     h('span', { class: 'reach-rank' }, String(c.rank)),
-    h('span', { class: 'reach-camera-name' }, c.camera_id),
+    h('span', { class: 'reach-camera-name', dataset: { value: 'camera' } }, c.camera_id),
     h('span', { class: 'reach-window' }, ` ${window}`),
     h('span', { class: 'reach-reason muted' }, lang() === 'en' ? c.reason : c.reason_ko));
 }
@@ -37,10 +38,10 @@ function render() {
     const heading = item.direction_deg === null || item.direction_deg === undefined ? null : compass(item.direction_deg);
     box.append(h('article', { class: 'headsup-card', dataset: { headsUpId: item.heads_up_id, entryId: item.entry_id } },
       h('p', { class: 'headsup-top' },
-        h('span', { class: 'plate small-plate' }, item.plate),
+        h('span', { class: 'plate small-plate', dataset: { value: 'plate' } }, item.plate),
         vehicleText(item) ? h('span', { class: 'muted', dataset: { role: 'headsup-vehicle' } }, ` ${vehicleText(item)}`) : null),
       h('p', { class: 'muted' }, t('headsup.last_seen', {
-        site: item.last_site, at: kstClock(item.last_seen_at), ago: ago(item.last_seen_at),
+        site: siteName(item.last_site), at: kstClock(item.last_seen_at), ago: ago(item.last_seen_at),
       }), heading ? ` · ${t('alert.heading')} ${heading}` : ''),
       h('p', { class: 'headsup-lead' }, t('headsup.watch')),
       h('ol', { class: 'reach-list' }, ...item.cameras.map(camera)),

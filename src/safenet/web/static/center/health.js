@@ -3,9 +3,10 @@
 import { boot } from '../lib/shell.js';
 import { api } from '../lib/api.js';
 import { $, clear, esc, h, toast } from '../lib/dom.js';
-import { onLang, t } from '../lib/i18n.js';
+import { has, onLang, t } from '../lib/i18n.js';
 import { ago, kst } from '../lib/time.js';
 import { L, addDistricts, createMap, fitTo } from '../lib/map.js';
+import { siteLabel } from '../lib/sites.js';
 
 let status = null;
 
@@ -29,7 +30,7 @@ function render() {
       tile('health.rate', Number(s.reads_per_second_1m || 0).toFixed(2)),
       tile('health.candidates', String(s.candidates_pending ?? 0), null, s.candidates_pending ? 'warn' : null),
       tile('health.outbox', String(link.outbox_depth ?? 0),
-        link.oldest_waiting_s ? `${Math.round(link.oldest_waiting_s)} s` : null, link.outbox_depth ? 'warn' : null),
+        link.oldest_waiting_s ? t('health.seconds', { n: Math.round(link.oldest_waiting_s) }) : null, link.outbox_depth ? 'warn' : null),
       tile('health.link', t(`health.link.${link.status || 'down'}`), t(`link.kind.${link.kind || 'other'}`), linkTone),
       tile('health.hotlist', t('health.hotlist_value', { v: s.hotlist.version, n: s.hotlist.entries }),
         s.hotlist.applied_at ? `${t('health.applied')} ${kst(s.hotlist.applied_at)}` : null),
@@ -38,12 +39,13 @@ function render() {
     h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-labelledby': 'rejected-head' }, h('table', { class: 'rejected', id: 'rejected-table' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('health.reason')), h('th', { scope: 'col' }, t('health.count')))),
       h('tbody', {}, rejected.length
-        ? rejected.map(([reason, n]) => h('tr', { dataset: { reason } }, h('td', {}, reason), h('td', { class: 'num' }, String(n))))
-        : h('tr', {}, h('td', { colspan: 2, class: 'muted' }, t('health.rejected_none')))))),
+        ? rejected.map(([reason, n]) => h('tr', { dataset: { reason } },
+          h('td', {}, has(`reject.${reason}`) ? t(`reject.${reason}`) : reason), h('td', { class: 'num' }, String(n))))
+        : h('tr', {}, h('td', { colspan: 2, class: 'muted' }, t('health.rejected_none'))))),
     h('h2', { class: 'small-head' }, t('alarm.title')),
     h('ul', { class: 'alarms', id: 'link-alarms' }, (s.link_alarms || []).length
       ? s.link_alarms.map((a) => h('li', { class: 'alarm tone-bad', dataset: { kind: a.kind } },
-        `${kst(a.at)} · ${a.site}: ${t(`alarm.kind.${a.kind}`)}`))
+        kst(a.at), ' · ', siteLabel(a.site), `: ${t(`alarm.kind.${a.kind}`)}`))
       : h('li', { class: 'muted' }, t('alarm.none'))),
     h('p', { class: 'muted small' },
       `${t('health.cameras', { n: s.cameras })} · ${t('health.retro')} ${s.retrospective_lookups_pending ?? 0} · `,
@@ -78,7 +80,7 @@ async function drawCameras(map) {
       // A few cameras get their id on the map; thousands would bury it. Leaflet takes a
       // tooltip string as HTML, so the registry's text is escaped.
       if (labelled) {
-        layer.bindTooltip(esc(p.camera_id), { permanent: true, direction: 'right', offset: [6, 0], className: 'camera-label' });
+        layer.bindTooltip(`<span data-value="camera">${esc(p.camera_id)}</span>`, { permanent: true, direction: 'right', offset: [6, 0], className: 'camera-label' });
       } else {
         layer.bindTooltip(esc(`${t('map.camera', { id: p.camera_id })}${p.name ? ` · ${p.name}` : ''}${p.address ? ` · ${p.address}` : ''}`));
       }

@@ -4,7 +4,7 @@
 import { boot } from '../lib/shell.js';
 import { arriveMany, attentionControls, startAttention, unread } from '../lib/attention.js';
 import { api, apiImage } from '../lib/api.js';
-import { $, clear, h, toast } from '../lib/dom.js';
+import { $, clear, h, toast, val } from '../lib/dom.js';
 import { category, lang, level, onLang, t } from '../lib/i18n.js';
 import { matchWords, vehicleLabel } from '../lib/explain.js';
 import { kst } from '../lib/time.js';
@@ -91,9 +91,9 @@ function renderList() {
         choose(c.hit_id);
       },
     },
-    h('span', { class: 'plate small-plate' }, c.plate_read),
+    h('span', { class: 'plate small-plate', dataset: { value: 'plate' } }, c.plate_read),
     h('span', { class: 'badge badge-candidate' }, level(c.level)),
-    h('span', { class: 'muted' }, `${kst(c.read_at).slice(11)} · ${c.camera_id}`),
+    h('span', { class: 'muted' }, `${kst(c.read_at).slice(11)} · `, val(c.camera_id, 'camera')),
     (c.read_count || 1) > 1 ? h('span', { class: 'badge read-count' }, `×${c.read_count}`) : null));
   }
 }
@@ -104,18 +104,18 @@ function renderRecent() {
   $('#recent-head').hidden = recent.length === 0;
   for (const r of recent) {
     list.append(h('li', { class: `recent-item decided-${r.state}`, dataset: { hitId: r.hit_id, state: r.state } },
-      h('span', { class: 'plate small-plate' }, r.plate_read),
+      h('span', { class: 'plate small-plate', dataset: { value: 'plate' } }, r.plate_read),
       h('span', {}, t(r.state === 'confirmed' ? 'alert.confirmed' : 'alert.rejected')),
-      r.decision ? h('span', { class: 'decided-by', dataset: { role: 'decided-by' } },
+      r.decision ? h('span', { class: 'decided-by', dataset: { role: 'decided-by', value: 'person' } },
         r.decision.by_name || r.decision.by) : null,
-      h('span', { class: 'muted' }, r.decision ? r.decision.reason : '')));
+      h('span', { class: 'muted', dataset: { value: 'reason' } }, r.decision ? r.decision.reason : '')));
   }
 }
 
 async function snapshotFor(candidate, box) {
   if (!candidate.snapshot) {
     box.append(h('div', { class: 'no-snapshot' }, t('queue.no_snapshot'),
-      candidate.snapshot_ref ? h('small', {}, candidate.snapshot_ref) : null));
+      candidate.snapshot_ref ? h('small', { dataset: { value: 'ref' } }, candidate.snapshot_ref) : null));
     return;
   }
   let url = snapshots.get(candidate.hit_id);
@@ -127,7 +127,7 @@ async function snapshotFor(candidate, box) {
     }
     snapshots.set(candidate.hit_id, url);
   }
-  if (url) box.append(h('img', { src: url, alt: `${t('alert.snapshot')} ${candidate.plate_read}`, class: 'snapshot' }));
+  if (url) box.append(h('img', { src: url, dataset: { value: 'photo' }, alt: `${t('alert.snapshot')} ${candidate.plate_read}`, class: 'snapshot' }));
   else box.append(h('div', { class: 'no-snapshot' }, t('queue.no_snapshot')));
 }
 
@@ -174,19 +174,19 @@ function renderDetail() {
       h('section', { class: 'compare-facts' },
         h('div', { class: 'fact-block wanted-block' },
           h('h2', {}, t('queue.wanted')),
-          h('p', { class: 'plate huge' }, c.wanted.plate || '—'),
+          h('p', { class: 'plate huge', dataset: { value: 'plate' } }, c.wanted.plate || '—'),
           h('p', { class: 'fact', dataset: { role: 'wanted-vehicle' } }, vehicleLabel(c.wanted.described)),
           h('p', { class: 'fact muted' }, category(c.wanted.category))),
         h('div', { class: 'fact-block read-block' },
           h('h2', {}, t('queue.read')),
-          h('p', { class: 'plate huge read' }, c.plate_read),
+          h('p', { class: 'plate huge read', dataset: { value: 'plate' } }, c.plate_read),
           h('p', { class: 'fact' },
             h('span', { class: 'badge badge-candidate' }, level(c.level)),
             ` ${t('score')} ${Number(c.score).toFixed(2)} · ${t('confidence')} ${Number(c.read_confidence).toFixed(2)}`),
-          h('p', { class: 'fact', dataset: { role: 'seen-vehicle' } }, `${t('queue.seen')}: ${seen}`),
-          h('p', { class: 'fact muted' }, `${kst(c.read_at)} · ${t('queue.camera')} ${c.camera_id}`,
-            camera.name ? ` ${camera.name}` : '',
-            camera.address && camera.address !== camera.name ? ` · ${camera.address}` : ''),
+          h('p', { class: 'fact', dataset: { role: 'seen-vehicle' } }, `${t('queue.seen')}: `, h('span', { class: 'seen' }, seen)),
+          h('p', { class: 'fact muted' }, `${kst(c.read_at)} · ${t('queue.camera')} `, val(c.camera_id, 'camera'),
+            camera.name ? [' ', val(camera.name, 'place')] : '',
+            camera.address && camera.address !== camera.name ? [' · ', val(camera.address, 'address')] : ''),
           h('p', { class: 'fact muted' }, t(c.reported ? 'queue.reported' : 'queue.held'))))),
     assessmentBlock(c)),
     decide);

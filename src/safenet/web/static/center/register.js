@@ -3,7 +3,7 @@
 // requester and category; each search and download is recorded by the server.
 import { boot } from '../lib/shell.js';
 import { api, authHeaders } from '../lib/api.js';
-import { $, clear, h, toast } from '../lib/dom.js';
+import { $, clear, h, toast, val } from '../lib/dom.js';
 import { CATEGORIES, category, onLang, t } from '../lib/i18n.js';
 import { kst } from '../lib/time.js';
 import { basisLabel } from './basis.js';
@@ -60,14 +60,14 @@ function cell(record, column) {
   switch (column) {
     case 'provided_at': return kst(record.provided_at);
     case 'form': return t(`form.${record.form}`);
-    case 'cameras': return record.camera_ids.join(', ');
+    case 'cameras': return val(record.camera_ids.join(', '), 'camera');
     case 'range': return record.time_from ? `${kst(record.time_from)} – ${kst(record.time_to)}` : '—';
     case 'files': return String(record.files.length);
-    case 'recipient': return `${record.recipient_agency} ${record.recipient_rank} ${record.recipient_name}`;
-    case 'purpose': return record.purpose;
+    case 'recipient': return val(`${record.recipient_agency} ${record.recipient_rank} ${record.recipient_name}`, 'person');
+    case 'purpose': return val(record.purpose, 'purpose');
     case 'basis': return basisLabel(record.legal_basis);
-    case 'case': return `${record.case_number} · ${category(record.category)}`;
-    case 'approver': return `${record.approver} · ${kst(record.approved_at)}`;
+    case 'case': return [val(record.case_number, 'case'), ` · ${category(record.category)}`];
+    case 'approver': return [val(record.approver, 'user'), ` · ${kst(record.approved_at)}`];
     case 'until': return kst(record.period_until);
     default: return '';
   }

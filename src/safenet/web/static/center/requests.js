@@ -2,7 +2,7 @@
 // case, who asks, why and under which law; the operator ticks what to provide and
 // approves (all or part) or denies with a reason the officer reads.
 import { api } from '../lib/api.js';
-import { $, clear, h, toast } from '../lib/dom.js';
+import { $, clear, h, toast, val } from '../lib/dom.js';
 import { category, onLang, t } from '../lib/i18n.js';
 import { kst } from '../lib/time.js';
 import { basisLabel } from './basis.js';
@@ -79,10 +79,10 @@ function card(request) {
   });
   return h('li', { class: 'evidence-item', dataset: { requestId: request.request_id } },
     h('p', { class: 'meta' }, h('strong', {}, request.category_label && category(request.category)),
-      ` · ${t('evq.case')} ${request.case_number}`),
-    h('p', { class: 'fact' }, `${t('evq.requester')}: ${who.agency || ''} ${who.rank || ''} ${who.name || ''}`,
+      ` · ${t('evq.case')} `, val(request.case_number, 'case')),
+    h('p', { class: 'fact' }, `${t('evq.requester')}: `, val(`${who.agency || ''} ${who.rank || ''} ${who.name || ''}`, 'person'),
       h('span', { class: 'muted' }, ` · ${kst(request.received_at)}`)),
-    h('p', { class: 'fact' }, `${t('evq.purpose')}: ${request.purpose}`),
+    h('p', { class: 'fact' }, `${t('evq.purpose')}: `, val(request.purpose, 'purpose')),
     h('p', { class: 'fact muted' }, `${t('evq.basis')}: ${basisLabel(request.legal_basis)}`),
     h('p', { class: 'small-head' }, t('evq.items')),
     h('ul', { class: 'evidence-items' }, request.items.map((item) => h('li', {},

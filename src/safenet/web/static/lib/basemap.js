@@ -47,6 +47,7 @@ function labelPlace(map, coords) {
 function labelIcon(name, angle) {
   const span = document.createElement('span');
   span.className = 'basemap-label';
+  span.dataset.value = 'place';
   span.textContent = name; // street names are data: never HTML
   span.style.cssText = [
     'display:inline-block', 'white-space:nowrap', 'font-size:11px', 'color:#cbd5e1',

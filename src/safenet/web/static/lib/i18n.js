@@ -680,6 +680,26 @@ const WORDS = {
   'phone.tab_map': ['지도', 'Map'],
   'phone.tab_alerts': ['경보 카드', 'Alert cards'],
   'phone.legend': ['범례 (차량별 경로)', 'Legend (tracks by vehicle)'],
+  // Site names and walk (h18walk): words the catalogue walk test found outside the
+  // catalogue on the shell, map, health and registry pages.
+  'page.title': ['{page} — safenet', '{page} — safenet'],
+  'map.label': ['지도', 'Map'],
+  'map.cameras_label': ['카메라 지도', 'Camera map'],
+  'map.zoom_in': ['확대', 'Zoom in'],
+  'map.zoom_out': ['축소', 'Zoom out'],
+  'centers.version': ['v{v}', 'v{v}'],
+  'health.seconds': ['{n}초', '{n} s'],
+  'health.transport.MemoryTransport': ['프로세스 내 연계 (시험·데모용)', 'in-process link (trial and demo)'],
+  'health.transport.NatsTransport': ['메시지 서버 연계', 'NATS message server'],
+  'reject.schema': ['형식 오류 (항목 누락·형식·범위)', 'malformed (a field missing, of the wrong type or range)'],
+  'reject.plate': ['번호판으로 읽을 수 없음', 'not a plate'],
+  'reject.timestamp': ['시각 형식 오류 (시간대 없음)', 'bad time (no UTC offset)'],
+  'reject.future': ['미래 시각 (허용 시계 오차 초과)', 'in the future (beyond the allowed clock skew)'],
+  'reject.stale': ['보존 기간보다 오래된 판독', 'older than the read retention'],
+  'reject.unknown_camera': ['등록되지 않은 카메라', 'camera not in the registry'],
+  'reject.snapshot': ['스냅샷 오류 (JPEG 아님 또는 너무 큼)', 'bad snapshot (not a JPEG, or too large)'],
+  'reject.pipeline_error': ['처리 중 오류 (다시 보낼 수 있음)', 'processing failed (may be sent again)'],
+  'page.live': ['실시간 지도·경보', 'Live map & alerts'],
 };
 
 const STORE_KEY = 'safenet.lang';
@@ -725,6 +745,7 @@ export function applyI18n(root) {
     el.placeholder = t(el.dataset.i18nPlaceholder);
   }
   for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+  for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
 }
 
 export const CATEGORIES = [

@@ -3,12 +3,22 @@
 // districts, cameras and tracks (the police network may have no map service).
 import * as L from '../../vendor/leaflet/leaflet-src.esm.js';
 import { esc } from './dom.js';
+import { onLang, t } from './i18n.js';
 
 export { L };
 
 export function createMap(element, config) {
-  const map = L.map(element, { zoomControl: true, attributionControl: true, worldCopyJump: false });
+  const map = L.map(element, { zoomControl: false, attributionControl: true, worldCopyJump: false });
+  const zoom = L.control.zoom({ zoomInTitle: t('map.zoom_in'), zoomOutTitle: t('map.zoom_out') }).addTo(map);
+  onLang(() => {
+    for (const [selector, key] of [['.leaflet-control-zoom-in', 'map.zoom_in'], ['.leaflet-control-zoom-out', 'map.zoom_out']]) {
+      const button = zoom.getContainer().querySelector(selector);
+      if (button) { button.title = t(key); button.setAttribute('aria-label', t(key)); }
+    }
+  });
   map.attributionControl.setPrefix('Leaflet');
+  // The credits name the data's publishers and licences as they state them: data.
+  map.attributionControl.getContainer().dataset.value = 'credit';
   if (config.tiles && config.tiles.url) {
     L.tileLayer(config.tiles.url, {
       maxZoom: config.tiles.max_zoom || 19,
@@ -40,7 +50,7 @@ export async function addDistricts(map, prefix) {
     onEachFeature: (feature, sub) => {
       if (labelled) {
         // Leaflet takes a tooltip string as HTML.
-        sub.bindTooltip(esc(feature.properties.sigungu), {
+        sub.bindTooltip(`<span data-value="place">${esc(feature.properties.sigungu)}</span>`, {
           permanent: true, direction: 'center', className: 'district-label', interactive: false,
         });
       }

@@ -1,9 +1,10 @@
 // Every console page's frame: settings, language, sign-in, and the top bar.
-import { h, clear } from './dom.js';
+import { h, clear, val } from './dom.js';
 import { applyI18n, initLang, lang, onLang, setLang, t } from './i18n.js';
 import * as auth from './auth.js';
 import { onUnauthorized } from './api.js';
 import { kst } from './time.js';
+import { setSites, siteLabel } from './sites.js';
 
 let connState = null;
 let signInReason = null;
@@ -18,6 +19,7 @@ export async function boot({ page, controls = null }) {
   const prefix = document.body.dataset.prefix || '/console';
   const config = await (await fetch(`${prefix}/config.json`, { cache: 'no-store' })).json();
   initLang(config.language);
+  setSites(config.sites);
   const captured = auth.captureFragment();
   await auth.loadSession(config);
   renderTopbar(config, page, controls);
@@ -41,10 +43,11 @@ function roleNames(identity) {
 }
 
 function renderTopbar(config, page, controls) {
+  const named = NAV[config.side].find(([name]) => name === page);
+  if (named) document.title = t('page.title', { page: t(named[1]) });
   const bar = document.getElementById('topbar');
   if (!bar) return;
   clear(bar);
-  const site = config.site ? ` · ${config.site}` : '';
   const nav = h('nav', { class: 'nav' }, NAV[config.side].map(([name, key]) => h('a', {
     href: config.pages[name],
     class: name === page ? 'current' : null,
@@ -53,7 +56,8 @@ function renderTopbar(config, page, controls) {
   })));
   bar.append(
     h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '◆'),
-      h('span', { class: 'brand-name' }, t(`app.${config.side}`) + site)),
+      h('span', { class: 'brand-name' }, t(`app.${config.side}`),
+        config.site ? ' · ' : null, config.site ? siteLabel(config.site) : null)),
     nav,
     h('div', { class: 'topbar-right' },
       h('span', { id: 'conn', class: 'conn', hidden: true }),
@@ -78,16 +82,16 @@ function identityMenu(config) {
   });
   return h('details', { class: 'identity', id: 'identity' },
     h('summary', { title: t('auth.switch') },
-      h('span', { class: 'who-name', id: 'who-name' }, who.name),
+      h('span', { class: 'who-name', id: 'who-name', dataset: { value: 'person' } }, who.name),
       h('span', { class: 'who-roles' }, roleNames(who))),
     h('div', { class: 'identity-panel' },
       h('h3', {}, t('auth.switch')),
       h('ul', { class: 'identity-list' }, list.map((i) => h('li', { class: i.sub === who.sub ? 'current' : null },
         h('div', {},
-          h('strong', {}, i.name), ` (${i.sub})`,
+          h('strong', { dataset: { value: 'person' } }, i.name), ' (', val(i.sub, 'user'), ')',
           h('div', { class: 'muted' }, roleNames(i), ' · ', t('auth.sites'), ': ',
-            i.sites.length ? i.sites.join(', ') : t('auth.allsites'),
-            ' · ', t('auth.expires'), ' ', kst(i.exp))),
+            i.sites.length ? i.sites.flatMap((s, n) => [n ? ', ' : null, siteLabel(s)]) : t('auth.allsites'),
+            ' · ', t('auth.expires'), ' ', val(kst(i.exp), 'time'))),
         i.sub === who.sub ? h('span', { class: 'tag' }, t('auth.current'))
           : h('button', { type: 'button', onclick: () => { auth.use(i.sub); window.location.reload(); } }, t('auth.use')),
         h('button', {
@@ -110,7 +114,7 @@ function identityMenu(config) {
           id: 'signout',
           onclick: async () => { await auth.endSession(); auth.signOut(); window.location.reload(); },
         }, t('auth.signout'))),
-      h('p', { class: 'muted small' }, t('auth.command'), ' ', h('code', {}, config.token_command))));
+      h('p', { class: 'muted small' }, t('auth.command'), ' ', h('code', { dataset: { value: 'command' } }, config.token_command))));
 }
 
 export function showSignIn(config, reasonKey) {
@@ -175,7 +179,7 @@ export function showSignIn(config, reasonKey) {
       },
     }, t('auth.use_token')),
     h('p', { class: 'muted' }, t('auth.command')),
-    h('pre', {}, config.token_command));
+    h('pre', { dataset: { value: 'command' } }, config.token_command));
   box = h('section', { id: 'signin', class: 'signin', 'aria-labelledby': 'signin-title' },
     h('h1', { id: 'signin-title' }, t('auth.title')),
     h('p', {}, t('auth.personal')),

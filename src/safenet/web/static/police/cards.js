@@ -1,7 +1,8 @@
 // One alert as the dispatcher sees it: the plate large, exact hits red, candidates amber
 // with the "육안 확인 필요" banner, the center's decision, and acknowledge / dispatch.
-import { h } from '../lib/dom.js';
-import { category, compass, lang, level, t } from '../lib/i18n.js';
+import { h, val } from '../lib/dom.js';
+import { siteLabel } from '../lib/sites.js';
+import { category, compass, has, lang, level, t } from '../lib/i18n.js';
 import { factorWords, matchWords, ruleWords, vehicleLabel, vocab } from '../lib/explain.js';
 import { kst } from '../lib/time.js';
 import { evidenceBlock } from './evidence.js';
@@ -20,8 +21,8 @@ function plateBlock(card) {
   const plate = (card.entry && card.entry.plate) || (card.hit && card.hit.plate_read) || '—';
   const read = card.hit && card.hit.plate_read;
   return h('span', { class: 'plate-row' },
-    h('span', { class: 'plate', dataset: { role: 'plate' } }, plate),
-    read && read !== plate ? h('span', { class: 'plate-read' }, `${t('alert.read_as')} ${read}`) : null);
+    h('span', { class: 'plate', dataset: { role: 'plate', value: 'plate' } }, plate),
+    read && read !== plate ? h('span', { class: 'plate-read' }, t('alert.read_as'), ' ', val(read, 'plate')) : null);
 }
 
 function confirmationLine(card) {
@@ -29,11 +30,11 @@ function confirmationLine(card) {
   const state = hit.confirmation;
   if (!state || state === 'not_needed') return null;
   const name = hit.decided_by_name || hit.decided_by;
-  const who = name ? ` — ${name}` : '';
-  const when = hit.decided_at ? ` · ${kst(hit.decided_at)}` : '';
-  const why = hit.decision_reason ? `: ${hit.decision_reason}` : '';
   return h('p', { class: `confirmation confirmation-${state}`, dataset: { confirmation: state } },
-    h('strong', {}, t(`alert.${state}`)), `${who}${when}${why}`);
+    h('strong', {}, t(`alert.${state}`)),
+    name ? [' — ', val(name, 'person')] : null,
+    hit.decided_at ? ` · ${kst(hit.decided_at)}` : null,
+    hit.decision_reason ? [': ', val(hit.decision_reason, 'reason')] : null);
 }
 
 function where(card) {
@@ -46,8 +47,8 @@ function where(card) {
   const source = known ? directionSource(track.direction) : direction ? t('route.dir_camera_unknown') : '';
   const speed = track.speed_kmh ? ` · ${Math.round(track.speed_kmh)} km/h` : '';
   return h('p', { class: 'where' },
-    hit.address || '—',
-    h('span', { class: 'muted' }, ` · ${hit.site || ''} / ${hit.camera_id || ''}`),
+    hit.address ? val(hit.address, 'address') : '—',
+    h('span', { class: 'muted' }, ' · ', siteLabel(hit.site), ' / ', val(hit.camera_id || '', 'camera')),
     direction ? h('span', { class: 'heading', dataset: { bearing: known ? String(track.direction_deg) : '' } },
       ` · ${t('alert.heading')} `, h('span', { class: 'heading-compass' }, direction), speed,
       source ? h('span', { class: 'heading-source muted' }, ` (${source})`) : null) : null);
@@ -105,7 +106,7 @@ function responseLines(card) {
       t('alert.acked_by', { who: card.acknowledged_by_name || card.acknowledged_by, at: kst(card.acknowledged_at) })) : null,
     card.dispatched_by ? h('p', { class: 'done-line dispatched' },
       t('alert.dispatched_by', { who: card.dispatched_by_name || card.dispatched_by, at: kst(card.dispatched_at) }),
-      card.dispatch_note ? ` — ${card.dispatch_note}` : '') : null,
+      card.dispatch_note ? [' — ', val(card.dispatch_note, 'note')] : '') : null,
   ];
 }
 
@@ -159,8 +160,8 @@ export function hitCard(card, handlers, responder) {
   h('button', { type: 'button', class: 'card-locate', onclick: () => handlers.onLocate(card) }, plateBlock(card)),
   h('p', { class: 'meta' },
     h('strong', {}, entry.category ? category(entry.category) : '—'),
-    entry.case_number ? ` · ${t('alert.case')} ${entry.case_number}` : '',
-    entry.described ? ` · ${vehicleLabel(entry.described)}` : entry.vehicle && lang() === 'en' ? ` · ${entry.vehicle}` : ''),
+    entry.case_number ? [` · ${t('alert.case')} `, val(entry.case_number, 'case')] : '',
+    entry.described ? ` · ${vehicleLabel(entry.described)}` : entry.vehicle && lang() === 'en' ? [' · ', val(entry.vehicle, 'vehicle')] : ''),
   where(card),
   card.route && kind !== 'rejected' ? routePanel(card.route) : null,
   kind === 'rejected'

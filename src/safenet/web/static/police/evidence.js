@@ -2,7 +2,7 @@
 // see where the request stands, and — once the package is verified — its pictures and
 // route. Every file shown was opened through the API, which records the viewing.
 import { api, apiImage, fieldLabel } from '../lib/api.js';
-import { clear, h } from '../lib/dom.js';
+import { clear, h, val } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { kst } from '../lib/time.js';
 
@@ -45,7 +45,7 @@ function fileUrl(file) {
 function photo(file) {
   const url = fileUrl(file);
   const img = h('img', {
-    class: 'evidence-photo', alt: `${t('alert.snapshot')} ${file.camera_ids.join(', ')}`,
+    class: 'evidence-photo', dataset: { value: 'photo' }, alt: `${t('alert.snapshot')} ${file.camera_ids.join(', ')}`,
     title: `${file.camera_ids.join(', ')} · ${kst(file.time_from)}`,
   });
   const cached = images.get(url);
@@ -85,7 +85,7 @@ function fillRoute(box, doc) {
   box.append(
     h('strong', {}, `${t('ev.route')} · ${t('ev.route_hits', { n: doc.hits.length })}`),
     h('ol', { class: 'route-hits' }, doc.hits.map((hit) => h('li', { dataset: { cameraId: hit.camera_id } },
-      `${kst(hit.seen_at)} · ${hit.camera_id}`, hit.address ? ` · ${hit.address}` : ''))),
+      `${kst(hit.seen_at)} · `, val(hit.camera_id, 'camera'), hit.address ? [' · ', val(hit.address, 'address')] : ''))),
     doc.missing && doc.missing.length
       ? h('p', { class: 'muted small' }, `${t('ev.route_missing')}: ${doc.missing.map((m) => t(`ev.missing.${m.split(':')[0]}`)).join(', ')}`)
       : null);
@@ -99,10 +99,11 @@ function requestLine(request) {
   return h('div', { class: `evidence-request ev-${state}`, dataset: { evidenceState: state, requestId: request.request_id } },
     h('p', { class: 'evidence-state' }, h('strong', {}, t(`ev.state.${state}`)), ` · ${items} · ${kst(request.requested_at)}`),
     state === 'denied' || state === 'refused'
-      ? h('p', { class: 'evidence-reason', role: 'note' }, request.denial_reason || '') : null,
+      // A denial is worded by the center's operator (data); a refusal by this service.
+      ? h('p', { class: 'evidence-reason', role: 'note', dataset: { value: state === 'denied' ? 'reason' : null } }, request.denial_reason || '') : null,
     request.withheld && request.withheld.length
       ? h('p', { class: 'evidence-withheld muted' }, `${t('ev.withheld')}: `,
-        request.withheld.map((w) => `${t(`ev.item.${request.items[w.item].kind}`)} — ${w.reason}`).join('; '))
+        request.withheld.map((w, n) => [n ? '; ' : null, `${t(`ev.item.${request.items[w.item].kind}`)} — `, val(w.reason, 'reason')]))
       : null,
     stills.length ? h('div', { class: 'evidence-photos' }, stills.map(photo)) : null,
     routeFiles.map(route),
@@ -121,8 +122,8 @@ function requestForm(card, box) {
   const photos = h('input', { type: 'checkbox', name: 'photos', checked: true });
   const routeBox = h('input', { type: 'checkbox', name: 'route', checked: true });
   const purpose = h('input', { type: 'text', name: 'purpose', maxlength: 2000, value: t('ev.purpose_default') });
-  const rank = h('input', { type: 'text', name: 'rank', maxlength: 20, value: remembered.rank || '' });
-  const agency = h('input', { type: 'text', name: 'agency', maxlength: 100, value: remembered.agency || '' });
+  const rank = h('input', { type: 'text', name: 'rank', maxlength: 20, value: remembered.rank || '', dataset: { value: 'typed' } });
+  const agency = h('input', { type: 'text', name: 'agency', maxlength: 100, value: remembered.agency || '', dataset: { value: 'typed' } });
   const dangerToLife = ['suicide_risk', 'missing_person', 'kidnapping'].includes(card.entry && card.entry.category);
   const basis = h('select', { name: 'basis' },
     ['7', '3', '2'].filter((n) => n !== '3' || dangerToLife)

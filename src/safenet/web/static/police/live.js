@@ -19,6 +19,7 @@ import { TRACK_COLOURS, drawTrack } from './tracks.js';
 import { redrawTrackPoint, showTrackPoint } from './track_evidence.js';
 import { kst, kstClock } from '../lib/time.js';
 import { phoneLayout } from './phone.js';
+import { siteName } from '../lib/sites.js';
 
 // Who acknowledged and who dispatched (user id and rank + name), when, with what order.
 const DONE_FIELDS = ['acknowledged_by', 'acknowledged_by_name', 'acknowledged_at', 'dispatched_by',
@@ -306,7 +307,7 @@ function legend() {
       onclick: () => choose(entryId),
     },
     h('span', { class: 'swatch', style: `background:${colours.get(entryId)}` }),
-    h('span', { class: 'legend-plate' }, slot.track.entry.plate),
+    h('span', { class: 'legend-plate', dataset: { value: 'plate' } }, slot.track.entry.plate),
     h('span', { class: 'muted' }, ` ${points.length} · ${kstClock(latest.read_at)}`)));
   }
 }
@@ -363,7 +364,7 @@ function onEvent(kind, data) {
   } else if (kind === 'evidence') {
     for (const entryId of new Set([...cards.values()].map((c) => c.entryId))) refreshEvidence(entryId).catch(() => {});
   } else if (kind === 'link_alarm') {
-    toast(t('alarm.toast', { site: data.site, what: t(`alarm.kind.${data.kind}`) }), 'error');
+    toast(t('alarm.toast', { site: siteName(data.site), what: t(`alarm.kind.${data.kind}`) }), 'error');
   } else if (kind === 'resync') {
     loadRecent().catch(() => {});
   }

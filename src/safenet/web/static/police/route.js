@@ -3,7 +3,8 @@
 // a ranked list on the card and numbered rings on the map, the direction of travel with
 // what it came from, and "n분 전" since each hit, ticking on the service's clock.
 import { L } from '../lib/map.js';
-import { esc, h } from '../lib/dom.js';
+import { esc, h, val } from '../lib/dom.js';
+import { siteLabel } from '../lib/sites.js';
 import { compass, lang, t } from '../lib/i18n.js';
 import { ago, kstClock } from '../lib/time.js';
 
@@ -128,7 +129,7 @@ export function routePanel(route) {
         dataset: { cameraId: c.camera_id, rank: String(c.rank) },
       },
       h('span', { class: 'reach-rank' }, String(c.rank)),
-      h('span', { class: 'reach-camera-name' }, `${c.site ? `${c.site} / ` : ''}${c.camera_id}`),
+      h('span', { class: 'reach-camera-name' }, c.site ? siteLabel(c.site) : null, c.site ? ' / ' : null, val(c.camera_id, 'camera')),
       h('span', { class: 'reach-window' }, ` ${windowText(c)}`),
       h('span', { class: 'reach-reason muted' }, reason(c)))))
       : h('p', { class: 'muted' }, t('route.none')));

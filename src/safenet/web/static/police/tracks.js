@@ -168,7 +168,7 @@ export function drawTrack(group, track, { onSelect, colour = TRACK_COLOURS[0] } 
     }).addTo(group);
     if (labelled) {
       marker.bindTooltip(
-        `<span class="hit-time">${esc(kstClock(p.read_at))}</span>${latest ? ` <b class="plate-mini">${esc(entry.plate || '')}</b>` : ''}`,
+        `<span class="hit-time">${esc(kstClock(p.read_at))}</span>${latest ? ` <b class="plate-mini" data-value="plate">${esc(entry.plate || '')}</b>` : ''}`,
         { permanent: true, direction: 'right', offset: [14, 0], className: `hit-label tone-${tone}` },
       );
     }

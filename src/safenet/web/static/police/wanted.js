@@ -4,7 +4,8 @@
 // each problem next to the field it names.
 import { boot } from '../lib/shell.js';
 import { api } from '../lib/api.js';
-import { $, clear, h, toast } from '../lib/dom.js';
+import { $, clear, h, toast, val } from '../lib/dom.js';
+import { siteLabel } from '../lib/sites.js';
 import { BODY_TYPES, CATEGORIES, COLOURS, category, onLang, t } from '../lib/i18n.js';
 import { clearErrors, field, showErrors } from '../lib/forms.js';
 import { kst, ago } from '../lib/time.js';
@@ -135,10 +136,11 @@ function entryCard(entry) {
   const live = entry.status === 'pending' || entry.status === 'active';
   return h('li', { class: `entry-card status-${entry.status}`, dataset: { entryId: entry.entry_id, status: entry.status } },
     h('div', { class: 'card-top' },
-      h('span', { class: 'plate' }, entry.plate),
+      h('span', { class: 'plate', dataset: { value: 'plate' } }, entry.plate),
       h('span', { class: `badge badge-status-${entry.status}` }, t(`status.${entry.status}`)),
       h('strong', {}, category(entry.category))),
-    h('p', { class: 'meta' }, `${t('alert.case')} ${entry.case_number}`, entry.vehicle_text ? ` · ${entry.vehicle_text}` : ''),
+    h('p', { class: 'meta' }, `${t('alert.case')} `, val(entry.case_number, 'case'),
+      entry.vehicle_text ? [' · ', val(entry.vehicle_text, 'vehicle')] : ''),
     entry.specificity ? h('p', { class: 'meta', dataset: { specificity: entry.specificity.one_in } },
       t('wanted.specificity', {
         one_in: entry.specificity.one_in.toLocaleString('ko-KR'),
@@ -146,11 +148,11 @@ function entryCard(entry) {
       }),
       entry.hold_hits ? ` · ${t('wanted.held')}` : '') : null,
     h('p', { class: 'meta muted' },
-      `${t('wanted.registrar')}: ${entry.registrar_name} (${entry.registrar}) · ${kst(entry.created_at)}`),
+      `${t('wanted.registrar')}: `, val(entry.registrar_name, 'person'), ' (', val(entry.registrar, 'user'), `) · ${kst(entry.created_at)}`),
     entry.approver ? h('p', { class: 'meta muted' },
-      `${t('wanted.approver')}: ${entry.approver_name} (${entry.approver}) · ${kst(entry.approved_at)}`) : null,
+      `${t('wanted.approver')}: `, val(entry.approver_name, 'person'), ' (', val(entry.approver, 'user'), `) · ${kst(entry.approved_at)}`) : null,
     h('p', { class: 'meta' }, `${t('wanted.expires')}: ${kst(entry.expires_at)}`,
-      entry.end_reason ? ` · ${entry.end_reason}` : ''),
+      entry.end_reason ? [' · ', val(entry.end_reason, 'reason')] : ''),
     live ? h('div', { class: 'row card-actions' },
       entry.status === 'pending' ? h('button', {
         type: 'button', class: 'primary', dataset: { action: 'approve' },
@@ -197,8 +199,8 @@ async function loadCenters() {
       : c.in_sync ? h('span', { class: 'badge badge-ok' }, `✓ ${t('centers.in_sync')}`)
         : h('span', { class: 'badge badge-status-pending' }, t('centers.behind', { n: c.behind_by }));
     return h('tr', { dataset: { site: c.site, ackedVersion: c.acked_version ?? '' } },
-      h('th', { scope: 'row' }, c.site),
-      h('td', { class: 'version' }, c.acked_version === null ? '—' : `v${c.acked_version}`),
+      h('th', { scope: 'row' }, siteLabel(c.site)),
+      h('td', { class: 'version' }, c.acked_version === null ? '—' : t('centers.version', { v: c.acked_version })),
       h('td', {}, state),
       h('td', {}, c.acked_entry_count ?? '—'),
       h('td', {}, kst(c.acked_at)),
