@@ -17,7 +17,7 @@ from safenet.service.codes import CODES
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "safenet"
-CATALOGUE = SRC / "web" / "static" / "lib" / "i18n.js"
+CATALOGUE = SRC / "web" / "static" / "lib" / "words_errors.js"  # the catalogue's error part
 CODES_FILE = SRC / "service" / "codes.py"
 PREFIXES = sorted({code.split(".")[0] for code in CODES})
 # A code as the raisers write it: key="…", code="…", default_key = "…", or a table value.

@@ -18,7 +18,10 @@ from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-I18N = ROOT / "src" / "safenet" / "web" / "static" / "lib" / "i18n.js"
+LIB = ROOT / "src" / "safenet" / "web" / "static" / "lib"
+I18N = LIB / "i18n.js"
+# The one catalogue in several files: i18n.js merges the words_*.js parts into WORDS.
+PARTS = (I18N, *sorted(LIB.glob("words_*.js")))
 LANGUAGES = ("ko", "en")
 
 # Symbols that are the same in both languages and in the catalogue's own texts: the
@@ -28,10 +31,14 @@ UNITS = ("KST", "km/h", "km")
 # The extract runs the catalogue file's object literal through Node, so that what is
 # tested is exactly what the browser evaluates (comments, quotes, trailing commas).
 _EXTRACT = r"""
-const src = require('fs').readFileSync(process.argv[1], 'utf8');
-const m = src.match(/const WORDS = (\{[\s\S]*?\n\});/);
-if (!m) { console.error('no WORDS object in ' + process.argv[1]); process.exit(2); }
-process.stdout.write(JSON.stringify(eval('(' + m[1] + ')')));
+const all = {};
+for (const file of process.argv.slice(1)) {
+  const src = require('fs').readFileSync(file, 'utf8');
+  const m = src.match(/const [A-Z_]*WORDS = (\{[\s\S]*?\n\});/);
+  if (!m) { console.error('no WORDS object in ' + file); process.exit(2); }
+  Object.assign(all, eval('(' + m[1] + ')'));
+}
+process.stdout.write(JSON.stringify(all));
 """
 
 
@@ -39,7 +46,7 @@ process.stdout.write(JSON.stringify(eval('(' + m[1] + ')')));
 def words() -> dict[str, tuple[str, str]]:
     """Every catalogue key with its Korean and English texts."""
     out = subprocess.run(
-        ["node", "-e", _EXTRACT, str(I18N)], capture_output=True, text=True, check=True
+        ["node", "-e", _EXTRACT, *map(str, PARTS)], capture_output=True, text=True, check=True
     ).stdout
     return {key: (pair[0], pair[1]) for key, pair in json.loads(out).items()}
 

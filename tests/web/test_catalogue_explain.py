@@ -20,14 +20,17 @@ from safenet.vehicles import BodyType, Colour
 from safenet.vehicles.vocabulary import MAKES
 from tests.matching.test_decision_codes import CODES
 
-CATALOGUE = Path(__file__).parents[2] / "src/safenet/web/static/lib/i18n.js"
+LIB = Path(__file__).parents[2] / "src/safenet/web/static/lib"
+CATALOGUE = LIB / "words_explain.js"  # the catalogue's part for explanations and labels
 _ENTRY = re.compile(r"^\s*'([a-z0-9_.]+)':\s*\[\s*'((?:[^'\\]|\\.)*)',\s*'((?:[^'\\]|\\.)*)'", re.M)
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 ACRONYMS = {"SUV", "BMW", "KG"}  # Korean writes these in Latin letters too
 
 
 def _entries() -> dict[str, tuple[str, str]]:
-    return {m[1]: (m[2], m[3]) for m in _ENTRY.finditer(CATALOGUE.read_text(encoding="utf-8"))}
+    files = [LIB / "i18n.js", *sorted(LIB.glob("words_*.js"))]
+    text = "\n".join(f.read_text(encoding="utf-8") for f in files)
+    return {m[1]: (m[2], m[3]) for m in _ENTRY.finditer(text)}
 
 
 def _block() -> dict[str, tuple[str, str]]:

@@ -39,16 +39,6 @@ from tests.web.test_layout import _populate
 # entry is the CSS selector of the elements whose texts are theirs → whose and what. An
 # entry that excused nothing on any page fails the test: it is stale, remove it.
 PENDING_OTHER_HELPERS: dict[str, str] = {
-    ".explain p, p.explanation": "h18explain: the matcher's explanation, English prose "
-    "from the server ('Match: 7th character … read as 6', 'ALERT: exact match …')",
-    ".factor-words, .assess-rule": "h18explain: the decision chain's factor and rule texts, "
-    "worded by the server (ko/en pairs) instead of the catalogue",
-    ".fact .seen": "h18explain: the vehicle the camera saw, in the vendor's words "
-    "('노란색 승용차', '흰색 passenger') instead of the vocabulary",
-    "[data-error-for], .form-error": "h18errors: the registry gate's errors, the server's "
-    "English ('is required: a full plate or a witness pattern', 'describe the vehicle …')",
-    ".evidence-reason": "h18errors: why the police refused an evidence package, the "
-    "service's English ('site: no trusted key for center seocho …')",
     ".reach-reason, .route-notice": "NO HELPER YET (issue 15's escape route; lead to "
     "assign): the route's reasons and notice are worded by the server (reason/reason_ko)",
 }
@@ -252,6 +242,10 @@ async def _walk(stack: Stack, context: BrowserContext, size: dict[str, int], wal
     # Police live map and alerts, as a dispatcher (who may acknowledge and dispatch).
     await page.goto(stack.police_console(DISPATCHER))
     await ready(page)
+    phone = await page.locator("#tab-alerts").is_visible()
+    if phone:  # the map first, then the cards behind their tab
+        await walk.check(page, "police-live-map")
+        await page.locator("#tab-alerts").click()
     await page.locator(".alert-card[data-level='equivalent']").wait_for(state="visible")
     await page.locator(".evidence-request").first.wait_for(state="attached", timeout=5000)
     await walk.check(page, "police-live")
@@ -260,6 +254,9 @@ async def _walk(stack: Stack, context: BrowserContext, size: dict[str, int], wal
     first = page.locator("[data-action=evidence-request]").first
     if await first.count():
         await first.click()
+    if phone:
+        await page.locator("#tab-map").click()
+        await page.locator("#legend-toggle").click()
     marker = page.locator(".hit-marker").first
     if await marker.count():
         await marker.click(force=True)
@@ -281,10 +278,13 @@ async def _walk(stack: Stack, context: BrowserContext, size: dict[str, int], wal
     # the provision register, each with the identity menu open.
     await page.goto(seocho.console(operator("seocho")))
     await ready(page)
+    if phone:  # the detail opens over the list when a candidate is tapped
+        await walk.check(page, "center-queue-list")
+        await page.locator(".queue-item").first.click()
     await page.locator("img.snapshot, .no-snapshot").first.wait_for(state="visible")
     await page.locator(".evidence-item").first.wait_for(state="visible")
     await walk.check(page, "center-queue")
-    if walk.language == "ko":  # the toggle renames the site at once, without a reload
+    if walk.language == "ko" and not phone:  # the toggle renames the site at once
         await page.locator("#lang-toggle").click()
         brand = page.locator(".brand-name [data-value=site]")
         assert await brand.inner_text() == walk.names["seocho"]["name_en"]

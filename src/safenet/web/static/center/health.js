@@ -41,7 +41,7 @@ function render() {
       h('tbody', {}, rejected.length
         ? rejected.map(([reason, n]) => h('tr', { dataset: { reason } },
           h('td', {}, has(`reject.${reason}`) ? t(`reject.${reason}`) : reason), h('td', { class: 'num' }, String(n))))
-        : h('tr', {}, h('td', { colspan: 2, class: 'muted' }, t('health.rejected_none'))))),
+        : h('tr', {}, h('td', { colspan: 2, class: 'muted' }, t('health.rejected_none')))))),
     h('h2', { class: 'small-head' }, t('alarm.title')),
     h('ul', { class: 'alarms', id: 'link-alarms' }, (s.link_alarms || []).length
       ? s.link_alarms.map((a) => h('li', { class: 'alarm tone-bad', dataset: { kind: a.kind } },

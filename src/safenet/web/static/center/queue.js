@@ -6,7 +6,7 @@ import { arriveMany, attentionControls, startAttention, unread } from '../lib/at
 import { api, apiImage } from '../lib/api.js';
 import { $, clear, h, toast, val } from '../lib/dom.js';
 import { category, lang, level, onLang, t } from '../lib/i18n.js';
-import { matchWords, vehicleLabel } from '../lib/explain.js';
+import { matchWords, vehicleLabel, vehicleNode } from '../lib/explain.js';
 import { kst } from '../lib/time.js';
 import { startHeadsUp } from './headsup.js';
 import { assessmentBlock } from './assessment.js';
@@ -175,7 +175,7 @@ function renderDetail() {
         h('div', { class: 'fact-block wanted-block' },
           h('h2', {}, t('queue.wanted')),
           h('p', { class: 'plate huge', dataset: { value: 'plate' } }, c.wanted.plate || '—'),
-          h('p', { class: 'fact', dataset: { role: 'wanted-vehicle' } }, vehicleLabel(c.wanted.described)),
+          h('p', { class: 'fact', dataset: { role: 'wanted-vehicle' } }, vehicleNode(c.wanted.described)),
           h('p', { class: 'fact muted' }, category(c.wanted.category))),
         h('div', { class: 'fact-block read-block' },
           h('h2', {}, t('queue.read')),

@@ -38,7 +38,7 @@ export function createSheet({ pane, behind }) {
   function head(title) {
     return h('div', { class: 'sheet-head' },
       h('button', { type: 'button', class: 'sheet-close', id: 'sheet-close', onclick: () => close() }, t('phone.back')),
-      h('span', { class: 'sheet-title', id: 'sheet-title' }, title));
+      h('span', { class: 'sheet-title', id: 'sheet-title', dataset: { value: 'plate' } }, title));
   }
 
   // Opens the sheet on a phone (a no-op on a wide screen) and moves focus into it.

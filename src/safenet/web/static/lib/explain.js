@@ -4,6 +4,7 @@
 // differences: factor, position, part, digit, read_char, registered_char) and the
 // assessment's factors (factor, code, params, contribution). Older hits without
 // codes fall back to the words the center stored in that language.
+import { h } from './dom.js';
 import { has, lang, level, t } from './i18n.js';
 
 const PREFIX = { colour: 'colour', type: 'body', body: 'body', make: 'make' };
@@ -24,6 +25,17 @@ export function vehicleLabel(described) {
   if (d.make) parts.push(vocab('make', d.make));
   if (d.model) parts.push(String(d.model));
   return parts.length ? parts.join(' ') : t('vehicle.none');
+}
+
+// The same as nodes: the vocabulary's words as text, the registered model as data.
+export function vehicleNode(described) {
+  const d = described || {};
+  const words = [];
+  if (d.colour) words.push(vocab('colour', d.colour));
+  if (d.type) words.push(vocab('body', d.type));
+  if (d.make) words.push(vocab('make', d.make));
+  if (!d.model) return words.length ? words.join(' ') : t('vehicle.none');
+  return [words.length ? `${words.join(' ')} ` : '', h('span', { dataset: { value: 'model' } }, String(d.model))];
 }
 
 function partWord(d) {

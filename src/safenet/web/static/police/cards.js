@@ -3,7 +3,7 @@
 import { h, val } from '../lib/dom.js';
 import { siteLabel } from '../lib/sites.js';
 import { category, compass, has, lang, level, t } from '../lib/i18n.js';
-import { factorWords, matchWords, ruleWords, vehicleLabel, vocab } from '../lib/explain.js';
+import { factorWords, matchWords, ruleWords, vehicleLabel, vehicleNode, vocab } from '../lib/explain.js';
 import { kst } from '../lib/time.js';
 import { evidenceBlock } from './evidence.js';
 import { agoLabel, directionSource, routePanel } from './route.js';
@@ -161,7 +161,7 @@ export function hitCard(card, handlers, responder) {
   h('p', { class: 'meta' },
     h('strong', {}, entry.category ? category(entry.category) : '—'),
     entry.case_number ? [` · ${t('alert.case')} `, val(entry.case_number, 'case')] : '',
-    entry.described ? ` · ${vehicleLabel(entry.described)}` : entry.vehicle && lang() === 'en' ? [' · ', val(entry.vehicle, 'vehicle')] : ''),
+    entry.described ? [' · ', vehicleNode(entry.described)] : entry.vehicle && lang() === 'en' ? [' · ', val(entry.vehicle, 'vehicle')] : ''),
   where(card),
   card.route && kind !== 'rejected' ? routePanel(card.route) : null,
   kind === 'rejected'

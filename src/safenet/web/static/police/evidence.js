@@ -100,7 +100,14 @@ function requestLine(request) {
     h('p', { class: 'evidence-state' }, h('strong', {}, t(`ev.state.${state}`)), ` · ${items} · ${kst(request.requested_at)}`),
     state === 'denied' || state === 'refused'
       // A denial is worded by the center's operator (data); a refusal by this service.
-      ? h('p', { class: 'evidence-reason', role: 'note', dataset: { value: state === 'denied' ? 'reason' : null } }, request.denial_reason || '') : null,
+      ? (state === 'denied'
+        ? h('p', { class: 'evidence-reason', role: 'note', dataset: { value: 'reason' } }, request.denial_reason || '')
+        // This service's own check refused the package: a sentence for the officer, the
+        // check's technical words folded away for the administrator.
+        : h('div', { class: 'evidence-reason', role: 'note' }, t('ev.refused_lead'),
+          request.denial_reason ? h('details', { class: 'evidence-detail' },
+            h('summary', {}, t('ev.refused_detail')), h('code', { dataset: { value: 'detail' } }, request.denial_reason)) : null))
+      : null,
     request.withheld && request.withheld.length
       ? h('p', { class: 'evidence-withheld muted' }, `${t('ev.withheld')}: `,
         request.withheld.map((w, n) => [n ? '; ' : null, `${t(`ev.item.${request.items[w.item].kind}`)} — `, val(w.reason, 'reason')]))
