@@ -40,9 +40,9 @@ browser:
 fonts:
 	bash scripts/fonts.sh
 
-# PYTEST_ARGS is opt-in and empty by default, e.g. `make pytest PYTEST_ARGS="-n 2 --dist loadgroup"`
-# (pytest-xdist). Parallel runs are NOT yet verified safe; see docs/testing.md.
-PYTEST_ARGS ?=
+# pytest runs on two pytest-xdist workers; tests marked xdist_group stay on one worker
+# (docs/testing.md). Serially: `make pytest PYTEST_ARGS=`.
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 pytest: setup
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 

@@ -6,6 +6,7 @@
 - ``nats_url``: the shared nats-server with JetStream (``make test`` starts it).
 - ``nats_server``: a factory for private nats-servers (fenced configs, restarts).
 - ``mqtt_broker``: (host, port) of the shared Mosquitto.
+- ``cheap_password_hashes`` (autouse): argon2id at test cost inside the test process.
 """
 
 from __future__ import annotations
@@ -23,6 +24,26 @@ from tests.support.services import (
     fresh_pg_database,
     require_port,
 )
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id with 1 MiB and one pass instead of 64 MiB and three, in this process only.
+
+    The real profile costs 0.1-1.5 s a hash on 2 busy cores, and a sign-in test hashes
+    several times. The hashes are still argon2id, verified by the same code; the real
+    parameters are checked by tests/auth/test_password_cost.py (marked
+    ``real_password_cost``), and services the tests start as processes keep them.
+    """
+    if request.node.get_closest_marker("real_password_cost"):
+        return
+    from argon2 import PasswordHasher, Type
+
+    from safenet.auth import passwords
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, type=Type.ID)
+    monkeypatch.setattr(passwords, "_HASHER", cheap)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("safenet: no such account"))
 
 
 @pytest.fixture

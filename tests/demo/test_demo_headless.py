@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
@@ -15,18 +14,12 @@ from safenet.config import load_settings
 from safenet.demo.operators import OperatorMode
 from safenet.demo.run import DemoOptions, run_demo
 from safenet.store import open_database
-from tests.support.services import port_open
+from tests.support.services import free_port_block
 
 
 def _free_block(size: int = 4) -> int:
     """A base port with ``size`` consecutive free ports after it."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = int(s.getsockname()[1])
-        if base + size < 65000 and not any(port_open("127.0.0.1", base + i) for i in range(size)):
-            return base
-    raise RuntimeError("no block of free ports")
+    return free_port_block(size)
 
 
 @pytest.mark.slow

@@ -431,6 +431,7 @@ def table(path: Path, sql: str) -> list[tuple[object, ...]]:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("kill-nine")  # never beside tests/link/test_kill.py (see there)
 def test_kill_minus_nine_anywhere_loses_nothing_and_doubles_nothing(tmp_path: Path) -> None:
     seed = int(os.environ.get("SAFENET_KILL_SEED", random.randrange(1 << 30)))
     rng = random.Random(seed)

@@ -197,7 +197,9 @@ def _processed(service: PoliceService, kind: str) -> float:
     return total
 
 
-async def wait_until(predicate: Callable[[], bool], limit_s: float = 5.0) -> None:
+async def wait_until(predicate: Callable[[], bool], limit_s: float = 15.0) -> None:
+    """Poll until ``predicate`` holds; ``limit_s`` is a hang guard, not a speed check
+    (5 s was missed on 2 busy cores under pytest-xdist)."""
     deadline = asyncio.get_running_loop().time() + limit_s
     while not predicate():
         if asyncio.get_running_loop().time() > deadline:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -38,8 +39,11 @@ from tests.support.services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT.parent / "shared" / "data"
-VAR_DIR = ROOT / "var" / "test-web"
-"""Derived files the consoles build once and keep (the offline basemap, compact road copies)."""
+VAR_DIR = ROOT / "var" / "test-web" / os.environ.get("PYTEST_XDIST_WORKER", "main")
+"""Derived files the consoles build once and keep (the offline basemap, compact road copies).
+
+One directory per pytest-xdist worker: the basemap route rewrites its index (not
+atomically) on each app's first request, which another worker may be reading then."""
 POLICE_SECRET = b"web-test-police-secret-0123456789abcdef"
 CENTER_SECRETS = {
     "seocho": b"web-test-seocho-secret-0123456789abcdef",
