@@ -188,6 +188,50 @@ async def _serve(
         db.dispose()
 
 
+@app.command("worker")
+def worker(
+    site: str | None = typer.Option(None, "--site", help=SITE_HELP),
+    config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
+    concurrency: int = typer.Option(
+        1, "--concurrency", min=1, max=64, help="Pipelines run side by side in this process."
+    ),
+) -> None:
+    """Run the pipeline on the site's work queue (center.ingest_mode = "queue").
+
+    Start as many as the load needs, on any machines: they share the site's batches.
+    Stops on SIGTERM/SIGINT after the batches in hand (the rest stay in the queue).
+    """
+    import asyncio
+
+    settings, center, chosen = _load(config, site)
+    asyncio.run(_work(settings, center, chosen, concurrency))
+
+
+async def _work(settings: Settings, center: CenterSettings, site: str, concurrency: int) -> None:
+    import asyncio
+    import signal
+
+    from safenet.center.parts import open_center_database
+    from safenet.center.queue_ingest import queue_config
+    from safenet.center.worker import CenterWorker
+    from safenet.link.nats_queue import WorkQueue
+
+    db = open_center_database(center, settings.var_dir, site)
+    queue = WorkQueue(queue_config(center, site, None))
+    worker = CenterWorker(center, site=site, db=db, queue=queue, concurrency=concurrency)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await worker.start()
+        await stop.wait()
+    finally:
+        await worker.stop()
+        await queue.close()
+        db.dispose()
+
+
 @app.command("replay")
 def replay(
     file: Path = typer.Argument(..., help="Reads as JSON lines, one read object per line."),
