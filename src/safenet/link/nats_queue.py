@@ -147,10 +147,14 @@ class WorkQueue:
                 await self.js.update_stream(config)
 
     async def close(self) -> None:
+        # Not drain(): a pending pull keeps a drain waiting out its timeout, and nothing
+        # is lost by closing: appends were acked, batches in hand and not acked come back.
         nc, self.nc, self._js = self.nc, None, None
         if nc is not None:
             with contextlib.suppress(Exception):
-                await nc.drain()
+                await nc.flush(timeout=1)
+            with contextlib.suppress(Exception):
+                await nc.close()
 
     # -- ingest -------------------------------------------------------------------------
 
