@@ -165,12 +165,13 @@ class CenterWorker:
         c = self.counts
         log.info(
             "%s stopped: %d batches, %d reads (%d accepted, %d duplicates), "
-            "%d given again, %d dead-lettered",
+            "%d were deliveries again, %d failed and were given back, %d dead-lettered",
             self.name,
             c.batches,
             c.reads,
             c.accepted,
             c.duplicates,
+            c.redelivered,
             c.retried,
             c.dead,
         )
@@ -231,6 +232,9 @@ class CenterWorker:
             taken.append(_Taken(msg, batch.batch_id, deliveries, items))
             if deliveries > 1:
                 self.counts.redelivered += 1
+                log.info(
+                    "%s: batch %s taken again (delivery %d)", self.name, batch.batch_id, deliveries
+                )
         for group in _groups(taken, self.settings.pipeline_batch_size):
             await self._run(pipeline, group)
 
