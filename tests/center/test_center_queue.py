@@ -342,3 +342,17 @@ async def test_a_resent_batch_is_stored_once(
             got = stored(env)
             assert len(got["reads"]) == 6
             assert len(got["hits"]) == 1
+
+
+async def test_a_worker_s_commit_wakes_the_center_s_relay(
+    pg_url: str, tmp_path: Path, nats_server: Callable[..., NatsServer]
+) -> None:
+    """The relay polls every 60 s here: the report leaves at once only if the worker woke it."""
+    server = nats_server()
+    async with queue_center(pg_url, tmp_path, server.url, relay_poll_interval_s=60) as env:
+        await env.snapshot([entry("e-1", WANTED)])
+        async with workers_for(env, pg_url) as workers:
+            worker = await workers.start()
+            await wait_until(lambda: worker.hotlist.version == env.version, "worker hotlist")
+            await env.post(batch_reads(env, "w", 3, hit_at=1))
+            assert len(await env.reports(1, within_s=5)) == 1

@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from safenet.center.context import PipelineContext
 from safenet.center.errors import PipelineBusy
@@ -59,8 +59,11 @@ def queue_config(settings: CenterSettings, site: str, connect_wait_s: float | No
 class QueueIngest:
     """The :class:`~safenet.center.sink.ReadSink` of ``queue`` mode; see the module docstring."""
 
-    def __init__(self, queue: WorkQueue, ctx: PipelineContext) -> None:
+    def __init__(
+        self, queue: WorkQueue, ctx: PipelineContext, on_committed: Callable[[], None]
+    ) -> None:
         self.queue = queue
+        self.on_committed = on_committed
         self.ctx = ctx
         self.site = ctx.site
         self._in_flight = 0
@@ -88,6 +91,7 @@ class QueueIngest:
     async def _connect(self) -> None:
         try:
             await self.queue.connect()
+            await self.queue.on_committed(self.on_committed)
         except Exception as exc:
             log.error("center %s: the work queue could not be set up: %s", self.site, exc)
             self.queue.last_error = str(exc)

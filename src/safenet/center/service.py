@@ -137,7 +137,9 @@ class CenterService:
             if settings.ingest_mode == "inline"
             # Issue 16: the reads go to the site's work queue; `safenet center worker`
             # processes run the pipeline, this process keeps every other loop.
-            else QueueIngest(WorkQueue(queue_config(settings, site, None)), self.ctx)
+            else QueueIngest(
+                WorkQueue(queue_config(settings, site, None)), self.ctx, self.relay.notify
+            )
         )
         self.retro = RetroLookup(
             self.ctx, max_vehicles=self.privacy.lookup_max_vehicles, alarms=transport.alarms

@@ -253,6 +253,9 @@ class CenterWorker:
                 await keepalive
         for t in group:
             await self._settle(t, failure)
+        if any(i.hits for i in items if i.fate is ReadFate.ACCEPTED):
+            with contextlib.suppress(Exception):  # the center's relay also polls
+                await self.queue.committed()
 
     async def _settle(self, t: _Taken, failure: str | None) -> None:
         failed = [

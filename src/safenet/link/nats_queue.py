@@ -11,6 +11,8 @@ no longer than the reads it holds may be, and only then acked.
 
 Each batch carries its id in the ``Nats-Msg-Id`` header: a publish repeated within the
 stream's de-duplication window (an ingest retrying after a lost ack) is stored once.
+A worker that committed reports says so on ``safenet.reads-committed.<site>`` (core
+NATS, empty): the center's relay then sends them at once instead of at its next poll.
 This module moves bytes; what a batch holds is :mod:`safenet.center.queued`.
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -56,6 +59,11 @@ def dead_stream_name(site: str) -> str:
 def subject(site: str) -> str:
     """``safenet.reads.<site>``: where the site's ingest appends its batches."""
     return f"safenet.reads.{site}"
+
+
+def wake_subject(site: str) -> str:
+    """``safenet.reads-committed.<site>``: a worker committed hits (core NATS, no body)."""
+    return f"safenet.reads-committed.{site}"
 
 
 def dead_subject(site: str) -> str:
@@ -213,6 +221,21 @@ class WorkQueue:
             },
         )
         await msg.ack_sync()
+
+    async def committed(self) -> None:
+        """Tell the center a worker committed reports, so its relay sends them at once."""
+        if self.nc is not None and self.nc.is_connected:
+            await self.nc.publish(wake_subject(self.site), b"")
+
+    async def on_committed(self, wake: Callable[[], None]) -> None:
+        """Call ``wake`` whenever a worker says it committed (the center's relay)."""
+        if self.nc is None:
+            raise LinkUnavailable(f"work queue of {self.site}: not connected")
+
+        async def handler(msg: Msg) -> None:
+            wake()
+
+        await self.nc.subscribe(wake_subject(self.site), cb=handler)
 
     async def pending(self) -> int:
         """Batches in the work queue (not yet acked)."""
