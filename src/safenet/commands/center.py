@@ -444,3 +444,27 @@ def bench_center(
 
     options: dict[str, Any] = {"quick": quick, "pg_url": None if no_pg else pg_url}
     run_center_bench(**options).emit(json_path)
+
+
+@bench_app.command("queue")
+def bench_queue(
+    quick: bool = typer.Option(False, "--quick", help="A short run (20,000 reads)."),
+    json_path: Path | None = typer.Option(None, "--json", help="Also write the figures here."),
+    pg_url: str = typer.Option(
+        "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres",
+        "--pg-url",
+        help="PostgreSQL server to measure on; the benchmark creates and drops its own "
+        "databases there.",
+    ),
+    nats_url: str = typer.Option(
+        "nats://127.0.0.1:4222",
+        "--nats-url",
+        help="nats-server (2.10+, JetStream) for the work queue; the streams of the run's "
+        "own site are deleted after.",
+    ),
+    workers: int = typer.Option(2, "--workers", min=1, max=16, help="Workers that drain."),
+) -> None:
+    """Center ingest onto the JetStream work queue and workers draining it, against inline."""
+    from safenet.bench.queue import run_queue_bench
+
+    run_queue_bench(quick=quick, pg_url=pg_url, nats_url=nats_url, workers=workers).emit(json_path)

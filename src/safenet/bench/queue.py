@@ -1,0 +1,178 @@
+"""``safenet bench queue``: a center's ingest onto its JetStream work queue, and workers.
+
+On PostgreSQL (a database the benchmark creates and drops) and a real nats-server
+(JetStream; the streams are made for a site of this run and deleted after), in one
+process, the same corpus as ``safenet bench center``:
+
+- **inline** (baseline): reads posted 100 at a time into a center that runs its own
+  pipeline (``center.ingest_mode = "inline"``), as fast as it takes them;
+- **append**: the same posts into a center in ``queue`` mode with no worker running:
+  each post checked, appended to the stream and acked by JetStream (what ingest can
+  take while the workers lag);
+- **drain**: then ``--workers`` workers (in this process, each its own database engine
+  and NATS connection) empty the queue: reads/s through the whole pipeline.
+
+In-process workers share one interpreter with each other: the figure says what the
+queue path costs, not what workers on other machines add up to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from safenet.bench.center import POST_SIZE, Corpus, _measure, bench_database, make_corpus
+from safenet.bench.report import BenchReport
+from safenet.store import Database
+
+
+async def _queued(db: Database, corpus: Corpus, nats_url: str, workers: int) -> dict[str, Any]:
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    import nats
+
+    from safenet.center.hotlist import Hotlist
+    from safenet.center.queue_ingest import QueueIngest, queue_config
+    from safenet.center.registry import import_camera_file
+    from safenet.center.service import CenterService
+    from safenet.center.settings import CenterSettings
+    from safenet.center.worker import CenterWorker
+    from safenet.link import HotlistEntry, HotlistSnapshot, MemoryBroker, MemoryTransport
+    from safenet.link.nats_queue import WorkQueue, dead_stream_name, stream_name
+    from safenet.store import migrate
+
+    site = f"bq{secrets.token_hex(4)}"
+    migrate(db, "center")
+    with tempfile.TemporaryDirectory() as tmp:
+        cameras = Path(tmp) / "cameras.json"
+        cameras.write_text(json.dumps(corpus.cameras))
+        import_camera_file(db, cameras)
+    entries = [
+        HotlistEntry(
+            entry_id=f"E{i}",
+            plate=plate,
+            category="robbery",
+            expires_at=datetime.now(UTC) + timedelta(days=1),
+        )
+        for i, plate in enumerate(corpus.wanted)
+    ]
+    Hotlist(db, site).apply(
+        HotlistSnapshot(target="all", version=1, issued_at=datetime.now(UTC), entries=entries)
+    )
+    broker = MemoryBroker()
+    police = MemoryTransport(broker, "police")
+    await police.provision([site])
+    settings = CenterSettings(
+        site=site,
+        heartbeat_interval_s=0,
+        purge_interval_s=0,
+        relay_poll_interval_s=0.05,
+        ingest_mode="queue",
+        queue_nats_url=nats_url,
+    )
+    service = CenterService(settings, db=db, transport=MemoryTransport(broker, site))
+    await service.start()
+    running: list[CenterWorker] = []
+    try:
+        sink = service.runner
+        assert isinstance(sink, QueueIngest)
+        async with asyncio.timeout(20):
+            while not sink.queue.connected:  # noqa: ASYNC110 - a flag of nats-py's
+                await asyncio.sleep(0.05)
+        reads = corpus.reads
+        started = time.perf_counter()
+        for start in range(0, len(reads), POST_SIZE):
+            await service.runner.process(reads[start : start + POST_SIZE])
+        append_s = time.perf_counter() - started
+        batches = (len(reads) + POST_SIZE - 1) // POST_SIZE
+        started = time.perf_counter()
+        for k in range(workers):
+            worker = CenterWorker(
+                settings,
+                site=site,
+                db=db,
+                queue=WorkQueue(queue_config(settings, site, 10.0)),
+                name=f"bench worker {k}",
+            )
+            await worker.start()
+            running.append(worker)
+        while sum(w.counts.batches for w in running) < batches:  # noqa: ASYNC110 - counters
+            await asyncio.sleep(0.01)
+        drain_s = time.perf_counter() - started
+        accepted = sum(w.counts.accepted for w in running)
+    finally:
+        for worker in running:
+            await worker.stop(grace_s=10)
+            await worker.queue.close()
+        await service.stop()
+        nc = await nats.connect(nats_url)
+        try:
+            js = nc.jetstream()
+            for name in (stream_name(site), dead_stream_name(site)):
+                try:
+                    await js.delete_stream(name)
+                except Exception:
+                    pass
+        finally:
+            await nc.close()
+        await police.close()
+    return {
+        "reads": len(reads),
+        "append_rate": len(reads) / append_s,
+        "drain_rate": len(reads) / drain_s,
+        "accepted": accepted,
+    }
+
+
+def run_queue_bench(
+    *, quick: bool = False, pg_url: str, nats_url: str, workers: int = 2
+) -> BenchReport:
+    """Run the benchmark; see the module docstring."""
+    count = 20_000 if quick else 100_000
+    entries = 1_000 if quick else 10_000
+    report = BenchReport(
+        "queue",
+        parameters={
+            "quick": quick,
+            "hotlist_entries": entries,
+            "reads": count,
+            "post_size": POST_SIZE,
+            "workers": workers,
+        },
+    )
+    table = report.table("center ingest: inline pipeline vs JetStream work queue + workers")
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = make_corpus(7, entries, count, datetime_now(), "q")
+        with bench_database("postgresql", pg_url, Path(tmp)) as db:
+            inline = asyncio.run(_measure(db, corpus, count))
+        corpus = make_corpus(7, entries, count, datetime_now(), "q")
+        with bench_database("postgresql", pg_url, Path(tmp)) as db:
+            queued = asyncio.run(_queued(db, corpus, nats_url, workers))
+    table.add(case="inline (baseline)", **{"reads/s": inline["rate"], "ratio": 1.0})
+    table.add(
+        case="queue: ingest append",
+        **{"reads/s": queued["append_rate"], "ratio": queued["append_rate"] / inline["rate"]},
+    )
+    table.add(
+        case=f"queue: {workers} workers drain",
+        **{"reads/s": queued["drain_rate"], "ratio": queued["drain_rate"] / inline["rate"]},
+    )
+    report.note(
+        "inline: posts of 100 reads into a center running its own pipeline (PostgreSQL); "
+        "append: the same posts into a center in queue mode, each checked, appended and "
+        "acked by JetStream, no worker running; drain: the workers then empty the queue "
+        f"through the whole pipeline ({queued['accepted']:,} reads accepted). Workers run "
+        "in this process (one interpreter): not the scale-out figure of separate machines."
+    )
+    return report
+
+
+def datetime_now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
