@@ -19,6 +19,7 @@ queue path costs, not what workers on other machines add up to.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 import tempfile
 import time
@@ -114,10 +115,8 @@ async def _queued(db: Database, corpus: Corpus, nats_url: str, workers: int) -> 
         try:
             js = nc.jetstream()
             for name in (stream_name(site), dead_stream_name(site)):
-                try:
+                with contextlib.suppress(Exception):  # a stream never made is fine
                     await js.delete_stream(name)
-                except Exception:
-                    pass
         finally:
             await nc.close()
         await police.close()
