@@ -159,6 +159,9 @@ async def test_queue_mode_refuses_bad_reads_in_the_answer(
             (2, "camera_id"),
         ]
         assert await jetstream_count(server.url, stream_name("seocho")) == 1
+        metrics = env.service.metrics
+        assert metrics.reads.labels(outcome="queued")._value.get() == 1
+        assert metrics.rejections().get("plate") == 1
 
 
 async def test_queue_mode_answers_503_while_the_queue_is_down(

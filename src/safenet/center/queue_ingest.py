@@ -139,6 +139,8 @@ class QueueIngest:
         finally:
             self._in_flight -= len(live)
         self.appended_batches += 1
+        self.ctx.metrics.reads.labels(outcome="queued").inc(len(live))
+        self.ctx.metrics.read_rate.add(len(live))
         for item in live:
             item.fate = ReadFate.ACCEPTED
         return items
