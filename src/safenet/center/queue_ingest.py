@@ -31,7 +31,7 @@ from safenet.center.settings import CenterSettings
 from safenet.center.stages import normalize
 from safenet.center.stages.base import Batch
 from safenet.center.types import IncomingRead, ReadFate, ReadItem
-from safenet.link.errors import LinkUnavailable
+from safenet.link.errors import LinkConfigError, LinkUnavailable
 from safenet.link.nats_queue import QueueConfig, WorkQueue
 
 log = logging.getLogger(__name__)
@@ -89,13 +89,27 @@ class QueueIngest:
             )
 
     async def _connect(self) -> None:
-        try:
-            await self.queue.connect()
-            await self.queue.on_committed(self.on_committed)
-        except Exception as exc:
-            log.error("center %s: the work queue could not be set up: %s", self.site, exc)
-            self.queue.last_error = str(exc)
-            return
+        pause = RETRY_S[0]
+        while True:
+            try:
+                await self.queue.connect()
+                await self.queue.on_committed(self.on_committed)
+                break
+            except LinkConfigError as exc:  # a server older than 2.10: no retry helps
+                log.error("center %s: the work queue cannot be used: %s", self.site, exc)
+                self.queue.last_error = str(exc)
+                return
+            except Exception as exc:  # e.g. JetStream off, or the streams refused
+                self.queue.last_error = f"{type(exc).__name__}: {exc}"
+                log.error(
+                    "center %s: the work queue could not be set up: %s; retrying in %.1fs",
+                    self.site,
+                    self.queue.last_error,
+                    pause,
+                )
+                await self.queue.close()
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 30.0)
         log.info(
             "center %s: ingest appends to the work queue at %s", self.site, self.queue.config.url
         )
