@@ -48,9 +48,11 @@ class WorkerProcess:
         self.log = log
         self.proc: subprocess.Popen[bytes] | None = None
         self.lives = 0
+        self.started_at = 0
 
     def start(self) -> None:
         self.lives += 1
+        self.started_at = self.log.stat().st_size if self.log.exists() else 0
         out = self.log.open("ab")
         self.proc = subprocess.Popen(
             [SAFENET, "center", "worker", "--site", "seocho", "--concurrency", "2"],
@@ -60,9 +62,12 @@ class WorkerProcess:
         )
 
     def up(self) -> bool:
-        """Has the current life said it is running?"""
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        return text.count("lanes on stream") >= self.lives
+        """Has the current life said it is running? (A life killed early says nothing.)"""
+        if not self.log.exists():
+            return False
+        with self.log.open("rb") as f:
+            f.seek(self.started_at)
+            return b"lanes on stream" in f.read()
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -177,7 +182,7 @@ async def test_worker_processes_killed_with_sigkill_lose_and_double_nothing(
 
         killing = asyncio.create_task(killer())
         try:
-            await workers_waiting(server.url, 2)
+            await workers_waiting(server.url, 4)  # 2 processes, 2 lanes each
             for first in range(0, BATCHES, 5):
                 await asyncio.gather(*(post(b) for b in range(first, first + 5)))
                 await asyncio.sleep(rng.uniform(0.1, 0.5))
