@@ -31,13 +31,14 @@ import pytest
 from safenet.link.nats_queue import WORKERS, stream_name
 from tests.center.conftest import entry, read
 from tests.center.queue_support import queue_center, stored, wait_until, workers_for
-from tests.support.services import NatsServer
+from tests.support.services import NatsServer, free_port
 
 WANTED = "12가3456"
 BATCHES = 40
 READS = 100
 MAX_KILLS = 5
 SAFENET = str(Path(sys.executable).parent / "safenet")
+WORKER_ARGS = (SAFENET, "center", "worker", "--site", "seocho", "--concurrency", "2")
 
 
 class WorkerProcess:
@@ -45,6 +46,7 @@ class WorkerProcess:
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.env = env
+        self.metrics_port = free_port()
         self.log = log
         self.proc: subprocess.Popen[bytes] | None = None
         self.lives = 0
@@ -55,7 +57,7 @@ class WorkerProcess:
         self.started_at = self.log.stat().st_size if self.log.exists() else 0
         out = self.log.open("ab")
         self.proc = subprocess.Popen(
-            [SAFENET, "center", "worker", "--site", "seocho", "--concurrency", "2"],
+            [*WORKER_ARGS, "--metrics-port", str(self.metrics_port)],
             env=self.env,
             stdout=out,
             stderr=out,
@@ -102,6 +104,18 @@ async def workers_waiting(url: str, n: int, within_s: float = 30.0) -> None:
             await asyncio.sleep(0.1)
     finally:
         await nc.close()
+
+
+def accepted_of(port: int) -> float:
+    """``center_reads_total{outcome="accepted"}`` of a worker's /metrics."""
+    import httpx
+
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+    assert "center_reads_total" in text
+    for line in text.splitlines():
+        if line.startswith('center_reads_total{outcome="accepted"}'):
+            return float(line.split()[-1])
+    return 0.0
 
 
 def worker_env(db_url: str, nats_url: str, var_dir: Path) -> dict[str, str]:
@@ -192,6 +206,7 @@ async def test_worker_processes_killed_with_sigkill_lose_and_double_nothing(
             await killing
             await env.reports(BATCHES, within_s=60)
             await env.settle(1.5)
+            accepted = sum(accepted_of(p.metrics_port) for p in procs)
         finally:
             posting = False
             if not killing.done():
@@ -206,6 +221,8 @@ async def test_worker_processes_killed_with_sigkill_lose_and_double_nothing(
         assert "moved to the dead-letter stream" not in logs, logs[-3000:]
         assert codes == [0, 0], logs[-3000:]
         assert kills >= 2
+        # /metrics of the last lives: their own figures (earlier lives took some reads).
+        assert 0 <= accepted <= BATCHES * READS
         assert "taken again" in logs, "no batch was in hand when a worker was killed"
 
 

@@ -195,6 +195,13 @@ def worker(
     concurrency: int = typer.Option(
         1, "--concurrency", min=1, max=64, help="Pipelines run side by side in this process."
     ),
+    metrics_port: int | None = typer.Option(
+        None,
+        "--metrics-port",
+        min=1,
+        max=65535,
+        help="Serve this worker's Prometheus figures at http://<center.host>:PORT/metrics.",
+    ),
 ) -> None:
     """Run the pipeline on the site's work queue (center.ingest_mode = "queue").
 
@@ -204,10 +211,16 @@ def worker(
     import asyncio
 
     settings, center, chosen = _load(config, site)
-    asyncio.run(_work(settings, center, chosen, concurrency))
+    asyncio.run(_work(settings, center, chosen, concurrency, metrics_port))
 
 
-async def _work(settings: Settings, center: CenterSettings, site: str, concurrency: int) -> None:
+async def _work(
+    settings: Settings,
+    center: CenterSettings,
+    site: str,
+    concurrency: int,
+    metrics_port: int | None,
+) -> None:
     import asyncio
     import signal
 
@@ -219,6 +232,13 @@ async def _work(settings: Settings, center: CenterSettings, site: str, concurren
     db = open_center_database(center, settings.var_dir, site)
     queue = WorkQueue(queue_config(center, site, None))
     worker = CenterWorker(center, site=site, db=db, queue=queue, concurrency=concurrency)
+    metrics = None
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        metrics, _ = start_http_server(
+            metrics_port, addr=center.host, registry=worker.metrics.registry
+        )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -230,6 +250,8 @@ async def _work(settings: Settings, center: CenterSettings, site: str, concurren
         await worker.stop()
         await queue.close()
         db.dispose()
+        if metrics is not None:
+            metrics.shutdown()
 
 
 @app.command("replay")
