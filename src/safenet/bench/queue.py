@@ -34,7 +34,9 @@ from safenet.bench.report import BenchReport
 from safenet.store import Database
 
 
-async def _queued(db: Database, corpus: Corpus, nats_url: str, workers: int) -> dict[str, Any]:
+async def _queued(
+    db: Database, corpus: Corpus, nats_url: str, workers: int, later: Corpus | None
+) -> dict[str, Any]:
     import json
     from datetime import UTC, datetime, timedelta
 
@@ -109,6 +111,13 @@ async def _queued(db: Database, corpus: Corpus, nats_url: str, workers: int) -> 
             await asyncio.sleep(0.01)
         drain_s = time.perf_counter() - started
         accepted = sum(w.counts.accepted for w in running)
+        for worker in running:
+            await worker.stop(grace_s=10)
+            await worker.queue.close()
+        running.clear()
+        procs_rate = None
+        if later is not None:
+            procs_rate = await _with_processes(service, db, later, nats_url, site, workers)
     finally:
         for worker in running:
             await worker.stop(grace_s=10)
@@ -128,7 +137,71 @@ async def _queued(db: Database, corpus: Corpus, nats_url: str, workers: int) -> 
         "append_rate": len(reads) / append_s,
         "drain_rate": len(reads) / drain_s,
         "accepted": accepted,
+        "processes_rate": procs_rate,
     }
+
+
+async def _with_processes(
+    service: Any, db: Database, corpus: Corpus, nats_url: str, site: str, workers: int
+) -> float:
+    """Reads/s appended and drained at once by ``workers`` ``safenet center worker`` processes."""
+    import os
+    import sys
+
+    import nats
+
+    from safenet.link.nats_queue import WORKERS, stream_name
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAFENET_")}
+    env.update(
+        {
+            "SAFENET_CENTER__SITE": site,
+            "SAFENET_CENTER__DATABASE_URL": db.url,
+            "SAFENET_CENTER__INGEST_MODE": "queue",
+            "SAFENET_CENTER__QUEUE_NATS_URL": nats_url,
+            "SAFENET_LOG__LEVEL": "warning",
+        }
+    )
+    exe = str(Path(sys.executable).parent / "safenet")
+    procs = [
+        subprocess.Popen(  # noqa: ASYNC220 - started once, before the clock
+            [exe, "center", "worker", "--site", site],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(workers)
+    ]
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    try:
+        async with asyncio.timeout(60):  # the processes start and pull
+            while True:
+                with contextlib.suppress(Exception):
+                    info = await js.consumer_info(stream_name(site), WORKERS)
+                    if (info.num_waiting or 0) >= workers:
+                        break
+                await asyncio.sleep(0.1)
+        reads = corpus.reads
+        started = time.perf_counter()
+        for start in range(0, len(reads), POST_SIZE):
+            await service.runner.process(reads[start : start + POST_SIZE])
+        async with asyncio.timeout(600):
+            while True:
+                stream = await js.stream_info(stream_name(site))
+                if not stream.state.messages:
+                    break
+                await asyncio.sleep(0.02)
+        return len(reads) / (time.perf_counter() - started)
+    finally:
+        await nc.close()
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 @contextlib.contextmanager
@@ -164,7 +237,12 @@ def private_nats(workdir: Path) -> Iterator[str]:
 
 
 def run_queue_bench(
-    *, quick: bool = False, pg_url: str, nats_url: str | None = None, workers: int = 2
+    *,
+    quick: bool = False,
+    pg_url: str,
+    nats_url: str | None = None,
+    workers: int = 2,
+    processes: bool = False,
 ) -> BenchReport:
     """Run the benchmark; see the module docstring (``nats_url`` None: a private server)."""
     count = 20_000 if quick else 100_000
@@ -177,6 +255,7 @@ def run_queue_bench(
             "reads": count,
             "post_size": POST_SIZE,
             "workers": workers,
+            "processes": processes,
         },
     )
     table = report.table("center ingest: inline pipeline vs JetStream work queue + workers")
@@ -188,7 +267,8 @@ def run_queue_bench(
         with contextlib.ExitStack() as stack:
             url = nats_url or stack.enter_context(private_nats(Path(tmp)))
             db = stack.enter_context(bench_database("postgresql", pg_url, Path(tmp)))
-            queued = asyncio.run(_queued(db, corpus, url, workers))
+            later = make_corpus(8, entries, count, datetime_now(), "p") if processes else None
+            queued = asyncio.run(_queued(db, corpus, url, workers, later))
     table.add(case="inline (baseline)", **{"reads/s": inline["rate"], "ratio": 1.0})
     table.add(
         case="queue: ingest append",
@@ -198,6 +278,18 @@ def run_queue_bench(
         case=f"queue: {workers} workers drain",
         **{"reads/s": queued["drain_rate"], "ratio": queued["drain_rate"] / inline["rate"]},
     )
+    if queued["processes_rate"] is not None:
+        table.add(
+            case=f"queue: append while {workers} worker processes drain",
+            **{
+                "reads/s": queued["processes_rate"],
+                "ratio": queued["processes_rate"] / inline["rate"],
+            },
+        )
+        report.note(
+            "worker processes: `safenet center worker` processes started first; from the "
+            "first append to the stream empty, appends and the workers' pipelines at once."
+        )
     report.note(
         "inline: posts of 100 reads into a center running its own pipeline (PostgreSQL); "
         "append: the same posts into a center in queue mode, each checked, appended and "

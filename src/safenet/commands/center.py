@@ -485,6 +485,11 @@ def bench_queue(
         "own site are deleted after. Default: a private nats-server started for the run.",
     ),
     workers: int = typer.Option(2, "--workers", min=1, max=16, help="Workers that drain."),
+    processes: bool = typer.Option(
+        False,
+        "--processes",
+        help="Also run the workers as `safenet center worker` processes while appending.",
+    ),
 ) -> None:
     """Center ingest onto the JetStream work queue and workers draining it, against inline."""
     from safenet.bench.queue import run_queue_bench
