@@ -494,4 +494,6 @@ def bench_queue(
     """Center ingest onto the JetStream work queue and workers draining it, against inline."""
     from safenet.bench.queue import run_queue_bench
 
-    run_queue_bench(quick=quick, pg_url=pg_url, nats_url=nats_url, workers=workers).emit(json_path)
+    run_queue_bench(
+        quick=quick, pg_url=pg_url, nats_url=nats_url, workers=workers, processes=processes
+    ).emit(json_path)
