@@ -149,7 +149,9 @@ async def _with_processes(
     import sys
 
     import nats
+    import sqlalchemy as sa
 
+    from safenet.center.tables import reads as reads_table
     from safenet.link.nats_queue import WORKERS, stream_name
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAFENET_")}
@@ -192,7 +194,14 @@ async def _with_processes(
                 if not stream.state.messages:
                     break
                 await asyncio.sleep(0.02)
-        return len(reads) / (time.perf_counter() - started)
+        rate = len(reads) / (time.perf_counter() - started)
+        ids = {r.read_id for r in reads}
+        with db.read() as conn:
+            stored = conn.execute(sa.select(reads_table.c.read_id)).scalars().all()
+        missing = len(ids - set(stored))
+        if missing:
+            raise RuntimeError(f"bench queue: {missing:,} reads the worker processes lost")
+        return rate
     finally:
         await nc.close()
         for proc in procs:
@@ -288,7 +297,8 @@ def run_queue_bench(
         )
         report.note(
             "worker processes: `safenet center worker` processes started first; from the "
-            "first append to the stream empty, appends and the workers' pipelines at once."
+            "first append to the stream empty, appends and the workers' pipelines at once; "
+            "every read then checked stored."
         )
     report.note(
         "inline: posts of 100 reads into a center running its own pipeline (PostgreSQL); "
