@@ -58,7 +58,8 @@ class CenterMetrics:
         r = self.registry
         self.reads = Counter(
             "center_reads",
-            "Reads taken in, by outcome (accepted, duplicate, rejected).",
+            "Reads taken in, by outcome (accepted, duplicate, rejected; queued: stored in the "
+            "work queue by ingest in queue mode, the workers count the rest).",
             ["outcome"],
             registry=r,
         )

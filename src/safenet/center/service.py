@@ -11,7 +11,9 @@ embedded demo can run several centers and the police in one process and event lo
 
 The service builds the parts (camera registry, hotlist, pipeline, confirmation queue,
 status) and starts one loop per long-running job: the pipeline worker
-(:class:`~safenet.center.runner.PipelineRunner`), the link connection and its outbox
+(:class:`~safenet.center.runner.PipelineRunner`; with ``center.ingest_mode = "queue"``
+the site's work queue instead, :class:`~safenet.center.queue_ingest.QueueIngest`,
+and ``safenet center worker`` processes run the pipeline), the link connection and its outbox
 relay, the link feed (one handler per message family from the police: the hotlist
 today), the retrospective look-up worker, the retention purge, the
 heartbeat and the expiry watch (:mod:`safenet.center.loops`), and the MQTT subscriber
@@ -47,16 +49,19 @@ from safenet.center.loops import (
 )
 from safenet.center.metrics import CenterMetrics
 from safenet.center.pipeline import Pipeline
+from safenet.center.queue_ingest import QueueIngest, queue_config
 from safenet.center.retention import PurgeResult
 from safenet.center.retro import RetroLookup
 from safenet.center.runner import PipelineRunner
 from safenet.center.safeguards import CenterSafeguards
 from safenet.center.settings import CenterSettings
+from safenet.center.sink import ReadSink
 from safenet.center.status import CenterStatus
 from safenet.center.transitions import TransitionSender, TransitionTally
 from safenet.center.types import Clock, system_clock
 from safenet.evidence.signing import Signer
 from safenet.link import Family, Relay
+from safenet.link.nats_queue import WorkQueue
 from safenet.link.site_names import SiteNames
 from safenet.link.transport import Transport
 from safenet.privacy import PrivacySettings
@@ -124,12 +129,20 @@ class CenterService:
                 min_count=settings.transitions_min_count,
             )
         self.pipeline = Pipeline(self.ctx)
-        self.runner = PipelineRunner(
-            self.pipeline,
-            clock=clock,
-            batch_size=settings.pipeline_batch_size,
-            max_wait_s=settings.pipeline_max_wait_ms / 1000,
-            queue_limit=settings.pipeline_queue_reads,
+        self.runner: ReadSink = (
+            PipelineRunner(
+                self.pipeline,
+                clock=clock,
+                batch_size=settings.pipeline_batch_size,
+                max_wait_s=settings.pipeline_max_wait_ms / 1000,
+                queue_limit=settings.pipeline_queue_reads,
+            )
+            if settings.ingest_mode == "inline"
+            # Issue 16: the reads go to the site's work queue; `safenet center worker`
+            # processes run the pipeline, this process keeps every other loop.
+            else QueueIngest(
+                WorkQueue(queue_config(settings, site, None)), self.ctx, self.relay.notify
+            )
         )
         self.retro = RetroLookup(
             self.ctx, max_vehicles=self.privacy.lookup_max_vehicles, alarms=transport.alarms

@@ -147,6 +147,71 @@ class CenterSettings(Section):
     )
     mqtt_qos: Literal[0, 1] = Field(1, description="MQTT subscription quality of service.")
 
+    # -- the work queue (issue 16) ----------------------------------------------------------
+    ingest_mode: Literal["inline", "queue"] = Field(
+        "inline",
+        description="`inline`: ingest hands reads to this process's pipeline (the embedded "
+        "default). `queue`: ingest checks each read, appends the batch to the site's "
+        "JetStream work-queue stream and answers after the stream's ack; `safenet center "
+        "worker` processes run the pipeline (docs/deploy.md, Workers).",
+    )
+    queue_nats_url: str | None = Field(
+        None,
+        description="NATS server holding the site's read work queue (`queue` mode); unset: "
+        "`center.nats_url`.",
+    )
+    queue_nats_user: str | None = Field(
+        None, description="NATS user for the work queue; unset: `center.nats_user`."
+    )
+    queue_nats_password: SecretStr | None = Field(
+        None,
+        description="NATS password for the work queue, from "
+        "`SAFENET_CENTER__QUEUE_NATS_PASSWORD`; unset: `center.nats_password`.",
+    )
+    queue_ack_wait_s: float = Field(
+        30.0,
+        ge=1,
+        le=3600,
+        description="Seconds a worker may hold a batch without acking before JetStream gives "
+        "it to another worker (a busy worker extends it while it works).",
+    )
+    queue_max_deliver: int = Field(
+        5,
+        ge=1,
+        le=1000,
+        description="Deliveries of one batch before it goes to the dead-letter stream with "
+        "the reason logged.",
+    )
+    queue_redeliver_delay_s: float = Field(
+        1.0,
+        ge=0,
+        le=600,
+        description="Pause before a batch that failed is delivered again.",
+    )
+    queue_publish_timeout_s: float = Field(
+        5.0, gt=0, le=120, description="How long ingest waits for the stream's ack (else 503)."
+    )
+    queue_max_bytes: int = Field(
+        1024 * MEGABYTE,
+        ge=MEGABYTE,
+        description="Most bytes the work-queue stream holds; when full, ingest is refused "
+        "(503) instead of old batches being dropped.",
+    )
+    worker_fetch_messages: int = Field(
+        16,
+        ge=1,
+        le=1000,
+        description="Batches a worker takes from the queue at once and runs through the "
+        "pipeline together (up to `center.pipeline_batch_size` reads).",
+    )
+    worker_hotlist_poll_s: float = Field(
+        1.0,
+        gt=0,
+        le=60,
+        description="How often a worker looks at the hotlist version in the database and "
+        "reloads it when the center applied a new one.",
+    )
+
     # -- the pipeline --------------------------------------------------------------------
     pipeline_batch_size: int = Field(
         500, ge=1, le=20_000, description="Most reads matched and committed in one transaction."

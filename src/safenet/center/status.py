@@ -22,7 +22,8 @@ from safenet.center.hotlist import Hotlist
 from safenet.center.ingest.mqtt import MqttIngest
 from safenet.center.loops import HeartbeatSender
 from safenet.center.metrics import CenterMetrics
-from safenet.center.runner import PipelineRunner
+from safenet.center.queue_ingest import QueueIngest
+from safenet.center.sink import ReadSink
 from safenet.center.types import Clock
 from safenet.link import Relay, outbox
 from safenet.link.transport import Transport, link_health
@@ -43,7 +44,7 @@ class CenterStatus:
     db: Database
     transport: Transport
     relay: Relay
-    runner: PipelineRunner
+    runner: ReadSink
     hotlist: Hotlist
     registry: CameraRegistry
     metrics: CenterMetrics
@@ -74,6 +75,15 @@ class CenterStatus:
         }
         if self.mqtt is not None:
             body["mqtt"] = "connected" if self.mqtt.connected else "disconnected"
+        if isinstance(self.runner, QueueIngest):
+            # Queue mode: without the work queue this center can take no read.
+            queue = self.runner.queue
+            body["work_queue"] = (
+                "connected"
+                if queue.connected
+                else f"down: {queue.last_error or 'not connected yet'}"
+            )
+            body["ok"] = body["ok"] and queue.connected
         body.update(link_health(self.transport))
         return body
 

@@ -188,6 +188,72 @@ async def _serve(
         db.dispose()
 
 
+@app.command("worker")
+def worker(
+    site: str | None = typer.Option(None, "--site", help=SITE_HELP),
+    config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
+    concurrency: int = typer.Option(
+        1, "--concurrency", min=1, max=64, help="Pipelines run side by side in this process."
+    ),
+    metrics_port: int | None = typer.Option(
+        None,
+        "--metrics-port",
+        min=1,
+        max=65535,
+        help="Serve this worker's Prometheus figures at http://<center.host>:PORT/metrics.",
+    ),
+) -> None:
+    """Run the pipeline on the site's work queue (center.ingest_mode = "queue").
+
+    Start as many as the load needs, on any machines: they share the site's batches.
+    Stops on SIGTERM/SIGINT after the batches in hand (the rest stay in the queue).
+    """
+    import asyncio
+
+    settings, center, chosen = _load(config, site)
+    asyncio.run(_work(settings, center, chosen, concurrency, metrics_port))
+
+
+async def _work(
+    settings: Settings,
+    center: CenterSettings,
+    site: str,
+    concurrency: int,
+    metrics_port: int | None,
+) -> None:
+    import asyncio
+    import signal
+
+    from safenet.center.parts import open_center_database
+    from safenet.center.queue_ingest import queue_config
+    from safenet.center.worker import CenterWorker
+    from safenet.link.nats_queue import WorkQueue
+
+    db = open_center_database(center, settings.var_dir, site)
+    queue = WorkQueue(queue_config(center, site, None))
+    worker = CenterWorker(center, site=site, db=db, queue=queue, concurrency=concurrency)
+    metrics = None
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        metrics, _ = start_http_server(
+            metrics_port, addr=center.host, registry=worker.metrics.registry
+        )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await worker.start()
+        await stop.wait()
+    finally:
+        await worker.stop()
+        await queue.close()
+        db.dispose()
+        if metrics is not None:
+            metrics.shutdown()
+
+
 @app.command("replay")
 def replay(
     file: Path = typer.Argument(..., help="Reads as JSON lines, one read object per line."),
@@ -400,3 +466,34 @@ def bench_center(
 
     options: dict[str, Any] = {"quick": quick, "pg_url": None if no_pg else pg_url}
     run_center_bench(**options).emit(json_path)
+
+
+@bench_app.command("queue")
+def bench_queue(
+    quick: bool = typer.Option(False, "--quick", help="A short run (20,000 reads)."),
+    json_path: Path | None = typer.Option(None, "--json", help="Also write the figures here."),
+    pg_url: str = typer.Option(
+        "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres",
+        "--pg-url",
+        help="PostgreSQL server to measure on; the benchmark creates and drops its own "
+        "databases there.",
+    ),
+    nats_url: str | None = typer.Option(
+        None,
+        "--nats-url",
+        help="nats-server (2.10+, JetStream) for the work queue; the streams of the run's "
+        "own site are deleted after. Default: a private nats-server started for the run.",
+    ),
+    workers: int = typer.Option(2, "--workers", min=1, max=16, help="Workers that drain."),
+    processes: bool = typer.Option(
+        False,
+        "--processes",
+        help="Also run the workers as `safenet center worker` processes while appending.",
+    ),
+) -> None:
+    """Center ingest onto the JetStream work queue and workers draining it, against inline."""
+    from safenet.bench.queue import run_queue_bench
+
+    run_queue_bench(
+        quick=quick, pg_url=pg_url, nats_url=nats_url, workers=workers, processes=processes
+    ).emit(json_path)

@@ -37,8 +37,8 @@ from safenet.center.ingest.schema import (
 )
 from safenet.center.ingest.typed import decode_batch
 from safenet.center.metrics import CenterMetrics
-from safenet.center.runner import PipelineRunner
 from safenet.center.settings import CenterSettings
+from safenet.center.sink import ReadSink
 from safenet.center.types import IncomingRead, ReadFate
 
 
@@ -97,7 +97,7 @@ _READ_SCHEMA: dict[str, Any] = {
 
 def reads_router(
     settings: CenterSettings,
-    runner: PipelineRunner,
+    runner: ReadSink,
     metrics: CenterMetrics,
     access: CenterAccess,
 ) -> APIRouter:

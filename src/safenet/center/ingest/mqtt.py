@@ -27,8 +27,8 @@ from safenet.center.ingest.binding import topic_mismatch
 from safenet.center.ingest.schema import ReadProblem, parse_read
 from safenet.center.ingest.typed import decode_message
 from safenet.center.metrics import CenterMetrics
-from safenet.center.runner import PipelineRunner
 from safenet.center.settings import CenterSettings
+from safenet.center.sink import ReadSink
 from safenet.center.types import IncomingRead, ReadFate, ReadItem
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ class MqttIngest:
         self,
         settings: CenterSettings,
         site: str,
-        runner: PipelineRunner,
+        runner: ReadSink,
         metrics: CenterMetrics,
     ) -> None:
         self.settings = settings
