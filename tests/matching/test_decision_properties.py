@@ -223,3 +223,37 @@ def test_property_helpers_see_what_they_claim() -> None:
     decisions = _run(entry, reads, calibration)
     assert {d.read_id for d in decisions} == {"a", "b"}
     assert replace(decisions[-1]).state is State.ALERT
+
+
+@PROPERTY
+@given(
+    entries, streams(), st.data(), st.sampled_from(TEXTS[:5]), st.floats(0.3, 0.99), calibrations
+)
+def test_a_repeated_frame_of_one_camera_pass_adds_nothing(
+    entry: HotlistEntry,
+    base: list[Read],
+    data: st.DataObject,
+    text: str,
+    confidence: float,
+    calibration: Calibration,
+) -> None:
+    """A camera that reads a car twice in one pass has seen it once: a pass counts by its
+    surest frame, so a second identical frame changes no other read's score."""
+    assume(base)
+    end = max(float(r.ts) for r in base)
+    target = Read("target", "c0", end + 100.0, text, confidence)
+    original = data.draw(st.sampled_from(base))
+    frame = Read(
+        f"{original.id}-again",
+        original.camera_id,
+        original.ts,
+        original.plate,
+        original.confidence,
+        original.alternatives,
+        vehicle_colour=original.vehicle_colour,
+    )
+    once = _first_score(_run(entry, [*base, target], calibration), "target")
+    twice = _first_score(_run(entry, [*base, frame, target], calibration), "target")
+    assert (once is None) == (twice is None)
+    if once is not None and twice is not None:
+        assert math.isclose(once, twice, rel_tol=1e-9, abs_tol=1e-12)
