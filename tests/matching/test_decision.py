@@ -297,3 +297,39 @@ def test_an_exact_read_outweighed_by_a_look_alike_car_nearby_is_no_alert() -> No
     against = next(f for f in n3[0].factors if f.factor == "against")
     assert against.contribution < 0
     assert "look-alike" in against.en
+
+
+def test_an_exact_read_whose_alternatives_name_another_plate_is_a_candidate() -> None:
+    """Corpus C's false alert: a neighbour 43머1816 read once as the wanted 43머1316 at 0.72,
+    the camera's own alternatives saying 43머1816; the colour agreed. A candidate, at once."""
+    from safenet.matching import Alternative
+
+    ambiguous = Read(
+        "r1",
+        "a",
+        0,
+        "123가4567",
+        0.9,
+        (Alternative("123가4587", 0.17),),
+        vehicle_colour="white",
+        vehicle_type="suv",
+    )
+    (decision,) = run([ambiguous])[0]
+    assert decision.state is State.CANDIDATE
+    assert decision.rule is Rule.EXACT_AMBIGUOUS
+    assert decision.surfaced_ts == 0  # at once, never held
+    assert "another valid plate" in decision.en
+    # an alternative that is no valid plate, or a faint one, leaves it an alert
+    for alternative in (Alternative("123가45", 0.3), Alternative("123가4587", 0.05)):
+        plain = Read("r1", "a", 0, "123가4567", 0.9, (alternative,), vehicle_colour="white")
+        (alert,) = run([plain])[0]
+        assert alert.state is State.ALERT, alternative
+    # a read of the wanted plate in another pass within reach settles it: an alert
+    decisions, _ = run([read("r0", "b", 0, "123가4567", 0.95), _at(ambiguous, 50.0)])
+    assert final(decisions)["r1"].state is State.ALERT
+    assert final(decisions)["r1"].rule is Rule.EXACT
+
+
+def _at(r: Read, ts: float) -> Read:
+    return Read(r.id, r.camera_id, ts, r.plate, r.confidence, r.alternatives,
+                vehicle_colour=r.vehicle_colour, vehicle_type=r.vehicle_type)  # fmt: skip

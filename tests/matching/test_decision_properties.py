@@ -223,3 +223,81 @@ def test_property_helpers_see_what_they_claim() -> None:
     decisions = _run(entry, reads, calibration)
     assert {d.read_id for d in decisions} == {"a", "b"}
     assert replace(decisions[-1]).state is State.ALERT
+
+
+@PROPERTY
+@given(
+    entries, streams(), st.data(), st.sampled_from(TEXTS[:5]), st.floats(0.3, 0.99), calibrations
+)
+def test_a_repeated_frame_of_one_camera_pass_adds_nothing(
+    entry: HotlistEntry,
+    base: list[Read],
+    data: st.DataObject,
+    text: str,
+    confidence: float,
+    calibration: Calibration,
+) -> None:
+    """A camera that reads a car twice in one pass has seen it once: a pass counts by its
+    surest frame, so a second identical frame changes no other read's score."""
+    assume(base)
+    end = max(float(r.ts) for r in base)
+    target = Read("target", "c0", end + 100.0, text, confidence)
+    original = data.draw(st.sampled_from(base))
+    frame = Read(
+        f"{original.id}-again",
+        original.camera_id,
+        original.ts,
+        original.plate,
+        original.confidence,
+        original.alternatives,
+        vehicle_colour=original.vehicle_colour,
+    )
+    once = _first_score(_run(entry, [*base, target], calibration), "target")
+    twice = _first_score(_run(entry, [*base, frame, target], calibration), "target")
+    assert (once is None) == (twice is None)
+    if once is not None and twice is not None:
+        assert math.isclose(once, twice, rel_tol=1e-9, abs_tol=1e-12)
+
+
+@PROPERTY
+@given(
+    entries,
+    streams(),
+    st.sampled_from(sorted(CAMERAS)),
+    st.floats(0.3, 0.999),
+    st.sampled_from([*TEXTS[1:5], "45나6789"]),
+    st.floats(0.1, 0.9),
+    calibrations,
+)
+def test_an_exact_read_the_camera_also_read_as_another_plate_never_alerts_alone(
+    entry: HotlistEntry,
+    base: list[Read],
+    camera: str,
+    confidence: float,
+    rival: str,
+    rival_confidence: float,
+    calibration: Calibration,
+) -> None:
+    """Unless the wanted plate was read in another camera pass, an exact read whose own OCR
+    alternatives name another valid plate is never an alert (a candidate, at once, when
+    nothing else weighs against it; scored like any candidate when reads of look-alike
+    plates outweigh it)."""
+    from safenet.matching import Alternative
+    from safenet.plates import check
+
+    assume(check(rival).valid)
+    others = [r for r in base if r.plate != WANTED_PLATE]  # no read of the wanted plate
+    end = max((float(r.ts) for r in others), default=0.0)
+    exact = Read(
+        "exact",
+        camera,
+        end + 10.0,
+        WANTED_PLATE,
+        confidence,
+        (Alternative(rival, rival_confidence),),
+        vehicle_colour=entry.colour,
+    )
+    decisions = _run(entry, [*others, exact], calibration)
+    mine = [d for d in decisions if d.read_id == "exact"]
+    assert mine
+    assert all(d.state is not State.ALERT for d in mine)

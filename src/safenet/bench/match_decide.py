@@ -13,6 +13,8 @@ matches down to the evidence floor, and the camera positions. For each:
 - false surfaced lines per million reads, split by what the read really was: a
   neighbour car of that entry, or any other vehicle (background);
 - false alerts: alert lines on any vehicle but the entry's own.
+- wanted alerted: the share of wanted cars read that got at least one alert line
+  (the rest surfaced as candidates only, or not at all).
 """
 
 from __future__ import annotations
@@ -139,6 +141,7 @@ def figures(corpus: JourneyCorpus, lines: Sequence[Line]) -> dict[str, Any]:
         if vehicles[v].role is Role.WANTED and v not in first_read:
             first_read[v] = float(corpus.reads[i].ts)
     first_surfaced: dict[int, float] = {}
+    alerted: set[int] = set()
     false_neighbour = false_background = false_alerts = 0
     for line in lines:
         if not line.state.surfaced or line.surfaced_ts is None:
@@ -149,6 +152,8 @@ def figures(corpus: JourneyCorpus, lines: Sequence[Line]) -> dict[str, Any]:
             seen = first_surfaced.get(v)
             if seen is None or line.surfaced_ts < seen:
                 first_surfaced[v] = line.surfaced_ts
+            if line.state is State.ALERT:
+                alerted.add(v)
             continue
         if truth.role is Role.NEIGHBOUR and truth.entry_id == line.entry_id:
             false_neighbour += 1
@@ -160,6 +165,7 @@ def figures(corpus: JourneyCorpus, lines: Sequence[Line]) -> dict[str, Any]:
     return {
         "wanted read": len(first_read),
         "wanted surfaced": len(first_surfaced) / len(first_read) if first_read else 0.0,
+        "wanted alerted": len(alerted) / len(first_read) if first_read else 0.0,
         "delay p50 s": _quantile(delays, 0.5),
         "delay p90 s": _quantile(delays, 0.9),
         "false per M": (false_neighbour + false_background) / reads * 1e6,

@@ -49,6 +49,7 @@ _SAMPLED = {
     Rule.NOT_CORROBORATED,
     Rule.EXACT_CONTRADICTED,
     Rule.EXACT_UNSURE,
+    Rule.EXACT_AMBIGUOUS,
 }
 _FILE = Path(__file__).resolve().parent.parent / "matching" / "decision" / "calibration.json"
 

@@ -149,7 +149,9 @@ def add_journeys(report: BenchReport, *, quick: bool, data_dir: Path | None) -> 
         "surfaced line (alert or candidate) on one of their own reads; delay = first read of "
         "the car to its first surfaced line; false per M = surfaced lines on any other vehicle "
         "per million reads, split into the entry's neighbour car and background; false alerts "
-        "= alert lines on any other vehicle. The calibration was fitted on generator A with "
+        "= alert lines on any other vehicle; 'wanted alerted' = share of wanted cars read with "
+        "at least one alert line (the rest were candidates for an operator). The calibration "
+        "was fitted on generator A with "
         "another seed (safenet.bench.match_fit); generator B was never used to fit or choose; "
         "generator C was written after the chain was finished and run as written."
         + (" --quick: 150k reads per corpus, too few for per-million figures." if quick else "")

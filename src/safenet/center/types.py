@@ -198,7 +198,7 @@ class ReadItem:
         self.fate = ReadFate.DUPLICATE
 
 
-DEMOTED_RULES = frozenset({"exact_contradicted", "exact_unsure"})
+DEMOTED_RULES = frozenset({"exact_contradicted", "exact_unsure", "exact_ambiguous"})
 """Decision-chain rules that make an exact top read a candidate, not an alert."""
 
 

@@ -43,6 +43,7 @@ def observation_of(read: Read, ts: float, point: GeoPoint | None = None) -> Obse
     except PlateError:
         text = read.plate.strip()
     seen, _ = describe(read.vehicle_colour, read.vehicle_type)
+    rival, rival_confidence = _rival(text, read)
     return Observation(
         read_id=read.id,
         camera_id=read.camera_id,
@@ -52,7 +53,23 @@ def observation_of(read: Read, ts: float, point: GeoPoint | None = None) -> Obse
         point=point,
         seen=seen,
         valid_plate=check(text).valid,
+        rival=rival,
+        rival_confidence=rival_confidence,
     )
+
+
+def _rival(text: str, read: Read) -> tuple[str | None, float]:
+    """The surest of the camera's alternatives that is a valid plate other than its top text."""
+    best: str | None = None
+    sure = 0.0
+    for alternative in read.alternatives:
+        try:
+            other = normalize(alternative.plate)
+        except PlateError:
+            continue
+        if other != text and alternative.confidence > sure and check(other).valid:
+            best, sure = other, alternative.confidence
+    return best, sure
 
 
 def wanted_of(

@@ -233,10 +233,18 @@ class DecisionChain:
                 evidence, item, features, State.CANDIDATE, Rule.EXACT_CONTRADICTED, ts, ts
             )
         if item.exact and not other_plate:
+            corroborated = features.plate_reads > 0 and features.for_plate > features.for_other
+            if weighable and item.obs.rival_confidence >= self.policy.rival_confidence:
+                # The camera's own alternatives name another valid plate: the car may be
+                # that one, misread (a look-alike, a lost digit). Only a read of the
+                # wanted plate in another pass settles it; shown at once either way.
+                rule = Rule.EXACT if corroborated else Rule.EXACT_AMBIGUOUS
+                state = State.ALERT if corroborated else State.CANDIDATE
+                return self._decision(evidence, item, features, state, rule, ts, ts)
             if (
                 not weighable
                 or item.obs.confidence >= self.policy.exact_alert_confidence
-                or (features.plate_reads > 0 and features.for_plate > features.for_other)
+                or corroborated
                 or _description_backs(item.fit, wanted)
             ):
                 return self._decision(evidence, item, features, State.ALERT, Rule.EXACT, ts, ts)

@@ -154,37 +154,46 @@ class EntryEvidence:
         return self._items.get(seq)
 
     def features(self, item: Evidence) -> Features:
-        """The factors of ``item``'s score, given every linked read kept now."""
+        """The factors of ``item``'s score, given every linked read kept now.
+
+        A camera pass (one camera, frames less than ``pass_gap_s`` apart) counts once
+        per kind of evidence, by its surest frame: a camera that reads one car ten
+        times in a second has seen it once, and its frames share their errors.
+        """
         wanted = self.wanted
         text = item.obs.text
         exact_top = text == wanted.plate
-        for_plate = other_plate = third = 0.0
+        plate_best: dict[int, float] = {}
+        other_best: dict[int, float] = {}
+        third_best: dict[int, float] = {}
         plate_reads = against_reads = pass_reads = support_reads = 0
-        for seq in item.links:
-            other = self._items.get(seq)
-            if other is None:
-                continue
+        linked = [e for seq in item.links if (e := self._items.get(seq)) is not None]
+        for other, pass_id in zip(linked, self._pass_ids(linked), strict=True):
             said = other.obs.text
             same_pass = self._same_pass(item.obs, other.obs)
             if wanted.pattern or said == wanted.plate:
                 if other.fit.total > self._contradiction:  # a look-alike car's misread: no
-                    for_plate += sureness(other.obs.confidence)
+                    _keep_max(plate_best, pass_id, sureness(other.obs.confidence))
                 support_reads += 1
                 # a frame of the same pass repeats this read's error as often as not:
                 # only a read of another pass backs it
                 plate_reads += not wanted.pattern and not same_pass
             elif not other.obs.valid_plate:
-                third += other.weight  # no plate of its own: at most a misread of this one
+                # no plate of its own: at most a misread of this one
+                _keep_max(third_best, pass_id, other.weight)
                 support_reads += 1
             elif same_pass or exact_top or said == text:
                 # the vehicle read as another valid plate: in this very pass, or (for an
                 # exact read) anywhere within reach, or this read's own text again
-                other_plate += sureness(other.obs.confidence)
+                _keep_max(other_best, pass_id, sureness(other.obs.confidence))
                 against_reads += 1
                 pass_reads += same_pass
             else:
-                third += other.weight  # another misread, perhaps of the wanted plate
+                _keep_max(third_best, pass_id, other.weight)  # perhaps the wanted plate
                 support_reads += 1
+        for_plate = sum(plate_best.values())
+        other_plate = sum(other_best.values())
+        third = sum(third_best.values())
         return Features(
             plate=logit(item.match.score),
             exact=1.0 if item.exact else 0.0,
@@ -201,5 +210,24 @@ class EntryEvidence:
             for_other=other_plate,
         )
 
+    def _pass_ids(self, items: list[Evidence]) -> list[int]:
+        """A camera-pass number for each item: same camera, frames within the pass gap."""
+        order = sorted(range(len(items)), key=lambda i: (items[i].obs.camera_id, items[i].obs.ts))
+        ids = [0] * len(items)
+        current = -1
+        last: Observation | None = None
+        for i in order:
+            obs = items[i].obs
+            if last is None or not self._same_pass(last, obs):
+                current += 1
+            ids[i] = current
+            last = obs
+        return ids
+
     def _same_pass(self, a: Observation, b: Observation) -> bool:
         return a.camera_id == b.camera_id and abs(a.ts - b.ts) <= self._policy_gap
+
+
+def _keep_max(best: dict[int, float], key: int, value: float) -> None:
+    if value > best.get(key, 0.0):
+        best[key] = value

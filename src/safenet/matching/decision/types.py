@@ -39,6 +39,10 @@ BACKING_RATIO = 4.0
 EXACT_ALERT_CONFIDENCE = 0.7
 """Below this read confidence an exact read needs backing to be an alert (docs/matching.md)."""
 
+RIVAL_CONFIDENCE = 0.1
+"""An OCR alternative this sure that is another valid plate makes an exact read ambiguous:
+the camera itself says the car may carry that plate (docs/matching.md)."""
+
 
 FEATURES = ("plate", "exact", "colour", "type", "make", "support", "against")
 """The factors of a score, in the calibration file's order."""
@@ -100,6 +104,7 @@ class Rule(StrEnum):
     EXACT = "exact"  # exact top read, nothing contradicts it: alert at once
     EXACT_UNSURE = "exact_unsure"  # exact, but the camera was unsure and nothing backs it
     EXACT_CONTRADICTED = "exact_contradicted"  # exact, but the description contradicts it
+    EXACT_AMBIGUOUS = "exact_ambiguous"  # exact, but the camera's alternatives name another plate
     NO_EVIDENCE = "no_evidence"  # nothing to weigh beyond the plate: surfaced as today
     SURFACED = "surfaced"  # score at or above the surfacing threshold
     HELD = "held"  # below it: waiting for corroboration
@@ -123,6 +128,8 @@ class Observation:
     point: GeoPoint | None = None
     seen: Description = NO_DESCRIPTION
     valid_plate: bool = True
+    rival: str | None = None  # the surest OCR alternative that is another valid plate
+    rival_confidence: float = 0.0
 
     def __post_init__(self) -> None:
         if not math.isfinite(self.ts):
@@ -221,6 +228,7 @@ class DecisionPolicy:
     surface_at: float | None = None
     contradiction_ratio: float = CONTRADICTION_RATIO
     exact_alert_confidence: float = EXACT_ALERT_CONFIDENCE
+    rival_confidence: float = RIVAL_CONFIDENCE
     plausibility: PlausibilityPolicy = DEFAULT_PLAUSIBILITY
 
     def __post_init__(self) -> None:
@@ -239,6 +247,10 @@ class DecisionPolicy:
             raise ValueError(
                 "exact_alert_confidence must be between 0 and 1, "
                 f"got {self.exact_alert_confidence!r}"
+            )
+        if not 0.0 < self.rival_confidence <= 1.0:
+            raise ValueError(
+                f"rival_confidence must be above 0 and at most 1, got {self.rival_confidence!r}"
             )
         if not 0.0 < self.contradiction_ratio < 1.0:
             raise ValueError(

@@ -153,6 +153,13 @@ def rule_words(rule: Rule, score: float, threshold: float, hold_s: float) -> tup
             "exact read, but the camera was unsure and nothing backs it: a candidate at once, "
             "to confirm visually",
         )
+    if rule is Rule.EXACT_AMBIGUOUS:
+        return (
+            "번호는 일치하나 카메라가 다른 유효 번호로도 읽었고 다른 판독이 뒷받침하지 않음: "
+            "후보로 즉시 표시, 육안 확인 필요",
+            "exact read, but the camera also read it as another valid plate and no other read "
+            "backs it: a candidate at once, to confirm visually",
+        )
     if rule is Rule.EXACT_CONTRADICTED:
         return (
             "번호는 일치하나 차량 특징(색상·차종)이 수배 내용과 다름: "
