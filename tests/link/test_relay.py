@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from safenet.link import POLICE, Family, Message, Relay, Subscription, Transport, inbox, outbox
+from safenet.link.tables import outbox as outbox_table
 from safenet.store import Database, migrate, open_database
 from tests.link.conftest import LinkEnv, make_report
 
@@ -148,3 +150,36 @@ def test_only_a_committed_enqueue_tells_the_listeners(tmp_path: Path) -> None:
     with db.begin() as conn:
         outbox.enqueue(conn, make_report(3))
     assert woken == ["woken"]
+
+
+async def test_a_publish_whose_mark_failed_is_not_taken_for_a_forgery(
+    link_env: LinkEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server stored a row but the relay could not mark it sent (a locked database
+    under load): the next pass's "duplicate" answer is its own earlier publish — sent, not
+    a forgery alarm, and not sent again under a fresh id."""
+    center_db, seocho, received, sub = await _seocho_to_police(link_env, tmp_path)
+    real_mark = outbox.mark_sent
+    failures = []
+
+    def mark_once_failing(conn, seqs, at=None):  # type: ignore[no-untyped-def]
+        if seqs and not failures:
+            failures.append(list(seqs))
+            raise sa.exc.OperationalError("UPDATE outbox", {}, Exception("database is locked"))
+        return real_mark(conn, seqs, at)
+
+    monkeypatch.setattr(outbox, "mark_sent", mark_once_failing)
+    relay = Relay(center_db, seocho, poll_interval_s=0.05, max_backoff_s=0.1)
+    await relay.start()
+    await wait_until(lambda: relay._inherited is not None)  # a row of its own time, not inherited
+    with center_db.begin() as conn:
+        outbox.enqueue(conn, make_report(1))
+    relay.notify()
+    await wait_until(lambda: relay.read_depth() == 0 and bool(failures))
+    await relay.stop()
+    await sub.stop()
+    assert received == [make_report(1).message_id]
+    assert relay.duplicates_total == 0, "its own publish taken for someone else's"
+    with center_db.read() as conn:
+        dedup = conn.execute(sa.select(outbox_table.c.dedup_id)).scalar_one()
+    assert dedup is None, "sent again under a fresh id"

@@ -100,6 +100,24 @@ async def drain(stack: DemoStack, timeout_s: float = 20.0) -> bool:
     return False
 
 
+async def alerts_caught_up(
+    stack: DemoStack, observer: AlertObserver, timeout_s: float = 10.0
+) -> bool:
+    """Wait until the alert stream has brought every hit the police stored (bounded).
+
+    The police store a hit, then stream it: right after :func:`drain` the last alert
+    may still be on its way to the dispatcher's screen.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        stored = len(await asyncio.to_thread(_police_rows, stack))
+        if len(observer.hit_arrivals) >= stored:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(0.2)
+
+
 def _percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None

@@ -23,7 +23,7 @@ from rich.table import Table
 
 from safenet.config import Settings
 from safenet.demo import banner
-from safenet.demo.accounting import drain, summarize
+from safenet.demo.accounting import alerts_caught_up, drain, summarize
 from safenet.demo.driver import ScenarioDriver
 from safenet.demo.evidence import EvidencePlayers
 from safenet.demo.observer import AlertObserver
@@ -209,7 +209,7 @@ async def _play(
         # Give pending candidates their operator's pause, then let the link settle.
         if len(manual) < len(stack.centers):
             await asyncio.sleep(options.operator_delay_s + 1.5)
-        drained = await drain(stack)
+        drained = await drain(stack) and await alerts_caught_up(stack, observer)
     finally:
         stop.set()
         if registering is not None:

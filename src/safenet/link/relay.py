@@ -27,6 +27,12 @@ after this relay started — that is also an alarm
 under its id first. A row inherited from a relay that died between a publish and its
 mark may legitimately be a duplicate, so it is only resent, quietly. None of this
 costs a database write before a publish.
+
+A row the server acknowledged whose mark then failed (a locked or unreachable
+database) is published again on the next pass; the relay remembers the ids the server
+answered for it (:data:`ANSWERED_KEPT` of them), so that pass's "duplicate" answer is
+taken for what it is — its own publish — and the row is marked sent: no alarm, no
+second copy under a fresh id.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -50,6 +57,10 @@ log = logging.getLogger(__name__)
 
 class _NotOffered(LinkError):
     """A row held back this round (order per destination, or stopping): not a failure."""
+
+
+ANSWERED_KEPT = 50_000
+"""How many acknowledged de-duplication ids a relay remembers (a few MB at most)."""
 
 
 def _maybe_stored(error: LinkError) -> bool:
@@ -101,6 +112,10 @@ class Relay:
         """Rows up to here were pending when this relay started: a predecessor may have
         published them without marking them."""
         self._last_prune = datetime.min.replace(tzinfo=UTC)
+        self._answered: OrderedDict[str, None] = OrderedDict()
+        """De-duplication ids the server acknowledged (or maybe stored) for this relay,
+        newest last, at most :data:`ANSWERED_KEPT`: a later "duplicate" answer for one
+        of them is this relay's own publish whose mark was lost, not a forgery."""
 
     # -- control ---------------------------------------------------------------------
 
@@ -194,7 +209,7 @@ class Relay:
             await self._publish_batch(rows, sent, failed)
         else:
             await self._publish_each(rows, sent, failed)
-        reassigned = self._duplicates(rows, failed)
+        reassigned = self._duplicates(rows, sent, failed)
         await asyncio.to_thread(self._settle, sent, failed, reassigned)
         failures = sum(
             1
@@ -220,8 +235,11 @@ class Relay:
                 self._log_failure(row, exc)
                 blocked.add(row.envelope.subject)
                 failed[row.seq] = exc
+                if _maybe_stored(exc):
+                    self._remember(row)
             else:
                 sent.append(row.seq)
+                self._remember(row)
 
     async def _publish_batch(
         self, rows: list[OutboxRow], sent: list[int], failed: dict[int, LinkError]
@@ -230,16 +248,41 @@ class Relay:
         for row, error in zip(rows, results, strict=True):
             if error is None:
                 sent.append(row.seq)
+                self._remember(row)
             else:
                 self._log_failure(row, error)
                 failed[row.seq] = error
+                if _maybe_stored(error):
+                    self._remember(row)
 
-    def _duplicates(self, rows: list[OutboxRow], failed: dict[int, LinkError]) -> dict[int, str]:
-        """Give each row whose id was taken a fresh one; alarm when it was a first publish."""
+    def _remember(self, row: OutboxRow) -> None:
+        answered = self._answered
+        answered[row.envelope.server_id] = None
+        answered.move_to_end(row.envelope.server_id)
+        while len(answered) > ANSWERED_KEPT:
+            answered.popitem(last=False)
+
+    def _duplicates(
+        self, rows: list[OutboxRow], sent: list[int], failed: dict[int, LinkError]
+    ) -> dict[int, str]:
+        """Give each row whose id was taken a fresh one; alarm when it was a first publish.
+
+        A duplicate answer for an id the server already answered this relay for is its
+        own earlier publish (the mark after it was lost, e.g. a locked database): sent.
+        """
         reassigned: dict[int, str] = {}
         for row in rows:
             error = failed.get(row.seq)
             if not isinstance(error, DuplicateFirstPublish):
+                continue
+            if row.envelope.server_id in self._answered:
+                log.info(
+                    "link relay: %s was already on the link from this relay's own earlier "
+                    "publish (its mark was lost); marking it sent",
+                    row.envelope.message_id,
+                )
+                del failed[row.seq]
+                sent.append(row.seq)
                 continue
             if self._inherited is not None and row.seq <= self._inherited:
                 log.info(
