@@ -39,7 +39,13 @@ def hangul_outside_plates(text: str) -> list[str]:
 async def texts(locators: list[Locator]) -> str:
     """The text of each part (also inside a closed <details>)."""
     # innerText is empty for an element that is not rendered (a closed <details>)
-    return "\n".join([await loc.evaluate("e => e.innerText || e.textContent") for loc in locators])
+    # (its text nodes joined by spaces, so that table cells do not run together)
+    script = """e => (e.checkVisibility() && e.innerText) || (() => {
+      const w = document.createTreeWalker(e, NodeFilter.SHOW_TEXT); const parts = [];
+      for (let n = w.nextNode(); n; n = w.nextNode()) parts.push(n.nodeValue.trim());
+      return parts.filter(Boolean).join(' ');
+    })()"""
+    return "\n".join([await loc.evaluate(script) for loc in locators])
 
 
 async def center_parts(page: Page) -> list[Locator]:

@@ -51,6 +51,7 @@ export const EXPLAIN_WORDS = {
   'factor.against.other_plate': ['같은 차량이 다른 유효한 번호 {plate}{ro} {n}번 더 판독됨', 'the same vehicle was read {n} more time(s) as another valid plate {plate}'],
   'rule.exact': ['번호가 정확히 일치하고 차량 특징이 어긋나지 않음: 즉시 경보', 'exact read and nothing contradicts it: alert at once'],
   'rule.exact_unsure': ['번호는 일치하나 카메라 인식 신뢰도가 낮고 뒷받침하는 정보가 없음: 후보로 즉시 표시, 육안 확인 필요', 'exact read, but the camera was unsure and nothing backs it: a candidate at once, to confirm visually'],
+  'rule.exact_ambiguous': ['번호는 일치하나 카메라가 다른 유효 번호로도 읽었고 다른 판독이 뒷받침하지 않음: 후보로 즉시 표시, 육안 확인 필요', 'exact read, but the camera also read it as another valid plate and no other read backs it: a candidate at once, to confirm visually'],
   'rule.exact_contradicted': ['번호는 일치하나 차량 특징(색상·차체 유형)이 수배 내용과 다름: 후보로 즉시 표시, 육안 확인 필요', 'exact plate, but the description contradicts the entry: a candidate at once, to confirm visually'],
   'rule.no_evidence': ['비교할 차량 특징이나 카메라 위치가 없음: 후보로 표시, 육안 확인 필요', 'no description or camera position to weigh: a candidate to confirm visually'],
   'rule.surfaced': ['점수 {score}, 표시 기준 {threshold} 이상: 후보로 표시, 육안 확인 필요', 'score {score} at or above the surfacing threshold {threshold}: a candidate to confirm visually'],
