@@ -212,8 +212,8 @@ class LocalTopology:
             if spec["kind"] != "nats" and pending_nats:
                 for proc in pending_nats:
                     self._wait_port(proc)
+                    say(f"  {proc.name:<24} {proc.listen:<22} {proc.log}")
                 pending_nats.clear()
-                self._wait_hub_ready()
             proc = self._spawn(spec, nats)
             if spec["kind"] == "nats":
                 pending_nats.append(proc)  # the hub nodes must start together to cluster
@@ -271,12 +271,6 @@ class LocalTopology:
                     return
             time.sleep(0.05)
         raise LocalError(f"{proc.name} did not listen on {proc.listen} in {limit_s:g} s")
-
-    def _wait_hub_ready(self, limit_s: float = 30) -> None:
-        """Every hub node answers /healthz?js-enabled-only on its monitoring port… or by port."""
-        # The hub's JetStream meta leader is elected once the routes are up; the police
-        # create their streams with retries of their own, so an open port is enough here.
-        return None
 
     def _wait_health(self, proc: Running, limit_s: float = 90) -> dict[str, Any]:
         url = f"http://{proc.listen}/healthz"

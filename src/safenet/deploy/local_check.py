@@ -31,6 +31,7 @@ _HIT_ID = re.compile(r'"hit_id":\s*"(hit-[0-9a-f]+)"')
 class CenterResult:
     site: str
     ack_s: float | None = None
+    workers_s: float | None = None
     posted: int = 0
     accepted: int = 0
     hit_id: str | None = None
@@ -58,6 +59,8 @@ class CheckResult:
         for c in self.centers:
             if c.ack_s is None:
                 lines.append(f"{c.site}: no acknowledgement of hotlist version {self.version}")
+            elif c.workers_s is None:
+                lines.append(f"{c.site}: its workers did not load hotlist version {self.version}")
             if c.accepted != c.posted:
                 lines.append(f"{c.site}: {c.accepted} of {c.posted} reads accepted ({c.error})")
             if c.alert_s is None:
@@ -65,12 +68,17 @@ class CheckResult:
         return lines
 
     def table(self) -> str:
-        head = f"{'center':<14} {'hotlist ack':>12} {'reads accepted':>15} {'hit at police':>14}"
+        head = (
+            f"{'center':<14} {'hotlist ack':>12} {'workers have it':>16} "
+            f"{'reads accepted':>15} {'hit at police':>14}"
+        )
         rows = [head, "-" * len(head)]
         for c in self.centers:
             ack = "-" if c.ack_s is None else f"{c.ack_s:.2f} s"
+            held = "-" if c.workers_s is None else f"{c.workers_s:.2f} s"
             hit = "no" if c.alert_s is None else f"{c.alert_s:.2f} s"
-            rows.append(f"{c.site:<14} {ack:>12} {f'{c.accepted}/{c.posted}':>15} {hit:>14}")
+            reads = f"{c.accepted}/{c.posted}"
+            rows.append(f"{c.site:<14} {ack:>12} {held:>16} {reads:>15} {hit:>14}")
         return "\n".join(rows)
 
 
@@ -115,6 +123,7 @@ async def _check(topology: LocalTopology, reads: int, timeout_s: float) -> Check
                 result.problems.append("the police refused the wanted entry (see police.log)")
                 return result
             await _wait_acks(http, dispatcher, result, started, deadline)
+            await _wait_workers(topology, result, started, deadline)
             import random
 
             rng = random.Random(16)
@@ -203,6 +212,31 @@ async def _wait_acks(
                     center.ack_s = time.monotonic() - started
             if all(c.ack_s is not None for c in result.centers):
                 return
+        await asyncio.sleep(0.1)
+
+
+async def _wait_workers(
+    topology: LocalTopology, result: CheckResult, started: float, deadline: float
+) -> None:
+    """Each center's workers reload the hotlist the center applied (their log says so).
+
+    The center acknowledges a version when it applied it; its workers look at the
+    database every ``center.worker_hotlist_poll_s`` and match with the version they
+    hold, so a read taken before a worker's reload is matched against the older list.
+    """
+    if result.version is None:
+        return
+    marks = (f"hotlist version {result.version} loaded", f"hotlist version {result.version},")
+    while time.monotonic() < deadline:
+        for center in result.centers:
+            if center.workers_s is not None:
+                continue
+            logs = [p.log for p in topology.running if p.kind == "worker" and p.site == center.site]
+            texts = [log.read_text(errors="replace") for log in logs]
+            if all(any(m in t for m in marks) for t in texts):
+                center.workers_s = time.monotonic() - started
+        if all(c.workers_s is not None for c in result.centers):
+            return
         await asyncio.sleep(0.1)
 
 
