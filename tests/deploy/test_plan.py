@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -34,10 +35,43 @@ def test_every_generated_nats_config_passes_nats_server_t(tmp_path: Path) -> Non
         "CREATE DATABASE safenet_gangnam;" in (tmp_path / "plan/create_databases.sql").read_text()
     )
     units = {p.name for p in (tmp_path / "plan/systemd").iterdir()}
-    # No unit for a command that does not exist yet (the queue worker, issue 16).
+    # Without --workers each center runs its own pipeline: no worker unit.
     assert not any("worker" in name for name in units)
     police_env = (tmp_path / "plan/env/police.env").read_text()
     assert "SAFENET_POLICE__NATS_URL=nats://127.0.0.1:4222,nats://127.0.0.1:4223" in police_env
+    hub = (tmp_path / "plan/nats/hub1.conf").read_text()
+    assert 'domain: "hub"' in hub
+    assert "$JS.hub.API.CONSUMER.MSG.NEXT.SAFENET_HOTLIST.seocho-hotlist" in hub
+
+
+def test_workers_put_the_centers_in_queue_mode_with_a_unit_template(tmp_path: Path) -> None:
+    binary = server_binary()
+    assert binary is not None
+    opts = PlanOptions(store_root=str(tmp_path / "js"), workers=3)
+    write_plan(["seocho", "gangnam"], tmp_path / "plan", opts)
+    units = tmp_path / "plan/systemd"
+    template = (units / "safenet-worker-seocho@.service").read_text()
+    assert "ExecStart=safenet center worker --site seocho" in template
+    assert "EnvironmentFile=/etc/safenet/env/seocho.env" in template
+    env = (tmp_path / "plan/env/seocho.env").read_text()
+    assert "SAFENET_CENTER__INGEST_MODE=queue" in env
+    assert "SAFENET_CENTER__QUEUE_NATS_USER=seocho-queue" in env
+    listing = json.loads((tmp_path / "plan/processes.json").read_text())["processes"]
+    names = [p["name"] for p in listing]
+    assert names[:5] == ["hub1", "hub2", "hub3", "leaf-seocho", "leaf-gangnam"]
+    workers = [p for p in listing if p["kind"] == "worker"]
+    assert [w["unit"] for w in workers if w["site"] == "seocho"] == [
+        "safenet-worker-seocho@1.service",
+        "safenet-worker-seocho@2.service",
+        "safenet-worker-seocho@3.service",
+    ]
+    leaf = tmp_path / "plan/nats/leaf-seocho.conf"
+    text = leaf.read_text()
+    # The work queue's JetStream is the leaf's own, in an account never joined to the hub.
+    assert "QUEUE: { jetstream: enabled" in text
+    assert '"$JS.API.>": "$JS.hub.API.>"' in text
+    done = subprocess.run([binary, "-t", "-c", str(leaf)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_site_ids_must_match_the_count() -> None:
