@@ -175,7 +175,7 @@ class LocalTopology:
                 import_camera_file(db, path)
             finally:
                 db.dispose()
-            self.cameras[site] = [c["camera_id"] for c in cams]
+            self.cameras[site] = [str(c["camera_id"]) for c in cams]
 
     def database_url(self, site: str) -> str:
         return f"{self.opts.database_url}{self.opts.database_name(site)}"
