@@ -78,3 +78,15 @@ def test_site_ids_must_match_the_count() -> None:
     with pytest.raises(LinkConfigError, match="--site-ids"):
         center_ids(3, "seocho,gangnam")
     assert center_ids(2, None) == ["center1", "center2"]
+
+
+def test_a_hub_domain_adds_only_the_centers_own_consumer_subjects() -> None:
+    from safenet.link.fencing import permissions_for
+
+    plain = permissions_for("seocho")
+    domained = permissions_for("seocho", "hub")
+    added = set(domained.publish) - set(plain.publish)
+    assert added and all(s.startswith("$JS.hub.API.CONSUMER.") for s in added)
+    assert all(".seocho-" in s for s in added)
+    assert not any(s.startswith("$JS.hub.API.STREAM") for s in domained.publish)
+    assert permissions_for("police", "hub") == permissions_for("police")

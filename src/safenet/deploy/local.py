@@ -342,7 +342,10 @@ def run_local(
     admin = pg_url or DEFAULT_PG_URL
     opts = local_options(workdir, centers, workers, admin)
     topology = LocalTopology(workdir, opts, center_ids(centers, None), admin)
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops as Ctrl-C does
+    # Ctrl-C and SIGTERM stop the run (SIGINT too when a shell started this in the
+    # background with SIGINT ignored); the children are in a process group of their own,
+    # so the terminal's Ctrl-C reaches only this process, which stops them in order.
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     code = 0
     try:
         topology.write()
@@ -379,7 +382,8 @@ def run_local(
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         topology.stop()
         say("every process stopped")
         if not keep:
