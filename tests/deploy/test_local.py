@@ -89,6 +89,8 @@ def test_deploy_local_check_runs_a_wanted_car_through_two_centers(tmp_path: Path
     out = done.stdout + done.stderr
     assert done.returncode == 0, out
     assert "check: every center acknowledged the hotlist" in out
+    assert "hub: SAFENET_HOTLIST R3, 3 nodes current" in out
+    assert "hub: no work queue of center1" in out
     for name in ("hub1", "hub3", "leaf-center2", "police", "center-center1", "worker-center2-1"):
         assert (workdir / "logs" / f"{name}.log").exists(), name
     table = [line for line in out.splitlines() if line.startswith("center")]

@@ -361,6 +361,8 @@ def run_local(
 
             result = run_check(topology, timeout_s=timeout_s)
             say(result.table())
+            for line in result.hub:
+                say(line)
             if result.ok:
                 say("check: every center acknowledged the hotlist and its hit reached the police")
             else:

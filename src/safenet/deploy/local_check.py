@@ -35,6 +35,7 @@ class CenterResult:
     posted: int = 0
     accepted: int = 0
     hit_id: str | None = None
+    posted_at: float | None = None
     alert_s: float | None = None
     error: str | None = None
 
@@ -48,6 +49,8 @@ class CheckResult:
     centers: list[CenterResult] = field(default_factory=list)
     version: int | None = None
     problems: list[str] = field(default_factory=list)
+    hub: list[str] = field(default_factory=list)
+    """What the hub holds, as checked: the hotlist's replicas, no work queue."""
 
     @property
     def ok(self) -> bool:
@@ -152,23 +155,71 @@ async def _check(topology: LocalTopology, reads: int, timeout_s: float) -> Check
                 )
                 center.posted = len(batch)
                 center.hit_id = hit_id_for(center.site, camera, wanted_id, entry)
+                center.posted_at = time.monotonic()
                 await _post(topology, center, camera, batch)
-            posted_at = time.monotonic()
             while time.monotonic() < deadline:
                 if all(c.hit_id in alerts for c in result.centers):
                     break
                 await asyncio.sleep(0.1)
             for center in result.centers:
-                if center.hit_id in alerts:
-                    center.alert_s = alerts[center.hit_id] - posted_at
+                if center.hit_id in alerts and center.posted_at is not None:
+                    center.alert_s = alerts[center.hit_id] - center.posted_at
         finally:
             stream.cancel()
             with contextlib.suppress(asyncio.CancelledError, httpx.HTTPError):
                 await stream
+    await _check_hub(topology, result)
     dead = [p.name for p in topology.dead()]
     if dead:
         result.problems.append(f"processes that stopped during the check: {', '.join(dead)}")
     return result
+
+
+async def _check_hub(topology: LocalTopology, result: CheckResult) -> None:
+    """As the police on the hub: the hotlist stream on 3 nodes; no center's work queue there."""
+    import nats
+    import nats.js.errors
+
+    from safenet.deploy.plan import HUB_NODES
+    from safenet.link.nats_config import read_env_file
+    from safenet.link.nats_queue import stream_name as queue_stream
+    from safenet.link.subjects import Family
+    from safenet.link.topology import stream_name
+
+    env = read_env_file(topology.workdir / "env" / "police.env")
+    hubs = [
+        f"nats://{p.listen}" for p in topology.running if p.kind == "nats" and p.site == "police"
+    ]
+    nc = await nats.connect(
+        servers=hubs,
+        user=env["SAFENET_POLICE__NATS_USER"],
+        password=env["SAFENET_POLICE__NATS_PASSWORD"],
+        inbox_prefix=b"_INBOX.police",
+        connect_timeout=5,
+        allow_reconnect=False,
+    )
+    try:
+        js = nc.jetstream(timeout=5)
+        info = await js.stream_info(stream_name(Family.HOTLIST))
+        cluster = info.cluster
+        current = (
+            0
+            if cluster is None
+            else (1 if cluster.leader else 0) + sum(1 for r in cluster.replicas or [] if r.current)
+        )
+        line = f"hub: {info.config.name} R{info.config.num_replicas}, {current} nodes current"
+        result.hub.append(line)
+        if info.config.num_replicas != HUB_NODES or current != HUB_NODES:
+            result.problems.append(f"{line} (expected R{HUB_NODES} on {HUB_NODES} nodes)")
+        for site in topology.centers:
+            try:
+                await js.stream_info(queue_stream(site))
+            except nats.js.errors.NotFoundError:
+                result.hub.append(f"hub: no work queue of {site} (it is on {site}'s leaf)")
+                continue
+            result.problems.append(f"hub: holds {site}'s work queue {queue_stream(site)}")
+    finally:
+        await nc.close()
 
 
 async def _register(http: httpx.AsyncClient, registrar: str, approver: str) -> str | None:
