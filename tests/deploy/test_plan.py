@@ -91,3 +91,23 @@ def test_a_hub_domain_adds_only_the_centers_own_consumer_subjects() -> None:
     assert all(".seocho-" in s for s in added)
     assert not any(s.startswith("$JS.hub.API.STREAM") for s in domained.publish)
     assert permissions_for("police", "hub") == permissions_for("police")
+
+
+def test_the_check_names_what_did_not_arrive() -> None:
+    from safenet.deploy.local_check import CenterResult, CheckResult
+
+    good = CenterResult("center1", ack_s=0.2, workers_s=0.5, posted=20, accepted=20)
+    good.alert_s = 0.3
+    late = CenterResult("center2", ack_s=0.2, workers_s=None, posted=20, accepted=19)
+    late.hit_id, late.error = "hit-00", "HTTP 503"
+    result = CheckResult(centers=[good, late], version=2)
+    assert good.ok
+    assert not result.ok
+    assert result.missing() == [
+        "center2: its workers did not load hotlist version 2",
+        "center2: 19 of 20 reads accepted (HTTP 503)",
+        "center2: no alert at the police for hit-00",
+    ]
+    assert "19/20" in result.table()
+    assert CheckResult(centers=[good]).ok
+    assert not CheckResult(centers=[good], problems=["hub: holds x"]).ok
