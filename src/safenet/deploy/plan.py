@@ -1,10 +1,16 @@
 """``safenet deploy plan``: the files of a country deployment.
 
-A police hub of three clustered nats-servers (JetStream; the police's link requests
-replicas=3, ``police.nats_replicas``), one leaf nats-server per center that connects to the
-hub as that center's fenced user (the same users and permissions ``safenet link
-nats-config`` writes), one PostgreSQL database per site (``create_databases.sql``), one
-environment file per service and systemd units for the hub nodes, the police and the centers.
+A police hub of three clustered nats-servers (JetStream, domain ``hub``; the police's
+link requests replicas=3, ``police.nats_replicas``), one leaf nats-server per center
+that connects to the hub as that center's fenced user (the same users and permissions
+``safenet link nats-config`` writes, plus the center's consumer subjects under
+``$JS.hub.API``, where the leaf maps the center's ``$JS.API`` requests: without a
+domain the hub denies ``$JS.API`` to its leaves), one PostgreSQL database per site
+(``create_databases.sql``), one environment file per service, systemd units for the hub
+nodes, leaves, the police and the centers, and ``processes.json``, every process in
+start order. With ``workers`` > 0 the centers run in queue mode: each leaf holds its
+center's work queue in an account of its own (JetStream of the leaf, never joined to
+the hub) and each center gets a worker unit template.
 """
 
 from __future__ import annotations
