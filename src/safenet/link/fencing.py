@@ -50,17 +50,31 @@ class Permissions:
         return any(subject_matches(p, subject) for p in self.subscribe)
 
 
-def consumer_api_subjects(spec: ConsumerSpec) -> tuple[str, ...]:
-    """The JetStream subjects a site needs to pull from, and ack on, one existing consumer."""
+def consumer_api_subjects(spec: ConsumerSpec, js_domain: str | None = None) -> tuple[str, ...]:
+    """The JetStream subjects a site needs to pull from, and ack on, one existing consumer.
+
+    With ``js_domain`` (a center behind a leaf node of a hub whose JetStream has that
+    domain) also the same two API subjects under ``$JS.<domain>.API``: the leaf maps
+    the center's ``$JS.API`` requests there, and both servers check the mapped subject.
+    """
+    api = (
+        f"CONSUMER.MSG.NEXT.{spec.stream}.{spec.durable}",
+        f"CONSUMER.INFO.{spec.stream}.{spec.durable}",
+    )
+    domained = tuple(f"$JS.{js_domain}.API.{a}" for a in api) if js_domain else ()
     return (
-        f"$JS.API.CONSUMER.MSG.NEXT.{spec.stream}.{spec.durable}",
-        f"$JS.API.CONSUMER.INFO.{spec.stream}.{spec.durable}",
+        *(f"$JS.API.{a}" for a in api),
+        *domained,
         f"$JS.ACK.{spec.stream}.{spec.durable}.>",
     )
 
 
-def permissions_for(site: str) -> Permissions:
-    """The permissions of one site's user (``police`` or a center)."""
+def permissions_for(site: str, js_domain: str | None = None) -> Permissions:
+    """The permissions of one site's user (``police`` or a center).
+
+    ``js_domain``: the hub's JetStream domain, for a center that reaches it through a
+    leaf node (see :func:`consumer_api_subjects`); the police's permissions ignore it.
+    """
     validate_site(site)
     if site == POLICE:
         return Permissions(
@@ -80,7 +94,7 @@ def permissions_for(site: str) -> Permissions:
     publish = [family.subject(site) for family in _CENTER_PUBLISHES]
     publish.append(f"{PREFIX}.dead.{site}.>")
     for spec in consumers_for(site):
-        publish.extend(consumer_api_subjects(spec))
+        publish.extend(consumer_api_subjects(spec, js_domain))
     return Permissions(site=site, publish=tuple(publish), subscribe=(f"{inbox_prefix(site)}.>",))
 
 
