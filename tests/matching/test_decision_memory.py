@@ -198,3 +198,17 @@ def test_memory_survives_the_window_and_goes_with_the_entry() -> None:
 def test_bad_memory_settings_are_refused_by_name(field: str, value: float, words: str) -> None:
     with pytest.raises(ValueError, match=words):
         DecisionPolicy(**{field: value})  # type: ignore[arg-type]
+
+
+def test_the_memory_ablation_measures_both_ways_on_one_corpus() -> None:
+    from safenet.bench.match_decide import prepare
+    from safenet.bench.match_journey_grid import grid_corpus
+    from safenet.bench.match_memory import run as ablate
+
+    prepared = prepare(grid_corpus(60, 4_000, seed=5))
+    off = ablate(prepared, PLAIN, 0.5, memory=False)
+    on = ablate(prepared, PLAIN, 0.5, memory=True)
+    # memory only ever lowers a non-exact score: it can only take lines away
+    assert on["false per M"] <= off["false per M"]
+    assert on["wanted surfaced"] <= off["wanted surfaced"]
+    assert on["wanted read"] == off["wanted read"] > 0
