@@ -301,3 +301,124 @@ def test_an_exact_read_the_camera_also_read_as_another_plate_never_alerts_alone(
     mine = [d for d in decisions if d.read_id == "exact"]
     assert mine
     assert all(d.state is not State.ALERT for d in mine)
+
+
+# -- neighbour memory (issue 17): remembered real plates only ever count against -----------
+
+HOURS = 3600.0
+
+
+@st.composite
+def earlier_trips(draw: st.DrawFn) -> list[Read]:
+    """Sure reads of any of the texts, hours before the stream: only the memory sees them."""
+    count = draw(st.integers(1, 6))
+    return [
+        Read(
+            f"m{i}",
+            draw(st.sampled_from(sorted(CAMERAS))),
+            -draw(st.floats(0.2, 20)) * HOURS,
+            draw(st.sampled_from(TEXTS)),
+            draw(st.floats(0.85, 0.999)),
+            vehicle_colour=draw(st.sampled_from(COLOURS)),
+        )
+        for i in range(count)
+    ]
+
+
+@PROPERTY
+@given(entries, earlier_trips(), streams(), st.sampled_from(TEXTS[1:5]), st.floats(0.3, 0.99),
+       calibrations)  # fmt: skip
+def test_remembered_plates_never_raise_a_score(
+    entry: HotlistEntry,
+    earlier: list[Read],
+    base: list[Read],
+    text: str,
+    confidence: float,
+    calibration: Calibration,
+) -> None:
+    """Whatever was read hours before, a later read's score is at most what it is without."""
+    end = max((float(r.ts) for r in base), default=0.0)
+    target = Read("target", "c0", end + 100.0, text, confidence)
+    without = _first_score(_run(entry, [*base, target], calibration), "target")
+    remembered = _first_score(_run(entry, [*earlier, *base, target], calibration), "target")
+    assert (without is None) == (remembered is None)
+    if without is not None and remembered is not None:
+        assert remembered <= without + 1e-12
+
+
+@PROPERTY
+@given(entries, earlier_trips(), streams(), st.sampled_from(TEXTS[:5]), st.floats(0.3, 0.99),
+       st.sampled_from(sorted(CAMERAS)), calibrations)  # fmt: skip
+def test_agreeing_evidence_never_lowers_a_score_with_memory(
+    entry: HotlistEntry,
+    earlier: list[Read],
+    base: list[Read],
+    text: str,
+    confidence: float,
+    camera: str,
+    calibration: Calibration,
+) -> None:
+    end = max((float(r.ts) for r in base), default=0.0)
+    target = Read("target", "c0", end + 100.0, text, confidence)
+    agreeing = Read("agree", camera, end + 50.0, WANTED_PLATE, 0.9, vehicle_colour=entry.colour)
+    before = _first_score(_run(entry, [*earlier, *base, target], calibration), "target")
+    after = _first_score(_run(entry, [*earlier, *base, agreeing, target], calibration), "target")
+    assert (before is None) == (after is None)
+    if before is not None and after is not None:
+        assert after >= before - 1e-12
+
+
+@PROPERTY
+@given(entries, earlier_trips(), st.sampled_from(sorted(CAMERAS)), st.floats(0.7, 1.0),
+       calibrations)  # fmt: skip
+def test_memory_never_delays_an_exact_read_nothing_contradicts(
+    entry: HotlistEntry,
+    earlier: list[Read],
+    camera: str,
+    confidence: float,
+    calibration: Calibration,
+) -> None:
+    """However surely look-alike plates were read before the window, an exact read whose
+    look agrees and that nothing in its window contradicts alerts from the very call."""
+    index, _ = HotlistIndex.build([entry])
+    chain = DecisionChain([wanted_of(entry, index)[0]], calibration=calibration)
+    decide_batch(chain, index, earlier, CAMERAS.get)
+    exact = Read("exact", camera, 0.0, WANTED_PLATE, confidence, vehicle_colour=entry.colour)
+    decisions = decide_batch(chain, index, [exact], CAMERAS.get)
+    mine = [d for d in decisions if d.read_id == "exact"]
+    assert len(mine) == 1
+    assert mine[0].state is State.ALERT
+    assert mine[0].surfaced_ts == mine[0].decided_ts == 0.0
+    assert mine[0].features.memory_reads == 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(TEXTS), st.sampled_from(sorted(CAMERAS)),
+                  st.floats(0, 4 * HOURS), st.floats(0.5, 0.999)),
+        max_size=60,
+    ),
+    st.integers(0, 4),
+    st.integers(0, 4),
+    st.floats(60.0, 2 * HOURS),
+)  # fmt: skip
+def test_memory_is_bounded_in_size_and_age(
+    reads: list[tuple[str, str, float, float]], plates: int, passes: int, age: float
+) -> None:
+    from safenet.matching.decision.memory import NeighbourMemory
+
+    memory = NeighbourMemory(
+        max_age_s=age, max_plates=plates, max_passes=passes, min_sureness=sureness(0.9),
+        pass_gap_s=5.0,
+    )  # fmt: skip
+    ts = 0.0
+    for text, camera, step, confidence in reads:
+        ts += step
+        memory.remember(text, camera, ts, sureness(confidence))
+        assert len(memory) <= plates
+        assert memory.passes <= plates * passes
+        for text_ in TEXTS:
+            # nothing older than the memory's age counts, however it is asked
+            assert memory.sureness(text_, ts + age + 1.0, 0.0) == (0.0, 0)
+            assert memory.sureness(text_, ts, 0.0)[1] <= passes

@@ -37,6 +37,7 @@ from typing import Any
 
 from safenet.matching.decision.calibration import Calibration, default_calibration
 from safenet.matching.decision.evidence import DescriptionFit, EntryEvidence, Evidence, sureness
+from safenet.matching.decision.memory import NeighbourMemory
 from safenet.matching.decision.reach import Reach, StraightLineReach
 from safenet.matching.decision.types import (
     AGREEMENT_RATIO,
@@ -92,6 +93,8 @@ class DecisionChain:
         self._reach = reach or StraightLineReach(self.policy.plausibility)
         self._wanted: dict[str, WantedVehicle] = {w.entry_id: w for w in wanted}
         self._evidence: dict[str, EntryEvidence] = {}
+        # outlives an entry's evidence (which goes when its window empties)
+        self._memory: dict[str, NeighbourMemory] = {}
         self._held: dict[int, _Held] = {}
         self._deadlines: list[tuple[float, int]] = []
         self._seq = 0
@@ -112,6 +115,7 @@ class DecisionChain:
         """Forget an entry: its evidence, and its held candidates (never surfaced now)."""
         self._wanted.pop(entry_id, None)
         self._evidence.pop(entry_id, None)
+        self._memory.pop(entry_id, None)
         for seq in [s for s, h in self._held.items() if h.entry_id == entry_id]:
             del self._held[seq]
 
@@ -147,6 +151,7 @@ class DecisionChain:
                     window_s=self.policy.window_s,
                     pass_gap_s=self.policy.pass_gap_s,
                     contradiction=self._contradiction,
+                    memory=self._memory_of(match.entry_id),
                 )
                 self._evidence[match.entry_id] = evidence
             self._seq += 1
@@ -201,6 +206,24 @@ class DecisionChain:
     @property
     def _hold(self) -> float:
         return self.policy.hold_s
+
+    def _memory_of(self, entry_id: str) -> NeighbourMemory:
+        memory = self._memory.get(entry_id)
+        if memory is None:
+            policy = self.policy
+            memory = NeighbourMemory(
+                max_age_s=policy.memory_s,
+                max_plates=policy.memory_plates,
+                max_passes=policy.memory_passes,
+                min_sureness=sureness(policy.memory_confidence),
+                pass_gap_s=policy.pass_gap_s,
+            )
+            self._memory[entry_id] = memory
+        return memory
+
+    def memory(self, entry_id: str) -> NeighbourMemory | None:
+        """The neighbour memory of an entry (None before any read of another plate matched it)."""
+        return self._memory.get(entry_id)
 
     def _wanted_for(self, match: Match) -> WantedVehicle:
         known = self._wanted.get(match.entry_id)
@@ -371,6 +394,11 @@ class DecisionChain:
         keep = set(self._held)
         for entry_id in [e for e, ev in self._evidence.items() if not _prune(ev, cutoff, keep)]:
             del self._evidence[entry_id]
+        forget = self._now - self.policy.memory_s
+        for entry_id, memory in list(self._memory.items()):
+            memory.forget_before(forget)
+            if not len(memory):
+                del self._memory[entry_id]
 
 
 def _prune(evidence: EntryEvidence, cutoff: float, keep: set[int]) -> bool:
@@ -409,6 +437,10 @@ def _vehicle(wanted: WantedVehicle, item: Evidence, features: Features) -> str:
     """The plate the vehicle appears to carry: the queue item's second key."""
     if wanted.pattern:
         return item.obs.text
-    if item.obs.text != wanted.plate and item.obs.valid_plate and features.against_reads:
+    if (
+        item.obs.text != wanted.plate
+        and item.obs.valid_plate
+        and (features.against_reads or features.memory_reads)
+    ):
         return item.obs.text
     return wanted.plate

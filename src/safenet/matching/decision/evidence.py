@@ -19,7 +19,10 @@ match it then measures (:class:`Features`):
   another valid plate, by the same sureness: this read's own text read again (a
   neighbour car is read as its own plate again and again, a misread rarely
   repeats), any other plate in the same camera pass, and, for an exact read, any
-  other valid plate near the wanted one within reach.
+  other valid plate near the wanted one within reach; and, for a read of another
+  valid plate, the neighbour memory's passes of that very plate before the window
+  (:mod:`safenet.matching.decision.memory`: a real car with that plate was read
+  surely, hours ago, trip after trip).
 
 The fit ties the weights of ``support`` and ``against``: a read of the wanted plate
 and a read of another plate, equally sure, cancel -- the vehicle is whichever plate
@@ -34,6 +37,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from safenet.matching.decision.memory import NeighbourMemory
 from safenet.matching.decision.reach import Reach
 from safenet.matching.decision.types import Features, Observation, WantedVehicle
 from safenet.matching.types import Level, Match
@@ -108,7 +112,15 @@ class Evidence:
 class EntryEvidence:
     """The recent reads of one wanted entry, linked by whether one vehicle could make both."""
 
-    __slots__ = ("_contradiction", "_items", "_policy_gap", "_reach", "_window_s", "wanted")
+    __slots__ = (
+        "_contradiction",
+        "_items",
+        "_memory",
+        "_policy_gap",
+        "_reach",
+        "_window_s",
+        "wanted",
+    )
 
     def __init__(
         self,
@@ -118,8 +130,10 @@ class EntryEvidence:
         window_s: float,
         pass_gap_s: float,
         contradiction: float,
+        memory: NeighbourMemory | None = None,
     ) -> None:
         self.wanted = wanted
+        self._memory = memory
         self._contradiction = contradiction
         self._reach = reach
         self._window_s = window_s
@@ -134,6 +148,8 @@ class EntryEvidence:
         fit = description_fit(obs.seen, self.wanted.description)
         weight = sigmoid(logit(match.score) + fit.total)
         item = Evidence(seq, obs, match, fit, weight)
+        if self._memory is not None and self._remembers(obs):
+            self._memory.remember(obs.text, obs.camera_id, obs.ts, sureness(obs.confidence))
         for other in self._items.values():
             if abs(other.obs.ts - obs.ts) <= self._window_s and self._reach.reachable(
                 other.obs, obs
@@ -193,6 +209,9 @@ class EntryEvidence:
                 support_reads += 1
         for_plate = sum(plate_best.values())
         other_plate = sum(other_best.values())
+        for_memory, memory_reads = 0.0, 0
+        if self._memory is not None and self._remembers(item.obs):
+            for_memory, memory_reads = self._memory.sureness(text, item.obs.ts, self._window_s)
         third = sum(third_best.values())
         return Features(
             plate=logit(item.match.score),
@@ -201,14 +220,20 @@ class EntryEvidence:
             type=item.fit.body,
             make=item.fit.make,
             support=math.log1p(for_plate + third),
-            against=-math.log1p(other_plate),
+            against=-math.log1p(other_plate + for_memory),
             support_reads=support_reads,
             against_reads=against_reads,
             pass_against_reads=pass_reads,
             plate_reads=plate_reads,
             for_plate=for_plate,
             for_other=other_plate,
+            memory_reads=memory_reads,
+            for_memory=for_memory,
         )
+
+    def _remembers(self, obs: Observation) -> bool:
+        """Whether a read is of a real plate the memory is for: valid, not the wanted one."""
+        return not self.wanted.pattern and obs.valid_plate and obs.text != self.wanted.plate
 
     def _pass_ids(self, items: list[Evidence]) -> list[int]:
         """A camera-pass number for each item: same camera, frames within the pass gap."""

@@ -39,6 +39,18 @@ BACKING_RATIO = 4.0
 EXACT_ALERT_CONFIDENCE = 0.7
 """Below this read confidence an exact read needs backing to be an alert (docs/matching.md)."""
 
+DEFAULT_MEMORY_S = 86_400.0
+"""How long the neighbour memory keeps a surely read real plate near an entry (24 h)."""
+
+MEMORY_CONFIDENCE = 0.9
+"""A read of another valid plate at or above this confidence is remembered (read surely)."""
+
+MEMORY_PLATES = 32
+"""At most this many real plates are remembered per entry (the least recently read go)."""
+
+MEMORY_PASSES = 16
+"""At most this many camera passes are remembered per plate (the oldest go)."""
+
 RIVAL_CONFIDENCE = 0.1
 """An OCR alternative this sure that is another valid plate makes an exact read ambiguous:
 the camera itself says the car may carry that plate (docs/matching.md)."""
@@ -65,6 +77,8 @@ class Features:
     plate_reads: int = 0  # reads of the wanted plate itself in other camera passes
     for_plate: float = 0.0  # sureness of the linked reads of the wanted plate
     for_other: float = 0.0  # sureness of the linked reads of another valid plate
+    memory_reads: int = 0  # remembered passes of this read's own text, before the window
+    for_memory: float = 0.0  # their summed sureness (part of ``against``)
 
     def vector(self) -> tuple[float, ...]:
         """The factor values in :data:`FEATURES` order."""
@@ -219,7 +233,10 @@ class Decision:
 class DecisionPolicy:
     """The chain's settings: how long to hold and keep evidence, and when to surface.
 
-    ``surface_at`` None means the calibration file's threshold.
+    ``surface_at`` None means the calibration file's threshold. ``memory_*`` bound
+    the neighbour memory (:mod:`safenet.matching.decision.memory`): how long a
+    surely read real plate near an entry is remembered, how sure its read must be,
+    and how many plates per entry and passes per plate are kept (0 turns it off).
     """
 
     hold_s: float = DEFAULT_HOLD_S
@@ -230,9 +247,13 @@ class DecisionPolicy:
     exact_alert_confidence: float = EXACT_ALERT_CONFIDENCE
     rival_confidence: float = RIVAL_CONFIDENCE
     plausibility: PlausibilityPolicy = DEFAULT_PLAUSIBILITY
+    memory_s: float = DEFAULT_MEMORY_S
+    memory_confidence: float = MEMORY_CONFIDENCE
+    memory_plates: int = MEMORY_PLATES
+    memory_passes: int = MEMORY_PASSES
 
     def __post_init__(self) -> None:
-        for name in ("hold_s", "window_s", "pass_gap_s"):
+        for name in ("hold_s", "window_s", "pass_gap_s", "memory_s"):
             value = getattr(self, name)
             if not math.isfinite(value) or value < 0:
                 raise ValueError(f"{name} must be a number of seconds >= 0, got {value!r}")
@@ -252,6 +273,14 @@ class DecisionPolicy:
             raise ValueError(
                 f"rival_confidence must be above 0 and at most 1, got {self.rival_confidence!r}"
             )
+        if not 0.0 < self.memory_confidence < 1.0:
+            raise ValueError(
+                f"memory_confidence must be above 0 and below 1, got {self.memory_confidence!r}"
+            )
+        for name in ("memory_plates", "memory_passes"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
         if not 0.0 < self.contradiction_ratio < 1.0:
             raise ValueError(
                 f"contradiction_ratio must be between 0 and 1, got {self.contradiction_ratio!r}"

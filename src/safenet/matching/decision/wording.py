@@ -117,6 +117,14 @@ def factor_words(
         )
     if name == "against":
         n = features.against_reads
+        if not n and features.memory_reads:
+            m = features.memory_reads
+            return (
+                f"유효한 번호 {other_plate}의 실제 차량이 "
+                f"앞서 {m}번(카메라 통과 기준) 확실히 판독됨",
+                f"a real car with the valid plate {other_plate} was read surely "
+                f"{m} earlier time(s) (camera passes)",
+            )
         if not n:
             return "다른 번호의 차량이라는 증거 없음", "no sign it is another vehicle"
         if features.pass_against_reads:
@@ -129,9 +137,12 @@ def factor_words(
                 f"이동 가능한 거리에서 비슷한 다른 번호로 판독된 것 {n}건",
                 f"{n} read(s) of a look-alike valid plate at cameras within reach",
             )
+        m = features.memory_reads
         return (
-            f"같은 차량이 다른 유효한 번호 {other_plate}(으)로 {n}번 더 판독됨",
-            f"the same vehicle was read {n} more time(s) as another valid plate {other_plate}",
+            f"같은 차량이 다른 유효한 번호 {other_plate}(으)로 {n}번 더 판독됨"
+            + (f", 그 번호의 실제 차량이 앞서 {m}번 확실히 판독됨" if m else ""),
+            f"the same vehicle was read {n} more time(s) as another valid plate {other_plate}"
+            + (f", and a real car with that plate was read surely {m} earlier time(s)" * bool(m)),
         )
     raise ValueError(f"no words for factor {name!r}")
 
@@ -262,11 +273,13 @@ def factor_code(
         return ("reads", {"n": n}) if n else ("none", {})
     if name == "against":
         n = features.against_reads
+        if not n and features.memory_reads:
+            return "other_plate", {"n": features.memory_reads, "plate": other_plate}
         if not n:
             return "none", {}
         if features.pass_against_reads:
             return "pass", {"n": n}
         if features.exact:
             return "lookalike", {"n": n}
-        return "other_plate", {"n": n, "plate": other_plate}
+        return "other_plate", {"n": n + features.memory_reads, "plate": other_plate}
     raise ValueError(f"no code for factor {name!r}")

@@ -1,0 +1,120 @@
+"""Neighbour memory: the real plates near a wanted entry, remembered beyond the evidence window.
+
+A neighbour car (a real car one character from a wanted plate) is read as its own
+plate again and again, trip after trip, and surely. Within the evidence window
+the chain already counts a read of the candidate's own text as evidence against
+it (``against`` in :mod:`safenet.matching.decision.evidence`); a commuter's
+earlier trips, hours before, fall out of that window. :class:`NeighbourMemory`
+keeps them, bounded, per entry:
+
+- only valid plates other than the wanted plate (never the wanted plate itself:
+  memory can only ever count *against* a read of another plate, so it can never
+  touch an exact read), read at or above ``min_confidence`` (read *surely*);
+- one camera pass counts once, by its surest frame (a pass: one camera, frames at
+  most ``pass_gap_s`` apart), as in the evidence window;
+- at most ``max_plates`` plates per entry and ``max_passes`` passes per plate
+  (the oldest go first), none older than ``max_age_s``.
+
+:meth:`NeighbourMemory.sureness` answers, for a read of text ``T`` at time ``ts``,
+the summed sureness of the remembered passes of ``T`` made before the evidence
+window of that read (those inside it are the window's to count) and within
+``max_age_s`` of it.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+
+@dataclass(slots=True)
+class _Pass:
+    camera_id: str
+    first_ts: float
+    last_ts: float
+    sureness: float
+
+
+class NeighbourMemory:
+    """The surely read real plates that matched one entry: bounded in size and in age."""
+
+    __slots__ = (
+        "_max_age_s",
+        "_max_passes",
+        "_max_plates",
+        "_min_sureness",
+        "_pass_gap_s",
+        "_plates",
+    )
+
+    def __init__(
+        self,
+        *,
+        max_age_s: float,
+        max_plates: int,
+        max_passes: int,
+        min_sureness: float,
+        pass_gap_s: float,
+    ) -> None:
+        self._max_age_s = max_age_s
+        self._max_plates = max_plates
+        self._max_passes = max_passes
+        self._min_sureness = min_sureness
+        self._pass_gap_s = pass_gap_s
+        # plate -> its passes, oldest first; the plate least recently read first
+        self._plates: OrderedDict[str, list[_Pass]] = OrderedDict()
+
+    def __len__(self) -> int:
+        """How many plates are remembered."""
+        return len(self._plates)
+
+    @property
+    def passes(self) -> int:
+        """How many camera passes are remembered, over all plates."""
+        return sum(len(p) for p in self._plates.values())
+
+    def remember(self, text: str, camera_id: str, ts: float, sureness: float) -> bool:
+        """Keep a read of a real plate ``text`` if it was sure enough; whether it was kept."""
+        if self._max_plates <= 0 or self._max_passes <= 0 or sureness < self._min_sureness:
+            return False
+        self.forget_before(ts - self._max_age_s)
+        passes = self._plates.get(text)
+        if passes is None:
+            passes = []
+            self._plates[text] = passes
+            while len(self._plates) > self._max_plates:
+                self._plates.popitem(last=False)
+        else:
+            self._plates.move_to_end(text)
+        for p in reversed(passes):
+            if p.camera_id == camera_id and abs(ts - p.last_ts) <= self._pass_gap_s:
+                p.last_ts = max(p.last_ts, ts)
+                p.sureness = max(p.sureness, sureness)
+                return True
+        passes.append(_Pass(camera_id, ts, ts, sureness))
+        passes.sort(key=lambda p: p.first_ts)
+        del passes[: max(0, len(passes) - self._max_passes)]
+        return True
+
+    def forget_before(self, cutoff: float) -> None:
+        """Forget the passes last read before ``cutoff`` (and plates left with none)."""
+        for text in list(self._plates):
+            passes = self._plates[text]
+            kept = [p for p in passes if p.last_ts >= cutoff]
+            if kept:
+                passes[:] = kept
+            else:
+                del self._plates[text]
+
+    def sureness(self, text: str, ts: float, window_s: float) -> tuple[float, int]:
+        """Summed sureness and count of the passes of ``text`` before ``ts``'s window.
+
+        Passes last read before ``ts - window_s`` and not before ``ts - max_age_s``.
+        """
+        passes = self._plates.get(text)
+        if not passes:
+            return 0.0, 0
+        start = ts - self._max_age_s
+        end = ts - window_s
+        chosen = [p.sureness for p in passes if start <= p.last_ts < end]
+        return sum(chosen), len(chosen)
