@@ -55,6 +55,7 @@ from safenet.tracking.route_types import (
     ReachableCamera,
     ReachArea,
     RoutePolicy,
+    RouteWord,
 )
 from safenet.tracking.track import Track
 from safenet.tracking.transitions import Following, TransitionCounts, TransitionLearner
@@ -102,6 +103,7 @@ __all__ = [
     "RoadPosition",
     "RoadRoute",
     "RoutePolicy",
+    "RouteWord",
     "Sighting",
     "Track",
     "TrackChange",

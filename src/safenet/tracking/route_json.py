@@ -93,6 +93,7 @@ def reach_json(reach: Reach) -> dict[str, Any]:
         "pace": round(reach.pace, 2),
         "notice": reach.notice,
         "notice_ko": reach.notice_ko,
+        "notice_word": None if reach.notice_word is None else reach.notice_word.json(),
         "cameras": [
             {
                 "camera_id": c.camera_id,
@@ -109,6 +110,7 @@ def reach_json(reach: Reach) -> dict[str, Any]:
                 "transitions": c.transitions,
                 "reason": c.reason,
                 "reason_ko": c.reason_ko,
+                "reason_words": [word.json() for word in c.reason_words],
             }
             for c in reach.cameras
         ],

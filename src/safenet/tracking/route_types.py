@@ -7,7 +7,7 @@ so a bad policy number is refused with its field's name.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -15,6 +15,25 @@ from safenet.tracking.roadgraph import RoadPosition
 from safenet.tracking.types import Basis, GeoPoint, PlateSide
 
 DirectionSource = Literal["road", "hits", "camera"]
+
+WordParam = float | int | str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RouteWord:
+    """One phrase of the escape route's wording as data: a stable ``code`` and its ``params``.
+
+    The consoles word it from their catalogue in the reader's language; the
+    ``reason``/``notice`` strings next to it stay for logs, the CLI and older clients.
+    Numbers are plain: metres, seconds, degrees, km/h (see docs/tracking.md, "The escape route's words").
+    """
+
+    code: str
+    params: dict[str, WordParam] = field(default_factory=dict)
+
+    def json(self) -> dict[str, object]:
+        """As it crosses the wire: ``{"code": …, "params": {…}}``."""
+        return {"code": self.code, "params": dict(self.params)}
 """Where a direction of travel comes from: the drive along roads from the previous hit,
 the straight line from it, or the camera's heading (with its plate side, when known)."""
 
@@ -187,6 +206,7 @@ class ReachableCamera:
     transitions: int
     reason: str
     reason_ko: str
+    reason_words: tuple[RouteWord, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +238,7 @@ class Reach:
     model: Literal["transitions", "roads", "straight_line"]
     notice: str | None
     notice_ko: str | None
+    notice_word: RouteWord | None = None
 
     def geojson(self) -> dict[str, Any]:
         """The reach areas as a GeoJSON FeatureCollection, the widest horizon first."""
