@@ -25,7 +25,8 @@ class RouteWord:
 
     The consoles word it from their catalogue in the reader's language; the
     ``reason``/``notice`` strings next to it stay for logs, the CLI and older clients.
-    Numbers are plain: metres, seconds, degrees, km/h (see docs/tracking.md, "The escape route's words").
+    Numbers are plain: metres, seconds, degrees, km/h (docs/tracking.md, "The escape
+    route's words").
     """
 
     code: str
@@ -34,6 +35,8 @@ class RouteWord:
     def json(self) -> dict[str, object]:
         """As it crosses the wire: ``{"code": …, "params": {…}}``."""
         return {"code": self.code, "params": dict(self.params)}
+
+
 """Where a direction of travel comes from: the drive along roads from the previous hit,
 the straight line from it, or the camera's heading (with its plate side, when known)."""
 
