@@ -38,10 +38,7 @@ from tests.web.test_layout import _populate
 # merged; the lead removes each entry then (the test must then pass without it). Each
 # entry is the CSS selector of the elements whose texts are theirs → whose and what. An
 # entry that excused nothing on any page fails the test: it is stale, remove it.
-PENDING_OTHER_HELPERS: dict[str, str] = {
-    ".reach-reason, .route-notice": "NO HELPER YET (issue 15's escape route; lead to "
-    "assign): the route's reasons and notice are worded by the server (reason/reason_ko)",
-}
+PENDING_OTHER_HELPERS: dict[str, str] = {}
 
 # Latin words a Korean page shows on purpose: the language toggle names the other
 # language; SUV and CSV are what Korean readers call them.

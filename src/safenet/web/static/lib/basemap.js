@@ -150,7 +150,7 @@ export class Basemap {
       const id = `roads:${n.licence_code || n.licence}`;
       now.set(id, n.licence_code === 'unstated'
         ? () => creditHtml('credit.roads.unstated')
-        : () => creditHtml('credit.roads', { licence: n.licence }));
+        : () => creditHtml('credit.roads', n.licence));
     }
     for (const id of this.credits || []) {
       if (!now.has(id)) setCredit(this.map, id, null);

@@ -58,11 +58,10 @@ export function setCredit(map, id, render) {
   map.attributionControl.addAttribution(html);
 }
 
-// A catalogue text as HTML, its {params} (publishers' names, licences) marked as data.
-export function creditHtml(key, vars = {}) {
-  return t(key).split(/\{([a-z_]+)\}/).map((part, i) => (i % 2 === 0
-    ? esc(part)
-    : `<span data-value="credit">${esc(vars[part] ?? '')}</span>`)).join('');
+// A credit line as HTML: the catalogue's word, then the publisher's own name and licence
+// as data (a line of its own words alone when ``by`` is empty).
+export function creditHtml(key, by = '') {
+  return by ? `${esc(t(key))} <span data-value="credit">${esc(by)}</span>` : esc(t(key));
 }
 
 export async function addDistricts(map, prefix) {
@@ -75,7 +74,7 @@ export async function addDistricts(map, prefix) {
   }
   const labelled = (data.features || []).length <= 40;
   if ((data.features || []).length) {
-    setCredit(map, 'districts', () => creditHtml('credit.districts', { by: '© NGII' }));
+    setCredit(map, 'districts', () => creditHtml('credit.districts', '© NGII'));
   }
   const layer = L.geoJSON(data, {
     interactive: false,

@@ -28,19 +28,30 @@ export function durationText(seconds) {
   return parts.length ? parts.join(' ') : t('rw.s', { n: 0 });
 }
 
+// Nodes and strings with neighbouring strings joined: one text node per run of words,
+// so a sentence reads (and is checked against the catalogue) whole.
+function joined(parts) {
+  const out = [];
+  for (const part of parts) {
+    if (typeof part === 'string' && typeof out[out.length - 1] === 'string') out[out.length - 1] += part;
+    else if (part !== '') out.push(part);
+  }
+  return out;
+}
+
 // A catalogue text with its {params} put in: strings as text, nodes (data) as they are.
 function fill(key, vars) {
   const out = [];
   for (const [i, part] of t(key).split(/\{([a-z_]+)\}/).entries()) {
     if (i % 2 === 0) {
-      if (part) out.push(part);
+      out.push(part);
     } else {
       const value = vars[part];
       if (value === undefined || value === null) return MISSING;
       out.push(value);
     }
   }
-  return out;
+  return joined(out);
 }
 
 // One phrase of a camera's reason, or MISSING when the code or a parameter is unknown.
@@ -81,7 +92,7 @@ export function reasonNodes(item) {
     if (out.length) out.push(t('rw.join'));
     out.push(...nodes);
   }
-  return out.length ? out : [storedText(item && item.reason, item && item.reason_ko)];
+  return out.length ? joined(out) : [storedText(item && item.reason, item && item.reason_ko)];
 }
 
 // The notice without road data, as nodes (the stand-in network's name is data).

@@ -13,7 +13,7 @@ export const ROUTE_WORDS = {
   'rw.h': ['{n}시간', '{n} h'],
   'rw.join': ['; ', '; '],
   // One phrase per code of a camera's reason.
-  'rw.where': ['{dir}쪽 {dist}', '{dist} {dir}'],
+  'rw.where': ['{dir}쪽 {dist}', '{dist} to the {dir}'],
   'rw.arrival_road': ['도로로 약 {time} (발견 후 {soon}–{late})', 'about {time} by road ({soon} – {late} after the hit)'],
   'rw.arrival_straight': ['직선으로 약 {time} (발견 후 {soon}–{late})', 'about {time} in a straight line ({soon} – {late} after the hit)'],
   'rw.beyond_often': ['예상 범위 밖이지만 자주 다음으로 지나는 카메라', 'beyond the horizon, but vehicles often go there next'],
@@ -26,8 +26,9 @@ export const ROUTE_WORDS = {
   'rw.notice.no_roads': ['도로 자료 없음: 시속 {speed} km 가정, 직선 거리 기준', 'no road data here: straight-line reach at an assumed {speed} km/h'],
   'rw.notice.synthetic_roads': ['실제 도로 자료 아님 ({name}): 시속 {speed} km 가정, 직선 거리 기준', '{name} is not road data: straight-line reach at an assumed {speed} km/h'],
   'rw.notice.off_road': ['카메라가 도로에서 {snap} m 이상 떨어져 있음: 시속 {speed} km 가정, 직선 거리 기준', 'the camera is more than {snap} m from every road: straight-line reach at an assumed {speed} km/h'],
-  // The map's credit lines: our words around the publishers' own names (shown as data).
-  'credit.roads': ['도로 {licence}', 'Roads {licence}'],
+  // The map's credit lines: our word before the publisher's own name and licence (shown
+  // as data, lib/map.js creditHtml), or the whole line for a source that states none.
+  'credit.roads': ['도로', 'Roads'],
   'credit.roads.unstated': ['도로: 출처·라이선스 미상 (데모용)', 'Roads: source and licence unstated (demo only)'],
-  'credit.districts': ['시군구 경계 {by}', 'District boundaries {by}'],
+  'credit.districts': ['시군구 경계', 'District boundaries'],
 };
