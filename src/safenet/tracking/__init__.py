@@ -55,7 +55,6 @@ from safenet.tracking.route_types import (
     ReachableCamera,
     ReachArea,
     RoutePolicy,
-    RouteWord,
 )
 from safenet.tracking.track import Track
 from safenet.tracking.transitions import Following, TransitionCounts, TransitionLearner
@@ -69,6 +68,7 @@ from safenet.tracking.types import (
     Pace,
     PlateSide,
     PlausibilityPolicy,
+    RouteWord,
     Sighting,
     TrackChange,
 )

@@ -37,10 +37,9 @@ from safenet.tracking.route_types import (
     ReachableCamera,
     ReachArea,
     RoutePolicy,
-    RouteWord,
 )
 from safenet.tracking.transitions import Following, TransitionCounts
-from safenet.tracking.types import Basis, GeoPoint, Sighting
+from safenet.tracking.types import Basis, GeoPoint, RouteWord, Sighting
 from safenet.tracking.wording import distance_text, duration_text, limit_text
 
 AHEAD_DEG = 90.0

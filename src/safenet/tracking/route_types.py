@@ -7,36 +7,14 @@ so a bad policy number is refused with its field's name.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 from safenet.tracking.roadgraph import RoadPosition
-from safenet.tracking.types import Basis, GeoPoint, PlateSide
+from safenet.tracking.types import Basis, GeoPoint, PlateSide, RouteWord
 
 DirectionSource = Literal["road", "hits", "camera"]
-
-WordParam = float | int | str | None
-
-
-@dataclass(frozen=True, slots=True)
-class RouteWord:
-    """One phrase of the escape route's wording as data: a stable ``code`` and its ``params``.
-
-    The consoles word it from their catalogue in the reader's language; the
-    ``reason``/``notice`` strings next to it stay for logs, the CLI and older clients.
-    Numbers are plain: metres, seconds, degrees, km/h (docs/tracking.md, "The escape
-    route's words").
-    """
-
-    code: str
-    params: dict[str, WordParam] = field(default_factory=dict)
-
-    def json(self) -> dict[str, object]:
-        """As it crosses the wire: ``{"code": …, "params": {…}}``."""
-        return {"code": self.code, "params": dict(self.params)}
-
-
 """Where a direction of travel comes from: the drive along roads from the previous hit,
 the straight line from it, or the camera's heading (with its plate side, when known)."""
 
@@ -163,6 +141,7 @@ class DirectionOfTravel:
     position: RoadPosition | None
     reason: str
     reason_ko: str
+    reason_word: RouteWord | None = None
 
 
 @dataclass(frozen=True, slots=True)
