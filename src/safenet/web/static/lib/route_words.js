@@ -7,18 +7,27 @@ import { compass, has, lang, t } from './i18n.js';
 
 const MISSING = Symbol('missing');
 
+// Halves to the even number, as Python's round() does, so the console says the same
+// second and metre as the server's own text.
+function roundEven(x) {
+  const down = Math.floor(x);
+  const rest = x - down;
+  if (Math.abs(rest - 0.5) > 1e-9) return Math.round(x);
+  return down % 2 === 0 ? down : down + 1;
+}
+
 // "850 m" below a kilometre, "12.4 km" above (safenet.tracking.wording.distance_text).
 export function distanceText(metres) {
   const m = Number(metres);
-  if (m < 999.5) return t('rw.m', { n: Math.round(m) });
-  return t('rw.km', { n: (m / 1000).toFixed(1) });
+  if (m < 999.5) return t('rw.m', { n: roundEven(m) });
+  return t('rw.km', { n: (roundEven(m / 100) / 10).toFixed(1) });
 }
 
 // "45 s", "3 min 20 s", "1 h 5 min" / "45초", "3분 20초" (wording.duration_text).
 export function durationText(seconds) {
   const s = Number(seconds);
   if (s < 10 && s !== Math.trunc(s)) return t('rw.s', { n: s.toFixed(1) });
-  const whole = Math.round(s);
+  const whole = roundEven(s);
   const hours = Math.floor(whole / 3600);
   const minutes = Math.floor((whole % 3600) / 60);
   const secs = whole % 60;
