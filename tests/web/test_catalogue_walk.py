@@ -86,6 +86,13 @@ _COLLECT = """
 }
 """
 
+# An element's text without its data: the words the walk holds against the catalogue.
+_OWN_WORDS = """(selector) => {
+  const copy = document.querySelector(selector).cloneNode(true);
+  for (const data of copy.querySelectorAll('[data-value]')) data.remove();
+  return copy.textContent;
+}"""
+
 
 @dataclass
 class Leak:
@@ -258,6 +265,12 @@ async def _walk(stack: Stack, context: BrowserContext, size: dict[str, int], wal
     if await marker.count():
         await marker.click(force=True)
     await walk.check(page, "police-live-open")
+    # The map's credit line is walked too: only the publishers' names in it are data.
+    credit = page.locator(".leaflet-control-attribution")
+    assert await credit.is_visible()
+    assert await credit.get_attribute("data-value") is None
+    own = await page.evaluate(_OWN_WORDS, ".leaflet-control-attribution")
+    assert own.strip(" |,"), "the credit line has no words of ours to walk"
 
     # The wanted registry, as an officer who registers and approves.
     await page.goto(stack.police_console(REGISTRAR_APPROVER, "wanted"))
