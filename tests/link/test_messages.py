@@ -357,3 +357,28 @@ def test_a_hit_update_names_the_operator_and_an_older_one_without_still_decodes(
     too_long["operator_name"] = "x" * 101
     with pytest.raises(InvalidMessage, match="operator_name"):
         decode_as(msgspec.json.encode(too_long), HitUpdate)
+
+
+def test_a_heads_up_camera_carries_its_reason_as_word_codes_optionally() -> None:
+    from safenet.link.messages import RouteWordPart
+
+    camera = HeadsUpCamera(
+        camera_id="g-1",
+        rank=1,
+        reason="850 m NE; ahead",
+        reason_ko="북동쪽 850 m; 진행 방향 앞쪽",
+        reason_words=(
+            RouteWordPart(code="where", params={"distance_m": 850, "bearing_deg": 45.0}),
+            RouteWordPart(code="ahead"),
+        ),
+    )
+    again = msgspec.json.decode(msgspec.json.encode(camera), type=HeadsUpCamera)
+    assert again == camera
+    # A camera from an older police, without the words, still decodes.
+    older = msgspec.json.decode(b'{"camera_id":"g-1","rank":1}', type=HeadsUpCamera)
+    assert older.reason_words == ()
+    with pytest.raises(msgspec.ValidationError, match="code"):
+        msgspec.json.decode(
+            b'{"camera_id":"g-1","rank":1,"reason_words":[{"code":"Not A Code"}]}',
+            type=HeadsUpCamera,
+        )

@@ -206,6 +206,10 @@ async def test_track_endpoint_is_geojson_friendly(police: Police) -> None:
     assert [leg["impossible"] for leg in track["legs"]] == [False, True]
     assert track["legs"][0]["speed_kmh"] > 0
     assert track["legs"][1]["label"] == "likely misread or cloned plate"
+    # The reason as word codes, for the consoles to word (docs/tracking.md).
+    assert track["legs"][0]["reason_words"] == []
+    assert [w["code"] for w in track["legs"][1]["reason_words"]] == ["trip", "above_limit"]
+    assert track["legs"][1]["basis_note_word"] == {"code": "no_roads", "params": {}}
     assert track["impossible_legs"] == 1
     kinds = [f["geometry"]["type"] for f in track["geojson"]["features"]]
     assert kinds == ["Point", "Point", "Point", "LineString", "LineString"]

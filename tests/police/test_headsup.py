@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from safenet.audit.store import audit_log
 from safenet.center.headsup import HeadsUpBoard
 from safenet.link import Family, Message
-from safenet.link.messages import HeadsUp
+from safenet.link.messages import HeadsUp, HeadsUpCamera, RouteWordPart
 from safenet.roads.atlas import RoadAtlas
 from safenet.store import migrate, open_database
 from tests.police.support import APPROVER, REGISTRAR, T0, Clock, Police, draft
@@ -75,6 +75,9 @@ async def test_centers_with_reachable_cameras_are_told_once(police: Police) -> N
     assert camera.earliest is not None
     assert camera.latest is not None
     assert T0 + timedelta(seconds=190) < camera.earliest < camera.latest
+    # The reason as word codes too, for the center's console to word (optional fields).
+    assert [w.code for w in camera.reason_words][:2] == ["where", "arrival_road"]
+    assert len(camera.reason_words) == len(camera.reason.split("; "))
     assert latest.expires_at == T0 + timedelta(seconds=190 + 600)
     assert latest.direction_ko == "동"
     seocho = await _received(police, "seocho")
@@ -135,6 +138,7 @@ def test_the_center_shows_a_heads_up_until_it_expires_and_records_it_once(
     shown = board.active()
     assert [h["heads_up_id"] for h in shown] == ["hu-1"]
     assert shown[0]["cameras"][0]["camera_id"] == "gn-1"
+    assert shown[0]["cameras"][0]["reason_words"] == []  # an older police sends none
     with db.read() as conn:
         records = list(
             conn.execute(sa.select(audit_log).where(audit_log.c.action == "headsup.receive"))
@@ -158,4 +162,10 @@ def test_the_center_shows_a_heads_up_until_it_expires_and_records_it_once(
     void = _heads_up(-5, clock, heads_up_id="hu-3", issued_at=clock.now - timedelta(minutes=10))
     assert board.take(void) is False
     assert board.active() == []
+    # The police's reason as word codes reaches the console as plain data.
+    worded = HeadsUpCamera(
+        camera_id="gn-1", rank=1, reason_words=(RouteWordPart(code="ahead", params={}),)
+    )
+    assert board.take(_heads_up(300, clock, heads_up_id="hu-7", cameras=[worded])) is True
+    assert board.active()[0]["cameras"][0]["reason_words"] == [{"code": "ahead", "params": {}}]
     db.dispose()

@@ -80,3 +80,33 @@ def test_no_road_data_means_no_basemap(tmp_path: Path) -> None:
 )
 def test_road_classes(highway: str, speed: float, expected: str) -> None:
     assert road_class(highway, speed) == expected
+
+
+def test_an_unstated_licence_has_a_code_the_consoles_word(basemap: Path) -> None:
+    index = json.loads(basemap.read_text(encoding="utf-8"))
+    codes = {n["source"]: n["licence_code"] for n in index["networks"]}
+    sumo = next(source for source in codes if source.endswith(".net.xml"))
+    assert codes[sumo] == "unstated"
+    # A stated licence (ODbL, © OpenStreetMap contributors) is shown as it is: no code.
+    assert codes[GRAPHML_FILE] is None
+
+
+def test_licence_codes() -> None:
+    from safenet.roads.network import OSM_LICENCE, licence_code
+    from safenet.roads.sumo import SUMO_LICENCE
+
+    assert licence_code(SUMO_LICENCE) == "unstated"
+    assert licence_code("Unstated (no licence file)") == "unstated"
+    assert licence_code(OSM_LICENCE) is None
+    assert licence_code(None) is None
+
+
+def test_an_index_built_before_licence_codes_gets_them_on_the_next_build(
+    data_dir: Path, basemap: Path
+) -> None:
+    index = json.loads(basemap.read_text(encoding="utf-8"))
+    for network in index["networks"]:
+        network.pop("licence_code")
+    basemap.write_text(json.dumps(index), encoding="utf-8")
+    again = json.loads(build_basemap(data_dir, basemap.parent.parent).read_text())
+    assert all("licence_code" in n for n in again["networks"])

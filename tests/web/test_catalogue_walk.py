@@ -38,10 +38,7 @@ from tests.web.test_layout import _populate
 # merged; the lead removes each entry then (the test must then pass without it). Each
 # entry is the CSS selector of the elements whose texts are theirs → whose and what. An
 # entry that excused nothing on any page fails the test: it is stale, remove it.
-PENDING_OTHER_HELPERS: dict[str, str] = {
-    ".reach-reason, .route-notice": "NO HELPER YET (issue 15's escape route; lead to "
-    "assign): the route's reasons and notice are worded by the server (reason/reason_ko)",
-}
+PENDING_OTHER_HELPERS: dict[str, str] = {}
 
 # Latin words a Korean page shows on purpose: the language toggle names the other
 # language; SUV and CSV are what Korean readers call them.
@@ -88,6 +85,13 @@ _COLLECT = """
   return { texts, sites, title: document.title };
 }
 """
+
+# An element's text without its data: the words the walk holds against the catalogue.
+_OWN_WORDS = """(selector) => {
+  const copy = document.querySelector(selector).cloneNode(true);
+  for (const data of copy.querySelectorAll('[data-value]')) data.remove();
+  return copy.textContent;
+}"""
 
 
 @dataclass
@@ -261,6 +265,12 @@ async def _walk(stack: Stack, context: BrowserContext, size: dict[str, int], wal
     if await marker.count():
         await marker.click(force=True)
     await walk.check(page, "police-live-open")
+    # The map's credit line is walked too: only the publishers' names in it are data.
+    credit = page.locator(".leaflet-control-attribution")
+    assert await credit.is_visible()
+    assert await credit.get_attribute("data-value") is None
+    own = await page.evaluate(_OWN_WORDS, ".leaflet-control-attribution")
+    assert own.strip(" |,"), "the credit line has no words of ours to walk"
 
     # The wanted registry, as an officer who registers and approves.
     await page.goto(stack.police_console(REGISTRAR_APPROVER, "wanted"))

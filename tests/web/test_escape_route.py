@@ -9,6 +9,7 @@ and move with the next hit; a 390 px phone shows it all without sideways scrolli
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from safenet.link.camera_store import record
 from safenet.link.cameras import registry_messages
 from safenet.link.messages import CameraAnnouncement, Coordinates
 from tests.web.browser import PHONE, overflow, ready, shoot, watch_errors
+from tests.web.catalogue import Catalogue
 from tests.web.stack import CAMERAS, DISPATCHER, Stack, operator, read, running_stack
 
 pytestmark = pytest.mark.browser
@@ -247,5 +249,88 @@ async def test_the_center_whose_cameras_are_ahead_sees_the_heads_up(
     assert "GN-11" not in watched  # not the camera the car is at
     assert "자동 종료" in await card.locator(".headsup-expires").inner_text()
     await shoot(center, "center-queue-heads-up")
+    assert errors == [], errors
+    assert center_errors == [], center_errors
+
+
+# The reasons without their data (camera ids): what a person reads in the chosen language.
+_WORDS = """(selector) => [...document.querySelectorAll(selector)].map((el) => {
+  const copy = el.cloneNode(true);
+  for (const data of copy.querySelectorAll('[data-value]')) data.remove();
+  return copy.textContent.trim();
+})"""
+HANGUL = re.compile(r"[가-힣]")
+LATIN = re.compile(r"[A-Za-z]{3,}")
+
+
+async def _language(page: Page, language: str) -> None:
+    if await page.evaluate("() => document.documentElement.lang") != language:
+        await page.locator("#lang-toggle").click()
+    await page.wait_for_function("(l) => document.documentElement.lang === l", arg=language)
+
+
+def _in_language(texts: list[str], language: str, where: str) -> None:
+    assert texts, f"{where}: no reasons shown"
+    catalogue = Catalogue.of(language)
+    for text in texts:
+        assert catalogue.passes(text), f"{where} [{language}]: not catalogue words: {text!r}"
+        if language == "ko":
+            assert HANGUL.search(text), f"{where}: not Korean: {text!r}"
+            assert not LATIN.findall(text), f"{where}: English in Korean: {text!r}"
+        else:
+            assert not HANGUL.search(text), f"{where}: Korean in English: {text!r}"
+            assert LATIN.search(text), f"{where}: not English: {text!r}"
+
+
+async def test_the_route_reasons_and_credits_read_in_the_chosen_language(
+    stack: Stack, browser: BrowserContext
+) -> None:
+    await stack.wanted("12가3456")
+    page, errors, _ = await _console(stack, browser)
+    await _drive(stack, page, [("r-1", "GN-01", 300), ("r-2", "GN-11", 200)])
+    await stack.police.headsup.drain()
+    center = await browser.new_page()
+    center_errors = watch_errors(center)
+    await center.goto(stack.centers["gangnam"].console(operator("gangnam")))
+    await ready(center)
+    await center.locator(".headsup-card").first.wait_for(state="visible", timeout=8000)
+    for width, height in ((1280, 900), (PHONE["width"], PHONE["height"])):
+        for language in ("ko", "en"):
+            await page.set_viewport_size({"width": width, "height": height})
+            await _language(page, language)
+            # The map first (on a phone its own tab): the road data's credit comes with the
+            # basemap, and a source stating no licence is worded from the catalogue.
+            if await page.locator("#tab-map").is_visible():
+                await page.locator("#tab-map").click()
+            unstated = {
+                "ko": "도로: 출처·라이선스 미상 (데모용)",
+                "en": "Roads: source and licence unstated (demo only)",
+            }[language]
+            await page.wait_for_function(
+                "(t) => document.querySelector('.leaflet-control-attribution')"
+                ".textContent.includes(t)",
+                arg=unstated,
+                timeout=8000,
+            )
+            credit = await page.locator(".leaflet-control-attribution").inner_text()
+            assert "unstated:" not in credit  # the source's own sentence is not shown
+            assert ("시군구 경계" in credit) == (language == "ko"), credit
+            await shoot(page, f"police-route-credit-{language}-{width}")
+            if await page.locator("#tab-alerts").is_visible():
+                await page.locator("#tab-alerts").click()  # on a phone the cards are a tab
+            card = await _latest_card(page)
+            await card.locator(".reach-reason").first.wait_for(state="visible")
+            reasons = await page.evaluate(_WORDS, ".route-panel .reach-reason")
+            _in_language(reasons, language, f"police {width}px")
+            road = "도로로 약" if language == "ko" else "by road"
+            assert any(road in r for r in reasons), reasons
+            await shoot(page, f"police-route-reasons-{language}-{width}", full_page=True)
+
+            await center.set_viewport_size({"width": width, "height": height})
+            await _language(center, language)
+            await center.locator(".headsup-card .reach-reason").first.wait_for(state="visible")
+            worded = await center.evaluate(_WORDS, ".headsup-card .reach-reason")
+            _in_language(worded, language, f"center heads-up {width}px")
+            await shoot(center, f"center-headsup-reasons-{language}-{width}", full_page=True)
     assert errors == [], errors
     assert center_errors == [], center_errors

@@ -60,6 +60,9 @@ def heads_up_view(
                 "latest": None if c.latest is None else c.latest.isoformat(),
                 "reason": c.reason,
                 "reason_ko": c.reason_ko,
+                "reason_words": [
+                    {"code": w.code, "params": dict(w.params)} for w in c.reason_words
+                ],
             }
             for c in message.cameras
         ],

@@ -26,7 +26,7 @@ from typing import Any
 
 from safenet.audit import store as audit
 from safenet.link import Coordinates, outbox
-from safenet.link.messages import HeadsUp, HeadsUpCamera
+from safenet.link.messages import HeadsUp, HeadsUpCamera, RouteWordPart
 from safenet.police.alert_log import AlertRecord
 from safenet.police.clock import Clock
 from safenet.police.escape import EscapeRoutes
@@ -123,6 +123,10 @@ class HeadsUpSender:
                         latest=camera.latest,
                         reason=camera.reason[:4000],
                         reason_ko=camera.reason_ko[:4000],
+                        reason_words=tuple(
+                            RouteWordPart(code=word.code, params=dict(word.params))
+                            for word in camera.reason_words[:12]
+                        ),
                     )
                 )
         direction = track.direction_deg

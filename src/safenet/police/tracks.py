@@ -119,7 +119,17 @@ def leg_view(leg: Leg) -> dict[str, Any]:
         "note": leg.note,
         "note_ko": leg.note_ko,
         "route": route_json(leg.route),
+        # The same as word codes with parameters (docs/tracking.md, "The escape route's words").
+        "reason_words": [w.json() for w in leg.reason_words],
+        "note_words": [w.json() for w in leg.note_words],
+        "basis_note_word": _basis_note_word(leg),
     }
+
+
+def _basis_note_word(leg: Leg) -> dict[str, object] | None:
+    if leg.basis_note_word is not None:
+        return leg.basis_note_word.json()
+    return {"code": "no_roads", "params": {}} if leg.basis == "straight_line" else None
 
 
 def _straight_note(leg: Leg, lang: str) -> str | None:

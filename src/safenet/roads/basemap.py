@@ -39,7 +39,7 @@ from typing import Any
 
 from safenet.roads.geo import LocalGrid
 from safenet.roads.load import ROADS_SUBDIR, load_network, reader_for
-from safenet.roads.network import RoadNetwork
+from safenet.roads.network import RoadNetwork, licence_code
 from safenet.roads.types import LatLon
 
 logger = logging.getLogger(__name__)
@@ -258,7 +258,7 @@ def build_basemap(data_dir: Path, var_dir: Path, *, force: bool = False) -> Path
             and known.get("fingerprint") == fingerprint
             and all((out / band["file"]).is_file() for band in known["bands"])
         ):
-            entries.append(known)
+            entries.append({**known, "licence_code": licence_code(known.get("licence"))})
             continue
         network = load_network(path)
         streets = _streets(network)
@@ -286,6 +286,7 @@ def build_basemap(data_dir: Path, var_dir: Path, *, force: bool = False) -> Path
                 "fingerprint": fingerprint,
                 "bbox": [box.west, box.south, box.east, box.north],
                 "licence": network.licence,
+                "licence_code": licence_code(network.licence),
                 "bands": bands,
             }
         )

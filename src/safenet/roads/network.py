@@ -50,6 +50,20 @@ from safenet.roads.types import (
 
 OSM_LICENCE = "© OpenStreetMap contributors, ODbL 1.0"
 
+UNSTATED = "unstated"
+"""The licence code of road data whose source states no licence (its text begins so)."""
+
+
+def licence_code(licence: str | None) -> str | None:
+    """The licence as a code the consoles word: ``"unstated"`` when the source states none.
+
+    None for no licence text at all (a synthetic stand-in) and for a stated licence,
+    whose name (ODbL, © OpenStreetMap contributors) the consoles show as it is.
+    """
+    if licence is None:
+        return None
+    return UNSTATED if licence.strip().lower().startswith(UNSTATED) else None
+
 
 def add_road_edge(
     graph: Any,

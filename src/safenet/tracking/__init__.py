@@ -68,6 +68,7 @@ from safenet.tracking.types import (
     Pace,
     PlateSide,
     PlausibilityPolicy,
+    RouteWord,
     Sighting,
     TrackChange,
 )
@@ -102,6 +103,7 @@ __all__ = [
     "RoadPosition",
     "RoadRoute",
     "RoutePolicy",
+    "RouteWord",
     "Sighting",
     "Track",
     "TrackChange",

@@ -20,7 +20,7 @@ from safenet.tracking.plausibility import check_journey
 from safenet.tracking.road_plausibility import DEFAULT_ROUTE
 from safenet.tracking.roadgraph import RoadGraph, RoadRoute
 from safenet.tracking.route_types import DirectionOfTravel, RoutePolicy
-from safenet.tracking.types import Leg, PlausibilityPolicy, Sighting
+from safenet.tracking.types import Leg, PlausibilityPolicy, RouteWord, Sighting
 
 ARRIVAL_STRETCH_M = 150.0
 """The direction along roads is taken over the last this many metres into the camera, so a
@@ -124,6 +124,7 @@ def _from_track(earlier: Sighting, latest: Sighting, move: _Move) -> DirectionOf
             position=move.route.end,
             reason=f"{compass_label(bearing, 'en')}: along the roads from the previous hit{via_en}",
             reason_ko=f"{compass_label(bearing)}: 직전 발견 지점에서 도로를 따라 온 방향{via_en}",
+            reason_word=RouteWord("dir_road", {"bearing_deg": round(bearing, 1), "street": street}),
         )
     bearing = initial_bearing_deg(earlier.point, latest.point)
     return DirectionOfTravel(
@@ -134,6 +135,7 @@ def _from_track(earlier: Sighting, latest: Sighting, move: _Move) -> DirectionOf
         position=None,
         reason=f"{compass_label(bearing, 'en')}: straight line from the previous hit",
         reason_ko=f"{compass_label(bearing)}: 직전 발견 지점에서의 직선 방향",
+        reason_word=RouteWord("dir_hits", {"bearing_deg": round(bearing, 1)}),
     )
 
 
@@ -162,6 +164,9 @@ def _from_camera(latest: Sighting) -> DirectionOfTravel | None:
         position=None,
         reason=reason,
         reason_ko=reason_ko,
+        reason_word=RouteWord(
+            f"dir_camera_{latest.plate_side or 'unknown'}", {"bearing_deg": round(bearing, 1)}
+        ),
     )
 
 

@@ -16,7 +16,7 @@ from datetime import timedelta
 from safenet.tracking.direction import angle_between_deg, compass_label
 from safenet.tracking.geo import distance_m, initial_bearing_deg
 from safenet.tracking.track import Track
-from safenet.tracking.types import GeoPoint, NextCamera, NextCameraPolicy, Sighting
+from safenet.tracking.types import GeoPoint, NextCamera, NextCameraPolicy, RouteWord, Sighting
 from safenet.tracking.wording import distance_text, duration_text, speed_text
 
 DEFAULT_NEXT_CAMERAS = NextCameraPolicy()
@@ -83,21 +83,41 @@ def next_cameras(
         when_en = f"in {duration_text(soonest_s)} – {duration_text(latest_s)} {pace_en}"
         when_ko = f"{pace_ko} {duration_text(soonest_s, 'ko')}–{duration_text(latest_s, 'ko')} 후"
         dist = distance_text(distance)
+        words = [
+            RouteWord(
+                "window_measured" if measured else "window_assumed",
+                {
+                    "soonest_s": round(soonest_s, 1),
+                    "latest_s": round(latest_s, 1),
+                    "speed_kmh": round(assumed_kmh, 1),
+                },
+            )
+        ]
         if bearing is None:
             where_en = f"{dist} away, at the same junction as the last hit"
             where_ko = f"마지막 발견 카메라와 같은 교차로 ({dist})"
+            words.insert(0, RouteWord("same_junction", {"distance_m": round(distance)}))
         else:
             where_en = f"{dist} {compass_label(bearing, 'en')}"
             where_ko = f"{compass_label(bearing, 'ko')}쪽 {dist}"
+            where = [
+                RouteWord(
+                    "where", {"distance_m": round(distance), "bearing_deg": round(bearing, 1)}
+                )
+            ]
             if off is None:
                 where_en += ", direction of travel unknown"
                 where_ko += ", 진행 방향 미상"
+                where.append(RouteWord("direction_unknown"))
             elif in_cone:
                 where_en += f", ahead ({off:.0f}° off the direction of travel)"
                 where_ko += f", 진행 방향 ({off:.0f}° 차이)"
+                where.append(RouteWord("in_cone", {"off_deg": round(off)}))
             else:
                 where_en += f", {off:.0f}° off the direction of travel (needs a turn)"
                 where_ko += f", 진행 방향에서 {off:.0f}° 벗어남 (방향 전환 필요)"
+                where.append(RouteWord("off_course", {"off_deg": round(off)}))
+            words = where + words
 
         camera = NextCamera(
             camera_id=camera_id,
@@ -111,6 +131,7 @@ def next_cameras(
             latest=latest.ts + timedelta(seconds=latest_s),
             reason=f"{where_en}; {when_en}",
             reason_ko=f"{where_ko}; {when_ko}",
+            reason_words=tuple(words),
         )
         group = 0 if near else 1 if in_cone else 2
         ranked.append((group, distance, camera_id, camera))

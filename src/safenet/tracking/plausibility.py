@@ -19,7 +19,7 @@ from safenet.tracking.geo import distance_m, initial_bearing_deg
 from safenet.tracking.road_plausibility import DEFAULT_ROUTE, road_journey
 from safenet.tracking.roadgraph import RoadGraph
 from safenet.tracking.route_types import RoutePolicy
-from safenet.tracking.types import JourneyVerdict, Leg, PlausibilityPolicy, Sighting
+from safenet.tracking.types import JourneyVerdict, Leg, PlausibilityPolicy, RouteWord, Sighting
 from safenet.tracking.wording import (
     IMPOSSIBLE_LABEL_EN,
     IMPOSSIBLE_LABEL_KO,
@@ -76,6 +76,12 @@ def _straight_verdict(prev: Sighting, new: Sighting, policy: PlausibilityPolicy)
             reason_ko=(
                 f"{dist} 거리: 카메라 위치 오차 허용 범위({tolerance} m) 이내라 판정하지 않음"
             ),
+            reason_words=(
+                RouteWord(
+                    "within_tolerance",
+                    {"distance_m": round(distance, 1), "tolerance_m": policy.min_distance_m},
+                ),
+            ),
         )
     if math.isinf(speed):
         return JourneyVerdict(
@@ -85,6 +91,7 @@ def _straight_verdict(prev: Sighting, new: Sighting, policy: PlausibilityPolicy)
             elapsed_s=elapsed,
             reason=f"{dist} apart at the same moment: {IMPOSSIBLE_LABEL_EN}",
             reason_ko=f"같은 시각에 {dist} 떨어진 두 곳에서 발견: {IMPOSSIBLE_LABEL_KO}",
+            reason_words=(RouteWord("same_moment", {"distance_m": round(distance, 1)}),),
         )
 
     possible = speed <= policy.max_speed_kmh
@@ -100,6 +107,14 @@ def _straight_verdict(prev: Sighting, new: Sighting, policy: PlausibilityPolicy)
     else:
         reason = f"{trip_en}, above the {limit} km/h limit: {IMPOSSIBLE_LABEL_EN}"
         reason_ko = f"{trip_ko}, 제한 {limit} km/h 초과: {IMPOSSIBLE_LABEL_KO}"
+    trip = RouteWord(
+        "trip",
+        {
+            "distance_m": round(distance, 1),
+            "elapsed_s": round(elapsed, 1),
+            "speed_kmh": round(speed, 1),
+        },
+    )
     return JourneyVerdict(
         possible=possible,
         speed_kmh=speed,
@@ -107,7 +122,13 @@ def _straight_verdict(prev: Sighting, new: Sighting, policy: PlausibilityPolicy)
         elapsed_s=elapsed,
         reason=reason,
         reason_ko=reason_ko,
+        reason_words=(trip, limit_word(possible, policy.max_speed_kmh)),
     )
+
+
+def limit_word(possible: bool, limit_kmh: float) -> RouteWord:
+    """Within the speed limit, or above it (a likely misread or cloned plate)."""
+    return RouteWord("within_limit" if possible else "above_limit", {"limit_kmh": limit_kmh})
 
 
 def _speed_kmh(distance: float, elapsed: float) -> float:
@@ -157,4 +178,7 @@ def leg_between(
         note_ko=verdict.reason_ko if verdict.pace in ("stop", "fast") else None,
         basis_note=verdict.basis_note,
         basis_note_ko=verdict.basis_note_ko,
+        reason_words=() if verdict.possible else verdict.reason_words,
+        note_words=verdict.reason_words if verdict.pace in ("stop", "fast") else (),
+        basis_note_word=verdict.basis_note_word,
     )

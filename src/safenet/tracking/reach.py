@@ -39,7 +39,7 @@ from safenet.tracking.route_types import (
     RoutePolicy,
 )
 from safenet.tracking.transitions import Following, TransitionCounts
-from safenet.tracking.types import Basis, GeoPoint, Sighting
+from safenet.tracking.types import Basis, GeoPoint, RouteWord, Sighting
 from safenet.tracking.wording import distance_text, duration_text, limit_text
 
 AHEAD_DEG = 90.0
@@ -97,10 +97,13 @@ def reachable_cameras(
     pace = min(max(pace, policy.pace_limits[0]), policy.pace_limits[1])
     notice: tuple[str, str] | None = None
     starts: tuple[RoadPosition, ...] = ()
+    fallback: dict[str, float | int | str | None] = {"speed_kmh": policy.fallback_speed_kmh}
+    word = RouteWord("no_roads", fallback)
     if roads is None:
         notice = ("no road data here", "도로 자료 없음")
     elif roads.synthetic:
         notice = (f"{roads.name} is not road data", f"{roads.name}은(는) 실제 도로 자료가 아님")
+        word = RouteWord("synthetic_roads", {**fallback, "name": roads.name})
     else:
         starts = _starts(latest, roads, direction, policy)
         if not starts:
@@ -109,6 +112,7 @@ def reachable_cameras(
                 f"the camera is more than {snap} m from every road",
                 f"카메라가 도로에서 {snap} m 이상 떨어져 있음",
             )
+            word = RouteWord("off_road", {**fallback, "snap_m": policy.snap_m})
     if roads is None or notice is not None or not starts:
         speed = limit_text(policy.fallback_speed_kmh)
         en, ko = notice or ("no road data here", "도로 자료 없음")
@@ -122,6 +126,7 @@ def reachable_cameras(
             f"{en}: straight-line reach at an assumed {speed} km/h",
             f"{ko}: 시속 {speed} km 가정, 직선 거리 기준",
             areas,
+            word,
         )
     budget = policy.horizon_s * pace
     # Always worked out to the fastest pace allowed, so one search serves every pace.
@@ -314,6 +319,7 @@ def _describe(
     grow, shrink = 1.0 + policy.speed_spread, 1.0 - policy.speed_spread
     for rank, (c, score, count) in enumerate(ranked, start=1):
         where_en = distance_text(c.distance_m)
+        bearing: float | None = None
         if c.distance_m >= 1.0:
             bearing = initial_bearing_deg(latest.point, c.camera.point)
             where_en += f" {compass_label(bearing, 'en')}"
@@ -321,6 +327,15 @@ def _describe(
         else:
             where_ko = distance_text(c.distance_m)
         parts_en, parts_ko = [where_en], [where_ko]
+        words = [
+            RouteWord(
+                "where",
+                {
+                    "distance_m": round(c.distance_m),
+                    "bearing_deg": None if bearing is None else round(bearing, 1),
+                },
+            )
+        ]
         earliest = latest_at = None
         horizon = None
         if c.arrival_s is not None:
@@ -338,21 +353,36 @@ def _describe(
                 f"{way_ko}로 약 {duration_text(c.arrival_s, 'ko')} "
                 f"(발견 후 {duration_text(soon, 'ko')}–{duration_text(late, 'ko')})"
             )
+            words.append(
+                RouteWord(
+                    "arrival_road" if basis == "road" else "arrival_straight",
+                    {
+                        "arrival_s": round(c.arrival_s, 1),
+                        "soonest_s": round(soon, 1),
+                        "latest_s": round(late, 1),
+                    },
+                )
+            )
         else:
             parts_en.append("beyond the horizon, but vehicles often go there next")
             parts_ko.append("예상 범위 밖이지만 자주 다음으로 지나는 카메라")
+            words.append(RouteWord("beyond_often"))
         if c.ahead is False:
             parts_en.append("needs a turn back")
             parts_ko.append("진행 방향 반대 (방향 전환 필요)")
+            words.append(RouteWord("turn_back"))
         elif c.ahead:
             parts_en.append("ahead")
             parts_ko.append("진행 방향 앞쪽")
+            words.append(RouteWord("ahead"))
         if c.behind is not None:
             parts_en.append(f"after camera {c.behind} on the way")
             parts_ko.append(f"가는 길에 카메라 {c.behind}를 먼저 지남")
+            words.append(RouteWord("after_camera", {"camera_id": c.behind}))
         if count:
             parts_en.append(f"{count} vehicles went from this camera here next")
             parts_ko.append(f"이 카메라 다음으로 {count}대가 지남")
+            words.append(RouteWord("transitions", {"count": count}))
         out.append(
             ReachableCamera(
                 camera_id=c.camera.camera_id,
@@ -370,6 +400,7 @@ def _describe(
                 transitions=count,
                 reason="; ".join(parts_en),
                 reason_ko="; ".join(parts_ko),
+                reason_words=tuple(words),
             )
         )
     return out
@@ -385,6 +416,7 @@ def _straight_reach(
     notice: str,
     notice_ko: str,
     with_areas: bool,
+    notice_word: RouteWord,
 ) -> Reach:
     speed_ms = policy.fallback_speed_kmh / 3.6
     candidates = []
@@ -420,4 +452,5 @@ def _straight_reach(
         model="transitions" if following else "straight_line",
         notice=notice,
         notice_ko=notice_ko,
+        notice_word=notice_word,
     )

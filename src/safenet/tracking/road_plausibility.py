@@ -21,7 +21,14 @@ import math
 
 from safenet.tracking.roadgraph import RoadGraph, RoadPosition, RoadRoute
 from safenet.tracking.route_types import RoutePolicy
-from safenet.tracking.types import GeoPoint, JourneyVerdict, Pace, PlausibilityPolicy
+from safenet.tracking.types import (
+    GeoPoint,
+    JourneyVerdict,
+    Pace,
+    PlausibilityPolicy,
+    RouteWord,
+    WordParam,
+)
 from safenet.tracking.wording import (
     IMPOSSIBLE_LABEL_EN,
     IMPOSSIBLE_LABEL_KO,
@@ -46,8 +53,10 @@ def locate(roads: RoadGraph, point: GeoPoint, policy: RoutePolicy) -> tuple[Road
     return tuple(p for p in found if p.offset_m <= nearest + policy.parallel_m)
 
 
-def _fallback(straight: JourneyVerdict, note: str, note_ko: str) -> JourneyVerdict:
-    return dataclasses.replace(straight, basis_note=note, basis_note_ko=note_ko)
+def _fallback(straight: JourneyVerdict, note: str, note_ko: str, word: RouteWord) -> JourneyVerdict:
+    return dataclasses.replace(
+        straight, basis_note=note, basis_note_ko=note_ko, basis_note_word=word
+    )
 
 
 def road_journey(
@@ -65,12 +74,18 @@ def road_journey(
     keep it unchanged, since neither roads nor the straight line can judge them.
     """
     if roads is None:
-        return _fallback(straight, "no road data: straight line", "도로 자료 없음: 직선 거리 기준")
+        return _fallback(
+            straight,
+            "no road data: straight line",
+            "도로 자료 없음: 직선 거리 기준",
+            RouteWord("no_roads"),
+        )
     if roads.synthetic:
         return _fallback(
             straight,
             f"{roads.name} is a stand-in between camera sites, not road data: straight line",
             f"{roads.name}은(는) 실제 도로 자료가 아님: 직선 거리 기준",
+            RouteWord("synthetic_roads", {"name": roads.name}),
         )
     if straight.distance_m < policy.min_distance_m:
         return straight
@@ -82,6 +97,7 @@ def road_journey(
             straight,
             f"a camera is more than {snap} m from every road in {roads.name}: straight line",
             f"카메라가 도로에서 {snap} m 이상 떨어져 있음: 직선 거리 기준",
+            RouteWord("off_road", {"snap_m": route_policy.snap_m}),
         )
     shortest = roads.route(starts, ends, "length")
     fastest = roads.route(starts, ends, "time")
@@ -90,6 +106,7 @@ def road_journey(
             straight,
             f"no drive between the two cameras in {roads.name}: straight line",
             "두 카메라 사이 도로 경로 없음: 직선 거리 기준",
+            RouteWord("no_drive"),
         )
     detour = shortest.length_m / straight.distance_m
     if detour > route_policy.max_detour:
@@ -98,6 +115,7 @@ def road_journey(
             f"the drive is {detour:.1f}× the straight line, so the road data likely misses a "
             "link: straight line",
             f"도로 경로가 직선의 {detour:.1f}배: 도로 자료 누락 가능성, 직선 거리 기준",
+            RouteWord("detour", {"ratio": round(detour, 1)}),
         )
     return _judge(straight, shortest.length_m, fastest.time_s, fastest, policy, route_policy)
 
@@ -118,7 +136,13 @@ def _judge(
     limit = limit_text(policy.max_speed_kmh)
     drive_en = duration_text(expected_s)
     drive_ko = duration_text(expected_s, "ko")
+    metres: dict[str, WordParam] = {
+        "road_m": round(road_m, 1),
+        "straight_m": round(straight.distance_m, 1),
+    }
+    words: list[RouteWord]
     if math.isinf(speed):
+        words = [RouteWord("same_moment_road", metres)]
         reason = f"{road} by road ({line} straight) at the same moment: {IMPOSSIBLE_LABEL_EN}"
         reason_ko = (
             f"같은 시각에 도로로 {road} (직선 {line}) 떨어진 두 곳에서 발견: {IMPOSSIBLE_LABEL_KO}"
@@ -136,6 +160,15 @@ def _judge(
         else:
             reason = f"{trip_en}, above the {limit} km/h limit: {IMPOSSIBLE_LABEL_EN}"
             reason_ko = f"{trip_ko}, 제한 {limit} km/h 초과: {IMPOSSIBLE_LABEL_KO}"
+        words = [
+            RouteWord(
+                "trip_road",
+                {**metres, "elapsed_s": round(elapsed, 1), "speed_kmh": round(speed, 1)},
+            ),
+            RouteWord(
+                "within_limit" if possible else "above_limit", {"limit_kmh": policy.max_speed_kmh}
+            ),
+        ]
     pace: Pace
     if not possible:
         pace = "impossible"
@@ -149,12 +182,18 @@ def _judge(
             f"; 도로 주행 예상 {drive_ko}보다 훨씬 빠름: 과속 또는 번호판 오인식·대포차 의심 "
             "(번호판 육안 확인 필요)"
         )
+        words.append(RouteWord("far_faster", {"drive_s": round(expected_s, 1)}))
     elif elapsed > route_policy.stop_factor * expected_s + route_policy.stop_margin_s:
         pace = "stop"
         extra = elapsed - expected_s
         reason += f"; {duration_text(extra)} longer than the {drive_en} drive: a stop or a detour"
         extra_ko = duration_text(extra, "ko")
         reason_ko += f"; 도로 주행 예상 {drive_ko}보다 {extra_ko} 더 걸림: 도중 정차 또는 우회"
+        words.append(
+            RouteWord(
+                "stop_or_detour", {"extra_s": round(extra, 1), "drive_s": round(expected_s, 1)}
+            )
+        )
     else:
         pace = "normal"
     return dataclasses.replace(
@@ -170,4 +209,6 @@ def _judge(
         route=route,
         basis_note=None,
         basis_note_ko=None,
+        reason_words=tuple(words),
+        basis_note_word=None,
     )

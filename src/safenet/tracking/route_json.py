@@ -37,6 +37,7 @@ def direction_json(direction: DirectionOfTravel | None) -> dict[str, Any] | None
         "plate_side": direction.plate_side,
         "reason": direction.reason,
         "reason_ko": direction.reason_ko,
+        "reason_word": None if direction.reason_word is None else direction.reason_word.json(),
     }
 
 
@@ -80,6 +81,9 @@ def leg_json(leg: Leg) -> dict[str, Any]:
         "note": leg.note,
         "note_ko": leg.note_ko,
         "route": route_json(leg.route),
+        "reason_words": [w.json() for w in leg.reason_words],
+        "note_words": [w.json() for w in leg.note_words],
+        "basis_note_word": None if leg.basis_note_word is None else leg.basis_note_word.json(),
     }
 
 
@@ -93,6 +97,7 @@ def reach_json(reach: Reach) -> dict[str, Any]:
         "pace": round(reach.pace, 2),
         "notice": reach.notice,
         "notice_ko": reach.notice_ko,
+        "notice_word": None if reach.notice_word is None else reach.notice_word.json(),
         "cameras": [
             {
                 "camera_id": c.camera_id,
@@ -109,6 +114,7 @@ def reach_json(reach: Reach) -> dict[str, Any]:
                 "transitions": c.transitions,
                 "reason": c.reason,
                 "reason_ko": c.reason_ko,
+                "reason_words": [word.json() for word in c.reason_words],
             }
             for c in reach.cameras
         ],

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from safenet.tracking.roadgraph import RoadPosition
-from safenet.tracking.types import Basis, GeoPoint, PlateSide
+from safenet.tracking.types import Basis, GeoPoint, PlateSide, RouteWord
 
 DirectionSource = Literal["road", "hits", "camera"]
 """Where a direction of travel comes from: the drive along roads from the previous hit,
@@ -141,6 +141,7 @@ class DirectionOfTravel:
     position: RoadPosition | None
     reason: str
     reason_ko: str
+    reason_word: RouteWord | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +188,7 @@ class ReachableCamera:
     transitions: int
     reason: str
     reason_ko: str
+    reason_words: tuple[RouteWord, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +220,7 @@ class Reach:
     model: Literal["transitions", "roads", "straight_line"]
     notice: str | None
     notice_ko: str | None
+    notice_word: RouteWord | None = None
 
     def geojson(self) -> dict[str, Any]:
         """The reach areas as a GeoJSON FeatureCollection, the widest horizon first."""

@@ -8,7 +8,7 @@ into a wrong speed three steps later.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, TypeAlias
 
@@ -19,6 +19,30 @@ Basis = Literal["road", "straight_line"]
 """What a distance was measured along: the road network, or the straight line between cameras."""
 Pace = Literal["normal", "stop", "fast", "impossible"]
 """How the time between two hits compares with the drive along roads at their speeds."""
+
+
+WordParam = float | int | str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RouteWord:
+    """One phrase of the escape route's wording as data: a stable ``code`` and its ``params``.
+
+    The consoles word it from their catalogue in the reader's language; the
+    ``reason``/``notice`` strings next to it stay for logs, the CLI and older clients.
+    Numbers are plain: metres, seconds, degrees, km/h (docs/tracking.md, "The escape
+    route's words").
+    """
+
+    code: str
+    params: dict[str, WordParam] = field(default_factory=dict)
+
+    def __hash__(self) -> int:  # legs are kept in sets; the params never change after build
+        return hash((self.code, tuple(sorted(self.params.items()))))
+
+    def json(self) -> dict[str, object]:
+        """As it crosses the wire: ``{"code": …, "params": {…}}``."""
+        return {"code": self.code, "params": dict(self.params)}
 
 
 def _require_finite(field: str, value: float) -> None:
@@ -152,6 +176,9 @@ class JourneyVerdict:
     route: RoadRoute | None = None
     basis_note: str | None = None
     basis_note_ko: str | None = None
+    reason_words: tuple[RouteWord, ...] = ()
+    """The reason as word codes, one per phrase (docs/tracking.md, "The escape route's words")."""
+    basis_note_word: RouteWord | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +213,9 @@ class Leg:
     note_ko: str | None = None
     basis_note: str | None = None
     basis_note_ko: str | None = None
+    reason_words: tuple[RouteWord, ...] = ()
+    note_words: tuple[RouteWord, ...] = ()
+    basis_note_word: RouteWord | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +309,7 @@ class NextCamera:
     latest: datetime
     reason: str
     reason_ko: str
+    reason_words: tuple[RouteWord, ...] = ()
 
 
 # -- drives along roads (the road graph itself is safenet.tracking.roadgraph) --------------

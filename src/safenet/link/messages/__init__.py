@@ -187,6 +187,9 @@ from safenet.link.messages.system import (
     Heartbeat as Heartbeat,
 )
 from safenet.link.messages.system import (
+    RouteWordPart as RouteWordPart,
+)
+from safenet.link.messages.system import (
     SignedTime as SignedTime,
 )
 from safenet.link.messages.system import (

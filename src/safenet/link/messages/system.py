@@ -184,6 +184,20 @@ class AuditHead(LinkMessage, frozen=True, kw_only=True, tag="audit_head"):
 # ---- heads-up (police -> one center) ----------------------------------------------------
 
 
+class RouteWordPart(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """One phrase of a camera's reason as data, worded by the center's console.
+
+    ``code`` is one of the escape route's word codes (docs/tracking.md, "The escape
+    route's words"); ``params`` its numbers (metres, seconds, degrees) and ids.
+    """
+
+    code: Annotated[str, Meta(pattern="^[a-z][a-z_]{0,39}$")]
+    params: dict[
+        Annotated[str, Meta(max_length=40)],
+        float | Annotated[str, Meta(max_length=200)] | None,
+    ] = msgspec.field(default_factory=dict)
+
+
 class HeadsUpCamera(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
     """One of the center's cameras the wanted vehicle may pass next, and when."""
 
@@ -193,6 +207,14 @@ class HeadsUpCamera(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fi
     latest: UtcTime | None = None
     reason: LongText = ""
     reason_ko: LongText = ""
+    reason_words: Annotated[
+        tuple[RouteWordPart, ...],
+        Meta(
+            max_length=12,
+            description="The reason as word codes with parameters (optional; the console "
+            "words them and falls back to `reason`/`reason_ko` without them).",
+        ),
+    ] = ()
 
 
 class HeadsUp(_FromPolice, frozen=True, kw_only=True, tag="heads_up"):

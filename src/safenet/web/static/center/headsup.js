@@ -7,6 +7,7 @@ import { compass, lang, onLang, t } from '../lib/i18n.js';
 import { ago, kstClock } from '../lib/time.js';
 import { vehicleLabel } from '../lib/explain.js';
 import { siteName } from '../lib/sites.js';
+import { reasonNodes } from '../lib/route_words.js';
 
 let items = [];
 
@@ -16,7 +17,7 @@ function camera(c) {
     h('span', { class: 'reach-rank' }, String(c.rank)),
     h('span', { class: 'reach-camera-name', dataset: { value: 'camera' } }, c.camera_id),
     h('span', { class: 'reach-window' }, ` ${window}`),
-    h('span', { class: 'reach-reason muted' }, lang() === 'en' ? c.reason : c.reason_ko));
+    h('span', { class: 'reach-reason muted' }, ...reasonNodes(c)));
 }
 
 // The wanted vehicle in the vocabulary's words (this center's hotlist); the police's

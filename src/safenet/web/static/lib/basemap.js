@@ -4,8 +4,7 @@
 // (docs/roads.md). The layer loads only the band the zoom needs, only for the networks
 // in view, draws major roads wider and brighter, and names streets at street zooms.
 // It sits below every overlay (district outlines, cameras, tracks) and takes no clicks.
-import { L } from './map.js';
-import { esc } from './dom.js';
+import { L, creditHtml, setCredit } from './map.js';
 
 const STYLE = {
   highway: { color: '#d9a441', weight: 4.5, opacity: 0.9 },
@@ -142,15 +141,24 @@ export class Basemap {
   }
 
   // Only the road data on the map is credited (Leaflet's attribution text is HTML).
+  // A licence the source does not state is worded from the catalogue (licence_code); a
+  // stated one (ODbL, © OpenStreetMap contributors) is shown as it is, marked as data.
   credit(networks) {
-    const now = new Set(networks.map((n) => n.licence).filter(Boolean).map((c) => `도로 ${esc(c)}`));
-    for (const old of this.credits || []) {
-      if (!now.has(old)) this.map.attributionControl.removeAttribution(old);
+    const now = new Map();
+    for (const n of networks) {
+      if (!n.licence) continue;
+      const id = `roads:${n.licence_code || n.licence}`;
+      now.set(id, n.licence_code === 'unstated'
+        ? () => creditHtml('credit.roads.unstated')
+        : () => creditHtml('credit.roads', n.licence));
     }
-    for (const text of now) {
-      if (!(this.credits || new Set()).has(text)) this.map.attributionControl.addAttribution(text);
+    for (const id of this.credits || []) {
+      if (!now.has(id)) setCredit(this.map, id, null);
     }
-    this.credits = now;
+    for (const [id, render] of now) {
+      if (!(this.credits || new Set()).has(id)) setCredit(this.map, id, render);
+    }
+    this.credits = new Set(now.keys());
   }
 
   drawLabels() {

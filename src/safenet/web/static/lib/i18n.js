@@ -3,6 +3,7 @@
 
 import { ERROR_WORDS } from './words_errors.js';
 import { EXPLAIN_WORDS } from './words_explain.js';
+import { ROUTE_WORDS } from './words_route.js';
 
 const WORDS = {
   'app.police': ['스마트도시 안전망 · 경찰', 'Safety net · Police'],
@@ -469,7 +470,7 @@ const WORDS = {
   'page.live': ['실시간 지도·경보', 'Live map & alerts'],
 };
 // The catalogue's other parts (one catalogue in several files, each under 600 lines).
-Object.assign(WORDS, ERROR_WORDS, EXPLAIN_WORDS);
+Object.assign(WORDS, ERROR_WORDS, EXPLAIN_WORDS, ROUTE_WORDS);
 
 const STORE_KEY = 'safenet.lang';
 let current = 'ko';

@@ -16,13 +16,17 @@ export function createMap(element, config) {
       if (button) { button.title = t(key); button.setAttribute('aria-label', t(key)); }
     }
   });
-  map.attributionControl.setPrefix('Leaflet');
-  // The credits name the data's publishers and licences as they state them: data.
-  map.attributionControl.getContainer().dataset.value = 'credit';
+  // The credits name the data's publishers and licences as they state them (data);
+  // the words around them are the catalogue's, re-worded when the language changes.
+  map.attributionControl.setPrefix('<span data-value="credit">Leaflet</span>');
+  onLang(() => {
+    for (const [id, { render }] of credits(map)) setCredit(map, id, render);
+  });
   if (config.tiles && config.tiles.url) {
+    const by = config.tiles.attribution || '';
     L.tileLayer(config.tiles.url, {
       maxZoom: config.tiles.max_zoom || 19,
-      attribution: config.tiles.attribution || '',
+      attribution: by ? `<span data-value="credit">${esc(by)}</span>` : '',
     }).addTo(map);
   } else {
     element.classList.add('no-tiles');
@@ -34,6 +38,32 @@ export function createMap(element, config) {
   return map;
 }
 
+function credits(map) {
+  if (!map.safenetCredits) map.safenetCredits = new Map();
+  return map.safenetCredits;
+}
+
+// A credit line on the map under ``id``, worded by ``render`` (again on a language
+// change); ``render`` null takes it off.
+export function setCredit(map, id, render) {
+  const known = credits(map);
+  const old = known.get(id);
+  if (old) map.attributionControl.removeAttribution(old.html);
+  if (!render) {
+    known.delete(id);
+    return;
+  }
+  const html = render();
+  known.set(id, { render, html });
+  map.attributionControl.addAttribution(html);
+}
+
+// A credit line as HTML: the catalogue's word, then the publisher's own name and licence
+// as data (a line of its own words alone when ``by`` is empty).
+export function creditHtml(key, by = '') {
+  return by ? `${esc(t(key))} <span data-value="credit">${esc(by)}</span>` : esc(t(key));
+}
+
 export async function addDistricts(map, prefix) {
   let data;
   try {
@@ -43,7 +73,9 @@ export async function addDistricts(map, prefix) {
     return null;
   }
   const labelled = (data.features || []).length <= 40;
-  if ((data.features || []).length) map.attributionControl.addAttribution('시군구 경계 © NGII');
+  if ((data.features || []).length) {
+    setCredit(map, 'districts', () => creditHtml('credit.districts', '© NGII'));
+  }
   const layer = L.geoJSON(data, {
     interactive: false,
     style: () => ({ className: 'district', color: '#7d8ba1', weight: 1.5, fillColor: '#7d8ba1', fillOpacity: 0.05 }),

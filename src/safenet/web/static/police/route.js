@@ -5,7 +5,8 @@
 import { L } from '../lib/map.js';
 import { esc, h, val } from '../lib/dom.js';
 import { siteLabel } from '../lib/sites.js';
-import { compass, lang, t } from '../lib/i18n.js';
+import { compass, t } from '../lib/i18n.js';
+import { noticeNodes, reasonHtml, reasonNodes } from '../lib/route_words.js';
 import { ago, kstClock } from '../lib/time.js';
 
 const AREA_STYLE = {
@@ -53,10 +54,6 @@ export function directionSource(direction) {
   return t('route.dir_camera_unknown');
 }
 
-function reason(item) {
-  return lang() === 'en' ? item.reason : item.reason_ko;
-}
-
 function areaStyle(horizon) {
   const style = AREA_STYLE[horizon] || { color: '#a78bfa', fillOpacity: 0.1 };
   return { ...style, weight: 1.5, opacity: 0.9, fillColor: style.color, className: 'reach-area' };
@@ -94,7 +91,7 @@ export function drawReach(group, route, colour) {
       }),
       keyboard: false,
       zIndexOffset: 500,
-    }).bindTooltip(esc(`${t('map.camera', { id: camera.camera_id })} · ${reason(camera)}`), { direction: 'top' })
+    }).bindTooltip(`${esc(t('map.camera', { id: camera.camera_id }))} · ${reasonHtml(camera)}`, { direction: 'top' })
       .addTo(group);
   }
 }
@@ -110,13 +107,13 @@ export function routePanel(route) {
   const reach = route.reach || {};
   const direction = route.direction;
   const cameras = reach.cameras || [];
-  const notice = reach.notice_ko ? (lang() === 'en' ? reach.notice : reach.notice_ko) : null;
+  const notice = reach.notice_ko || reach.notice_word ? noticeNodes(reach) : [];
   return h('section', { class: 'route-panel', dataset: { entryId: route.entry_id, basis: reach.basis || '' } },
     h('p', { class: 'route-direction', dataset: { bearing: direction ? String(direction.bearing_deg) : '', source: direction ? direction.source : '' } },
       h('strong', {}, `${t('alert.heading')} `),
       direction ? h('span', { class: 'route-compass' }, compass(direction.bearing_deg)) : '—',
       direction ? h('span', { class: 'muted' }, ` · ${directionSource(direction)}`) : null),
-    notice ? h('p', { class: 'route-notice', role: 'note' }, notice) : null,
+    notice.length ? h('p', { class: 'route-notice', role: 'note' }, ...notice) : null,
     h('p', { class: 'route-title' }, h('strong', {}, t('route.next')),
       h('span', { class: 'muted' }, ` · ${t('route.horizons', { list: (route.horizons_min || []).join('·') })}`)),
     ['transitions', 'roads'].includes(reach.model)
@@ -131,6 +128,6 @@ export function routePanel(route) {
       h('span', { class: 'reach-rank' }, String(c.rank)),
       h('span', { class: 'reach-camera-name' }, c.site ? siteLabel(c.site) : null, c.site ? ' / ' : null, val(c.camera_id, 'camera')),
       h('span', { class: 'reach-window' }, ` ${windowText(c)}`),
-      h('span', { class: 'reach-reason muted' }, reason(c)))))
+      h('span', { class: 'reach-reason muted' }, ...reasonNodes(c)))))
       : h('p', { class: 'muted' }, t('route.none')));
 }
