@@ -155,6 +155,8 @@ def add_journeys(report: BenchReport, *, quick: bool, data_dir: Path | None) -> 
         "at least one alert line (the rest were candidates for an operator). The calibration "
         "was fitted on generator A with "
         "another seed (safenet.bench.match_fit); generator B was never used to fit or choose; "
-        "generator C was written after the chain was finished and run as written."
+        "generator C was written after the chain was finished and run as written; "
+        "generator D (fleets, two camera vendors) was written apart from the chain and run "
+        "as written."
         + (" --quick: 150k reads per corpus, too few for per-million figures." if quick else "")
     )
