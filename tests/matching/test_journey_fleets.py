@@ -128,3 +128,15 @@ def test_make_corpus_builds_d(monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = make_corpus("D", 1_500, None)
     assert corpus.name.startswith("D")
     assert "fleet" in corpus.how
+
+
+def test_the_chain_and_the_figures_run_on_d(fleets: JourneyCorpus) -> None:
+    from safenet.bench.match_decide import figures, prepare, run_chain
+
+    prepared = prepare(fleets)
+    base = figures(fleets, prepared.baseline)
+    assert base["wanted read"] == 40
+    assert base["neighbour per M"] > 0  # fleet-mates one digit off are matched
+    lines, decisions, _ = run_chain(prepared, None)
+    assert decisions
+    assert figures(fleets, lines)["wanted read"] == 40
