@@ -3,7 +3,7 @@
 A journey corpus is a city's reads in time order with the truth behind each one:
 which vehicle it was, and whether that vehicle is a wanted entry's own car, a
 real *neighbour* car one character away from a wanted plate, or background
-traffic. Three generators make them, written apart with different choices so a
+traffic. Four generators make them, written apart with different choices so a
 figure that holds on one and not the other is seen (docs/matching.md, "Journey
 benchmark"):
 
@@ -16,7 +16,11 @@ benchmark"):
   knows nothing of our confusion model -- never used for fitting or choosing;
 - :mod:`safenet.bench.match_journey_rings` (C): a ring-and-radial city with day and
   night, its own OCR misread table and commuter neighbours, written after the chain
-  and run as written (issue 17) -- never used for fitting or choosing.
+  and run as written (issue 17) -- never used for fitting or choosing;
+- :mod:`safenet.bench.match_journey_fleets` (D): taxi and rental fleets with
+  consecutive serials, two camera vendors (one without alternatives and
+  overconfident), paired cameras, rain spells and habitual confusions, written
+  apart from the chain and run as written (issue 17).
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ ENTRIES = 1_000
 SEED_A = 1  # the calibration is fitted on seed 1001 (safenet.bench.match_fit)
 SEED_B = 7
 SEED_C = 11  # generator C was written after the chain and run as written (never tuned on)
+SEED_D = 23  # generator D (fleets, two vendors): written apart from the chain, run as written
 # The corpora the journey part measures: name -> (module, function, seed). Each
 # function is called as ``function(entries, reads, seed, data_dir=...)`` when it
 # takes a data directory, else ``function(entries, reads, seed)``. A new corpus
@@ -31,6 +32,7 @@ CORPORA: dict[str, tuple[str, str, int]] = {
     "A": ("safenet.bench.match_journey_grid", "grid_corpus", SEED_A),
     "B": ("safenet.bench.match_journey_roads", "roads_corpus", SEED_B),
     "C": ("safenet.bench.match_journey_rings", "rings_corpus", SEED_C),
+    "D": ("safenet.bench.match_journey_fleets", "fleets_corpus", SEED_D),
 }
 GENERATORS = tuple(CORPORA)
 CURVE = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
@@ -153,6 +155,8 @@ def add_journeys(report: BenchReport, *, quick: bool, data_dir: Path | None) -> 
         "at least one alert line (the rest were candidates for an operator). The calibration "
         "was fitted on generator A with "
         "another seed (safenet.bench.match_fit); generator B was never used to fit or choose; "
-        "generator C was written after the chain was finished and run as written."
+        "generator C was written after the chain was finished and run as written; "
+        "generator D (fleets, two camera vendors) was written apart from the chain and run "
+        "as written."
         + (" --quick: 150k reads per corpus, too few for per-million figures." if quick else "")
     )

@@ -326,7 +326,7 @@ def bench_match(
         "all",
         "--part",
         help="Which part to run: all, speed (the per-read matcher) or journeys (the decision "
-        "chain against the per-read matcher on two generated cities).",
+        "chain against the per-read matcher on the generated cities A-D).",
     ),
 ) -> None:
     """Benchmark the hotlist matcher and the decision chain against their baselines."""
