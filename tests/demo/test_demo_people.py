@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -34,20 +33,16 @@ from safenet.demo.run import DemoOptions, run_demo
 from safenet.demo.stack import DemoStack
 from safenet.sim import Simulation
 from safenet.sim.scenario import load_scenario
-from tests.support.services import port_open
+from tests.support.services import free_port_block
 
 SCENARIO = Path(__file__).parent / "scenarios" / "people.yaml"
 SITES = ("seocho", "gangnam", "eunpyeong")
 
 
 def _free_block(size: int = 4) -> int:
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = int(s.getsockname()[1])
-        if base + size < 65000 and not any(port_open("127.0.0.1", base + i) for i in range(size)):
-            return base
-    raise RuntimeError("no block of free ports")
+    # Below the ephemeral range, where another xdist worker's connections take ports
+    # (tests/support/services.py free_port_block): 41188 was taken so once.
+    return free_port_block(size)
 
 
 # -- the flag --------------------------------------------------------------------------

@@ -61,13 +61,16 @@ def local(
 ) -> None:
     """Run the plan's topology on this machine: hub cluster, leaves, police, centers, workers."""
     from safenet.deploy.local import run_local
+    from safenet.deploy.local_check import run_check
 
     raise typer.Exit(
         run_local(
             centers=centers,
             workers=workers,
             directory=directory,
-            check=check,
+            check=(lambda topology, timeout_s: run_check(topology, timeout_s=timeout_s))
+            if check
+            else None,
             keep=keep,
             pg_url=pg_url,
             timeout_s=timeout,

@@ -324,13 +324,17 @@ def run_local(
     centers: int,
     workers: int,
     directory: Path | None,
-    check: bool,
+    check: Callable[[LocalTopology, float], Any] | None,
     keep: bool,
     pg_url: str | None,
     timeout_s: float,
     say: Callable[[str], None],
 ) -> int:
-    """Write, start, (check,) stop; the exit code: 0 ok, 1 a check failed, 2 did not start."""
+    """Write, start, (check,) stop; the exit code: 0 ok, 1 a check failed, 2 did not start.
+
+    ``check`` is :func:`safenet.deploy.local_check.run_check` (or None): it runs the
+    topology, so it is handed in rather than imported here.
+    """
     import shutil
     import tempfile
 
@@ -356,10 +360,8 @@ def run_local(
         say(f"{'process':<26} {'listens on':<22} log")
         topology.start(say)
         say(f"police console: {topology.url('police')}/")
-        if check:
-            from safenet.deploy.local_check import run_check
-
-            result = run_check(topology, timeout_s=timeout_s)
+        if check is not None:
+            result = check(topology, timeout_s)
             say(result.table())
             for line in result.hub:
                 say(line)

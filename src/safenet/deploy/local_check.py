@@ -18,10 +18,12 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import httpx
 
-from safenet.deploy.local import LocalTopology
+if TYPE_CHECKING:  # the topology runs the check: a type here, no import circle
+    from safenet.deploy.local import LocalTopology
 
 WANTED_PLATE = "12가3456"
 _HIT_ID = re.compile(r'"hit_id":\s*"(hit-[0-9a-f]+)"')
