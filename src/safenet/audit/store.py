@@ -126,12 +126,42 @@ def append(
     origin = current_origin()
     if origin is not None and "from" not in (details or {}):
         details = {**(details or {}), "from": origin}  # where the request came from
+    if conn.dialect.name != "postgresql":  # SQLite serializes writers: the head is ours
+        record = _next(conn, actor, action, subject, details, ts)
+        conn.execute(audit_log.insert().values(**record.as_dict()))
+        return record
+    # Two transactions may read the same head; the second's insert waits for the first's
+    # and then finds its place taken. In a savepoint it reads the new head and tries
+    # again, so both land in one unbroken chain (no lock held across the caller's work).
+    for attempt in range(_APPEND_TRIES):
+        record = _next(conn, actor, action, subject, details, ts)
+        try:
+            with conn.begin_nested():
+                conn.execute(audit_log.insert().values(**record.as_dict()))
+        except sa.exc.IntegrityError:
+            if attempt == _APPEND_TRIES - 1:
+                raise
+            continue
+        return record
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+_APPEND_TRIES = 20
+"""How often a record is placed again after a concurrent writer took its place."""
+
+
+def _next(
+    conn: Connection,
+    actor: str,
+    action: str,
+    subject: str,
+    details: Mapping[str, Any] | None,
+    ts: datetime | None,
+) -> AuditRecord:
     seq, head = _head(conn)
     if seq == 0:
         seq, head = _anchor(conn)
-    record = ChainBuilder(seq, head).append(actor, action, subject, details, ts)
-    conn.execute(audit_log.insert().values(**record.as_dict()))
-    return record
+    return ChainBuilder(seq, head).append(actor, action, subject, details, ts)
 
 
 def record_once(
