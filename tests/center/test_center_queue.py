@@ -359,3 +359,23 @@ async def test_a_worker_s_commit_wakes_the_center_s_relay(
             await wait_until(lambda: worker.hotlist.version == env.version, "worker hotlist")
             await env.post(batch_reads(env, "w", 3, hit_at=1))
             assert len(await env.reports(1, within_s=5)) == 1
+
+
+async def test_a_worker_matches_against_the_version_the_center_acknowledged(
+    pg_url: str, tmp_path: Path, nats_server: Callable[..., NatsServer]
+) -> None:
+    """The center acks a new hotlist version once it has applied it; a read posted after
+    that must be matched against it, however long the workers' own poll is (found by
+    `safenet deploy local --check`: a read in the 1 s gap missed its hit)."""
+    server = nats_server()
+    async with queue_center(pg_url, tmp_path, server.url, worker_hotlist_poll_s=60.0) as env:
+        await env.snapshot([entry("e-0", "99다9999")])
+        async with workers_for(env, pg_url) as workers:
+            worker = await workers.start()
+            assert worker.hotlist.version == env.version
+            await env.snapshot([entry("e-0", "99다9999"), entry("e-1", WANTED)])  # acked
+            response = await env.post(batch_reads(env, "late", 3, hit_at=1))
+            assert response.status_code == 200
+            reports = await env.reports(1)
+            assert len(reports) == 1, "the read was matched against the old list"
+            assert worker.hotlist.version == env.version

@@ -208,8 +208,9 @@ class CenterSettings(Section):
         1.0,
         gt=0,
         le=60,
-        description="How often a worker looks at the hotlist version in the database and "
-        "reloads it when the center applied a new one.",
+        description="How often an idle worker looks at the hotlist version in the database "
+        "and reloads it when the center applied a new one (it also looks before each run, "
+        "so a read taken after the center acknowledged a version is matched against it).",
     )
 
     # -- the pipeline --------------------------------------------------------------------

@@ -23,8 +23,10 @@ What happens to a batch, by what the pipeline made of its reads:
   deliveries than that (workers died on it), or it does not decode: it is copied to
   the dead-letter stream with the reason, logged, and acked. Never dropped silently.
 
-A worker reads the hotlist the center keeps in the database and reloads it when the
-center applied a new version (``center.worker_hotlist_poll_s``). ``--concurrency N``
+A worker reads the hotlist the center keeps in the database. Before each run it
+compares the version stored there with its own and reloads when the center applied a
+newer one, so a read taken after the center acknowledged a version is matched against
+it; between batches it also checks every ``center.worker_hotlist_poll_s``. ``--concurrency N``
 runs N lanes in the process, each with its own pipeline (its own de-duplication
 memory and decision chain).
 """
@@ -127,6 +129,7 @@ class CenterWorker:
         self.counts = WorkerCounts()
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
+        self._reloading = asyncio.Lock()
 
     async def start(self) -> None:
         """Load cameras and hotlist, connect to the queue, start the lanes."""
@@ -243,6 +246,7 @@ class CenterWorker:
         failure: str | None = None
         keepalive = asyncio.create_task(self._keep_alive([t.msg for t in group]))
         try:
+            await self._fresh_hotlist()
             await asyncio.to_thread(pipeline.run, items)
         except Exception as exc:
             log.exception("%s: the pipeline failed for %d reads as a whole", self.name, len(items))
@@ -325,15 +329,22 @@ class CenterWorker:
             if self._stopping.is_set():
                 return
             try:
-                version = await asyncio.to_thread(self._stored_version)
-                if version != self.hotlist.version:
-                    await asyncio.to_thread(self.hotlist.load)
-                    log.info("%s: hotlist version %d loaded", self.name, self.hotlist.version)
+                await self._fresh_hotlist()
                 for lane in self.lanes:
                     if lane.ctx.decisions is not None:
                         lane.ctx.decisions.advance()
             except Exception as exc:
                 log.warning("%s: hotlist check failed: %s", self.name, exc)
+
+    async def _fresh_hotlist(self) -> None:
+        """Load the version the center has applied (and so acknowledged), if it is newer."""
+        version = await asyncio.to_thread(self._stored_version)
+        if version == self.hotlist.version:
+            return
+        async with self._reloading:  # lanes share one hotlist: one reload
+            if version != self.hotlist.version:
+                await asyncio.to_thread(self.hotlist.load)
+                log.info("%s: hotlist version %d loaded", self.name, self.hotlist.version)
 
     def _stored_version(self) -> int:
         with self.db.read() as conn:
