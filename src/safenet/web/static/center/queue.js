@@ -269,9 +269,13 @@ async function load() {
   announce();
   const vanished = !candidates.some((c) => c.hit_id === selected);
   if (vanished) selected = candidates.length ? candidates[0].hit_id : null;
+  // The redraw replaces the list's items: a keyboard user's focus stays on the list.
+  const active = document.activeElement;
+  const listFocused = Boolean(active && active.closest && active.closest('.queue-item'));
   renderList();
   renderDetail();
-  if (vanished) sheet.close(); // the candidate on the sheet was decided elsewhere
+  if (vanished && sheet.isOpen()) sheet.close(); // the candidate on the sheet was decided elsewhere
+  else if (listFocused && listItem(selected)) listItem(selected).focus();
 }
 
 async function loadCameras() {
