@@ -13,8 +13,8 @@ from safenet.audit.store import audit_log
 from safenet.config import load_settings
 from safenet.demo.operators import OperatorMode
 from safenet.demo.run import DemoOptions, run_demo
+from safenet.ports import free_port_block
 from safenet.store import open_database
-from tests.support.services import free_port_block
 
 
 def _free_block(size: int = 4) -> int:

@@ -31,9 +31,9 @@ from safenet.demo.operators import MANUAL_CENTER, OperatorMode, manual_sites, op
 from safenet.demo.progress import CenterFigures, center_figures, decision_counts, progress_line
 from safenet.demo.run import DemoOptions, run_demo
 from safenet.demo.stack import DemoStack
+from safenet.ports import free_port_block
 from safenet.sim import Simulation
 from safenet.sim.scenario import load_scenario
-from tests.support.services import free_port_block
 
 SCENARIO = Path(__file__).parent / "scenarios" / "people.yaml"
 SITES = ("seocho", "gangnam", "eunpyeong")
@@ -41,7 +41,7 @@ SITES = ("seocho", "gangnam", "eunpyeong")
 
 def _free_block(size: int = 4) -> int:
     # Below the ephemeral range, where another xdist worker's connections take ports
-    # (tests/support/services.py free_port_block): 41188 was taken so once.
+    # (safenet.ports.free_port_block): 41188 was taken so once.
     return free_port_block(size)
 
 

@@ -8,7 +8,6 @@ configuration, a server to restart mid-stream) start one with :class:`NatsServer
 from __future__ import annotations
 
 import os
-import random
 import shutil
 import signal
 import socket
@@ -40,39 +39,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _ephemeral_low() -> int:
-    try:
-        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 32768
-
-
-def _binds(port: int) -> bool:
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
-def free_port_block(size: int) -> int:
-    """A base port with ``size`` consecutive ports from it that can be bound now.
-
-    Chosen below the kernel's ephemeral range, where :func:`free_port` and every outgoing
-    connection take their ports: a block inside it was taken by another xdist worker's
-    connection between the check and the demo's bind (Errno 98, 2026-12-03).
-    """
-    rng = random.Random()
-    top = _ephemeral_low() - size
-    for _ in range(200):
-        base = rng.randrange(20000, top)
-        if all(_binds(base + i) for i in range(size)):
-            return base
-    raise RuntimeError(f"no block of {size} free ports below {top + size}")
 
 
 def require_port(name: str, host: str, port: int) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import random
 import secrets
 import signal
 import socket
@@ -33,6 +32,7 @@ import sqlalchemy as sa
 from safenet.deploy.plan import HUB_NODES, PlanOptions, write_plan
 from safenet.link.errors import LinkConfigError
 from safenet.link.nats_config import check_installed_server, read_env_file, server_binary
+from safenet.ports import free_port_block
 
 DEFAULT_PG_URL = os.environ.get(
     "SAFENET_DEPLOY_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -43,38 +43,10 @@ class LocalError(RuntimeError):
     """A process of the local topology did not start, or stopped, with what its log says."""
 
 
-def _ephemeral_low() -> int:
-    try:
-        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 32768
-
-
-def _binds(port: int) -> bool:
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
-def free_block(size: int) -> int:
-    """A base port with ``size`` free consecutive ports, below the ephemeral range."""
-    rng = random.Random()
-    top = _ephemeral_low() - size
-    for _ in range(300):
-        base = rng.randrange(20000, top)
-        if all(_binds(base + i) for i in range(size)):
-            return base
-    raise LocalError(f"no block of {size} free ports below {top + size}")
-
-
 def local_options(workdir: Path, centers: int, workers: int, pg_url: str) -> PlanOptions:
     """The plan's options for this machine: free ports, stores in ``workdir``, run's db names."""
     url = sa.make_url(pg_url)
-    base = free_block(3 * HUB_NODES + 2 * (centers + 1))
+    base = free_port_block(3 * HUB_NODES + 2 * (centers + 1))
     return PlanOptions(
         host="127.0.0.1",
         store_root=str(workdir / "jetstream"),
