@@ -197,11 +197,10 @@ async def _submit_all(service: Any, reads: Sequence[IncomingRead], pace_s: float
     return arrivals
 
 
-async def _measure(db: Database, corpus: Corpus, throughput_n: int) -> dict[str, Any]:
+def seed_center(db: Database, corpus: Corpus, site: str) -> None:
+    """A migrated center database with the corpus's cameras and its wanted plates (v1)."""
     from safenet.center.hotlist import Hotlist
     from safenet.center.registry import import_camera_file
-    from safenet.center.service import CenterService
-    from safenet.center.settings import CenterSettings
     from safenet.store import migrate
 
     migrate(db, "center")
@@ -218,9 +217,16 @@ async def _measure(db: Database, corpus: Corpus, throughput_n: int) -> dict[str,
         )
         for i, plate in enumerate(corpus.wanted)
     ]
-    Hotlist(db, SITE).apply(
+    Hotlist(db, site).apply(
         HotlistSnapshot(target="all", version=1, issued_at=datetime.now(UTC), entries=entries)
     )
+
+
+async def _measure(db: Database, corpus: Corpus, throughput_n: int) -> dict[str, Any]:
+    from safenet.center.service import CenterService
+    from safenet.center.settings import CenterSettings
+
+    seed_center(db, corpus, SITE)
     broker = MemoryBroker()
     police = MemoryTransport(broker, "police")
     await police.provision([SITE])

@@ -29,7 +29,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from safenet.bench.center import POST_SIZE, Corpus, _measure, bench_database, make_corpus
+from safenet.bench.center import (
+    POST_SIZE,
+    Corpus,
+    _measure,
+    bench_database,
+    make_corpus,
+    seed_center,
+)
 from safenet.bench.report import BenchReport
 from safenet.store import Database
 
@@ -37,39 +44,17 @@ from safenet.store import Database
 async def _queued(
     db: Database, corpus: Corpus, nats_url: str, workers: int, later: Corpus | None
 ) -> dict[str, Any]:
-    import json
-    from datetime import UTC, datetime, timedelta
-
     import nats
 
-    from safenet.center.hotlist import Hotlist
     from safenet.center.queue_ingest import QueueIngest, queue_config
-    from safenet.center.registry import import_camera_file
     from safenet.center.service import CenterService
     from safenet.center.settings import CenterSettings
     from safenet.center.worker import CenterWorker
-    from safenet.link import HotlistEntry, HotlistSnapshot, MemoryBroker, MemoryTransport
+    from safenet.link import MemoryBroker, MemoryTransport
     from safenet.link.nats_queue import WorkQueue, dead_stream_name, stream_name
-    from safenet.store import migrate
 
     site = f"bq{secrets.token_hex(4)}"
-    migrate(db, "center")
-    with tempfile.TemporaryDirectory() as tmp:
-        cameras = Path(tmp) / "cameras.json"
-        cameras.write_text(json.dumps(corpus.cameras))
-        import_camera_file(db, cameras)
-    entries = [
-        HotlistEntry(
-            entry_id=f"E{i}",
-            plate=plate,
-            category="robbery",
-            expires_at=datetime.now(UTC) + timedelta(days=1),
-        )
-        for i, plate in enumerate(corpus.wanted)
-    ]
-    Hotlist(db, site).apply(
-        HotlistSnapshot(target="all", version=1, issued_at=datetime.now(UTC), entries=entries)
-    )
+    seed_center(db, corpus, site)
     broker = MemoryBroker()
     police = MemoryTransport(broker, "police")
     await police.provision([site])
