@@ -25,7 +25,6 @@ import itertools
 import json
 import os
 import random
-import re
 import subprocess
 import time
 import uuid
@@ -48,7 +47,6 @@ DEFAULT_PG_URL = os.environ.get(
 )
 _TICK = os.sysconf("SC_CLK_TCK")
 _WANTED_SEQ = itertools.count()
-_HIT_ID = re.compile(r'"hit_id":\s*"(hit-[0-9a-f]+)"')
 
 
 def _free_port() -> int:
@@ -199,19 +197,10 @@ def _batch(
 
 
 async def _sse(url: str, token: str, load: Load, ready: asyncio.Event) -> None:
-    async with (
-        httpx.AsyncClient(base_url=url, timeout=None) as http,
-        http.stream(
-            "GET", "/api/v1/alerts/stream", headers={"Authorization": f"Bearer {token}"}
-        ) as response,
-    ):
-        async for line in response.aiter_lines():
-            if line.startswith(": connected"):
-                ready.set()
-            elif line.startswith("data: ") and '"hit_id"' in line:
-                found = _HIT_ID.search(line)
-                if found is not None:
-                    load.alerts.setdefault(found[1], []).append(time.perf_counter())
+    from safenet.police.client import alert_hit_ids
+
+    async for hit_id in alert_hit_ids(url, token, ready):
+        load.alerts.setdefault(hit_id, []).append(time.perf_counter())
 
 
 async def _drive(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,7 +25,6 @@ if TYPE_CHECKING:  # the topology runs the check: a type here, no import circle
     from safenet.deploy.local import LocalTopology
 
 WANTED_PLATE = "12가3456"
-_HIT_ID = re.compile(r'"hit_id":\s*"(hit-[0-9a-f]+)"')
 
 
 @dataclass
@@ -317,16 +315,7 @@ async def _post(
 
 
 async def _alerts(url: str, token: str, alerts: dict[str, float], ready: asyncio.Event) -> None:
-    async with (
-        httpx.AsyncClient(base_url=url, timeout=None) as http,
-        http.stream(
-            "GET", "/api/v1/alerts/stream", headers={"Authorization": f"Bearer {token}"}
-        ) as response,
-    ):
-        async for line in response.aiter_lines():
-            if line.startswith(": connected"):
-                ready.set()
-            elif line.startswith("data: ") and '"hit_id"' in line:
-                found = _HIT_ID.search(line)
-                if found is not None:
-                    alerts.setdefault(found[1], time.monotonic())
+    from safenet.police.client import alert_hit_ids
+
+    async for hit_id in alert_hit_ids(url, token, ready):
+        alerts.setdefault(hit_id, time.monotonic())

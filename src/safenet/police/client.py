@@ -9,11 +9,37 @@ would bypass the running service's distribution, so there is none.
 
 from __future__ import annotations
 
+import asyncio
+import re
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 
 from safenet.audit.origin import CLIENT_HEADER, cli_origin
+
+_HIT_ID = re.compile(r'"hit_id":\s*"(hit-[0-9a-f]+)"')
+
+
+async def alert_hit_ids(url: str, token: str, ready: asyncio.Event) -> AsyncIterator[str]:
+    """The hit id of every alert on the police's alert stream, as it arrives (SSE).
+
+    ``ready`` is set once the stream says it is connected. For the benchmarks and
+    ``safenet deploy local --check``, which time alerts by their hit ids.
+    """
+    async with (
+        httpx.AsyncClient(base_url=url, timeout=None) as http,
+        http.stream(
+            "GET", "/api/v1/alerts/stream", headers={"Authorization": f"Bearer {token}"}
+        ) as response,
+    ):
+        async for line in response.aiter_lines():
+            if line.startswith(": connected"):
+                ready.set()
+            elif line.startswith("data: ") and '"hit_id"' in line:
+                found = _HIT_ID.search(line)
+                if found is not None:
+                    yield found[1]
 
 
 class PoliceApiError(Exception):
