@@ -165,7 +165,16 @@ async def test_a_candidate_opens_over_the_list_on_a_phone_and_beside_it_on_a_des
     assert await page.locator("#detail").get_attribute("data-sheet") == "closed"
     assert await page.locator(".sheet-head").is_hidden()
     for action in ("confirm", "reject"):
-        assert _in_view(await _box(page.locator(f"#detail [data-action='{action}']")), DESKTOP)
+        button = page.locator(f"#detail [data-action='{action}']")
+        # A poll may redraw the decision bar between finding a button and measuring it.
+        box = None
+        for _ in range(20):
+            await button.wait_for(state="visible")
+            box = await button.bounding_box()
+            if box is not None:
+                break
+        assert box is not None, f"{action}: never displayed"
+        assert _in_view(box, DESKTOP)
     await shoot(page, "phone-queue-beside-en-1280x800")
     await page.locator("#lang-toggle").click()
     assert await page.locator("#detail [data-action='confirm']").inner_text() == "확인 (C)"
