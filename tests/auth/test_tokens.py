@@ -59,3 +59,45 @@ def test_bad_subject_named(subject: str) -> None:
 def test_principal_needs_a_role() -> None:
     with pytest.raises(ValueError, match="no role"):
         Principal("a", "n", frozenset())
+
+
+def test_a_remembered_token_ends_at_its_expiry(monkeypatch: pytest.MonkeyPatch) -> None:
+    import safenet.auth.tokens as tokens
+
+    signer = site_signer(AuthSettings(), "police", SECRET)
+    token = signer.access(KIM, ttl_s=60)
+    assert signer.verify_access(token) == KIM
+    assert signer.remembered(token) == KIM
+    real = tokens.time.time
+    monkeypatch.setattr(tokens.time, "time", lambda: real() + 61)
+    assert signer.remembered(token) is None  # forgotten: verified afresh, and refused
+    with pytest.raises(AuthError, match="expired"):
+        signer.verify_access(token, now=real() + 61)  # PyJWT reads its own clock
+
+
+def test_a_remembered_token_altered_in_one_character_is_verified_again() -> None:
+    signer = site_signer(AuthSettings(), "police", SECRET)
+    token = signer.access(KIM, ttl_s=60)
+    assert signer.verify_access(token) == KIM
+    head, payload, signature = token.split(".")
+    flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
+    with pytest.raises(AuthError, match="signature"):
+        signer.verify_access(f"{head}.{payload}.{flipped}")
+    forged = sign_principal(KIM, b"t" * 32, site="police")  # same claims, another secret
+    with pytest.raises(AuthError, match="signature"):
+        signer.verify_access(forged)
+
+
+def test_a_token_remembered_at_one_site_is_not_taken_at_another() -> None:
+    police = site_signer(AuthSettings(), "police", SECRET)
+    token = police.access(KIM, ttl_s=60)
+    assert police.verify_access(token) == KIM
+    with pytest.raises(AuthError, match="audience"):
+        site_signer(AuthSettings(), "seocho", SECRET).verify_access(token)
+
+
+def test_a_token_checked_against_a_given_clock_is_not_remembered() -> None:
+    signer = site_signer(AuthSettings(), "police", SECRET)
+    token = signer.access(KIM, ttl_s=60)
+    signer.verify_access(token, now=__import__("time").time())
+    assert signer.remembered(token) is None

@@ -71,7 +71,9 @@ class AuthContext:
             accounts=Accounts(db, site, settings, clock),
             signin=SignIn(db, site, settings, clock),
             sessions=Sessions(db, settings, clock),
-            cameras=CameraKeys(db, pepper, clock) if side == "center" else None,
+            cameras=CameraKeys(db, pepper, clock, cache_s=settings.camera_key_cache_s)
+            if side == "center"
+            else None,
             oidc=OidcVerifier(settings.oidc) if settings.oidc.enabled else None,
             limiter=RateLimiter(settings.rate_per_minute, settings.rate_burst),
             # Distinct from the signing key so a CSRF token can never verify as a JWT.

@@ -74,6 +74,11 @@ def authenticate(request: Request, ctx: AuthContext) -> Principal:
 
 
 def _bearer(token: str, ctx: AuthContext) -> Principal:
+    known = ctx.signer.remembered(token)  # a token this site verified, not yet expired
+    if known is not None:
+        if known.session is not None:
+            return ctx.sessions.principal(session_id=known.session)
+        return known
     try:
         alg = jwt.get_unverified_header(token).get("alg")
     except jwt.PyJWTError as exc:

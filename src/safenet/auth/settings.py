@@ -160,6 +160,14 @@ class AuthSettings(Section):
         description="Secret mixed into camera key hashes, from "
         "SAFENET_<SERVICE>__AUTH__CAMERA_KEY_PEPPER; unset: the signing secret.",
     )
+    camera_key_cache_s: float = Field(
+        5.0,
+        ge=0,
+        le=300,
+        description="How long a verified camera key's row is kept in memory (0: look it up "
+        "on every request). A key revoked by another process is refused at most this long "
+        "after; a revoke in the serving process takes effect at once.",
+    )
     rate_per_minute: int = Field(
         600, ge=1, le=100_000, description="Requests per minute one identity may make."
     )

@@ -14,6 +14,15 @@ lifetime the token claims is within the cap (a token minted elsewhere with the s
 a long life is refused). Whether the session is still live is the resolver's check
 (:mod:`safenet.auth.resolve`), since only it holds the site's database.
 
+A camera posting each read on its own presents the same token on every request, and
+checking a JWT costs more than the rest of the request (PyJWT decodes every segment in
+Python). So a signer remembers the access tokens it verified itself (without a caller's
+``now``), by their exact text, until each one's ``exp``: the same text presented again
+is the same signed claims, checked against the same clock, so nothing is skipped that
+could differ. A token whose text differs in any character is verified afresh.
+Session-bound tokens are still checked against their session on every request (the
+resolver), so revoking a session ends them at once.
+
 :func:`site_signer` builds a site's signer from its settings (the services, the CLI's
 ``token`` commands); :func:`sign_principal` signs one session-less principal for a site
 — what ``safenet center token`` / ``safenet police token``, the demo and tests use.
@@ -34,6 +43,8 @@ from safenet.auth.types import Principal, PrincipalKind, Role
 
 ALGORITHM = "HS256"
 MIN_SECRET_BYTES = 32
+REMEMBERED_TOKENS = 50_000
+"""At most this many verified access tokens are remembered (then the memory starts again)."""
 
 __all__ = [
     "MIN_SECRET_BYTES",
@@ -84,6 +95,7 @@ class TokenSigner:
         self.access_ttl_s = access_ttl_s
         self.refresh_ttl_s = refresh_ttl_s
         self.max_service_ttl_s = max_service_ttl_s
+        self._verified: dict[str, tuple[Principal, int]] = {}
 
     @property
     def secret(self) -> bytes:
@@ -140,8 +152,28 @@ class TokenSigner:
 
     def verify_access(self, token: str, *, now: float | None = None) -> Principal:
         """The principal a valid access token names; :class:`AuthError` says why not."""
+        if now is None:
+            known = self.remembered(token)
+            if known is not None:
+                return known
         claims = self._decode(token, "access", now)
-        return _principal(claims)
+        principal = _principal(claims)
+        if now is None:
+            if len(self._verified) >= REMEMBERED_TOKENS:
+                self._verified.clear()
+            self._verified[token] = (principal, int(claims["exp"]))
+        return principal
+
+    def remembered(self, token: str) -> Principal | None:
+        """The principal of an access token this signer verified, while it has not expired."""
+        known = self._verified.get(token)
+        if known is None:
+            return None
+        principal, expires = known
+        if time.time() >= expires:
+            self._verified.pop(token, None)
+            return None
+        return principal
 
     def verify_refresh(self, token: str, *, now: float | None = None) -> RefreshClaims:
         """The session and rotation a valid refresh token names."""

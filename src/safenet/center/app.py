@@ -36,6 +36,7 @@ from safenet.center.ingest.http import reads_router
 from safenet.center.service import CenterService
 from safenet.link.site_names import default_names
 from safenet.service import create_base_app
+from safenet.service.direct import DirectRoutes
 from safenet.service.responses import API_ERRORS
 from safenet.web import WebSettings, mount_console
 
@@ -68,6 +69,7 @@ def build_app(
     """
     access = access or CenterAccess()
     settings = center.settings.auth
+    direct = DirectRoutes() if center.settings.ingest_direct else None
     app = create_base_app(
         title=f"safenet center {center.site}",
         version=__version__,
@@ -75,6 +77,7 @@ def build_app(
         registry=center.metrics.registry,
         health=center.status.health,
         max_body_bytes=max(settings.max_body_bytes, center.settings.max_body_bytes),
+        direct=direct,
     )
     install(
         app,
@@ -89,7 +92,7 @@ def build_app(
     }
     app.include_router(signin_router())
     app.include_router(
-        reads_router(center.settings, center.runner, center.metrics, access),
+        reads_router(center.settings, center.runner, center.metrics, access, direct),
         **guarded,
     )
     app.include_router(hits_router(center.candidates, access), **guarded)

@@ -117,6 +117,12 @@ class CenterSettings(Section):
     )
 
     # -- ingest ------------------------------------------------------------------------
+    ingest_direct: bool = Field(
+        True,
+        description="Serve `POST /api/v1/reads` past the web framework's routing and "
+        "dependency solving (the same guard and handler; a camera posting each read on its "
+        "own costs about half the CPU). Off: through the framework like every other route.",
+    )
     max_batch_reads: int = Field(
         1000,
         ge=1,

@@ -497,3 +497,35 @@ def bench_queue(
     run_queue_bench(
         quick=quick, pg_url=pg_url, nats_url=nats_url, workers=workers, processes=processes
     ).emit(json_path)
+
+
+@bench_app.command("ingest")
+def bench_ingest(
+    seconds: float = typer.Option(5.0, "--seconds", min=1, help="Length of each measured case."),
+    in_flight: int = typer.Option(
+        16, "--in-flight", min=1, max=256, help="Requests kept open at once by the client."
+    ),
+    batch: int = typer.Option(100, "--batch", min=2, max=5000, help="Reads in a batch request."),
+    sqlite: bool = typer.Option(False, "--sqlite", help="The center on SQLite (embedded store)."),
+    profile: Path | None = typer.Option(
+        None, "--profile", help="Sample the center with py-spy during each case into this folder."
+    ),
+    json_path: Path | None = typer.Option(None, "--json", help="Also write the figures here."),
+    pg_url: str = typer.Option(
+        "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+        "--pg-url",
+        help="PostgreSQL server to measure on; the benchmark creates and drops its own "
+        "database there.",
+    ),
+) -> None:
+    """HTTP ingest, one read a request and in batches, against a bare FastAPI app, same run."""
+    from safenet.bench.ingest import run_ingest_bench
+
+    run_ingest_bench(
+        seconds=seconds,
+        in_flight=in_flight,
+        batch=batch,
+        sqlite=sqlite,
+        pg_url=pg_url,
+        profile=profile,
+    ).emit(json_path)

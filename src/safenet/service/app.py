@@ -13,6 +13,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from safenet.audit.origin import OriginMiddleware
+from safenet.service.direct import DirectRoutes, service_error_response
+from safenet.service.direct import install as install_direct
 from safenet.service.errors import ServiceError
 from safenet.service.limits import BodySizeLimit
 
@@ -29,6 +31,7 @@ def create_base_app(
     registry: CollectorRegistry,
     health: HealthCheck,
     max_body_bytes: int | None = None,
+    direct: DirectRoutes | None = None,
 ) -> FastAPI:
     """An app with the error handlers, ``/healthz`` and ``/metrics`` installed.
 
@@ -36,9 +39,12 @@ def create_base_app(
     ``/healthz`` answer 503 so that load balancers and the demo notice. With
     ``max_body_bytes``, a larger request body is refused with 413 naming the limit
     (:class:`~safenet.service.limits.BodySizeLimit`). Who may call what is the
-    service's :mod:`safenet.auth` context, installed by its composition root.
+    service's :mod:`safenet.auth` context, installed by its composition root. ``direct``:
+    hot routes served past the framework's routing (:mod:`safenet.service.direct`).
     """
     app = FastAPI(title=title, version=version, description=description)
+    if direct is not None:
+        install_direct(app, direct)  # innermost: the body limit and the origin still apply
     if max_body_bytes is not None:
         app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     app.add_middleware(OriginMiddleware)  # "from where" on every audit record a request makes
@@ -47,8 +53,7 @@ def create_base_app(
     async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
         if exc.status >= 500:
             log.error("service error: %s", exc.message)
-        headers: dict[str, str] | None = getattr(exc, "headers", None)
-        return JSONResponse(exc.as_body(), status_code=exc.status, headers=headers)
+        return service_error_response(exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -1,0 +1,305 @@
+"""``safenet bench ingest``: single-read and batch HTTP ingest against a bare app, in one run.
+
+A camera that posts each read as it reads it sends one small request per read; an
+edge gateway batches what many cameras read. Both must be served. This benchmark
+starts, each as a process of its own on this machine:
+
+- the bare app (:mod:`safenet.bench.bare_app`): FastAPI on uvicorn, reads the body and
+  answers, nothing else -- what the framework alone costs per request;
+- a center (``safenet center serve``) on a PostgreSQL database the benchmark makes and
+  drops (``--sqlite`` for the embedded store), with a camera list and the link on its
+  in-process transport (the link is ``bench e2e``'s business, not this one's).
+
+The same client (httpx, ``--in-flight`` requests open at once, each sent as soon as
+the previous answer came) drives, in turn: single-read requests to the bare app; the
+same to the center with each camera's bearer token; the same with each camera's API
+key (``X-Camera-Key``, checked against the center's key table); and batches of
+``--batch`` reads to the center. Reported: requests/s and reads/s, latency p50/p99,
+the center's CPU per read, and each center figure as a ratio of the bare app's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from safenet.bench.e2e import Proc, _free_port, _pg_database, _quantile, _spawn, _wait_port
+from safenet.bench.match_corpus import random_plate
+from safenet.bench.report import BenchReport
+
+SITE = "benchc"  # the site e2e_cameras and _camera_tokens are made for
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+_SEQ = itertools.count()
+PEPPER = "bench-ingest-pepper-" + "p" * 32
+
+
+def _read(rng: random.Random, camera: str) -> dict[str, Any]:
+    return {
+        "id": f"i{next(_SEQ)}",
+        "camera_id": camera,
+        "ts": datetime.now(UTC).isoformat(),
+        "plate": random_plate(rng),
+        "confidence": round(rng.uniform(0.8, 0.99), 3),
+    }
+
+
+async def _closed_loop(
+    url: str,
+    seconds: float,
+    in_flight: int,
+    request: Callable[[int], tuple[bytes, dict[str, str]]],
+    reads_per_request: int,
+) -> dict[str, Any]:
+    """Keep ``in_flight`` requests open for ``seconds``; requests/s, reads/s and latency."""
+    latencies: list[float] = []
+    failures: dict[str, int] = {}
+    limits = httpx.Limits(max_connections=in_flight, max_keepalive_connections=in_flight)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as http:
+        deadline = time.perf_counter() + seconds
+
+        async def worker(k: int) -> None:
+            n = 0
+            while time.perf_counter() < deadline:
+                body, headers = request(k * 1_000_000 + n)
+                n += 1
+                t0 = time.perf_counter()
+                answer = await http.post("/api/v1/reads", content=body, headers=headers)
+                latencies.append(time.perf_counter() - t0)
+                if answer.status_code != 200:
+                    why = f"{answer.status_code} {answer.json().get('code', '')}".strip()
+                    failures[why] = failures.get(why, 0) + 1
+                    continue
+                got = answer.json()
+                if "accepted" in got and len(got["accepted"]) != reads_per_request:
+                    failures["not accepted"] = failures.get("not accepted", 0) + 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(k) for k in range(in_flight)))
+        wall = time.perf_counter() - started
+    done = len(latencies)
+    return {
+        "requests_per_s": done / wall,
+        "reads_per_s": done * reads_per_request / wall,
+        "p50_ms": 1000 * (_quantile(latencies, 0.5) or 0.0),
+        "p99_ms": 1000 * (_quantile(latencies, 0.99) or 0.0),
+        "failures": failures,
+        "wall_s": wall,
+    }
+
+
+def _camera_keys(center_db: str, cameras: list[str]) -> dict[str, str]:
+    """One API key per camera, issued in the center's key table as an operator would."""
+    from safenet.auth.devices import CameraKeys
+    from safenet.store import open_database
+
+    db = open_database(center_db)
+    try:
+        keys = CameraKeys(db, pepper=PEPPER.encode())
+        return {c: keys.issue(c, actor="bench.ingest") for c in cameras}
+    finally:
+        db.dispose()
+
+
+def run_ingest_bench(
+    *,
+    seconds: float = 5.0,
+    in_flight: int = 16,
+    batch: int = 100,
+    sqlite: bool = False,
+    pg_url: str = DEFAULT_PG_URL,
+    profile: Path | None = None,
+) -> BenchReport:
+    from safenet.bench.e2e_run import _camera_tokens, _env, _wait_health, e2e_cameras
+
+    report = BenchReport(
+        "ingest",
+        {
+            "seconds": seconds,
+            "in_flight": in_flight,
+            "batch": batch,
+            "store": "sqlite" if sqlite else "postgresql",
+        },
+    )
+    workdir = Path(tempfile.mkdtemp(prefix="safenet-bench-ingest-"))
+    secret = "bench-ingest-" + "x" * 40
+    rng = random.Random(1604)
+    rows: dict[str, dict[str, Any]] = {}
+    with ExitStack() as stack:
+        stack.callback(shutil.rmtree, workdir, True)
+        procs: list[Proc] = []
+        stack.callback(_stop_all, procs)
+        # the bare app
+        bare_port = _free_port()
+        bare = _spawn(
+            "bare",
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "safenet.bench.bare_app:app",
+                "--port",
+                str(bare_port),
+                "--log-level",
+                "warning",
+            ],
+            _env({}),
+            workdir,
+        )
+        procs.append(bare)
+        _wait_port(bare_port, bare)
+        # the center
+        if sqlite:
+            center_db = f"sqlite:///{workdir / 'center.db'}"
+        else:
+            center_db = stack.enter_context(_pg_database(pg_url))
+        cameras = e2e_cameras(workdir, center_db)
+        keys = _camera_keys(center_db, cameras)
+        tokens = _camera_tokens(secret.encode(), cameras)
+        center_port = _free_port()
+        center = _spawn(
+            "center",
+            [sys.executable, "-m", "safenet.cli", "center", "serve", "--port", str(center_port)],
+            _env(
+                {
+                    "SAFENET_VAR_DIR": str(workdir / "var"),
+                    "SAFENET_LOG__LEVEL": "warning",
+                    "SAFENET_CENTER__SITE": SITE,
+                    "SAFENET_CENTER__DATABASE_URL": center_db,
+                    "SAFENET_CENTER__TOKEN_SECRET": secret,
+                    "SAFENET_CENTER__AUTH__CAMERA_KEY_PEPPER": PEPPER,
+                    "SAFENET_CENTER__AUTH__RATE_PER_MINUTE": "100000",
+                    "SAFENET_CENTER__AUTH__RATE_BURST": "10000",
+                }
+            ),
+            workdir,
+        )
+        procs.append(center)
+        center_url = f"http://127.0.0.1:{center_port}"
+        _wait_health(center_url, center, lambda h: h.get("ok"))
+
+        def single(auth: Callable[[str], dict[str, str]]) -> Callable[[int], Any]:
+            def request(n: int) -> tuple[bytes, dict[str, str]]:
+                camera = cameras[n % len(cameras)]
+                body = json.dumps({"reads": [_read(rng, camera)]}).encode()
+                return body, {**auth(camera), "content-type": "application/json"}
+
+            return request
+
+        def batched(n: int) -> tuple[bytes, dict[str, str]]:
+            camera = cameras[n % len(cameras)]
+            body = json.dumps({"reads": [_read(rng, camera) for _ in range(batch)]}).encode()
+            return body, {
+                "authorization": f"Bearer {tokens[camera]}",
+                "content-type": "application/json",
+            }
+
+        cases: list[tuple[str, str, Callable[[int], Any], int, Proc | None]] = [
+            ("bare app, 1 read a request", f"http://127.0.0.1:{bare_port}",
+             single(lambda c: {}), 1, bare),
+            ("center, 1 read a request, token", center_url,
+             single(lambda c: {"authorization": f"Bearer {tokens[c]}"}), 1, center),
+            ("center, 1 read a request, camera key", center_url,
+             single(lambda c: {"x-camera-key": keys[c]}), 1, center),
+            (f"center, {batch} reads a request, token", center_url, batched, batch, center),
+        ]  # fmt: skip
+        # a short warm-up of each target, not measured
+        asyncio.run(_closed_loop(cases[0][1], 0.5, in_flight, cases[0][2], 1))
+        asyncio.run(_closed_loop(center_url, 0.5, in_flight, cases[1][2], 1))
+        for k, (name, url, request, per, proc) in enumerate(cases):
+            cpu0 = proc.cpu_s() if proc else 0.0
+            spy = _py_spy(proc, seconds, profile / f"case{k}.txt") if profile and proc else None
+            row = asyncio.run(_closed_loop(url, seconds, in_flight, request, per))
+            if spy is not None:
+                spy.wait(timeout=60)
+                row["profile"] = summarise_profile(profile / f"case{k}.txt")  # type: ignore[operator]
+            if proc is not None:
+                row["server_cpu_us_per_request"] = (
+                    1e6 * (proc.cpu_s() - cpu0) / max(1, row["requests_per_s"] * row["wall_s"])
+                )
+            rows[name] = row
+    base = rows["bare app, 1 read a request"]
+    table = report.table("HTTP ingest, closed loop")
+    for name, row in rows.items():
+        table.add(
+            **{
+                "case": name,
+                "requests/s": round(row["requests_per_s"]),
+                "reads/s": round(row["reads_per_s"]),
+                "vs bare requests/s": round(row["requests_per_s"] / base["requests_per_s"], 3),
+                "p50 ms": round(row["p50_ms"], 2),
+                "p99 ms": round(row["p99_ms"], 2),
+                "server CPU µs/request": round(row.get("server_cpu_us_per_request", 0.0)),
+                "failures": json.dumps(row["failures"]) if row["failures"] else "",
+            }
+        )
+    single_rate = rows["center, 1 read a request, token"]["requests_per_s"]
+    for name, row in rows.items():
+        if row.get("profile"):
+            top = report.table(f"profile: {name} (share of samples, self / inclusive)")
+            for fn, self_share, incl in row["profile"]:
+                top.rows.append(
+                    {"function": fn, "self": f"{self_share:.1%}", "inclusive": f"{incl:.1%}"}
+                )
+    held = "holds" if single_rate >= base["requests_per_s"] else "does not hold"
+    report.note(
+        f"target: single-read requests at least at the bare-framework rate {held}: "
+        f"{single_rate:,.0f} vs {base['requests_per_s']:,.0f} requests/s "
+        f"({single_rate / base['requests_per_s']:.2f}x)"
+    )
+    return report
+
+
+def _stop_all(procs: list[Proc]) -> None:
+    for proc in reversed(procs):
+        proc.stop()
+
+
+def _py_spy(proc: Proc, seconds: float, out: Path) -> subprocess.Popen[bytes] | None:
+    """py-spy sampling ``proc`` for ``seconds`` into ``out`` (collapsed stacks), if installed."""
+    binary = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(binary).exists():
+        return None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    args = [binary, "record", "--format", "raw", "--nonblocking", "-r", "200"]
+    args += ["-d", str(max(1, int(seconds))), "-p", str(proc.popen.pid), "-o", str(out)]
+    return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def summarise_profile(path: Path, top: int = 15) -> list[tuple[str, float, float]]:
+    """The functions with the most samples in a collapsed-stack file: (name, self, inclusive)."""
+    if not path.exists():
+        return []
+    self_count: dict[str, int] = {}
+    inclusive: dict[str, int] = {}
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not count_text.isdigit():
+            continue
+        count = int(count_text)
+        frames = [f.split(" (")[0] + " " + f.split("(")[-1].split(":")[0].rsplit("/", 1)[-1]
+                  for f in stack.split(";") if f]  # fmt: skip
+        if not frames:
+            continue
+        total += count
+        self_count[frames[-1]] = self_count.get(frames[-1], 0) + count
+        for f in set(frames):
+            inclusive[f] = inclusive.get(f, 0) + count
+    if not total:
+        return []
+    ranked = sorted(inclusive, key=lambda f: -self_count.get(f, 0))[:top]
+    return [(f, self_count.get(f, 0) / total, inclusive[f] / total) for f in ranked]
