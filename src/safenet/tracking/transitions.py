@@ -147,6 +147,9 @@ class TransitionLearner:
         self.max_gap_s = max_gap_s
         self.counts = TransitionCounts()
         self._key = key if key is not None else secrets.token_bytes(32)
+        # The keyed state once; each plate's tag is a copy of it (the key's padding and
+        # first block are not hashed again for every read).
+        self._keyed = hmac.new(self._key, digestmod=hashlib.sha256)
         self._last: dict[bytes, tuple[str, datetime, str | None]] = {}
         self._order: deque[tuple[datetime, bytes]] = deque()
 
@@ -160,7 +163,9 @@ class TransitionLearner:
         if ts.tzinfo is None or ts.utcoffset() is None:
             raise ValueError(f"ts must be timezone-aware, got the naive time {ts.isoformat()}")
         self._forget_before(ts)
-        tag = hmac.new(self._key, plate.encode("utf-8"), hashlib.sha256).digest()[:16]
+        keyed = self._keyed.copy()
+        keyed.update(plate.encode("utf-8"))
+        tag = keyed.digest()[:16]
         last = self._last.get(tag)
         if last is None:
             self._remember(tag, camera_id, ts, None)
