@@ -339,6 +339,7 @@ def purge(
             hit_retention=timedelta(days=center.hit_retention_days),
             now=system_clock(),
             dry_run=dry_run,
+            read_partition=timedelta(hours=center.read_partition_hours),
         )
     finally:
         db.dispose()
