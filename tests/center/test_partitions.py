@@ -70,7 +70,9 @@ async def test_reads_is_partitioned_and_the_purge_drops_partitions_not_rows(
     with center.service.db.read() as conn:
         assert partitions.is_partitioned(conn)
     old = center.clock() - timedelta(hours=20)
-    await center.post([read(f"n{k}", f"34나{5600 + k}", old + timedelta(seconds=k)) for k in range(5)])
+    await center.post(
+        [read(f"n{k}", f"34나{5600 + k}", old + timedelta(seconds=k)) for k in range(5)]
+    )
     await center.post([read("fresh", "78라1234", center.clock())])
     old_part = next(p for p in _live(center) if p.holds(old))
     center.clock.advance(hours=6)
@@ -123,7 +125,8 @@ async def test_a_hit_its_read_snapshot_and_evidence_survive_the_partition_drop(
     before = (await center.client.get(f"/api/v1/hits/{hit_id}", headers=operator)).json()
     center.clock.advance(hours=6)
     result = await center.service.purge_now()
-    assert result.partitions >= 1 and result.reads == 1 and result.snapshots == 1
+    assert result.partitions >= 1
+    assert (result.reads, result.snapshots) == (1, 1)
     assert not [p for p in _live(center) if p.holds(old)]  # its partition is gone
     assert _read_ids(center) == ["h1"]
     with center.service.db.read() as conn:
@@ -151,13 +154,15 @@ async def test_a_hit_its_read_snapshot_and_evidence_survive_the_partition_drop(
     assert after.json()["read_confidence"] == 0.95
     assert after.json()["vehicle_seen"]["colour"] == "grey"
     picture = await center.client.get(f"/api/v1/hits/{hit_id}/snapshot", headers=operator)
-    assert picture.status_code == 200 and picture.content == JPEG
+    assert picture.status_code == 200
+    assert picture.content == JPEG
     assert len(files) == 1  # the hit's picture, not the dropped non-hit read's
     # After the hit retention the hit goes, its read and snapshot with it (row delete).
     center.clock.advance(days=31)
     result = await center.service.purge_now()
     assert (result.hits, result.hit_reads) == (1, 1)
-    assert _count(center, reads) == 0 and _count(center, snapshots) == 0
+    assert _count(center, reads) == 0
+    assert _count(center, snapshots) == 0
 
 
 async def test_a_read_for_a_missing_partition_is_stored_not_lost(pg_center: CenterEnv) -> None:
@@ -174,7 +179,8 @@ async def test_a_read_for_a_missing_partition_is_stored_not_lost(pg_center: Cent
     assert sorted(response.json()["accepted"]) == ["future", "past"]
     assert _read_ids(center) == ["future", "past"]
     live = _live(center)
-    assert any(p.holds(past) for p in live) and any(p.holds(future) for p in live)
+    assert any(p.holds(past) for p in live)
+    assert any(p.holds(future) for p in live)
 
 
 async def test_a_resend_after_its_window_is_stored_once_and_a_reused_id_with_another_time_twice(
@@ -220,25 +226,23 @@ def test_migration_0011_moves_existing_rows_into_the_partitioned_table(pg_url: s
             hit_seq = conn.execute(
                 sa.text("SELECT seq FROM reads WHERE read_id = 'hit'")
             ).scalar_one()
-            conn.execute(
-                sa.insert(snapshots).values(read_seq=hit_seq, jpeg=JPEG, sha256="0" * 64)
-            )
+            conn.execute(sa.insert(snapshots).values(read_seq=hit_seq, jpeg=JPEG, sha256="0" * 64))
             top = conn.execute(sa.text("SELECT max(seq) FROM reads")).scalar_one()
         migrate(db, "center")
         with db.begin() as conn:
             assert partitions.is_partitioned(conn)
             names = {p.name for p in partitions.partitions(conn)}
-            assert partitions.KEPT in names and len(names) >= 3
+            assert partitions.KEPT in names
+            assert len(names) >= 3
             where = dict(
-                conn.execute(
-                    sa.text("SELECT read_id, tableoid::regclass::text FROM reads")
-                ).all()
+                conn.execute(sa.text("SELECT read_id, tableoid::regclass::text FROM reads")).all()
             )
             assert where["day-old"] == where["hit"] == partitions.KEPT
             assert where["fresh"].startswith("reads_p")
-            assert conn.execute(
-                sa.text("SELECT seq FROM reads WHERE read_id = 'hit'")
-            ).scalar_one() == hit_seq
+            assert (
+                conn.execute(sa.text("SELECT seq FROM reads WHERE read_id = 'hit'")).scalar_one()
+                == hit_seq
+            )
             assert conn.execute(sa.select(sa.func.count()).select_from(snapshots)).scalar() == 1
             # The sequence goes on where it was; the resend guard is in place.
             nxt = conn.execute(

@@ -101,9 +101,7 @@ def partitions(conn: Connection) -> list[Partition]:
         ).all()
         parsed = {t: v.astimezone(UTC) for t, v in values}
     found_parts = [
-        Partition(
-            name, None if lo is None else parsed[lo], None if hi is None else parsed[hi]
-        )
+        Partition(name, None if lo is None else parsed[lo], None if hi is None else parsed[hi])
         for name, lo, hi in bounds
     ]
     return sorted(found_parts, key=lambda p: p.lower or datetime.min.replace(tzinfo=UTC))
@@ -125,9 +123,10 @@ def ensure_for(
     """Create the missing partitions holding ``times``; return the names created.
 
     ``width`` defaults to that of the newest live partition (the writer does not know
-    the setting; the purge, which does, creates them ahead). Each new partition is its grid slot clipped to the gap between the partitions that
-    exist, so partitions of another width never overlap it. A concurrent writer that
-    created the same one first is no error (it is looked at again).
+    the setting; the purge, which does, creates them ahead). Each new partition is its
+    grid slot clipped to the gap between the partitions that exist, so partitions of
+    another width never overlap it. A concurrent writer that created the same one first
+    is no error (it is looked at again).
     """
     created: list[str] = []
     if width is None:
@@ -152,12 +151,12 @@ def ensure_for(
 
 
 def _width_in_use(existing: list[Partition]) -> timedelta:
-    live = [p for p in existing if p.name != KEPT and p.lower is not None and p.upper is not None]
-    if not live:
-        return DEFAULT_PARTITION
-    newest = max(live, key=lambda p: p.lower or ORIGIN)
-    assert newest.lower is not None and newest.upper is not None
-    return newest.upper - newest.lower
+    widths = [
+        (p.lower, p.upper - p.lower)
+        for p in existing
+        if p.name != KEPT and p.lower is not None and p.upper is not None
+    ]
+    return max(widths)[1] if widths else DEFAULT_PARTITION
 
 
 def _covered(existing: list[Partition], start: datetime, width: timedelta) -> bool:
@@ -220,9 +219,7 @@ def drop_expired(conn: Connection, cutoff: datetime) -> Dropped:
     """
     existing = partitions(conn)
     kept = next((p for p in existing if p.name == KEPT), None)
-    expired = [
-        p for p in existing if p.name != KEPT and p.upper is not None and p.upper <= cutoff
-    ]
+    expired = [p for p in existing if p.name != KEPT and p.upper is not None and p.upper <= cutoff]
     if not expired:
         return Dropped([], 0, 0, 0, kept.upper if kept else None)
     conn.execute(sa.text("LOCK TABLE reads IN ACCESS EXCLUSIVE MODE"))

@@ -75,8 +75,7 @@ def upgrade() -> None:
         run(f"ALTER SEQUENCE {sequence} OWNED BY reads.seq")
     run("ALTER TABLE reads ADD CONSTRAINT reads_pkey PRIMARY KEY (seq, read_at)")
     run(
-        "ALTER TABLE reads ADD CONSTRAINT uq_reads_camera_read "
-        "UNIQUE (camera_id, read_id, read_at)"
+        "ALTER TABLE reads ADD CONSTRAINT uq_reads_camera_read UNIQUE (camera_id, read_id, read_at)"
     )
     run("CREATE INDEX ix_reads_read_id ON reads (read_id)")
     run("CREATE INDEX ix_reads_hit_read_at ON reads (is_hit, read_at)")
