@@ -165,6 +165,34 @@ async def test_a_hit_its_read_snapshot_and_evidence_survive_the_partition_drop(
     assert _count(center, snapshots) == 0
 
 
+async def test_a_long_reader_of_reads_makes_the_purge_skip_the_drop_not_stall_writers(
+    pg_center: CenterEnv,
+) -> None:
+    center = pg_center
+    old = center.clock() - timedelta(hours=20)
+    await center.post([read("n1", "34나5678", old)])
+    center.clock.advance(hours=6)
+    reader = center.service.db.engine.connect()  # a retrospective look-up, say
+    try:
+        reader.execute(sa.text("SELECT count(*) FROM reads"))  # holds ACCESS SHARE
+        skipped = purge(
+            center.service.db,
+            site=SITE,
+            read_retention=timedelta(hours=24),
+            hit_retention=timedelta(days=30),
+            now=center.clock(),
+        )
+        # Waiting the lock out would have queued every writer behind the purge.
+        assert (skipped.partitions, skipped.reads) == (0, 0)
+        assert _read_ids(center) == ["n1"]
+    finally:
+        reader.close()
+    result = await center.service.purge_now()
+    assert result.partitions >= 1
+    assert result.reads == 1
+    assert _read_ids(center) == []
+
+
 async def test_a_read_for_a_missing_partition_is_stored_not_lost(pg_center: CenterEnv) -> None:
     center = pg_center
     now = center.clock()

@@ -28,13 +28,17 @@ camera whose counter restarted) and is stored. SQLite keeps ``(camera_id, read_i
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import psycopg.errors
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+
+log = logging.getLogger(__name__)
 
 DEFAULT_PARTITION = timedelta(hours=1)
 """``center.read_partition_hours``'s default: a read outlives its retention by < 1 h."""
@@ -118,7 +122,10 @@ def partition_name(lower: datetime) -> str:
 
 
 def ensure_for(
-    conn: Connection, times: Iterable[datetime], width: timedelta | None = None
+    conn: Connection,
+    times: Iterable[datetime],
+    width: timedelta | None = None,
+    lock_wait: timedelta | None = None,
 ) -> list[str]:
     """Create the missing partitions holding ``times``; return the names created.
 
@@ -126,7 +133,9 @@ def ensure_for(
     the setting; the purge, which does, creates them ahead). Each new partition is its
     grid slot clipped to the gap between the partitions that exist, so partitions of
     another width never overlap it. A concurrent writer that created the same one first
-    is no error (it is looked at again).
+    is no error (it is looked at again). With ``lock_wait`` (the purge), the lock on
+    ``reads`` is waited for at most that long, else nothing is created; without it (a
+    writer holding a read that needs the partition) it is waited for.
     """
     created: list[str] = []
     if width is None:
@@ -136,6 +145,8 @@ def ensure_for(
         existing = partitions(conn)
         missing = [s for s in wanted if not _covered(existing, s, width)]
         if not missing:
+            return created
+        if lock_wait is not None and not lock_reads(conn, lock_wait):
             return created
         try:
             with conn.begin_nested():
@@ -197,7 +208,31 @@ def ensure_ahead(
 ) -> list[str]:
     """Partitions from ``now``'s slot to ``ahead`` slots beyond it (the purge's chore)."""
     first = slot(now, width)
-    return ensure_for(conn, [first + k * width for k in range(ahead + 1)], width)
+    times = [first + k * width for k in range(ahead + 1)]
+    return ensure_for(conn, times, width, lock_wait=LOCK_WAIT)
+
+
+LOCK_WAIT = timedelta(seconds=2)
+"""How long the purge waits for the exclusive lock on ``reads`` before giving up."""
+
+
+def lock_reads(conn: Connection, wait: timedelta = LOCK_WAIT) -> bool:
+    """Take ``reads``'s exclusive lock for the transaction, waiting at most ``wait``."""
+    previous = conn.execute(sa.text("SHOW lock_timeout")).scalar_one()
+    try:
+        with conn.begin_nested():
+            conn.execute(
+                sa.text("SELECT set_config('lock_timeout', :t, true)"),
+                {"t": f"{max(1, int(wait.total_seconds() * 1000))}ms"},
+            )
+            conn.execute(sa.text("LOCK TABLE reads IN ACCESS EXCLUSIVE MODE"))
+    except sa.exc.OperationalError as exc:
+        if not isinstance(exc.orig, psycopg.errors.LockNotAvailable):
+            raise
+        log.warning("retention: reads is busy (lock not had in %s); partitions kept", wait)
+        return False
+    conn.execute(sa.text("SELECT set_config('lock_timeout', :t, true)"), {"t": previous})
+    return True
 
 
 @dataclass
@@ -209,20 +244,23 @@ class Dropped:
     snapshots: int
     kept_reads: int
     horizon: datetime | None
+    busy: bool = False
 
 
-def drop_expired(conn: Connection, cutoff: datetime) -> Dropped:
+def drop_expired(conn: Connection, cutoff: datetime, lock_wait: timedelta = LOCK_WAIT) -> Dropped:
     """Drop the live partitions wholly before ``cutoff``, keeping their hit reads.
 
     Holds an exclusive lock on ``reads`` until the caller's transaction ends (writers
-    wait; the work is a few statements per partition, no row-by-row delete).
+    wait; the work is a few statements per partition, no row-by-row delete). The lock
+    is waited for at most ``lock_wait``: a long reader of ``reads`` (a retrospective
+    look-up) would otherwise queue every writer behind the purge. When it cannot be
+    had, nothing is dropped this time (``Dropped.busy``); the next purge tries again.
     """
     existing = partitions(conn)
     kept = next((p for p in existing if p.name == KEPT), None)
     expired = [p for p in existing if p.name != KEPT and p.upper is not None and p.upper <= cutoff]
-    if not expired:
-        return Dropped([], 0, 0, 0, kept.upper if kept else None)
-    conn.execute(sa.text("LOCK TABLE reads IN ACCESS EXCLUSIVE MODE"))
+    if not expired or not lock_reads(conn, lock_wait):
+        return Dropped([], 0, 0, 0, kept.upper if kept else None, busy=bool(expired))
     if kept is not None:
         conn.execute(sa.text(f"ALTER TABLE reads DETACH PARTITION {KEPT}"))
     else:

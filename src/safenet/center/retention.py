@@ -123,7 +123,8 @@ def _purge(
             result.partitions = len(dropped.partitions)
             result.reads += dropped.reads
             result.snapshots += dropped.snapshots
-            partitions.ensure_ahead(conn, now, read_partition)
+            if not dropped.busy:
+                partitions.ensure_ahead(conn, now, read_partition)
             # Older non-hit reads remain only in the kept partition (late arrivals).
             horizon = dropped.horizon
             non_hit_cutoff = None if horizon is None else min(read_cutoff, horizon)
