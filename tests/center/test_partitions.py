@@ -33,7 +33,7 @@ from tests.center.conftest import (
 )
 from tests.support.services import fresh_pg_database
 
-pytestmark = pytest.mark.pg
+pg = pytest.mark.pg
 
 
 @pytest.fixture
@@ -63,6 +63,7 @@ def _count(env: CenterEnv, table: sa.Table) -> int:
         return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
 
 
+@pg
 async def test_reads_is_partitioned_and_the_purge_drops_partitions_not_rows(
     pg_center: CenterEnv,
 ) -> None:
@@ -98,6 +99,7 @@ async def test_reads_is_partitioned_and_the_purge_drops_partitions_not_rows(
     assert any(p.lower is not None and p.lower > center.clock() for p in _live(center))
 
 
+@pg
 async def test_a_hit_its_read_snapshot_and_evidence_survive_the_partition_drop(
     pg_center: CenterEnv,
 ) -> None:
@@ -165,6 +167,7 @@ async def test_a_hit_its_read_snapshot_and_evidence_survive_the_partition_drop(
     assert _count(center, snapshots) == 0
 
 
+@pg
 async def test_a_long_reader_of_reads_makes_the_purge_skip_the_drop_not_stall_writers(
     pg_center: CenterEnv,
 ) -> None:
@@ -193,6 +196,7 @@ async def test_a_long_reader_of_reads_makes_the_purge_skip_the_drop_not_stall_wr
     assert _read_ids(center) == []
 
 
+@pg
 async def test_a_read_for_a_missing_partition_is_stored_not_lost(pg_center: CenterEnv) -> None:
     center = pg_center
     now = center.clock()
@@ -211,6 +215,7 @@ async def test_a_read_for_a_missing_partition_is_stored_not_lost(pg_center: Cent
     assert any(p.holds(future) for p in live)
 
 
+@pg
 async def test_a_resend_after_its_window_is_stored_once_and_a_reused_id_with_another_time_twice(
     pg_center: CenterEnv,
 ) -> None:
@@ -231,6 +236,7 @@ async def test_a_resend_after_its_window_is_stored_once_and_a_reused_id_with_ano
     assert _read_ids(center) == ["r1", "r1"]
 
 
+@pg
 def test_migration_0011_moves_existing_rows_into_the_partitioned_table(pg_url: str) -> None:
     db = open_database(pg_url)
     try:
