@@ -309,6 +309,25 @@ def test_migration_0011_moves_existing_rows_into_the_partitioned_table(pg_url: s
         db.dispose()
 
 
+@pg
+def test_a_changed_partition_width_fills_the_gaps_around_the_old_partitions(pg_url: str) -> None:
+    db = open_database(pg_url)
+    try:
+        migrate(db, "center")
+        day = timedelta(hours=24)
+        with db.begin() as conn:
+            last = max(p.upper for p in partitions.partitions(conn) if p.upper is not None)
+            t = last + timedelta(hours=5)
+            created = partitions.ensure_for(conn, [t], width=day)
+            after = {p.name: p for p in partitions.partitions(conn)}
+        (new,) = [after[name] for name in created]
+        assert new.holds(t)
+        assert new.lower == max(partitions.slot(t, day), last)  # clipped, no overlap
+        assert new.upper == partitions.slot(t, day) + day
+    finally:
+        db.dispose()
+
+
 def test_sqlite_keeps_the_plain_table(sqlite_url: str) -> None:
     db = open_database(sqlite_url)
     try:

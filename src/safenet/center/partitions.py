@@ -118,7 +118,13 @@ def slot(t: datetime, width: timedelta) -> datetime:
 
 
 def partition_name(lower: datetime) -> str:
-    return f"reads_p{lower.astimezone(UTC):%Y%m%d%H%M}"
+    t = lower.astimezone(UTC)
+    return f"reads_p{t:%Y%m%d%H%M}" + (f"{t:%S}" if t.second else "")
+
+
+def whole_minutes(width: timedelta) -> timedelta:
+    """A partition width on whole minutes (at least one), so names and bounds stay round."""
+    return timedelta(minutes=max(1, round(width.total_seconds() / 60)))
 
 
 def ensure_for(
@@ -138,8 +144,7 @@ def ensure_for(
     writer holding a read that needs the partition) it is waited for.
     """
     created: list[str] = []
-    if width is None:
-        width = _width_in_use(partitions(conn))
+    width = whole_minutes(_width_in_use(partitions(conn)) if width is None else width)
     wanted = sorted({slot(t, width) for t in times})
     for attempt in range(3):
         existing = partitions(conn)
@@ -207,6 +212,7 @@ def ensure_ahead(
     conn: Connection, now: datetime, width: timedelta = DEFAULT_PARTITION, ahead: int = 2
 ) -> list[str]:
     """Partitions from ``now``'s slot to ``ahead`` slots beyond it (the purge's chore)."""
+    width = whole_minutes(width)
     first = slot(now, width)
     times = [first + k * width for k in range(ahead + 1)]
     return ensure_for(conn, times, width, lock_wait=LOCK_WAIT)
