@@ -5,8 +5,14 @@ on SQLite, whose writers are serialised, the next free rowids), so snapshots and
 can point at their reads without ``INSERT … RETURNING``. The rows then go in one
 ``COPY … FROM STDIN`` (PostgreSQL) or one ``executemany`` (SQLite) inside a savepoint.
 
+On PostgreSQL ``reads`` is partitioned by read time (:mod:`safenet.center.partitions`):
+a read whose partition does not exist yet (far in the past or future) makes the COPY
+fail; the savepoint is rolled back, the missing partitions are created and the COPY
+runs again, so such a read is stored, never lost.
+
 De-duplication does not look reads up by id first: the unique index on
-``(camera_id, read_id)`` is the judge. When a resent read makes the fast write fail,
+``(camera_id, read_id)`` (PostgreSQL: ``(camera_id, read_id, read_at)``, the partition
+key must be in it) is the judge. When a resent read makes the fast write fail,
 the savepoint is rolled back and the batch is written again row by row with
 ``ON CONFLICT DO NOTHING``; the reads the index refused are reported as duplicates.
 Neither path depends on table size, planner statistics or vacuum state.
@@ -24,6 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from safenet.center import partitions
 from safenet.center.tables import reads
 
 COLUMNS: tuple[str, ...] = (
@@ -61,18 +68,29 @@ def write_reads(conn: Connection, rows: Sequence[dict[str, Any]]) -> tuple[list[
         seqs = _sqlite_seqs(conn, len(rows))
     for seq, row in zip(seqs, rows, strict=True):
         row["seq"] = seq
-    savepoint = conn.begin_nested()
-    try:
-        if conn.dialect.name == "postgresql":
-            _pg_copy(conn, rows)
+    for attempt in range(2):
+        savepoint = conn.begin_nested()
+        try:
+            if conn.dialect.name == "postgresql":
+                _pg_copy(conn, rows)
+            else:
+                conn.execute(reads.insert(), list(rows))
+        except _NoPartition:
+            savepoint.rollback()
+            if attempt:
+                raise
+            partitions.ensure_for(conn, (row["read_at"] for row in rows))
+        except sa.exc.IntegrityError:
+            savepoint.rollback()
+            break
         else:
-            conn.execute(reads.insert(), list(rows))
-    except sa.exc.IntegrityError:
-        savepoint.rollback()
-    else:
-        savepoint.commit()
-        return seqs, []
+            savepoint.commit()
+            return seqs, []
     return seqs, _write_one_by_one(conn, rows)
+
+
+class _NoPartition(sa.exc.IntegrityError):
+    """A read's time is in no partition of ``reads`` (PostgreSQL)."""
 
 
 def _psycopg(conn: Connection) -> psycopg.Connection[Any]:
@@ -117,16 +135,20 @@ def _pg_copy(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
                 )
     except psycopg.errors.UniqueViolation as exc:
         raise sa.exc.IntegrityError(_COPY_SQL, None, exc) from exc
+    except psycopg.errors.CheckViolation as exc:
+        if "no partition" not in str(exc):
+            raise
+        raise _NoPartition(_COPY_SQL, None, exc) from exc
 
 
 def _write_one_by_one(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
     """The slow path after a conflict: each row on its own, resends skipped by the index."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = (
-        dialect.insert(reads)
-        .on_conflict_do_nothing(index_elements=["camera_id", "read_id"])
-        .returning(reads.c.seq)
-    )
+    key = ["camera_id", "read_id"]
+    if partitions.is_partitioned(conn):
+        key.append("read_at")
+        partitions.ensure_for(conn, (row["read_at"] for row in rows))
+    stmt = dialect.insert(reads).on_conflict_do_nothing(index_elements=key).returning(reads.c.seq)
     refused: list[int] = []
     for k, row in enumerate(rows):
         if conn.execute(stmt, row).first() is None:

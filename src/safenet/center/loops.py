@@ -26,6 +26,7 @@ from datetime import timedelta
 from safenet import __version__
 from safenet.center.hotlist import Hotlist, Outcome
 from safenet.center.metrics import CenterMetrics
+from safenet.center.partitions import DEFAULT_PARTITION
 from safenet.center.retention import PurgeResult, purge
 from safenet.center.retro import RetroLookup
 from safenet.center.types import Clock
@@ -181,6 +182,7 @@ class PurgeSchedule(Periodic):
         hit_retention: timedelta,
         clock: Clock,
         interval_s: float,
+        read_partition: timedelta = DEFAULT_PARTITION,
     ) -> None:
         super().__init__(owner, interval_s)
         self.db = db
@@ -189,6 +191,7 @@ class PurgeSchedule(Periodic):
         self.read_retention = read_retention
         self.hit_retention = hit_retention
         self.clock = clock
+        self.read_partition = read_partition
 
     async def step(self) -> None:
         await self.now()
@@ -203,6 +206,7 @@ class PurgeSchedule(Periodic):
             hit_retention=self.hit_retention,
             now=self.clock(),
             dry_run=dry_run,
+            read_partition=self.read_partition,
         )
         if not dry_run:
             for kind in ("reads", "snapshots", "hits", "hit_reads"):

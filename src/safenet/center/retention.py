@@ -12,6 +12,14 @@ By read time (when the camera saw the car), never by arrival:
 - snapshots go with their read; done retrospective look-ups with the hits' retention;
   link inbox ids after the link's longest redelivery horizon.
 
+On PostgreSQL ``reads`` is partitioned by read time (:mod:`safenet.center.partitions`):
+the non-hit reads go by whole partitions — a partition wholly older than the read
+retention is dropped after its hit reads were copied to the kept partition — so a read
+is kept less than one ``center.read_partition_hours`` beyond its retention, and no row
+of it is deleted one by one. The purge also creates the partitions of the next hours.
+What is left of older reads (hit reads, the kept partition's stragglers, cameras with
+a shorter 보관일수) is deleted row by row as on SQLite.
+
 The purge runs on a schedule inside ``safenet center serve`` and on demand with
 ``safenet center purge``. It logs and audits what it deleted as counts, never plates.
 """
@@ -27,6 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from safenet.audit import store as audit
+from safenet.center import partitions
 from safenet.center.retry import retry_on_conflict
 from safenet.center.tables import cameras, hits, reads, retro_lookups, snapshots
 from safenet.link import inbox
@@ -49,6 +58,7 @@ class PurgeResult:
     rejected_hits: int = 0
     lookups: int = 0
     inbox_ids: int = 0
+    partitions: int = 0
     dry_run: bool = False
 
     @property
@@ -62,6 +72,7 @@ class PurgeResult:
             f"snapshots, {self.hits:,} hits ({self.rejected_hits:,} rejected ones past the "
             f"read retention) with {self.hit_reads:,} reads, "
             f"{self.lookups:,} look-up records, {self.inbox_ids:,} link inbox ids"
+            + (f" ({self.partitions:,} read partitions dropped)" if self.partitions else "")
         )
 
 
@@ -73,13 +84,17 @@ def purge(
     hit_retention: timedelta,
     now: datetime,
     dry_run: bool = False,
+    read_partition: timedelta = partitions.DEFAULT_PARTITION,
 ) -> PurgeResult:
-    """Delete what is past its retention, in one transaction; see the module docstring."""
+    """Delete what is past its retention, in one transaction; see the module docstring.
+
+    ``read_partition`` is the width of the read partitions it creates ahead (PostgreSQL).
+    """
 
     def work() -> PurgeResult:
         counted = PurgeResult(dry_run=dry_run)  # fresh for each attempt
         with contextlib.suppress(_DryRun):
-            _purge(db, site, read_retention, hit_retention, now, counted)
+            _purge(db, site, read_retention, hit_retention, now, counted, read_partition)
         return counted
 
     result = retry_on_conflict(work, what="retention purge")
@@ -98,10 +113,23 @@ def _purge(
     hit_retention: timedelta,
     now: datetime,
     result: PurgeResult,
+    read_partition: timedelta = partitions.DEFAULT_PARTITION,
 ) -> None:
     with db.begin() as conn:
         read_cutoff = now - read_retention
-        _non_hit(conn, reads.c.read_at < read_cutoff, result)
+        non_hit_cutoff: datetime | None = read_cutoff
+        if partitions.is_partitioned(conn):
+            dropped = partitions.drop_expired(conn, read_cutoff)
+            result.partitions = len(dropped.partitions)
+            result.reads += dropped.reads
+            result.snapshots += dropped.snapshots
+            if not dropped.busy:
+                partitions.ensure_ahead(conn, now, read_partition)
+            # Older non-hit reads remain only in the kept partition (late arrivals).
+            horizon = dropped.horizon
+            non_hit_cutoff = None if horizon is None else min(read_cutoff, horizon)
+        if non_hit_cutoff is not None:
+            _non_hit(conn, reads.c.read_at < non_hit_cutoff, result)
         for days in _shorter_camera_retentions(conn, read_retention):
             on_camera = reads.c.camera_id.in_(
                 sa.select(cameras.c.camera_id).where(cameras.c.retention_days == days)

@@ -222,6 +222,7 @@ class CenterService:
             hit_retention=timedelta(days=settings.hit_retention_days),
             clock=clock,
             interval_s=settings.purge_interval_s,
+            read_partition=timedelta(hours=settings.read_partition_hours),
         )
         self.expiry = ExpiryWatch(
             owner, self.hotlist, clock, min(settings.heartbeat_interval_s or IDLE_S, IDLE_S)

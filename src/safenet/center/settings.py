@@ -288,6 +288,13 @@ class CenterSettings(Section):
         gt=0,
         description="Hours a read that hit nothing is kept (never beyond its camera's 보관일수).",
     )
+    read_partition_hours: float = Field(
+        1.0,
+        gt=0,
+        le=24 * 31,
+        description="PostgreSQL: hours of reads per partition of the reads table; the purge "
+        "drops whole partitions, so a read outlives its retention by less than this.",
+    )
     hit_retention_days: float = Field(
         30.0, gt=0, description="Days a hit, its read and snapshot are kept."
     )

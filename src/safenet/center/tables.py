@@ -84,7 +84,14 @@ reads = sa.Table(
     sa.Column("is_hit", sa.Boolean, nullable=False),
     sa.UniqueConstraint("camera_id", "read_id", name="uq_reads_camera_read"),
 )
-"""Plate reads kept for the retention period; non-hit reads never leave the center."""
+"""Plate reads kept for the retention period; non-hit reads never leave the center.
+
+On PostgreSQL (migration ``center_0011``) the table is partitioned by ``read_at``: its
+primary key is ``(seq, read_at)``, its resend guard ``(camera_id, read_id, read_at)``,
+and ``read_snapshots``/``hits`` keep ``read_seq`` without a database foreign key (see
+:mod:`safenet.center.partitions`). This declaration is SQLite's shape and the columns
+both share; the foreign keys below tell SQLAlchemy how the tables join.
+"""
 
 snapshots = sa.Table(
     "read_snapshots",

@@ -339,6 +339,7 @@ def purge(
             hit_retention=timedelta(days=center.hit_retention_days),
             now=system_clock(),
             dry_run=dry_run,
+            read_partition=timedelta(hours=center.read_partition_hours),
         )
     finally:
         db.dispose()
@@ -529,3 +530,21 @@ def bench_ingest(
         pg_url=pg_url,
         profile=profile,
     ).emit(json_path)
+
+
+@bench_app.command("retention")
+def bench_retention(
+    reads: int = typer.Option(1_000_000, "--reads", min=10_000, help="Reads in each table."),
+    quick: bool = typer.Option(False, "--quick", help="A short run (100,000 reads)."),
+    json_path: Path | None = typer.Option(None, "--json", help="Also write the figures here."),
+    pg_url: str = typer.Option(
+        "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres",
+        "--pg-url",
+        help="PostgreSQL server to measure on; the benchmark creates and drops its own "
+        "databases there.",
+    ),
+) -> None:
+    """Retention purge by partition drop against row DELETE, and insert rate, same run."""
+    from safenet.bench.retention import run_retention_bench
+
+    run_retention_bench(reads=100_000 if quick else reads, pg_url=pg_url).emit(json_path)
