@@ -1,0 +1,177 @@
+"""``safenet bench e2e --faults``: kill -9 and restart parts of the topology, then reconcile.
+
+During the load, at random moments (one each, in random order, a few seconds apart),
+one worker (queue mode only), one center, the police and one hub nats-server node are
+killed with SIGKILL and started again ``down_s`` later. After the load the run waits
+for quiescence and then counts, from the databases and the alert stream:
+
+- ``committed``: hits in the centers' ``hits`` tables;
+- ``stored``: hits in the police's ``police_hits`` (``alerted``);
+- ``delivered``: hit ids that came on the SSE stream (or, after a police restart whose
+  new run could not resume the old stream, re-read through the alerts API);
+- ``lost``: wanted reads accepted (HTTP 2xx / PUBACK) whose hit was not committed, hits
+  committed but not stored, stored but not delivered, plus accepted reads that are not
+  in the center's ``reads`` table;
+- ``duplicates``: a hit alerted twice at the police or delivered twice on the stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from safenet.bench.e2e_drive import Load
+
+if TYPE_CHECKING:
+    from safenet.deploy.local import LocalTopology
+
+
+@dataclass
+class Fault:
+    target: str
+    kind: str
+    killed_at_s: float = 0.0
+    restarted_at_s: float | None = None
+    ready_at_s: float | None = None
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in vars(self).items()}
+
+
+def fault_targets(topology: LocalTopology, rng: random.Random) -> list[tuple[str, str]]:
+    """(process name, kind): a worker (if any), a center, the police, a hub node."""
+    names = [p["name"] for p in topology.processes]
+    workers = [n for n in names if n.startswith("worker-")]
+    centers = [n for n in names if n.startswith("center-")]
+    hubs = [n for n in names if n.startswith("hub")]
+    chosen = [(rng.choice(centers), "center"), ("police", "police"), (rng.choice(hubs), "hub")]
+    if workers:
+        chosen.append((rng.choice(workers), "worker"))
+    rng.shuffle(chosen)
+    return chosen
+
+
+async def inject_faults(
+    topology: LocalTopology,
+    duration: float,
+    t0: float,
+    faults: list[Fault],
+    seed: int = 1616,
+    down_s: float = 3.0,
+) -> None:
+    """Kill and restart each target once during the first three quarters of the load."""
+    rng = random.Random(seed)
+    targets = fault_targets(topology, rng)
+    window = 0.75 * duration
+    slot = window / len(targets)
+    for index, (name, kind) in enumerate(targets):
+        at = t0 + index * slot + rng.uniform(0.1, 0.5) * slot
+        await asyncio.sleep(max(0.0, at - time.perf_counter()))
+        fault = Fault(name, kind, killed_at_s=time.perf_counter() - t0)
+        faults.append(fault)
+        await asyncio.to_thread(topology.kill, name)
+        await asyncio.sleep(down_s)
+        fault.restarted_at_s = time.perf_counter() - t0
+        for attempt in range(3):
+            try:
+                await asyncio.to_thread(topology.restart, name, wait=True)
+                fault.ready_at_s = time.perf_counter() - t0
+                break
+            except Exception as exc:  # a start that failed: say it, try again
+                fault.error = f"attempt {attempt + 1}: {exc}"[:300]
+                await asyncio.sleep(1)
+
+
+@dataclass
+class Reconciled:
+    committed: set[str] = field(default_factory=set)
+    stored: set[str] = field(default_factory=set)
+    alerted_twice: int = 0
+    persisted_reads: dict[str, set[str]] = field(default_factory=dict)
+
+    def lost_parts(self, load: Load) -> dict[str, int]:
+        delivered = load.delivered()
+        persisted_missing = sum(
+            len(ids - self.persisted_reads.get(site, set()))
+            for site, ids in load.accepted_ids.items()
+        )
+        return {
+            "accepted_not_committed": len(load.wanted_accepted - self.committed),
+            "committed_not_stored": len(self.committed - self.stored),
+            "stored_not_delivered": len(self.stored - delivered),
+            "reads_accepted_not_persisted": persisted_missing,
+        }
+
+    def duplicates(self, load: Load) -> int:
+        on_stream = sum(len(v) - 1 for v in load.alerts.values() if len(v) > 1)
+        return on_stream + self.alerted_twice
+
+
+def reconcile(topology: LocalTopology, with_reads: bool = True) -> Reconciled:
+    out = Reconciled()
+    for site in topology.centers:
+        engine = sa.create_engine(topology.database_url(site))
+        try:
+            with engine.connect() as conn:
+                out.committed.update(conn.execute(sa.text("SELECT hit_id FROM hits")).scalars())
+                if with_reads:
+                    ids = conn.execute(sa.text("SELECT read_id FROM reads")).scalars()
+                    out.persisted_reads[site] = set(ids)
+        finally:
+            engine.dispose()
+    engine = sa.create_engine(topology.database_url("police"))
+    try:
+        with engine.connect() as conn:
+            out.stored.update(
+                conn.execute(sa.text("SELECT hit_id FROM police_hits WHERE alerted")).scalars()
+            )
+            payloads = conn.execute(
+                sa.text("SELECT payload FROM police_alerts WHERE kind = 'hit'")
+            ).scalars()
+            counts = Counter(_hit_of(p) for p in payloads)
+            out.alerted_twice = sum(n - 1 for h, n in counts.items() if h and n > 1)
+    finally:
+        engine.dispose()
+    return out
+
+
+def _hit_of(payload: Any) -> str | None:
+    data = json.loads(payload) if isinstance(payload, str) else payload
+    if isinstance(data, dict):
+        hit = data.get("hit_id") or (data.get("hit") or {}).get("hit_id")
+        return str(hit) if hit else None
+    return None
+
+
+async def quiesce(
+    topology: LocalTopology, load: Load, limit_s: float = 120, stable_s: float = 25
+) -> Reconciled:
+    """Wait until every hit is through (or nothing has moved for ``stable_s``)."""
+    deadline = time.perf_counter() + limit_s
+    last: tuple[int, int, int] | None = None
+    since = time.perf_counter()
+    while True:
+        state = await asyncio.to_thread(reconcile, topology, False)
+        delivered = load.delivered()
+        through = (
+            load.wanted_accepted <= state.committed
+            and state.committed <= state.stored
+            and state.stored <= delivered
+        )
+        now = time.perf_counter()
+        shape = (len(state.committed), len(state.stored), len(delivered))
+        if shape != last:
+            last, since = shape, now
+        if through or now > deadline or (now - since > stable_s and not topology.dead()):
+            if through:
+                await asyncio.sleep(1.0)  # a late double would come now
+            return await asyncio.to_thread(reconcile, topology, True)
+        await asyncio.sleep(0.5)
