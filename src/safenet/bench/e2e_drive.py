@@ -76,6 +76,7 @@ class Reads:
         self.rng = random.Random(seed)
         self.seq: dict[Camera, itertools.count[int]] = {}
         self.place = {c: k for k, c in enumerate(cameras)}
+        self.used: dict[Camera, set[str]] = {}
 
     def batch(self, start: int, size: int, camera: Camera) -> tuple[list[dict[str, Any]], dict]:
         """The reads, and read id -> hit id for its wanted reads.
@@ -97,7 +98,13 @@ class Reads:
                     camera.site, camera.camera_id, read_id, self.wanted[plate]
                 )
             else:
+                # A plate the camera read before in the run would be the same pass of the
+                # same car (de-duplicate stage): not stored, rightly; never one here.
+                used = self.used.setdefault(camera, set())
                 plate = random_plate(self.rng)
+                while plate in used:
+                    plate = random_plate(self.rng)
+                used.add(plate)
             reads.append(
                 {
                     "id": read_id,

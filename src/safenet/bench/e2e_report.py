@@ -61,6 +61,7 @@ def fill_report(
         },
         "lost": sum(parts.values()),
         "lost_parts": parts,
+        "missing_reads": state.missing_reads(load),
         "duplicates": state.duplicates(load),
         "hotlist_ack_ms": {"p50": _quantile(ack, 0.5), "max": max(ack) if ack else None},
         "reconciled": {

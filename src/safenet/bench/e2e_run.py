@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
 import secrets
 import shutil
@@ -152,7 +153,11 @@ def run_e2e_bench(
     topology.extra_env = {
         "police": {"SAFENET_LOG__LEVEL": "warning"},
         "center": center_env,
-        "worker": {k: v for k, v in center_env.items() if "MQTT" not in k},
+        # a worker says at info level which hotlist version it loaded (the run waits for it)
+        "worker": {
+            **{k: v for k, v in center_env.items() if "MQTT" not in k},
+            "SAFENET_LOG__LEVEL": "info",
+        },
     }
     results: dict[str, Any] = {}
     try:
@@ -178,7 +183,7 @@ def run_e2e_bench(
         steps: list[dict[str, Any]] = []
         offset, step_rate, cancels = 0, rate, list(wanted.values())[WANTED:]
         while True:
-            before = {p.name: _cpu_s(p.popen.pid) for p in topology.running}
+            before = {p.popen.pid: _cpu_s(p.popen.pid) for p in topology.running}
             load = Load()
             fault_log: list[Fault] = []
             started = time.perf_counter()
@@ -206,9 +211,10 @@ def run_e2e_bench(
                 {
                     "name": p.name,
                     "cpu_percent": round(
-                        100 * (_cpu_s(p.popen.pid) - before.get(p.name, 0)) / wall, 1
+                        100 * (_cpu_s(p.popen.pid) - before.get(p.popen.pid, 0)) / wall, 1
                     ),
                     "rss_mb": round(_rss_mb(p.popen.pid), 1),
+                    "restarted": p.popen.pid not in before,
                 }
                 for p in topology.running
             ]
@@ -241,8 +247,11 @@ def run_e2e_bench(
             }
     finally:
         topology.stop()
-        topology.drop_databases()
-        shutil.rmtree(workdir, ignore_errors=True)
+        if os.environ.get("SAFENET_BENCH_E2E_KEEP"):  # to look into a lost read: logs, dbs
+            print(f"kept: {workdir} and databases {', '.join(topology.databases)}")
+        else:
+            topology.drop_databases()
+            shutil.rmtree(workdir, ignore_errors=True)
     fill_report(report, results, duration, find_max)
     return report
 
@@ -293,12 +302,11 @@ async def _cancels(
                 if r.status_code != 200:
                     continue
                 while time.perf_counter() - started < 30:
-                    status = (
-                        await http.get(
-                            "/api/v1/centers", headers={"Authorization": f"Bearer {reader}"}
-                        )
-                    ).json()
-                    if all(c.get("in_sync") for c in status["centers"]):
+                    answer = await http.get(
+                        "/api/v1/centers", headers={"Authorization": f"Bearer {reader}"}
+                    )
+                    status = answer.json() if answer.status_code == 200 else {}
+                    if status and all(c.get("in_sync") for c in status["centers"]):
                         times.append((time.perf_counter() - started) * 1000)
                         break
                     await asyncio.sleep(0.005)
