@@ -11,7 +11,6 @@ on three current nodes.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,12 +89,14 @@ def _police_hits(topology: LocalTopology) -> tuple[list[str], list[str]]:
     try:
         with engine.connect() as conn:
             hits = list(conn.execute(sa.text("SELECT hit_id FROM police_hits")).scalars())
-            payloads = conn.execute(
-                sa.text("SELECT payload FROM police_alerts WHERE kind = 'hit'")
-            ).scalars()
-            alerted = [
-                str((json.loads(p) if isinstance(p, str) else p).get("hit_id")) for p in payloads
-            ]
+            alerted = list(
+                conn.execute(
+                    sa.text(
+                        "SELECT h.hit_id FROM police_alerts a "
+                        "JOIN police_hits h ON h.id = a.hit_row WHERE a.kind = 'hit'"
+                    )
+                ).scalars()
+            )
     finally:
         engine.dispose()
     return hits, alerted

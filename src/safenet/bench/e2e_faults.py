@@ -18,7 +18,6 @@ for quiescence and then counts, from the databases and the alert stream:
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import time
 from collections import Counter
@@ -160,22 +159,17 @@ def reconcile(topology: LocalTopology, with_reads: bool = True) -> Reconciled:
             out.stored.update(
                 conn.execute(sa.text("SELECT hit_id FROM police_hits WHERE alerted")).scalars()
             )
-            payloads = conn.execute(
-                sa.text("SELECT payload FROM police_alerts WHERE kind = 'hit'")
+            alerted = conn.execute(
+                sa.text(
+                    "SELECT h.hit_id FROM police_alerts a JOIN police_hits h ON h.id = a.hit_row "
+                    "WHERE a.kind = 'hit'"
+                )
             ).scalars()
-            counts = Counter(_hit_of(p) for p in payloads)
-            out.alerted_twice = sum(n - 1 for h, n in counts.items() if h and n > 1)
+            counts = Counter(alerted)
+            out.alerted_twice = sum(n - 1 for n in counts.values() if n > 1)
     finally:
         engine.dispose()
     return out
-
-
-def _hit_of(payload: Any) -> str | None:
-    data = json.loads(payload) if isinstance(payload, str) else payload
-    if isinstance(data, dict):
-        hit = data.get("hit_id") or (data.get("hit") or {}).get("hit_id")
-        return str(hit) if hit else None
-    return None
 
 
 async def quiesce(
