@@ -78,7 +78,9 @@ class Reads:
         self.place = {c: k for k, c in enumerate(cameras)}
         self.used: dict[Camera, set[str]] = {}
 
-    def batch(self, start: int, size: int, camera: Camera) -> tuple[list[dict[str, Any]], dict]:
+    def batch(
+        self, start: int, size: int, camera: Camera
+    ) -> tuple[list[dict[str, Any]], dict[str, str]]:
         """The reads, and read id -> hit id for its wanted reads.
 
         The n-th wanted read at camera c: plate (7c + n) mod P, so no (entry, camera) pair

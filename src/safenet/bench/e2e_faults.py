@@ -122,10 +122,10 @@ class Reconciled:
             for site, ids in load.accepted_ids.items()
         )
         return {
-            "accepted_not_committed": len(load.wanted_accepted - self.committed),
-            "committed_not_stored": len(self.committed - self.stored),
-            "stored_not_delivered": len(self.stored - delivered),
-            "reads_accepted_not_persisted": persisted_missing,
+            "not_committed": len(load.wanted_accepted - self.committed),
+            "not_at_police": len(self.committed - self.stored),
+            "not_delivered": len(self.stored - delivered),
+            "reads_not_persisted": persisted_missing,
         }
 
     def missing_reads(self, load: Load, limit: int = 20) -> list[str]:

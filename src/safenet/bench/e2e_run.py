@@ -263,7 +263,7 @@ def _body(reads: Reads, k: int, batch: int) -> bytes:
     return json.dumps({"reads": rows}, ensure_ascii=False).encode()
 
 
-_TICK = __import__("os").sysconf("SC_CLK_TCK")
+_TICK = int(os.sysconf("SC_CLK_TCK"))
 
 
 def _cpu_s(pid: int) -> float:
