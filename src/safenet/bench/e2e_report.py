@@ -14,7 +14,7 @@ HELD_P99_MS = 1000.0
 
 def latencies(load: Load) -> list[float]:
     return [
-        (load.alerts[h][0] - load.sent_at[h]) * 1000
+        round((load.alerts[h][0] - load.sent_at[h]) * 1000, 1)
         for h in load.wanted_accepted
         if h in load.alerts and h in load.sent_at
     ]
@@ -41,6 +41,10 @@ def held(step: dict[str, Any]) -> bool:
     )
 
 
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
 def fill_report(
     report: BenchReport, results: dict[str, Any], duration: float, find_max: bool
 ) -> None:
@@ -50,7 +54,7 @@ def fill_report(
     load: Load = main["load"]
     state: Reconciled = main["state"]
     lat = latencies(load)
-    ack = [a for s in steps for a in s["ack"]]
+    ack = [round(a, 1) for s in steps for a in s["ack"]]
     parts = lost_of(main)
     figures: dict[str, Any] = {
         "sustained_reads_per_s": round(sustained(load), 1),
@@ -95,8 +99,8 @@ def fill_report(
             alert_max_ms=max(sl_lat) if sl_lat else None,
             lost=sum(sp.values()),
             doubled=st.duplicates(sl),
-            ack_p50_ms=_quantile(step["ack"], 0.5),
-            ack_max_ms=max(step["ack"]) if step["ack"] else None,
+            ack_p50_ms=_round(_quantile(step["ack"], 0.5)),
+            ack_max_ms=_round(max(step["ack"])) if step["ack"] else None,
         )
     r = report.table("reconciliation after quiescence (hits; lost by where)")
     for step in steps:
