@@ -147,7 +147,6 @@ def run_e2e_bench(
                 "SAFENET_CENTER__MQTT_HOST": mqtt[0],
                 "SAFENET_CENTER__MQTT_PORT": str(mqtt[1]),
                 "SAFENET_CENTER__MQTT_TOPIC": prefix + "/{site}/cameras/+/reads",
-                "SAFENET_CENTER__MQTT_QOS": "1",
             }
         )
     topology.extra_env = {
