@@ -6,6 +6,10 @@ databases hold (:class:`Reconciled`).
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from safenet.bench.e2e_drive import Load
 from safenet.bench.e2e_faults import Reconciled
 
@@ -51,3 +55,21 @@ def test_a_hit_alerted_twice_or_delivered_twice_is_doubled() -> None:
     load.alerts["hit-a"].append(2.0)
     state = Reconciled(committed={"hit-a"}, stored={"hit-a"}, alerted_twice=1)
     assert state.duplicates(load) == 2
+
+
+def test_find_max_steps_up_by_half_then_narrows_the_gap(monkeypatch: pytest.MonkeyPatch) -> None:
+    from safenet.bench import e2e_run
+
+    monkeypatch.setattr(e2e_run, "held", lambda step: step["ok"])
+
+    def runs(*pairs: tuple[float, bool]) -> list[dict[str, Any]]:
+        return [{"rate": r, "ok": ok} for r, ok in pairs]
+
+    assert e2e_run._next_rate(runs((2000, True))) == 3000
+    assert e2e_run._next_rate(runs((2000, True), (3000, False))) == 2500
+    assert e2e_run._next_rate(runs((2000, True), (3000, False), (2500, True))) == 2750
+    # within 10 %: done; nothing held: done
+    assert (
+        e2e_run._next_rate(runs((2000, True), (3000, False), (2500, True), (2750, False))) is None
+    )
+    assert e2e_run._next_rate(runs((2000, False))) is None

@@ -50,7 +50,7 @@ def fill_report(
 ) -> None:
     steps: list[dict[str, Any]] = results["steps"]
     held_steps = [s for s in steps if held(s)]
-    main = held_steps[-1] if held_steps else steps[0]
+    main = max(held_steps, key=lambda s: s["rate"]) if held_steps else steps[0]
     load: Load = main["load"]
     state: Reconciled = main["state"]
     lat = latencies(load)

@@ -35,6 +35,7 @@ from safenet.bench.report import BenchReport
 WANTED = 100
 CANCELS = 3
 MAX_RATE = 200_000
+MAX_STEPS = 8
 CAMERAS = 50
 MQTT_HOST, MQTT_PORT = "127.0.0.1", 1883
 
@@ -229,14 +230,15 @@ def run_e2e_bench(
             )
             offset += int(step_rate * duration) + 2 * batch
             cancels = []
-            if not find_max or not held(steps[-1]) or step_rate >= MAX_RATE:
+            if not find_max:
                 break
-            step_rate = round(step_rate * 1.5)
+            next_rate = _next_rate(steps)
+            if next_rate is None:
+                break
+            step_rate = next_rate
         results["steps"] = steps
         if baselines:
-            rng_b = random.Random(16)
             base_reads = Reads(cameras, live, seed=16)
-            del rng_b
             bodies = [_body(base_reads, k, batch) for k in range(10)]
             results["baselines"] = {
                 "msgspec decode (reads/s)": e2e_base.decode_rate(bodies, batch),
@@ -253,6 +255,26 @@ def run_e2e_bench(
             shutil.rmtree(workdir, ignore_errors=True)
     fill_report(report, results, duration, find_max)
     return report
+
+
+def _next_rate(steps: list[dict[str, Any]]) -> float | None:
+    """``--find-max``: up by half while every run held, then halve the gap between the
+    highest rate held and the lowest above it that was not (until within 10 %, at most
+    ``MAX_STEPS`` runs); None when the search is done."""
+    rates = [(float(s["rate"]), held(s)) for s in steps]
+    if len(steps) >= MAX_STEPS:
+        return None
+    if all(ok for _, ok in rates):
+        top = rates[-1][0]
+        return None if top >= MAX_RATE else float(round(top * 1.5))
+    held_rates = [r for r, ok in rates if ok]
+    if not held_rates:
+        return None
+    lo = max(held_rates)
+    above = [r for r, ok in rates if not ok and r > lo]
+    if not above or (min(above) - lo) / lo < 0.1:
+        return None
+    return float(round((lo + min(above)) / 2))
 
 
 def _body(reads: Reads, k: int, batch: int) -> bytes:
