@@ -272,7 +272,7 @@ def _next_rate(steps: list[dict[str, Any]]) -> float | None:
         return None
     lo = max(held_rates)
     above = [r for r, ok in rates if not ok and r > lo]
-    if not above or (min(above) - lo) / lo < 0.1:
+    if not above or (min(above) - lo) / lo <= 0.1:
         return None
     return float(round((lo + min(above)) / 2))
 
