@@ -6,7 +6,8 @@ databases hold (:class:`Reconciled`).
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 
@@ -73,3 +74,37 @@ def test_find_max_steps_up_by_half_then_narrows_the_gap(monkeypatch: pytest.Monk
         e2e_run._next_rate(runs((2000, True), (3000, False), (2500, True), (2750, False))) is None
     )
     assert e2e_run._next_rate(runs((2000, False))) is None
+
+
+def test_reconcile_counts_only_the_hits_of_its_own_run(tmp_path: Path) -> None:
+    """A --find-max search runs step after step on the same databases: the hits of an
+    earlier step are not this step's (else every step "lost" the previous ones)."""
+    import sqlalchemy as sa
+
+    from safenet.bench.e2e_faults import reconcile
+
+    urls = {site: f"sqlite:///{tmp_path / site}.db" for site in ("police", "c1")}
+    center = sa.create_engine(urls["c1"])
+    police = sa.create_engine(urls["police"])
+    with center.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE hits (hit_id text)"))
+        conn.execute(sa.text("CREATE TABLE reads (read_id text)"))
+        conn.execute(sa.text("INSERT INTO hits VALUES ('hit-old'), ('hit-new')"))
+    with police.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE police_hits (id int, hit_id text, alerted bool)"))
+        conn.execute(sa.text("CREATE TABLE police_alerts (hit_row int, kind text)"))
+        conn.execute(sa.text("INSERT INTO police_hits VALUES (1, 'hit-old', 1), (2, 'hit-new', 1)"))
+        conn.execute(sa.text("INSERT INTO police_alerts VALUES (1, 'hit'), (1, 'hit'), (2, 'hit')"))
+    center.dispose()
+    police.dispose()
+
+    class Topology:
+        centers: ClassVar[list[str]] = ["c1"]
+
+        def database_url(self, site: str) -> str:
+            return urls[site]
+
+    state = reconcile(Topology(), scope={"hit-new"})  # type: ignore[arg-type]
+    assert state.committed == state.stored == {"hit-new"}
+    assert state.alerted_twice == 0  # hit-old's double belongs to its own run
+    assert reconcile(Topology()).alerted_twice == 1  # type: ignore[arg-type]

@@ -141,7 +141,11 @@ class Reconciled:
         return on_stream + self.alerted_twice
 
 
-def reconcile(topology: LocalTopology, with_reads: bool = True) -> Reconciled:
+def reconcile(
+    topology: LocalTopology, with_reads: bool = True, scope: set[str] | None = None
+) -> Reconciled:
+    """What the databases hold; with ``scope``, only those hits (one run's wanted reads:
+    the databases keep the hits of a ``--find-max`` search's earlier runs too)."""
     out = Reconciled()
     for site in topology.centers:
         engine = sa.create_engine(topology.database_url(site))
@@ -165,10 +169,13 @@ def reconcile(topology: LocalTopology, with_reads: bool = True) -> Reconciled:
                     "WHERE a.kind = 'hit'"
                 )
             ).scalars()
-            counts = Counter(alerted)
+            counts = Counter(h for h in alerted if scope is None or h in scope)
             out.alerted_twice = sum(n - 1 for n in counts.values() if n > 1)
     finally:
         engine.dispose()
+    if scope is not None:
+        out.committed &= scope
+        out.stored &= scope
     return out
 
 
@@ -180,7 +187,8 @@ async def quiesce(
     last: tuple[int, int, int] | None = None
     since = time.perf_counter()
     while True:
-        state = await asyncio.to_thread(reconcile, topology, False)
+        scope = set(load.hit_site)
+        state = await asyncio.to_thread(reconcile, topology, False, scope)
         delivered = load.delivered()
         through = (
             load.wanted_accepted <= state.committed
@@ -194,5 +202,5 @@ async def quiesce(
         if through or now > deadline or (now - since > stable_s and not topology.dead()):
             if through:
                 await asyncio.sleep(1.0)  # a late double would come now
-            return await asyncio.to_thread(reconcile, topology, True)
+            return await asyncio.to_thread(reconcile, topology, True, scope)
         await asyncio.sleep(0.5)
