@@ -177,7 +177,10 @@ def run_e2e_bench(
         ).json()["version"]
         _wait_hotlist(topology, version)
         live = dict(list(wanted.items())[:WANTED])
-        cameras = [Camera(s, c) for s in topology.centers for c in topology.cameras[s]]
+        # interleaved (center1's first, center2's first, …): consecutive batches go to
+        # every center in turn
+        per_site = [[Camera(s, c) for c in topology.cameras[s]] for s in topology.centers]
+        cameras = [c for group in zip(*per_site, strict=False) for c in group]
         reads = Reads(cameras, live)
         tokens = _camera_tokens(topology, cameras)
         steps: list[dict[str, Any]] = []
