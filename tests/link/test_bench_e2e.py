@@ -30,4 +30,4 @@ def test_bench_e2e_runs_and_reports_every_figure(tmp_path: Path) -> None:
     names = {
         row["name"] for row in figures["tables"]["processes (CPU over the run, RSS at its end)"]
     }
-    assert names == {"nats-server", "police", "center"}
+    assert names == {"hub1", "hub2", "hub3", "leaf-center1", "police", "center-center1"}

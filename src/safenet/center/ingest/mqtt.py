@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import hashlib
 import json
 import logging
-import secrets
+from collections.abc import Callable
 from typing import Any
 
 import aiomqtt
@@ -32,6 +34,12 @@ from safenet.center.sink import ReadSink
 from safenet.center.types import IncomingRead, ReadFate, ReadItem
 
 log = logging.getLogger(__name__)
+
+
+def _ack(client: aiomqtt.Client, mid: int, qos: int) -> None:
+    if qos:
+        client._client.ack(mid, qos)  # manual PUBACK, see MqttIngest._run
+
 
 MAX_BACKOFF_S = 10.0
 
@@ -55,6 +63,9 @@ class MqttIngest:
         self.connected = False
         self.subscribed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        # One session per center and topic at the broker (kept across restarts).
+        digest = hashlib.sha256(self.topic.encode()).hexdigest()[:10]
+        self.identifier = f"safenet-center-{site}-{digest}"
 
     async def start(self) -> None:
         if self._task is None:
@@ -80,17 +91,27 @@ class MqttIngest:
                     password=None
                     if s.mqtt_password is None
                     else s.mqtt_password.get_secret_value(),
-                    identifier=f"safenet-center-{self.site}-{secrets.token_hex(4)}",
+                    identifier=self.identifier,
+                    clean_session=False,
                 ) as client:
+                    # The PUBACK of a message goes once its reads are taken (queue mode:
+                    # in the work queue; inline: through the pipeline), and the session
+                    # outlives the connection: the broker keeps what a killed center had
+                    # not taken, and what came while it was down, and sends it again.
+                    client._client.manual_ack_set(True)  # aiomqtt has no option
                     await client.subscribe(self.topic, qos=s.mqtt_qos)
                     self.connected = True
                     self.subscribed.set()
                     backoff = 0.5
                     log.info(
-                        "mqtt: subscribed to %s on %s:%d", self.topic, s.mqtt_host, s.mqtt_port
+                        "mqtt: subscribed to %s on %s:%d",
+                        self.topic,
+                        s.mqtt_host,
+                        s.mqtt_port,
                     )
                     async for message in client.messages:
-                        await self.handle(str(message.topic), message.payload)
+                        ack = functools.partial(_ack, client, message.mid, message.qos)
+                        await self.handle(str(message.topic), message.payload, ack)
             except asyncio.CancelledError:
                 raise
             except aiomqtt.MqttError as exc:
@@ -107,12 +128,27 @@ class MqttIngest:
         self.connected = False
         self.subscribed.clear()
 
-    async def handle(self, topic: str, payload: Any) -> None:
-        """Take in one message; never raises for anything the message holds."""
+    async def handle(
+        self, topic: str, payload: Any, ack: Callable[[], None] = lambda: None
+    ) -> None:
+        """Take in one message; never raises for anything the message holds.
+
+        ``ack`` (the message's PUBACK) is called once the message is done with: its reads
+        taken by the pipeline or the work queue, or the message refused.
+        """
+        taken = False
+        try:
+            taken = await self._handle(topic, payload, ack)
+        finally:
+            if not taken:
+                ack()
+
+    async def _handle(self, topic: str, payload: Any, ack: Callable[[], None]) -> bool:
+        """True when the reads were handed on (``ack`` then follows their completion)."""
         data = bytes(payload) if isinstance(payload, bytes | bytearray) else str(payload).encode()
         if len(data) > self.settings.max_body_bytes:
             self._bad(topic, f"message of {len(data):,} bytes is over center.max_body_bytes")
-            return
+            return False
         typed = decode_message(
             data,
             max_reads=self.settings.max_batch_reads,
@@ -124,18 +160,19 @@ class MqttIngest:
             typed = None  # a read of another camera: the per-read path refuses and counts it
         if typed is not None:
             self.metrics.mqtt_messages.labels(result="ok").inc()
-            if typed:
-                await self._submit(topic, typed)
-            return
+            return bool(typed) and await self._submit(topic, typed, ack)
         try:
             document = json.loads(data)
         except (ValueError, UnicodeDecodeError):
             self._bad(topic, "message is not JSON")
-            return
+            return False
         objects = document if isinstance(document, list) else [document]
         if len(objects) > self.settings.max_batch_reads:
-            self._bad(topic, f"message holds {len(objects):,} reads, over center.max_batch_reads")
-            return
+            self._bad(
+                topic,
+                f"message holds {len(objects):,} reads, over center.max_batch_reads",
+            )
+            return False
         reads: list[IncomingRead] = []
         problems = 0
         for obj in objects:
@@ -162,16 +199,22 @@ class MqttIngest:
             reads.append(read)
         self.metrics.mqtt_messages.labels(result="bad" if problems and not reads else "ok").inc()
         if not reads:
-            return
-        await self._submit(topic, reads)
+            return False
+        return await self._submit(topic, reads, ack)
 
-    async def _submit(self, topic: str, reads: list[IncomingRead]) -> None:
+    async def _submit(self, topic: str, reads: list[IncomingRead], ack: Callable[[], None]) -> bool:
         try:
             done = await self.runner.submit(reads, wait_for_room=True)
         except Exception as exc:
             log.warning("mqtt: %d reads from %s not taken: %s", len(reads), topic, exc)
-            return
-        done.add_done_callback(lambda f: self._report(topic, f))
+            return False
+
+        def finished(f: asyncio.Future[list[ReadItem]]) -> None:
+            self._report(topic, f)
+            ack()
+
+        done.add_done_callback(finished)
+        return True
 
     def _bad(self, topic: str, why: str) -> None:
         self.metrics.mqtt_messages.labels(result="bad").inc()
