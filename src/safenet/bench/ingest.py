@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -37,7 +38,15 @@ from typing import Any
 
 import httpx
 
-from safenet.bench.e2e import Proc, _free_port, _pg_database, _quantile, _spawn, _wait_port
+from safenet.bench.e2e import (
+    Proc,
+    _cameras,
+    _free_port,
+    _pg_database,
+    _quantile,
+    _spawn,
+    _wait_port,
+)
 from safenet.bench.match_corpus import random_plate
 from safenet.bench.report import BenchReport
 
@@ -101,6 +110,52 @@ async def _closed_loop(
     }
 
 
+def _env(extra: dict[str, str]) -> dict[str, str]:
+    """This process's environment without its safenet settings, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAFENET_")}
+    env.update(extra)
+    return env
+
+
+def _wait_health(url: str, proc: Proc, limit_s: float = 60) -> None:
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if proc.popen.poll() is not None:
+            raise RuntimeError(f"bench ingest: {proc.name} exited: {proc.log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).json().get("ok"):
+                return
+        except (httpx.HTTPError, ValueError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"bench ingest: {proc.name} was not healthy within {limit_s:.0f} s")
+
+
+def _import_cameras(workdir: Path, center_db: str, n: int = 50) -> list[str]:
+    """``n`` LPR cameras in the center's registry, as ``safenet center import-cameras`` does."""
+    from safenet.center.registry import import_camera_file
+    from safenet.store import migrate, open_database
+
+    path = workdir / "cameras.json"
+    cameras = _cameras(n)
+    path.write_text(json.dumps(cameras, ensure_ascii=False), encoding="utf-8")
+    db = open_database(center_db)
+    try:
+        migrate(db, "center")
+        import_camera_file(db, path)
+    finally:
+        db.dispose()
+    return [str(c["camera_id"]) for c in cameras]
+
+
+def _camera_tokens(secret: bytes, cameras: list[str]) -> dict[str, str]:
+    """Each camera's own bearer token: a credential is bound to one camera."""
+    from safenet.auth import sign_principal
+    from safenet.auth.devices import camera_principal
+
+    return {c: sign_principal(camera_principal(c, SITE), secret, site=SITE) for c in cameras}
+
+
 def _camera_keys(center_db: str, cameras: list[str]) -> dict[str, str]:
     """One API key per camera, issued in the center's key table as an operator would."""
     from safenet.auth.devices import CameraKeys
@@ -123,8 +178,6 @@ def run_ingest_bench(
     pg_url: str = DEFAULT_PG_URL,
     profile: Path | None = None,
 ) -> BenchReport:
-    from safenet.bench.e2e_run import _camera_tokens, _env, _wait_health, e2e_cameras
-
     report = BenchReport(
         "ingest",
         {
@@ -166,7 +219,7 @@ def run_ingest_bench(
             center_db = f"sqlite:///{workdir / 'center.db'}"
         else:
             center_db = stack.enter_context(_pg_database(pg_url))
-        cameras = e2e_cameras(workdir, center_db)
+        cameras = _import_cameras(workdir, center_db)
         keys = _camera_keys(center_db, cameras)
         tokens = _camera_tokens(secret.encode(), cameras)
         center_port = _free_port()
@@ -189,7 +242,7 @@ def run_ingest_bench(
         )
         procs.append(center)
         center_url = f"http://127.0.0.1:{center_port}"
-        _wait_health(center_url, center, lambda h: h.get("ok"))
+        _wait_health(center_url, center)
 
         def single(auth: Callable[[str], dict[str, str]]) -> Callable[[int], Any]:
             def request(n: int) -> tuple[bytes, dict[str, str]]:
