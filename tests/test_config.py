@@ -33,3 +33,13 @@ def test_bad_toml_names_the_file(tmp_path: Path) -> None:
     cfg.write_text("this is = = not toml")
     with pytest.raises(ValueError, match=r"bad\.toml is not valid TOML"):
         load_settings(cfg)
+
+
+def test_the_mqtt_qos_can_be_set_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from safenet.config import Settings
+
+    monkeypatch.setenv("SAFENET_CENTER__MQTT_QOS", "0")
+    assert Settings().center.mqtt_qos == 0
+    monkeypatch.setenv("SAFENET_CENTER__MQTT_QOS", "2")
+    with pytest.raises(ValueError, match="less than or equal to 1"):
+        Settings()

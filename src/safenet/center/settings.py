@@ -151,7 +151,13 @@ class CenterSettings(Section):
     mqtt_password: SecretStr | None = Field(
         None, description="MQTT password, from `SAFENET_CENTER__MQTT_PASSWORD`."
     )
-    mqtt_qos: Literal[0, 1] = Field(1, description="MQTT subscription quality of service.")
+    mqtt_qos: int = Field(
+        1,
+        ge=0,
+        le=1,
+        description="MQTT subscription quality of service: 1 (at least once, the reads a "
+        "camera published while the center was down are taken when it is back) or 0.",
+    )
 
     # -- the work queue (issue 16) ----------------------------------------------------------
     ingest_mode: Literal["inline", "queue"] = Field(
