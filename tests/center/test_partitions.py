@@ -328,6 +328,29 @@ def test_a_changed_partition_width_fills_the_gaps_around_the_old_partitions(pg_u
         db.dispose()
 
 
+@pg
+def test_a_read_between_two_old_partitions_gets_the_gap_it_falls_in(pg_url: str) -> None:
+    db = open_database(pg_url)
+    try:
+        migrate(db, "center")
+        day = timedelta(hours=24)
+        midnight = partitions.slot(datetime.now(UTC) + 3 * day, day)
+        hour = timedelta(hours=1)
+        with db.begin() as conn:
+            partitions.ensure_for(conn, [midnight + 3 * hour], width=hour)  # [3 h, 4 h)
+            late, early = (
+                partitions.ensure_for(conn, [midnight + 10 * hour], width=day),
+                partitions.ensure_for(conn, [midnight + 1 * hour], width=day),
+            )
+            by_name = {p.name: p for p in partitions.partitions(conn)}
+        (after,) = [by_name[n] for n in late]
+        (before,) = [by_name[n] for n in early]
+        assert (after.lower, after.upper) == (midnight + 4 * hour, midnight + day)
+        assert (before.lower, before.upper) == (midnight, midnight + 3 * hour)
+    finally:
+        db.dispose()
+
+
 def test_sqlite_keeps_the_plain_table(sqlite_url: str) -> None:
     db = open_database(sqlite_url)
     try:

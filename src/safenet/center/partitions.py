@@ -145,19 +145,20 @@ def ensure_for(
     """
     created: list[str] = []
     width = whole_minutes(_width_in_use(partitions(conn)) if width is None else width)
-    wanted = sorted({slot(t, width) for t in times})
+    wanted = sorted(set(times))
     for attempt in range(3):
         existing = partitions(conn)
-        missing = [s for s in wanted if not _covered(existing, s, width)]
+        missing = [t for t in wanted if not _held(existing, t)]
         if not missing:
             return created
         if lock_wait is not None and not lock_reads(conn, lock_wait):
             return created
         try:
             with conn.begin_nested():
-                for start in missing:
-                    created.append(_create(conn, existing, start, width))
-                    existing = partitions(conn)
+                for t in missing:
+                    if not _held(existing, t):
+                        created.append(_create(conn, existing, t, width))
+                        existing = partitions(conn)
             return created
         except sa.exc.DBAPIError:  # lost a race for the same range: look again
             created.clear()
@@ -175,28 +176,16 @@ def _width_in_use(existing: list[Partition]) -> timedelta:
     return max(widths)[1] if widths else DEFAULT_PARTITION
 
 
-def _covered(existing: list[Partition], start: datetime, width: timedelta) -> bool:
-    """Whether the whole slot ``[start, start + width)`` is already in partitions."""
-    t = start
-    end = start + width
-    while t < end:
-        holder = next((p for p in existing if p.holds(t)), None)
-        if holder is None:
-            return False
-        if holder.upper is None:
-            return True
-        t = holder.upper
-    return True
+def _held(existing: list[Partition], t: datetime) -> bool:
+    return any(p.holds(t) for p in existing)
 
 
-def _create(conn: Connection, existing: list[Partition], start: datetime, width: timedelta) -> str:
-    # The first uncovered instant of the slot, then the gap up to the next partition.
-    lower = start
-    for p in existing:
-        if p.holds(lower) and p.upper is not None:
-            lower = p.upper
+def _create(conn: Connection, existing: list[Partition], t: datetime, width: timedelta) -> str:
+    """A partition holding ``t``: its grid slot, clipped to the gap between partitions."""
+    start = slot(t, width)
+    lower = max([start] + [p.upper for p in existing if p.upper is not None and p.upper <= t])
     upper = min(
-        [start + width] + [p.lower for p in existing if p.lower is not None and p.lower > lower]
+        [start + width] + [p.lower for p in existing if p.lower is not None and p.lower > t]
     )
     name = partition_name(lower)
     conn.execute(
