@@ -102,7 +102,10 @@ def _write(
             for draft in item.hits
         ]
         # Candidates held for corroboration that a read has since corroborated: their
-        # reads were stored with earlier batches.
+        # reads were stored with earlier batches. Each is written only by the one that
+        # takes its held row (decision_store: never twice, never lost).
+        if ctx.decisions is not None:
+            late = ctx.decisions.claim(conn, late)
         writes += [
             HitWrite(h.draft, _record(h.item.seq, h.item), h.item.camera)
             for h in late
@@ -110,6 +113,8 @@ def _write(
         ]
         if writes:
             write_hits(conn, ctx.site, writes, now)
+        if ctx.decisions is not None:
+            ctx.decisions.write(conn, list(zip(seqs, items, strict=True)))
     return seqs, items
 
 
