@@ -308,7 +308,10 @@ class LiveDecisions:
             for entry_id in sorted(touched):
                 kept = self.chain.memory(entry_id)
                 memory[entry_id] = [] if kept is None else kept.to_rows()
-            self.store.write(conn, journal, held, memory)
+            # Dropped since the last write: their rows go with this commit (a failed
+            # commit leaves them; the next start finds them not held and drops them).
+            gone, self._gone = sorted(self._gone), set()
+            self.store.write(conn, journal, held, memory, gone)
 
     def claim(self, conn: Connection, late: Sequence[HeldHit]) -> list[HeldHit]:
         """In the batch's transaction: the surfaced drafts this center may write (rows taken)."""

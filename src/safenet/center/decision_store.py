@@ -147,9 +147,11 @@ class DecisionStore:
         journal: Sequence[JournalRow],
         held: Sequence[HeldRow],
         memory: dict[str, list[MemoryRow]],
+        dropped: Sequence[HeldKey] = (),
     ) -> None:
-        """The batch's observed reads, its new held candidates and the memory it changed."""
+        """The batch's observed reads, its held candidates, the memory it changed, the drops."""
         now = time.time()
+        _delete_keys(conn, dropped)
         if journal:
             conn.execute(
                 decision_journal.insert(),
