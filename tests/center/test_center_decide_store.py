@@ -194,3 +194,22 @@ async def test_the_journal_keeps_only_the_chains_window(db_url: str, tmp_path: P
         with center.service.db.read() as conn:
             keys = conn.execute(sa.select(decision_journal.c.read_key)).scalars().all()
         assert keys == ["SC-02/b"]
+
+
+async def test_a_held_candidate_another_worker_dropped_is_never_written(
+    db_url: str, tmp_path: Path
+) -> None:
+    # The attacker's case: worker 2's expiry dropped the candidate (its row deleted)
+    # while worker 1 still holds it; worker 1's chain then sees a corroborating read.
+    # Surfacing writes only what it takes the row of: dropped stays dropped.
+    clock = Clock()
+    t = clock()
+    async with running_center(db_url, tmp_path, clock=clock) as center:
+        await _hold_one(center, t)
+        with center.service.db.begin() as conn:
+            conn.execute(decision_held.delete())
+        await center.post([read("r2", "12가3456", t + timedelta(seconds=20), camera="SC-05")])
+        await center.reports(1)
+        await center.settle()
+        assert [h.read_id for h in _hits(center.service.db)] == ["r2"]
+        assert len(center.police.of("LocationReport")) == 1
