@@ -213,3 +213,40 @@ async def test_a_held_candidate_another_worker_dropped_is_never_written(
         await center.settle()
         assert [h.read_id for h in _hits(center.service.db)] == ["r2"]
         assert len(center.police.of("LocationReport")) == 1
+
+
+async def test_the_neighbour_memory_is_the_same_after_a_restart(
+    db_url: str, tmp_path: Path
+) -> None:
+    clock = Clock()
+    t = clock()
+    async with running_center(db_url, tmp_path, clock=clock) as center:
+        await center.snapshot([entry("E1", "12가3456")])
+        # A real car one character away, read surely at two cameras: remembered.
+        await center.post([read("n1", "12거3456", t, camera="SC-01", confidence=0.97)])
+        await center.post(
+            [read("n2", "12거3456", t + timedelta(seconds=30), camera="SC-02", confidence=0.96)]
+        )
+        # A quarter of an hour later: those reads left the journal's window, not the memory.
+        clock.advance(seconds=900)
+        await center.post([read("x", "12가3456", t + timedelta(seconds=900), camera="SC-03")])
+        decisions = center.service.ctx.decisions
+        assert decisions is not None
+        await asyncio.to_thread(decisions.advance)
+        with center.service.db.read() as conn:
+            keys = conn.execute(sa.select(decision_journal.c.read_key)).scalars().all()
+        assert keys == ["SC-03/x"]
+        memory = decisions.chain.memory("E1")
+        assert memory is not None
+        before = memory.to_rows()
+        assert [(plate, camera) for plate, camera, *_ in before] == [
+            ("12거3456", "SC-01"),
+            ("12거3456", "SC-02"),
+        ]
+    async with running_center(db_url, tmp_path, clock=clock) as center:
+        decisions = center.service.ctx.decisions
+        assert decisions is not None
+        await asyncio.to_thread(decisions.advance)
+        memory = decisions.chain.memory("E1")
+        assert memory is not None
+        assert memory.to_rows() == before
