@@ -149,6 +149,7 @@ class LiveDecisions:
         self._observed: dict[str, _Observed] = {}
         self._applied: dict[str, float] = {}  # read keys the chain has seen -> stream time
         self._gone: set[HeldKey] = set()  # dropped held rows still to delete
+        self._settled: dict[HeldKey, float] = {}  # surfaced or dropped here -> stream time
         self._looked_at: float | None = None  # wall time of the last look at the journal
         self._pruned_at = float("-inf")
 
@@ -257,8 +258,8 @@ class LiveDecisions:
         surfaced = {_key(h) for h in self._surfaced}
         for row in store.held():
             key = (row.read_key, row.entry_id)
-            if key in self._held or key in surfaced:
-                continue
+            if key in self._held or key in surfaced or key in self._settled:
+                continue  # known, or settled here (its row's delete may not be committed)
             entry = self._hotlist.entry(row.entry_id) if self._hotlist is not None else None
             if entry is None or row.entry_id not in self._entries:
                 self._gone.add(key)  # its entry was lifted meanwhile
@@ -285,6 +286,7 @@ class LiveDecisions:
             store.prune(now - self.policy.window_s - REFRESH_SLACK_S)
             cutoff = now - self.policy.window_s - REFRESH_SLACK_S
             self._applied = {k: ts for k, ts in self._applied.items() if ts >= cutoff}
+            self._settled = {k: ts for k, ts in self._settled.items() if ts >= cutoff}
 
     def write(self, conn: Connection, written: Sequence[tuple[int, ReadItem]]) -> None:
         """In the batch's transaction: its observed reads, held drafts and changed memory."""
@@ -379,14 +381,25 @@ class LiveDecisions:
             if self.chain.now > float("-inf"):
                 for decision in self.chain.advance(self.chain.now + idle):
                     self._settle(decision)
+                # Held drafts loaded from another worker that this chain no longer
+                # holds (it settled them before their row came): their hold ran out.
+                for key, held in list(self._held.items()):
+                    if held.deadline < self.chain.now:
+                        del self._held[key]
+                        self._settled[key] = self.chain.now
+                        self._gone.add(key)
+                        self.dropped += 1
             if self.store is not None and self._restored:
                 self._forget_gone(self.store)
             return self.dropped - before
 
     def _settle(self, decision: Decision) -> None:
-        held = self._held.pop((decision.read_id, decision.entry_id), None)
+        key = (decision.read_id, decision.entry_id)
+        held = self._held.pop(key, None)
         if held is None:
             return
+        if decision.final:
+            self._settled[key] = self.chain.now
         if decision.state.surfaced:
             apply(held.draft, decision, self.confirm_categories)
             self._surfaced.append(held)
