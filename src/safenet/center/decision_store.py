@@ -263,12 +263,21 @@ class DecisionStore:
             for r in rows
         ]
 
-    def prune(self, before_ts: float) -> int:
-        """Forget observed reads older than ``before_ts`` (stream time); how many went."""
+    def prune(self, before_ts: float, memory_before: float, entries: set[str]) -> int:
+        """Forget observed reads older than ``before_ts`` and passes older than ``memory_before``
+        (stream times), and the memory of entries no longer listed; how many reads went.
+
+        The journal holds reads of uninvolved cars and the memory real plates near an
+        entry: neither is kept longer than the chain itself would keep them.
+        """
         with self.db.begin() as conn:
             result = conn.execute(
                 decision_journal.delete().where(decision_journal.c.ts < before_ts)
             )
+            conn.execute(decision_memory.delete().where(decision_memory.c.last_ts < memory_before))
+            listed = conn.execute(sa.select(decision_memory.c.entry_id).distinct()).scalars()
+            for entry_id in set(listed) - entries:
+                conn.execute(decision_memory.delete().where(decision_memory.c.entry_id == entry_id))
         return int(result.rowcount or 0)
 
 
