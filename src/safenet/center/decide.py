@@ -248,8 +248,9 @@ class LiveDecisions:
 
     def _refresh(self, store: DecisionStore) -> None:
         """The reads other workers observed and the candidates they hold, since the last look."""
-        since = None if self._looked_at is None else self._looked_at - REFRESH_SLACK_S
-        self._replay(store.journal(since))  # first: a held row is committed with its read
+        since = (self._looked_at or 0.0) - REFRESH_SLACK_S
+        # First the reads, then the held rows: a held row is committed with its read.
+        self._replay(store.others_since(since, self._applied))
         self._load_held(store)
 
     def _load_held(self, store: DecisionStore) -> None:

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -244,11 +244,35 @@ class DecisionStore:
             )
         return out
 
-    def journal(self, written_since: float | None = None) -> list[JournalRow]:
-        """The observed reads (written at or after ``written_since``), in the order written."""
-        query = sa.select(decision_journal).order_by(decision_journal.c.seq)
-        if written_since is not None:
-            query = query.where(decision_journal.c.written_at >= written_since)
+    def journal(self) -> list[JournalRow]:
+        """Every observed read kept, in the order written (for a start)."""
+        return self._journal(sa.select(decision_journal).order_by(decision_journal.c.seq))
+
+    def others_since(self, written_since: float, known: Container[str]) -> list[JournalRow]:
+        """The observed reads other writers wrote at or after ``written_since``, not ``known``.
+
+        Their names first, then only the rows not known yet: a worker looks at the
+        last minute of the others' reads before every batch and decodes each once.
+        """
+        with self.db.read() as conn:
+            names = conn.execute(
+                sa.select(decision_journal.c.seq, decision_journal.c.read_key).where(
+                    decision_journal.c.written_at >= written_since,
+                    decision_journal.c.writer != self.writer,
+                )
+            ).all()
+        fresh = sorted(n.seq for n in names if n.read_key not in known)
+        rows: list[JournalRow] = []
+        for k in range(0, len(fresh), 500):
+            chunk = fresh[k : k + 500]
+            rows += self._journal(
+                sa.select(decision_journal)
+                .where(decision_journal.c.seq.in_(chunk))
+                .order_by(decision_journal.c.seq)
+            )
+        return rows
+
+    def _journal(self, query: sa.Select[Any]) -> list[JournalRow]:
         with self.db.read() as conn:
             rows = conn.execute(query).all()
         return [

@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("read_key", name="uq_decision_journal_read"),
     )
     op.create_index("ix_decision_journal_ts", "decision_journal", ["ts"])
+    op.create_index("ix_decision_journal_written", "decision_journal", ["written_at"])
     op.create_table(
         "decision_held",
         sa.Column("read_key", sa.String(170), primary_key=True),
