@@ -149,6 +149,7 @@ class LiveDecisions:
         self._applied: dict[str, float] = {}  # read keys the chain has seen -> stream time
         self._gone: set[HeldKey] = set()  # dropped held rows still to delete
         self._settled: dict[HeldKey, float] = {}  # surfaced or dropped here -> stream time
+        self._memory_written: dict[str, list[MemoryRow]] = {}  # as last written, per entry
         self._looked_at: float | None = None  # wall time of the last look at the journal
         self._pruned_at = float("-inf")
 
@@ -251,12 +252,12 @@ class LiveDecisions:
         since = (self._looked_at or 0.0) - REFRESH_SLACK_S
         # First the reads, then the held rows: a held row is committed with its read.
         self._replay(store.others_since(since, self._applied))
-        self._load_held(store)
+        self._load_held(store, others=True)
 
-    def _load_held(self, store: DecisionStore) -> None:
+    def _load_held(self, store: DecisionStore, *, others: bool = False) -> None:
         self._looked_at = self._wall()
         surfaced = {_key(h) for h in self._surfaced}
-        for row in store.held():
+        for row in store.held(others=others):
             key = (row.read_key, row.entry_id)
             if key in self._held or key in surfaced or key in self._settled:
                 continue  # known, or settled here (its row's delete may not be committed)
@@ -309,7 +310,10 @@ class LiveDecisions:
             memory: dict[str, list[MemoryRow]] = {}
             for entry_id in sorted(touched):
                 kept = self.chain.memory(entry_id)
-                memory[entry_id] = [] if kept is None else kept.to_rows()
+                rows = [] if kept is None else kept.to_rows()
+                if self._memory_written.get(entry_id) != rows:  # only what changed
+                    memory[entry_id] = rows
+                    self._memory_written[entry_id] = rows
             # Dropped since the last write: their rows go with this commit (a failed
             # commit leaves them; the next start finds them not held and drops them).
             gone, self._gone = sorted(self._gone), set()

@@ -83,6 +83,7 @@ decision_held = sa.Table(
     sa.Column("entry_id", sa.String(64), primary_key=True),
     sa.Column("read_seq", _SEQ, nullable=False),
     sa.Column("deadline", sa.Float, nullable=False),
+    sa.Column("writer", sa.String(40), nullable=False),
     sa.Column("draft", sa.JSON, nullable=False),
 )
 
@@ -178,6 +179,7 @@ class DecisionStore:
                         "entry_id": h.entry_id,
                         "read_seq": h.read_seq,
                         "deadline": h.deadline,
+                        "writer": self.writer,
                         "draft": h.draft,
                     }
                     for h in held
@@ -220,10 +222,13 @@ class DecisionStore:
             with self.db.begin() as conn:
                 _delete_keys(conn, keys)
 
-    def held(self) -> list[HeldRow]:
-        """Every held candidate stored."""
+    def held(self, *, others: bool = False) -> list[HeldRow]:
+        """Every held candidate stored (``others``: only those other writers wrote)."""
+        query = sa.select(decision_held)
+        if others:
+            query = query.where(decision_held.c.writer != self.writer)
         with self.db.read() as conn:
-            rows = conn.execute(sa.select(decision_held)).all()
+            rows = conn.execute(query).all()
         return [
             HeldRow(r.read_key, r.entry_id, int(r.read_seq), float(r.deadline), dict(r.draft))
             for r in rows

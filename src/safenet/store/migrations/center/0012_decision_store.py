@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("entry_id", sa.String(64), primary_key=True),
         sa.Column("read_seq", _SEQ, nullable=False),
         sa.Column("deadline", sa.Float, nullable=False),
+        sa.Column("writer", sa.String(40), nullable=False),
         sa.Column("draft", sa.JSON, nullable=False),
     )
     op.create_table(
