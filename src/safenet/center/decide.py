@@ -288,6 +288,8 @@ class LiveDecisions:
             store.prune(cutoff, now - self.policy.memory_s, self._entries)
             self._applied = {k: ts for k, ts in self._applied.items() if ts >= cutoff}
             self._settled = {k: ts for k, ts in self._settled.items() if ts >= cutoff}
+            # reads observed but never stored (refused as duplicates by the database)
+            self._observed = {k: o for k, o in self._observed.items() if o.row.ts >= cutoff}
 
     def write(self, conn: Connection, written: Sequence[tuple[int, ReadItem]]) -> None:
         """In the batch's transaction: its observed reads, held drafts and changed memory."""
