@@ -140,8 +140,12 @@ def _lane(db_url: str, clock: Clock) -> tuple[Pipeline, Database]:
     return Pipeline(ctx), db
 
 
-def _item(read_id: str, plate: str, at: datetime, camera: str) -> ReadItem:
-    incoming = IncomingRead(read_id=read_id, camera_id=camera, ts=at, plate=plate, confidence=0.95)
+def _item(
+    read_id: str, plate: str, at: datetime, camera: str, confidence: float = 0.95
+) -> ReadItem:
+    incoming = IncomingRead(
+        read_id=read_id, camera_id=camera, ts=at, plate=plate, confidence=confidence
+    )
     return ReadItem(incoming=incoming, ingested_at=time.perf_counter(), received_at=at)
 
 
@@ -250,3 +254,26 @@ async def test_the_neighbour_memory_is_the_same_after_a_restart(
         memory = decisions.chain.memory("E1")
         assert memory is not None
         assert memory.to_rows() == before
+
+
+async def test_a_candidate_corroborated_within_its_own_batch_is_written_with_that_batch(
+    db_url: str, tmp_path: Path
+) -> None:
+    clock = Clock()
+    t = clock()
+    async with running_center(db_url, tmp_path, clock=clock) as center:
+        await center.snapshot([entry("E1", "12가3456")])
+        lane, lane_db = _lane(db_url, clock)
+        try:
+            batch = [
+                _item("r1", "12거3456", t, "SC-01", confidence=0.7),
+                _item("r2", "12가3456", t + timedelta(seconds=20), "SC-05"),
+            ]
+            await asyncio.to_thread(lane.run, batch)
+            # No later batch comes: the corroborated candidate is written all the same.
+            by_read = {h.read_id: h for h in _hits(center.service.db)}
+            assert set(by_read) == {"r1", "r2"}
+            assert by_read["r1"].decision_rule == "corroborated"
+            assert _held_rows(center.service.db) == []
+        finally:
+            lane_db.dispose()
