@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from safenet.center.cameras import CameraRegistry
 from safenet.center.decide import LiveDecisions
+from safenet.center.decision_store import DecisionStore
 from safenet.center.hotlist import Hotlist
 from safenet.center.metrics import CenterMetrics
 from safenet.center.recent import RecentPlates
@@ -70,7 +71,7 @@ class PipelineContext:
             ),
             min_score=settings.min_score,
             confirm_categories=frozenset(settings.confirm_categories),
-            decisions=live_decisions(settings),
+            decisions=_stored(live_decisions(settings), db, hotlist, registry),
         )
 
     def retention_for(self, camera: CameraInfo) -> timedelta:
@@ -78,6 +79,15 @@ class PipelineContext:
         if camera.retention_days is None:
             return self.read_retention
         return min(self.read_retention, timedelta(days=camera.retention_days))
+
+
+def _stored(
+    decisions: LiveDecisions | None, db: Database, hotlist: Hotlist, registry: CameraRegistry
+) -> LiveDecisions | None:
+    """The decision chain keeping its held candidates in the database (they survive a restart)."""
+    if decisions is not None:
+        decisions.attach(DecisionStore(db), hotlist, registry.get)
+    return decisions
 
 
 def live_decisions(settings: CenterSettings) -> LiveDecisions | None:

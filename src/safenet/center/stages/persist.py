@@ -4,7 +4,8 @@ Either everything of the batch is committed (each hit with its LocationReport in
 outbox) or nothing is; the pipeline then retries the reads one by one, so one read
 the database refuses does not cost the others. Only after the commit are the reads
 remembered for de-duplication. Hits the decision chain held and a later read
-corroborated are written with the batch of that later read.
+corroborated are written with the batch of that later read (after its commit, in a
+transaction of their own, when that read came in the same batch as theirs).
 
 The reads go in with COPY (PostgreSQL) or executemany (SQLite), see
 :mod:`safenet.center.bulk`; a read the unique index finds already stored (a resend the
@@ -14,6 +15,7 @@ de-duplicate stage's memory no longer held) is answered as a duplicate here.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,6 +28,8 @@ from safenet.center.records import HitWrite, ReadRecord, write_hits
 from safenet.center.stages.base import Batch
 from safenet.center.tables import snapshots
 from safenet.center.types import CameraInfo, HitDraft, ReadItem, Step
+
+log = logging.getLogger(__name__)
 
 
 def run(ctx: PipelineContext, batch: Batch) -> None:
@@ -66,6 +70,35 @@ def run(ctx: PipelineContext, batch: Batch) -> None:
         item.seq = seq
         ctx.recent.remember(item.incoming.camera_id, item.plate, item.incoming.ts)
         ctx.recent.remember_id(item.incoming.camera_id, item.incoming.read_id)
+    if ctx.decisions is not None:
+        _write_surfaced(ctx, batch, now)
+
+
+def _write_surfaced(ctx: PipelineContext, batch: Batch, now: datetime) -> None:
+    """Drafts a read of this very batch corroborated: their reads are stored now, so now.
+
+    After the batch's commit, in a transaction of their own; if it fails they are
+    written with the next batch (their held rows stay until then).
+    """
+    decisions = ctx.decisions
+    assert decisions is not None
+    ready = decisions.take_surfaced()
+    if not ready:
+        return
+    try:
+        run_hit_checks(ctx, [_LateRead(h) for h in ready], batch.history)
+        with ctx.db.begin() as conn:
+            mine = decisions.claim(conn, ready)
+            writes = [
+                HitWrite(h.draft, _record(h.item.seq, h.item), h.item.camera)
+                for h in mine
+                if h.item.seq is not None and h.item.camera is not None
+            ]
+            if writes:
+                write_hits(conn, ctx.site, writes, now)
+    except Exception:
+        log.exception("persist: %d corroborated candidates wait for the next batch", len(ready))
+        decisions.give_back(ready)
 
 
 def _write(
@@ -102,7 +135,10 @@ def _write(
             for draft in item.hits
         ]
         # Candidates held for corroboration that a read has since corroborated: their
-        # reads were stored with earlier batches.
+        # reads were stored with earlier batches. Each is written only by the one that
+        # takes its held row (decision_store: never twice, never lost).
+        if ctx.decisions is not None:
+            late = ctx.decisions.claim(conn, late)
         writes += [
             HitWrite(h.draft, _record(h.item.seq, h.item), h.item.camera)
             for h in late
@@ -110,6 +146,8 @@ def _write(
         ]
         if writes:
             write_hits(conn, ctx.site, writes, now)
+        if ctx.decisions is not None:
+            ctx.decisions.write(conn, list(zip(seqs, items, strict=True)))
     return seqs, items
 
 

@@ -24,7 +24,11 @@ window of that read (those inside it are the window's to count) and within
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+MemoryRow = tuple[str, str, float, float, float]
+"""One remembered pass as stored: (plate, camera_id, first_ts, last_ts, sureness)."""
 
 
 @dataclass(slots=True)
@@ -118,3 +122,22 @@ class NeighbourMemory:
         end = ts - window_s
         chosen = [p.sureness for p in passes if start <= p.last_ts < end]
         return sum(chosen), len(chosen)
+
+    def to_rows(self) -> list[MemoryRow]:
+        """Every remembered pass, the least recently read plate first (its passes oldest first).
+
+        :meth:`load_rows` of these rows rebuilds the same memory (for a store that
+        keeps it across a restart).
+        """
+        return [
+            (text, p.camera_id, p.first_ts, p.last_ts, p.sureness)
+            for text, passes in self._plates.items()
+            for p in passes
+        ]
+
+    def load_rows(self, rows: Iterable[MemoryRow]) -> None:
+        """Replace what is remembered by ``rows`` (as :meth:`to_rows` gave them, in order)."""
+        self._plates.clear()
+        for text, camera_id, first_ts, last_ts, sure in rows:
+            passes = self._plates.setdefault(text, [])
+            passes.append(_Pass(camera_id, float(first_ts), float(last_ts), float(sure)))
