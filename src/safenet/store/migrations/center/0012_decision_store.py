@@ -11,9 +11,6 @@ Three tables, written in the transaction that stores the batch
   the transaction that writes the hit; the expiry deletes it when the hold ran out.
 - ``decision_memory``: the neighbour memory's remembered camera passes per entry
   (:mod:`safenet.matching.decision.memory`), within the memory's age.
-
-NOTE for the merge: numbered 0012 by the brief; on this branch it follows 0009.
-When 0010 and 0011 land first, ``down_revision`` becomes ``center_0011``.
 """
 
 from __future__ import annotations
@@ -22,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "center_0012"
-down_revision = "center_0009"
+down_revision = "center_0011"
 
 _SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
