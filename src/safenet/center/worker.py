@@ -332,7 +332,7 @@ class CenterWorker:
                 await self._fresh_hotlist()
                 for lane in self.lanes:
                     if lane.ctx.decisions is not None:
-                        lane.ctx.decisions.advance()
+                        await asyncio.to_thread(lane.ctx.decisions.advance)  # reads the store
             except Exception as exc:
                 log.warning("%s: hotlist check failed: %s", self.name, exc)
 
