@@ -9,6 +9,8 @@ De-duplication does not look reads up by id first: the unique index on
 ``(camera_id, read_id)`` is the judge. When a resent read makes the fast write fail,
 the savepoint is rolled back and the batch is written again row by row with
 ``ON CONFLICT DO NOTHING``; the reads the index refused are reported as duplicates.
+The stored reads' match keys (:mod:`safenet.center.retro_index`) follow in the same
+transaction.
 Neither path depends on table size, planner statistics or vacuum state.
 """
 
@@ -24,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from safenet.center.retro_index import write_keys
 from safenet.center.tables import reads
 
 COLUMNS: tuple[str, ...] = (
@@ -71,8 +74,12 @@ def write_reads(conn: Connection, rows: Sequence[dict[str, Any]]) -> tuple[list[
         savepoint.rollback()
     else:
         savepoint.commit()
+        write_keys(conn, rows)
         return seqs, []
-    return seqs, _write_one_by_one(conn, rows)
+    refused = _write_one_by_one(conn, rows)
+    gone = set(refused)
+    write_keys(conn, [row for k, row in enumerate(rows) if k not in gone])
+    return seqs, refused
 
 
 def _psycopg(conn: Connection) -> psycopg.Connection[Any]:

@@ -1,0 +1,104 @@
+"""The retained reads' match keys on disk: ``read_keys``, written with the reads (issue 16).
+
+Each stored read has the keys of its plate and OCR alternatives
+(:func:`safenet.center.retro_keys.read_keys`, usually six) in ``read_keys``, one row
+per key: ``(read_seq, read_at, key)``, primary key ``(read_seq, key)`` and an index on
+``(key, read_seq)``, so the retrospective look-up finds the candidate reads of an entry
+with one index scan per key, whatever the size of the table. The rows are written in
+the transaction that writes the reads (:func:`safenet.center.bulk.write_reads`): with
+COPY on PostgreSQL, with one ``executemany`` on SQLite. They carry the read's time so
+that they can be purged by time as well as with their read
+(:func:`delete_keys_of`, which the retention purge calls before deleting reads).
+
+The table has no foreign key to ``reads`` (so a partitioned ``reads`` table and COPY
+stay simple): the look-up joins back to ``reads``, and a key whose read is gone finds
+nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any, cast
+
+import psycopg
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from safenet.center.retro_keys import read_keys
+from safenet.center.tables import metadata, reads
+from safenet.store import UtcDateTime
+
+_SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+read_keys_table = sa.Table(
+    "read_keys",
+    metadata,
+    sa.Column("read_seq", _SEQ, primary_key=True),
+    sa.Column("key", sa.BigInteger, primary_key=True),
+    sa.Column("read_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_read_keys_key", "key", "read_seq"),
+)
+"""The match keys of every retained read (created by migration ``center_0010``)."""
+
+_COPY_SQL = "COPY read_keys (read_seq, key, read_at) FROM STDIN"
+
+LOOKUP_CHUNK = 500
+"""Keys per ``IN (…)`` list when looking up candidates."""
+
+
+def key_rows(rows: Iterable[dict[str, Any]]) -> list[tuple[int, int, Any]]:
+    """``(read_seq, key, read_at)`` for every key of each read row (``seq``, ``plate``, …)."""
+    out: list[tuple[int, int, Any]] = []
+    for row in rows:
+        alternatives = row.get("alternatives") or ()
+        texts = [row["plate"], *(str(a[0]) for a in alternatives)]
+        seq = int(row["seq"])
+        read_at = row["read_at"]
+        out.extend((seq, key, read_at) for key in read_keys(texts))
+    return out
+
+
+def write_keys(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
+    """Store the keys of the stored read ``rows`` in the caller's transaction; how many."""
+    keyed = key_rows(rows)
+    if not keyed:
+        return 0
+    if conn.dialect.name == "postgresql":
+        dbapi = cast("psycopg.Connection[Any]", conn.connection.dbapi_connection)
+        with dbapi.cursor() as cur, cur.copy(_COPY_SQL) as copy:
+            for item in keyed:
+                copy.write_row(item)
+    else:
+        conn.execute(
+            read_keys_table.insert(),
+            [{"read_seq": s, "key": k, "read_at": t} for s, k, t in keyed],
+        )
+    return len(keyed)
+
+
+def delete_keys_of(conn: Connection, read_condition: sa.ColumnElement[bool]) -> int:
+    """Delete the keys of the reads ``read_condition`` selects (before the reads go)."""
+    return int(
+        conn.execute(
+            sa.delete(read_keys_table).where(
+                read_keys_table.c.read_seq.in_(sa.select(reads.c.seq).where(read_condition))
+            )
+        ).rowcount
+    )
+
+
+def candidate_seqs(conn: Connection, keys: Collection[int], up_to: int) -> list[int]:
+    """The sequence numbers (at most ``up_to``) of the reads holding any of ``keys``, sorted."""
+    found: set[int] = set()
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        chunk = ordered[start : start + LOOKUP_CHUNK]
+        found.update(
+            int(s)
+            for s in conn.execute(
+                sa.select(read_keys_table.c.read_seq).where(
+                    read_keys_table.c.key.in_(chunk), read_keys_table.c.read_seq <= up_to
+                )
+            ).scalars()
+        )
+    return sorted(found)
