@@ -50,11 +50,14 @@ _COPY_SQL = f"COPY reads ({', '.join(COLUMNS)}) FROM STDIN"
 _NEXTVAL_SQL = "SELECT nextval(pg_get_serial_sequence('reads', 'seq')) FROM generate_series(1, %s)"
 
 
-def write_reads(conn: Connection, rows: Sequence[dict[str, Any]]) -> tuple[list[int], list[int]]:
+def write_reads(
+    conn: Connection, rows: Sequence[dict[str, Any]], *, keys: bool = True
+) -> tuple[list[int], list[int]]:
     """Store ``rows``; return each row's seq and the positions refused as already stored.
 
     ``rows`` must be free of repeats among themselves (the dedup stage sees to that).
-    Runs inside the caller's transaction.
+    Runs inside the caller's transaction. ``keys=False`` leaves out the match keys
+    (only ``safenet bench retro`` does, to measure what they cost).
     """
     if not rows:
         return [], []
@@ -74,11 +77,13 @@ def write_reads(conn: Connection, rows: Sequence[dict[str, Any]]) -> tuple[list[
         savepoint.rollback()
     else:
         savepoint.commit()
-        write_keys(conn, rows)
+        if keys:
+            write_keys(conn, rows)
         return seqs, []
     refused = _write_one_by_one(conn, rows)
     gone = set(refused)
-    write_keys(conn, [row for k, row in enumerate(rows) if k not in gone])
+    if keys:
+        write_keys(conn, [row for k, row in enumerate(rows) if k not in gone])
     return seqs, refused
 
 

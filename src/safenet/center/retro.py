@@ -118,6 +118,8 @@ class RetroLookup:
         """At most this many distinct vehicles per entry's look-up (privacy.lookup_max_vehicles)."""
         self.alarms = alarms
         self._running = threading.Lock()  # one look-up pass at a time
+        self.by_keys = True
+        """False: look every entry up by the old scan (``safenet bench retro`` compares)."""
         self.last_thread: str | None = None
         """The name of the thread the last pass ran on (checked by the tests)."""
 
@@ -183,7 +185,9 @@ class RetroLookup:
         oldest = now - ctx.read_retention
         search = Search(0, "none", {})
         if entries:
-            search = self.search(list(entries.values()), version, up_to, oldest)
+            search = self.search(
+                list(entries.values()), version, up_to, oldest, by_keys=self.by_keys
+            )
         searched = search.searched
         found = [search.found[seq] for seq in sorted(search.found)]
         history = HitHistory(ctx.db)
