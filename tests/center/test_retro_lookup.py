@@ -1,4 +1,4 @@
-"""The retrospective look-up by match keys (issue 16): same hits as the scan, keys kept with reads."""
+"""The retrospective look-up by match keys (issue 16): the scan's hits, keys kept with reads."""
 
 from __future__ import annotations
 
@@ -102,9 +102,14 @@ async def test_an_added_entry_is_found_by_keys_on_the_look_up_thread(center: Cen
 async def test_keys_are_written_in_the_reads_transaction(center: CenterEnv) -> None:
     db = center.service.db
     rows = read_rows(10, [], random.Random(1), center.clock(), CAMERAS)
-    with pytest.raises(RuntimeError), db.begin() as conn:
-        write_reads(conn, rows)
-        raise RuntimeError("the batch's transaction fails after the reads")
+
+    def fail_after_the_reads() -> None:
+        with db.begin() as conn:
+            write_reads(conn, rows)
+            raise RuntimeError("the batch's transaction fails after the reads")
+
+    with pytest.raises(RuntimeError):
+        fail_after_the_reads()
     with db.read() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(read_keys_table)).scalar() == 0
     with db.begin() as conn:

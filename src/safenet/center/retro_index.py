@@ -17,14 +17,14 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, cast
 
 import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from safenet.center.retro_keys import read_keys
+from safenet.center.retro_keys import keyable, read_keys, text_keys
 from safenet.center.tables import metadata, reads
 from safenet.store import UtcDateTime
 
@@ -41,38 +41,57 @@ read_keys_table = sa.Table(
 """The match keys of every retained read (created by migration ``center_0010``)."""
 
 _COPY_SQL = "COPY read_keys (read_seq, key, read_at) FROM STDIN"
+_INSERT_SQL = "INSERT INTO read_keys (read_seq, key, read_at) VALUES (?, ?, ?)"
 
 LOOKUP_CHUNK = 500
 """Keys per ``IN (…)`` list when looking up candidates."""
 
 
-def key_rows(rows: Iterable[dict[str, Any]]) -> list[tuple[int, int, Any]]:
-    """``(read_seq, key, read_at)`` for every key of each read row (``seq``, ``plate``, …)."""
+def key_rows(
+    rows: Iterable[dict[str, Any]], stamp: Callable[[Any], Any] | None = None
+) -> list[tuple[int, int, Any]]:
+    """``(read_seq, key, read_at)`` for every key of each read row (``seq``, ``plate``, …).
+
+    ``stamp`` turns a read's time into the value written (once per read, not per key).
+    """
     out: list[tuple[int, int, Any]] = []
+    append = out.append
     for row in rows:
-        alternatives = row.get("alternatives") or ()
-        texts = [row["plate"], *(str(a[0]) for a in alternatives)]
+        alternatives = row.get("alternatives")
+        if alternatives:
+            keys = read_keys([row["plate"], *(str(a[0]) for a in alternatives)])
+        else:
+            text = keyable(row["plate"])
+            keys = text_keys(text) if text is not None else set()
         seq = int(row["seq"])
-        read_at = row["read_at"]
-        out.extend((seq, key, read_at) for key in read_keys(texts))
+        read_at = row["read_at"] if stamp is None else stamp(row["read_at"])
+        for key in keys:
+            append((seq, key, read_at))
     return out
 
 
 def write_keys(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
     """Store the keys of the stored read ``rows`` in the caller's transaction; how many."""
-    keyed = key_rows(rows)
-    if not keyed:
-        return 0
     if conn.dialect.name == "postgresql":
-        dbapi = cast("psycopg.Connection[Any]", conn.connection.dbapi_connection)
-        with dbapi.cursor() as cur, cur.copy(_COPY_SQL) as copy:
-            for item in keyed:
-                copy.write_row(item)
-    else:
-        conn.execute(
-            read_keys_table.insert(),
-            [{"read_seq": s, "key": k, "read_at": t} for s, k, t in keyed],
-        )
+        keyed = key_rows(rows)
+        if keyed:
+            dbapi = cast("psycopg.Connection[Any]", conn.connection.dbapi_connection)
+            with dbapi.cursor() as cur, cur.copy(_COPY_SQL) as copy:
+                for item in keyed:
+                    copy.write_row(item)
+        return len(keyed)
+    # SQLite: one executemany of plain tuples, the time converted as the column would.
+    column = read_keys_table.c.read_at.type
+    to_utc = column.process_bind_param  # type: ignore[attr-defined]
+    to_sqlite = column.impl.bind_processor(conn.dialect)  # type: ignore[attr-defined]
+
+    def stamp(value: Any) -> Any:
+        value = to_utc(value, conn.dialect)
+        return value if to_sqlite is None else to_sqlite(value)
+
+    keyed = key_rows(rows, stamp)
+    if keyed:
+        conn.exec_driver_sql(_INSERT_SQL, keyed)
     return len(keyed)
 
 

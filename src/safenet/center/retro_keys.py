@@ -6,9 +6,9 @@ region name if any), ``B`` the syllable, ``C`` the first two serial digits, ``D`
 last two (``서울12가3456`` → ``서울12 | 가 | 34 | 56``; a diplomatic plate, or a misread
 whose syllable became a digit, splits at the same places). A text's keys are the six
 position-tagged pairs of parts, ``(A,B) (A,C) (A,D) (B,C) (B,D) (C,D)``, each hashed to
-63 bits (blake2b) so it fits a BIGINT. Splitting by position rather than by looking
-for a syllable means a misread syllable (``12743456``) or a stray Hangul elsewhere
-cannot move the split.
+63 bits so it fits a BIGINT (the parts' blake2b hashes combined, :func:`pair_key`).
+Splitting by position rather than by looking for a syllable means a misread syllable
+(``12743456``) or a stray Hangul elsewhere cannot move the split.
 
 Why that finds everything the matcher can match (:mod:`safenet.matching.compare`,
 at most :data:`~safenet.matching.compare.MAX_STEPS` = 2 steps):
@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from functools import lru_cache
 
 from safenet.matching.compiled import CompiledEntry
 from safenet.matching.keys import WIDTH
@@ -62,31 +61,67 @@ def split(text: str) -> Parts:
     return text[:-5], text[-5], text[-4:-2], text[-2:]
 
 
-@lru_cache(maxsize=1 << 18)
-def pair_key(pair: int, first: str, second: str) -> int:
-    """The 63-bit key of two parts, tagged with which pair (index into :data:`PAIRS`) they are.
+def part_hash(position: int, part: str) -> int:
+    """The 64-bit blake2b hash of one part at its position (0–3), cached.
 
-    Cached: parts repeat a lot (a hundred serial halves, a few dozen syllables).
+    Parts repeat a lot (a hundred serial halves, a few dozen syllables, the prefixes
+    of the plates around): the cache makes a read's keys a few dictionary look-ups.
     """
-    digest = hashlib.blake2b(
-        f"{pair}\x1f{first}\x1f{second}".encode(), digest_size=8, person=b"safenet-retro"
-    ).digest()
-    return int.from_bytes(digest, "big") & _MASK63
+    cached = _PART_HASHES.get((position, part))
+    if cached is None:
+        if len(_PART_HASHES) >= _PART_CACHE_LIMIT:
+            _PART_HASHES.clear()
+        digest = hashlib.blake2b(
+            f"{position}\x1f{part}".encode(), digest_size=8, person=b"safenet-retro"
+        ).digest()
+        cached = int.from_bytes(digest, "big")
+        _PART_HASHES[(position, part)] = cached
+    return cached
+
+
+_PART_HASHES: dict[tuple[int, str], int] = {}
+_PART_CACHE_LIMIT = 1 << 20
+
+
+def pair_key(pair: int, first: str, second: str) -> int:
+    """The 63-bit key of two parts, tagged by which pair (index into :data:`PAIRS`) they are.
+
+    The two part hashes are position-tagged (independent random values for each
+    position and text), so the pair is implied by them: they are combined with XOR
+    and shifted to 63 bits (a BIGINT).
+    """
+    a, b = PAIRS[pair]
+    return (part_hash(a, first) ^ part_hash(b, second)) >> 1
 
 
 def text_keys(text: str) -> set[int]:
     """The six keys of a normalized text (none if it is too short to key)."""
     if len(text) < MIN_KEYED_LENGTH:
         return set()
-    return _part_keys(split(text))
+    get = _PART_HASHES.get
+    pa, pb, pc, pd = (0, text[:-5]), (1, text[-5]), (2, text[-4:-2]), (3, text[-2:])
+    ha = get(pa) or part_hash(*pa)
+    hb = get(pb) or part_hash(*pb)
+    hc = get(pc) or part_hash(*pc)
+    hd = get(pd) or part_hash(*pd)
+    # The order of PAIRS, written out: this runs for every stored read.
+    return {
+        (ha ^ hb) >> 1,
+        (ha ^ hc) >> 1,
+        (ha ^ hd) >> 1,
+        (hb ^ hc) >> 1,
+        (hb ^ hd) >> 1,
+        (hc ^ hd) >> 1,
+    }
 
 
 def _part_keys(parts: Parts) -> set[int]:
     """The keys of the pairs of ``parts`` that do not contain the unknown character."""
+    h = [None if _UNKNOWN in p else part_hash(i, p) for i, p in enumerate(parts)]
     return {
-        pair_key(k, parts[a], parts[b])
-        for k, (a, b) in enumerate(PAIRS)
-        if _UNKNOWN not in parts[a] and _UNKNOWN not in parts[b]
+        (ha ^ hb) >> 1
+        for ha, hb in ((h[a], h[b]) for a, b in PAIRS)
+        if ha is not None and hb is not None
     }
 
 
