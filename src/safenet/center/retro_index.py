@@ -2,8 +2,9 @@
 
 Each stored read has the keys of its plate and OCR alternatives
 (:func:`safenet.center.retro_keys.read_keys`, usually six) in ``read_keys``, one row
-per key: ``(read_seq, read_at, key)``, primary key ``(read_seq, key)`` and an index on
-``(key, read_seq)``, so the retrospective look-up finds the candidate reads of an entry
+per key: ``(read_seq, key, read_at)``, with a B-tree index on ``(key, read_seq)`` and
+one on ``read_seq`` for the purge (BRIN on PostgreSQL: the sequence only grows, so it
+costs next to nothing to keep), so the retrospective look-up finds the candidate reads of an entry
 with one index scan per key, whatever the size of the table. The rows are written in
 the transaction that writes the reads (:func:`safenet.center.bulk.write_reads`): with
 COPY on PostgreSQL, with one ``executemany`` on SQLite. They carry the read's time so
@@ -18,6 +19,7 @@ nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import datetime
 from typing import Any, cast
 
 import psycopg
@@ -33,10 +35,11 @@ _SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 read_keys_table = sa.Table(
     "read_keys",
     metadata,
-    sa.Column("read_seq", _SEQ, primary_key=True),
-    sa.Column("key", sa.BigInteger, primary_key=True),
+    sa.Column("read_seq", _SEQ, nullable=False),
+    sa.Column("key", sa.BigInteger, nullable=False),
     sa.Column("read_at", UtcDateTime(), nullable=False),
     sa.Index("ix_read_keys_key", "key", "read_seq"),
+    sa.Index("ix_read_keys_read_seq", "read_seq", postgresql_using="brin"),
 )
 """The match keys of every retained read (created by migration ``center_0010``)."""
 
@@ -73,12 +76,13 @@ def key_rows(
 def write_keys(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
     """Store the keys of the stored read ``rows`` in the caller's transaction; how many."""
     if conn.dialect.name == "postgresql":
-        keyed = key_rows(rows)
+        # One text buffer for the whole batch: the times as ISO text, once per read.
+        keyed = key_rows(rows, datetime.isoformat)
         if keyed:
+            data = "".join(f"{s}\t{k}\t{t}\n" for s, k, t in keyed)
             dbapi = cast("psycopg.Connection[Any]", conn.connection.dbapi_connection)
             with dbapi.cursor() as cur, cur.copy(_COPY_SQL) as copy:
-                for item in keyed:
-                    copy.write_row(item)
+                copy.write(data)
         return len(keyed)
     # SQLite: one executemany of plain tuples, the time converted as the column would.
     column = read_keys_table.c.read_at.type

@@ -1,8 +1,8 @@
 """The retained reads' match keys, for an indexed retrospective look-up (issue 16).
 
 ``read_keys(read_seq, key, read_at)``: the keys of each read's plate and alternatives
-(:mod:`safenet.center.retro_keys`), primary key ``(read_seq, key)``, indexed by
-``(key, read_seq)``. Reads already stored get their keys here, in chunks, so a look-up
+(:mod:`safenet.center.retro_keys`), indexed by ``(key, read_seq)`` for the look-up and
+by ``read_seq`` for the purge (BRIN on PostgreSQL). Reads already stored get their keys here, in chunks, so a look-up
 after the upgrade finds them as it finds new ones.
 """
 
@@ -27,9 +27,10 @@ def upgrade() -> None:
         sa.Column("read_seq", _SEQ, nullable=False),
         sa.Column("key", sa.BigInteger(), nullable=False),
         sa.Column("read_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("read_seq", "key", name="pk_read_keys"),
     )
     op.create_index("ix_read_keys_key", "read_keys", ["key", "read_seq"])
+    # BRIN on PostgreSQL (the sequence only grows); a plain index on SQLite.
+    op.create_index("ix_read_keys_read_seq", "read_keys", ["read_seq"], postgresql_using="brin")
     conn = op.get_bind()
     reads = sa.table(
         "reads",
