@@ -126,7 +126,12 @@ def write_keys(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
 
 
 def delete_keys_of(conn: Connection, read_condition: sa.ColumnElement[bool]) -> int:
-    """Delete the keys of the reads ``read_condition`` selects (before the reads go)."""
+    """Delete the keys of the reads ``read_condition`` selects (before the reads go).
+
+    Whatever deletes reads calls this first with the same condition: the row-by-row
+    purge does; a purge that drops a whole partition of ``reads`` calls it with the
+    partition's time range and ``NOT is_hit`` before the drop.
+    """
     table = read_key_sets if _is_pg(conn) else read_keys_table
     return int(
         conn.execute(
