@@ -126,7 +126,8 @@ async def test_an_entry_added_after_its_read_is_found_retrospectively(center: Ce
             )
         ).all()
         assert record.subject == "E2"
-        assert record.details["reads_searched"] == 3
+        assert record.details["reads_searched"] == 1  # the key candidates: 78라1234 only
+        assert record.details["lookup"] == "keys"
         assert record.details["hits"] == 1
         # The audit never holds the plates of the reads that did not match.
         assert "11가1111" not in str(record.details)

@@ -359,3 +359,28 @@ def test_sqlite_keeps_the_plain_table(sqlite_url: str) -> None:
             assert not partitions.is_partitioned(conn)
     finally:
         db.dispose()
+
+
+@pg
+async def test_the_match_keys_of_dropped_reads_go_with_their_partition(
+    pg_center: CenterEnv,
+) -> None:
+    """A plate's match keys must not outlive its read: the retro index is no back door."""
+    from safenet.center.retro_index import read_key_sets
+
+    center = pg_center
+    old = center.clock() - timedelta(hours=20)
+    await center.post(
+        [read(f"k{k}", f"34나{5600 + k}", old + timedelta(seconds=k)) for k in range(5)]
+    )
+    await center.post([read("fresh", "78라1234", center.clock())])
+    assert _count(center, read_key_sets) == 6
+    center.clock.advance(hours=6)
+    result = await center.service.purge_now()
+    assert result.partitions >= 1 and result.reads == 5
+    with center.service.db.read() as conn:
+        kept = conn.execute(
+            sa.select(reads.c.read_id).join(read_key_sets, read_key_sets.c.read_seq == reads.c.seq)
+        ).scalars()
+        assert list(kept) == ["fresh"]
+    assert _count(center, read_key_sets) == 1

@@ -15,6 +15,8 @@ De-duplication does not look reads up by id first: the unique index on
 key must be in it) is the judge. When a resent read makes the fast write fail,
 the savepoint is rolled back and the batch is written again row by row with
 ``ON CONFLICT DO NOTHING``; the reads the index refused are reported as duplicates.
+The stored reads' match keys (:mod:`safenet.center.retro_index`) follow in the same
+transaction.
 Neither path depends on table size, planner statistics or vacuum state.
 """
 
@@ -31,6 +33,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from safenet.center import partitions
+from safenet.center.retro_index import write_keys
 from safenet.center.tables import reads
 
 COLUMNS: tuple[str, ...] = (
@@ -54,11 +57,14 @@ _COPY_SQL = f"COPY reads ({', '.join(COLUMNS)}) FROM STDIN"
 _NEXTVAL_SQL = "SELECT nextval(pg_get_serial_sequence('reads', 'seq')) FROM generate_series(1, %s)"
 
 
-def write_reads(conn: Connection, rows: Sequence[dict[str, Any]]) -> tuple[list[int], list[int]]:
+def write_reads(
+    conn: Connection, rows: Sequence[dict[str, Any]], *, keys: bool = True
+) -> tuple[list[int], list[int]]:
     """Store ``rows``; return each row's seq and the positions refused as already stored.
 
     ``rows`` must be free of repeats among themselves (the dedup stage sees to that).
-    Runs inside the caller's transaction.
+    Runs inside the caller's transaction. ``keys=False`` leaves out the match keys
+    (only ``safenet bench retro`` does, to measure what they cost).
     """
     if not rows:
         return [], []
@@ -85,8 +91,14 @@ def write_reads(conn: Connection, rows: Sequence[dict[str, Any]]) -> tuple[list[
             break
         else:
             savepoint.commit()
+            if keys:
+                write_keys(conn, rows)
             return seqs, []
-    return seqs, _write_one_by_one(conn, rows)
+    refused = _write_one_by_one(conn, rows)
+    gone = set(refused)
+    if keys:
+        write_keys(conn, [row for k, row in enumerate(rows) if k not in gone])
+    return seqs, refused
 
 
 class _NoPartition(sa.exc.IntegrityError):

@@ -163,7 +163,7 @@ class RetroWorker(Periodic):
         self.retro = retro
 
     async def step(self) -> None:
-        await asyncio.to_thread(self.retro.run_pending)
+        await self.retro.run_in_worker()
 
 
 class PurgeSchedule(Periodic):

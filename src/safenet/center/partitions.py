@@ -274,6 +274,15 @@ def drop_expired(conn: Connection, cutoff: datetime, lock_wait: timedelta = LOCK
                 f"WHERE s.read_seq = r.seq AND r.has_snapshot AND NOT r.is_hit"
             )
         ).rowcount
+        # The dropped reads' match keys go with them (the retrospective look-up's index);
+        # the seq range lets the keys' BRIN index find them without reading the table.
+        conn.execute(
+            sa.text(
+                f"DELETE FROM read_keys k USING {p.name} r "
+                f"WHERE k.read_seq = r.seq AND NOT r.is_hit AND k.read_seq BETWEEN "
+                f"(SELECT min(seq) FROM {p.name}) AND (SELECT max(seq) FROM {p.name})"
+            )
+        )
         if hit:
             conn.execute(sa.text(f"INSERT INTO {KEPT} SELECT * FROM {p.name} WHERE is_hit"))
         conn.execute(sa.text(f"ALTER TABLE reads DETACH PARTITION {p.name}"))

@@ -9,8 +9,9 @@ By read time (when the camera saw the car), never by arrival:
   no other hit refers to the read;
 - a hit an operator *rejected* (an uninvolved car) goes back to the read retention: it
   and its read go after ``center.read_retention_hours``, like any read that hit nothing;
-- snapshots go with their read; done retrospective look-ups with the hits' retention;
-  link inbox ids after the link's longest redelivery horizon.
+- snapshots and match keys (``read_keys``) go with their read; done retrospective
+  look-ups with the hits' retention; link inbox ids after the link's longest
+  redelivery horizon.
 
 On PostgreSQL ``reads`` is partitioned by read time (:mod:`safenet.center.partitions`):
 the non-hit reads go by whole partitions — a partition wholly older than the read
@@ -36,6 +37,7 @@ from sqlalchemy.engine import Connection
 
 from safenet.audit import store as audit
 from safenet.center import partitions
+from safenet.center.retro_index import delete_keys_of
 from safenet.center.retry import retry_on_conflict
 from safenet.center.tables import cameras, hits, reads, retro_lookups, snapshots
 from safenet.link import inbox
@@ -147,6 +149,7 @@ def _purge(
             ~sa.exists().where(hits.c.read_seq == reads.c.seq),
         )
         result.snapshots += _delete_snapshots(conn, orphaned)
+        delete_keys_of(conn, orphaned)
         result.hit_reads = conn.execute(sa.delete(reads).where(orphaned)).rowcount
         result.lookups = conn.execute(
             sa.delete(retro_lookups).where(
@@ -181,6 +184,7 @@ def _shorter_camera_retentions(conn: Connection, read_retention: timedelta) -> l
 def _non_hit(conn: Connection, condition: sa.ColumnElement[bool], result: PurgeResult) -> None:
     where = sa.and_(reads.c.is_hit == sa.false(), condition)
     result.snapshots += _delete_snapshots(conn, where)
+    delete_keys_of(conn, where)
     result.reads += conn.execute(sa.delete(reads).where(where)).rowcount
 
 

@@ -6,8 +6,20 @@ the hotlist, so a crash does not lose it); this worker searches the reads kept w
 retention, up to the last read stored before the entry arrived (later reads were
 matched live), and reports what it finds as hits marked ``retrospective``.
 
+The look-up does not scan (issue 16): each stored read carries match keys
+(:mod:`safenet.center.retro_keys`, in ``read_keys``, :mod:`safenet.center.retro_index`),
+so the reads that could match a plate entry are found with an index scan per key, and
+the real matcher then decides on those candidates only; the hits are the ones a scan
+of every retained read would find. Witness patterns (``12가34??``) cannot be keyed:
+an entry with one is still looked up by scanning the retained reads in chunks (only
+the pattern entries are matched in that scan). The look-up runs on a thread of its
+own (:meth:`RetroLookup.run_in_worker`, named ``safenet-retro``), never on a thread
+the pipeline uses.
+
 Every look-up is audited (``hotlist.retrospective_lookup``) with the entry id, the
-hotlist version and the number of reads searched and hits found, in the transaction
+hotlist version, the number of reads the matcher looked at (``reads_searched``: the
+key candidates, or every retained read when a pattern needed the scan), how they were
+found (``lookup``: ``keys``, ``scan`` or ``keys+scan``) and the hits found, in the transaction
 that stores the hits. The plates of the reads that did not match are never written
 anywhere: they were searched, and that is all the record says.
 
@@ -20,11 +32,14 @@ more is a ``lookup_cap`` alarm on the center's link and a
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -35,6 +50,8 @@ from safenet.center.context import PipelineContext
 from safenet.center.hits import HitHistory, draft_hit
 from safenet.center.hotlist_index import build_index
 from safenet.center.records import HitWrite, ReadRecord, write_hits
+from safenet.center.retro_index import candidate_seqs
+from safenet.center.retro_keys import entry_keys
 from safenet.center.retry import retry_on_conflict
 from safenet.center.tables import reads, retro_lookups, utc
 from safenet.center.types import CameraInfo, EntryInfo, HitDraft, Step
@@ -46,6 +63,21 @@ from safenet.matching.privacy import DEFAULT_LOOKUP_MAX_VEHICLES, LookupCap, cap
 log = logging.getLogger(__name__)
 
 CHUNK_READS = 5000
+
+THREAD_NAME = "safenet-retro"
+"""The name of the thread a look-up pass runs on (:meth:`RetroLookup.run_in_worker`)."""
+
+Found = dict[int, tuple[ReadRecord, list[HitDraft]]]
+"""Reads that matched, by sequence number, with their hits."""
+
+
+@dataclass(frozen=True)
+class Search:
+    """What one pass searched: the reads the matcher looked at, how, and what matched."""
+
+    searched: int
+    lookup: str
+    found: Found
 
 
 @dataclass(frozen=True)
@@ -86,15 +118,53 @@ class RetroLookup:
         """At most this many distinct vehicles per entry's look-up (privacy.lookup_max_vehicles)."""
         self.alarms = alarms
         self._running = threading.Lock()  # one look-up pass at a time
+        self.by_keys = True
+        """False: look every entry up by the old scan (``safenet bench retro`` compares)."""
+        self.last_thread: str | None = None
+        """The name of the thread the last pass ran on (checked by the tests)."""
 
     def pending(self) -> int:
         with self.ctx.db.read() as conn:
             return pending_count(conn)
 
     def run_pending(self) -> list[LookupResult]:
-        """Search the retained reads for every queued entry, in one pass over them."""
+        """Search the retained reads for every queued entry, in one pass."""
         with self._running:
+            self.last_thread = threading.current_thread().name
             return self._run_pending()
+
+    async def run_in_worker(self) -> list[LookupResult]:
+        """:meth:`run_pending` on a thread of its own (``safenet-retro``), awaited.
+
+        Not the event loop's default executor, which the pipeline's batches use: a long
+        pass never takes a thread the pipeline waits for. If the awaiting task is
+        cancelled the pass still finishes (or, at exit, is dropped uncommitted and runs
+        again: the queue row stays pending).
+        """
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[list[LookupResult]] = loop.create_future()
+
+        def settle(result: list[LookupResult] | None, error: BaseException | None) -> None:
+            if done.done():
+                return
+            if error is not None:
+                done.set_exception(error)
+            else:
+                done.set_result(result or [])
+
+        def work() -> None:
+            try:
+                result = self.run_pending()
+            except BaseException as exc:  # handed to the awaiting task
+                outcome: tuple[list[LookupResult] | None, BaseException | None] = (None, exc)
+            else:
+                outcome = (result, None)
+            # RuntimeError: the loop has closed, nobody is waiting any more.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(settle, *outcome)
+
+        threading.Thread(target=work, name=THREAD_NAME, daemon=True).start()
+        return await done
 
     def _run_pending(self) -> list[LookupResult]:
         ctx = self.ctx
@@ -113,11 +183,13 @@ class RetroLookup:
         up_to = max(int(r.up_to_seq) for r in queued)
         version = max(int(r.hotlist_version) for r in queued)
         oldest = now - ctx.read_retention
-        searched = 0
-        found: list[tuple[ReadRecord, list[HitDraft]]] = []
+        search = Search(0, "none", {})
         if entries:
-            index, _ = build_index(entries.values(), version, now)
-            searched, found = self._search(index, entries, up_to, oldest)
+            search = self.search(
+                list(entries.values()), version, up_to, oldest, by_keys=self.by_keys
+            )
+        searched = search.searched
+        found = [search.found[seq] for seq in sorted(search.found)]
         history = HitHistory(ctx.db)
         writes, capped = self._cap(self._check(found, history))
         counts: dict[str, int] = {}
@@ -158,6 +230,7 @@ class RetroLookup:
                         {
                             "hotlist_version": result.hotlist_version,
                             "reads_searched": result.reads_searched,
+                            "lookup": search.lookup,
                             "hits": result.hits,
                             "window_hours": ctx.read_retention.total_seconds() / 3600,
                             "outcome": "capped" if cap is not None else "done",
@@ -193,15 +266,88 @@ class RetroLookup:
         )
         return results
 
-    def _search(
-        self, index: HotlistIndex, entries: dict[str, EntryInfo], up_to: int, oldest: datetime
-    ) -> tuple[int, list[tuple[ReadRecord, list[HitDraft]]]]:
-        ctx = self.ctx
+    def search(
+        self,
+        entries: Sequence[EntryInfo],
+        version: int,
+        up_to: int,
+        oldest: datetime,
+        *,
+        by_keys: bool = True,
+    ) -> Search:
+        """Match ``entries`` against the reads stored up to ``up_to`` and read since ``oldest``.
+
+        Plate entries by their match keys (``by_keys``) and patterns by a scan; with
+        ``by_keys=False`` everything by a scan (the way before issue 16, kept for the
+        benchmark and the tests that compare the two).
+        """
+        now = self.ctx.clock()
+        by_id = {e.entry_id: e for e in entries}
+        index, _ = build_index(entries, version, now)
+        keys: set[int] = set()
+        scanned: list[EntryInfo] = []
+        keyed: list[EntryInfo] = []
+        for entry in entries:
+            compiled = index.compiled(entry.entry_id)
+            if compiled is None:
+                continue  # refused or expired: nothing to look up
+            entry_key_set = entry_keys(compiled) if by_keys else None
+            if entry_key_set is None:
+                scanned.append(entry)
+            else:
+                keys |= entry_key_set
+                keyed.append(entry)
+        found: Found = {}
+        searched = 0
+        lookup = []
+        if keyed:
+            plate_index = index if not scanned else build_index(keyed, version, now)[0]
+            searched = self._by_keys(plate_index, by_id, keys, up_to, oldest, found)
+            lookup.append("keys")
+        if scanned:
+            scan_index = index if not keyed else build_index(scanned, version, now)[0]
+            searched = max(searched, self._scan(scan_index, by_id, up_to, oldest, found))
+            lookup.append("scan")
+        return Search(searched, "+".join(lookup) or "none", found)
+
+    def _by_keys(
+        self,
+        index: HotlistIndex,
+        entries: dict[str, EntryInfo],
+        keys: set[int],
+        up_to: int,
+        oldest: datetime,
+        found: Found,
+    ) -> int:
+        """Match the reads holding any of ``keys``; how many there were."""
+        with self.ctx.db.read() as conn:
+            seqs = candidate_seqs(conn, keys, up_to)
+        searched = 0
+        for start in range(0, len(seqs), CHUNK_READS):
+            chunk = seqs[start : start + CHUNK_READS]
+            with self.ctx.db.read() as conn:
+                rows = conn.execute(
+                    sa.select(reads)
+                    .where(reads.c.seq.in_(chunk), reads.c.read_at >= oldest)
+                    .order_by(reads.c.seq)
+                ).all()
+            searched += len(rows)
+            self._match_rows(index, entries, rows, found)
+        return searched
+
+    def _scan(
+        self,
+        index: HotlistIndex,
+        entries: dict[str, EntryInfo],
+        up_to: int,
+        oldest: datetime,
+        found: Found,
+    ) -> int:
+        """Match every retained read up to ``up_to``, in chunks; how many there were."""
         searched = 0
         last = 0
-        found: list[tuple[ReadRecord, list[HitDraft]]] = []
         while True:
-            with ctx.db.read() as conn:
+            with self.ctx.db.read() as conn:
                 rows = conn.execute(
                     sa.select(reads)
                     .where(reads.c.seq > last, reads.c.seq <= up_to, reads.c.read_at >= oldest)
@@ -209,55 +355,46 @@ class RetroLookup:
                     .limit(CHUNK_READS)
                 ).all()
             if not rows:
-                break
+                return searched
             last = int(rows[-1].seq)
             searched += len(rows)
-            batch = [
-                Read(
-                    id=str(k),
-                    camera_id=r.camera_id,
-                    ts=utc(r.read_at).isoformat(),
-                    plate=r.plate,
-                    confidence=float(r.confidence),
-                    alternatives=[Alternative(str(p), float(c)) for p, c in r.alternatives or []],
+            self._match_rows(index, entries, rows, found)
+
+    def _match_rows(
+        self,
+        index: HotlistIndex,
+        entries: dict[str, EntryInfo],
+        rows: Sequence[sa.Row[Any]],
+        found: Found,
+    ) -> None:
+        ctx = self.ctx
+        batch = [
+            Read(
+                id=str(k),
+                camera_id=r.camera_id,
+                ts=utc(r.read_at).isoformat(),
+                plate=r.plate,
+                confidence=float(r.confidence),
+                alternatives=[Alternative(str(p), float(c)) for p, c in r.alternatives or []],
+            )
+            for k, r in enumerate(rows)
+        ]
+        for match in index.match_many(batch, ctx.min_score):
+            row = rows[int(match.read_id)]
+            seq = int(row.seq)
+            if seq not in found:
+                found[seq] = (_record(row), [])
+            found[seq][1].append(
+                draft_hit(
+                    ctx.site,
+                    row.camera_id,
+                    row.read_id,
+                    match,
+                    entries[match.entry_id],
+                    ctx.confirm_categories,
+                    retrospective=True,
                 )
-                for k, r in enumerate(rows)
-            ]
-            by_read: dict[int, list[HitDraft]] = {}
-            for match in index.match_many(batch, ctx.min_score):
-                k = int(match.read_id)
-                row = rows[k]
-                by_read.setdefault(k, []).append(
-                    draft_hit(
-                        ctx.site,
-                        row.camera_id,
-                        row.read_id,
-                        match,
-                        entries[match.entry_id],
-                        ctx.confirm_categories,
-                        retrospective=True,
-                    )
-                )
-            for k, drafts in by_read.items():
-                r = rows[k]
-                found.append(
-                    (
-                        ReadRecord(
-                            seq=int(r.seq),
-                            read_id=r.read_id,
-                            camera_id=r.camera_id,
-                            read_at=utc(r.read_at),
-                            confidence=float(r.confidence),
-                            vehicle_colour=r.vehicle_colour,
-                            vehicle_type=r.vehicle_type,
-                            has_snapshot=bool(r.has_snapshot),
-                            snapshot_ref=r.snapshot_ref,
-                            alternatives=tuple((str(p), float(c)) for p, c in r.alternatives or []),
-                        ),
-                        drafts,
-                    )
-                )
-        return searched, found
+            )
 
     def _cap(self, writes: list[HitWrite]) -> tuple[list[HitWrite], dict[str, LookupCap[HitWrite]]]:
         """At most ``max_vehicles`` distinct vehicles per entry; the capped entries' caps."""
@@ -294,6 +431,21 @@ class RetroLookup:
             for r in sorted(retained, key=lambda r: r.read_at)
             for draft in r.hits
         ]
+
+
+def _record(r: sa.Row[Any]) -> ReadRecord:
+    return ReadRecord(
+        seq=int(r.seq),
+        read_id=r.read_id,
+        camera_id=r.camera_id,
+        read_at=utc(r.read_at),
+        confidence=float(r.confidence),
+        vehicle_colour=r.vehicle_colour,
+        vehicle_type=r.vehicle_type,
+        has_snapshot=bool(r.has_snapshot),
+        snapshot_ref=r.snapshot_ref,
+        alternatives=tuple((str(p), float(c)) for p, c in r.alternatives or []),
+    )
 
 
 @dataclass

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "center_0011"
-down_revision = "center_0009"
+down_revision = "center_0010"
 
 _HOUR = timedelta(hours=1)
 
