@@ -163,3 +163,31 @@ def test_the_migration_keys_the_reads_stored_before_it(db_url: str) -> None:
         assert stored == expected
     finally:
         db.dispose()
+
+
+async def test_an_entry_older_than_every_retained_read_does_not_ask_the_keys(
+    center: CenterEnv,
+) -> None:
+    """A center's first hotlist: nothing stored before it, so no key query at all."""
+    from safenet.center.retro_index import candidate_seqs
+
+    up_to = _seed(center, 200)
+    with center.service.db.read() as conn:
+        lowest = int(conn.execute(sa.select(sa.func.min(reads.c.seq))).scalar_one())
+    asked: list[str] = []
+
+    def note(_c: object, _cur: object, statement: str, *_: object) -> None:
+        if "read_keys" in statement:
+            asked.append(statement)
+
+    keys = read_keys(TARGETS)
+    sa.event.listen(center.service.db.engine, "before_cursor_execute", note)
+    try:
+        with center.service.db.read() as conn:
+            assert candidate_seqs(conn, keys, lowest - 1) == []
+            assert not asked
+            found = candidate_seqs(conn, keys, up_to)
+    finally:
+        sa.event.remove(center.service.db.engine, "before_cursor_execute", note)
+    assert found  # the same keys, asked with a bound the reads fall under
+    assert asked

@@ -146,11 +146,19 @@ def candidate_seqs(conn: Connection, keys: Collection[int], up_to: int) -> list[
     """The sequence numbers (at most ``up_to``) of the reads holding any of ``keys``, sorted."""
     if not keys:
         return []
-    if _is_pg(conn):
-        found = conn.execute(_PG_LOOKUP, {"keys": sorted(keys), "up_to": up_to}).scalars()
-        return sorted({int(s) for s in found})
+    lowest = conn.execute(sa.select(sa.func.min(reads.c.seq))).scalar()
+    if lowest is None or up_to < lowest:
+        # Nothing retained was stored before the entry came (a center's first hotlist):
+        # the keys' index is not asked at all (GIN would match first and filter after).
+        return []
     seqs: set[int] = set()
     ordered = sorted(keys)
+    if _is_pg(conn):
+        for start in range(0, len(ordered), LOOKUP_CHUNK):
+            chunk = ordered[start : start + LOOKUP_CHUNK]
+            found = conn.execute(_PG_LOOKUP, {"keys": chunk, "up_to": up_to}).scalars()
+            seqs.update(int(s) for s in found)
+        return sorted(seqs)
     for start in range(0, len(ordered), LOOKUP_CHUNK):
         chunk = ordered[start : start + LOOKUP_CHUNK]
         seqs.update(
