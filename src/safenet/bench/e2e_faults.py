@@ -114,6 +114,7 @@ class Reconciled:
     stored: set[str] = field(default_factory=set)
     alerted_twice: int = 0
     persisted_reads: dict[str, set[str]] = field(default_factory=dict)
+    read_counts: dict[str, int] = field(default_factory=dict)
 
     def lost_parts(self, load: Load) -> dict[str, int]:
         delivered = load.delivered()
@@ -152,6 +153,8 @@ def reconcile(
         try:
             with engine.connect() as conn:
                 out.committed.update(conn.execute(sa.text("SELECT hit_id FROM hits")).scalars())
+                count = conn.execute(sa.text("SELECT count(*) FROM reads")).scalar_one()
+                out.read_counts[site] = int(count)
                 if with_reads:
                     ids = conn.execute(sa.text("SELECT read_id FROM reads")).scalars()
                     out.persisted_reads[site] = set(ids)
@@ -180,23 +183,34 @@ def reconcile(
 
 
 async def quiesce(
-    topology: LocalTopology, load: Load, limit_s: float = 120, stable_s: float = 25
+    topology: LocalTopology, load: Load, limit_s: float = 150, stable_s: float = 40
 ) -> Reconciled:
-    """Wait until every hit is through (or nothing has moved for ``stable_s``)."""
+    """Wait until every hit and every accepted read is through, or nothing has moved for
+    ``stable_s`` (longer than ``center.queue_ack_wait_s``, 30 s: a batch a killed worker
+    held comes back to another worker only then)."""
     deadline = time.perf_counter() + limit_s
-    last: tuple[int, int, int] | None = None
+    last: tuple[int, ...] | None = None
     since = time.perf_counter()
     while True:
         scope = set(load.hit_site)
         state = await asyncio.to_thread(reconcile, topology, False, scope)
         delivered = load.delivered()
+        reads_in = all(
+            state.read_counts.get(site, 0) >= len(ids) for site, ids in load.accepted_ids.items()
+        )
         through = (
-            load.wanted_accepted <= state.committed
+            reads_in
+            and load.wanted_accepted <= state.committed
             and state.committed <= state.stored
             and state.stored <= delivered
         )
         now = time.perf_counter()
-        shape = (len(state.committed), len(state.stored), len(delivered))
+        shape = (
+            len(state.committed),
+            len(state.stored),
+            len(delivered),
+            *sorted(state.read_counts.values()),
+        )
         if shape != last:
             last, since = shape, now
         if through or now > deadline or (now - since > stable_s and not topology.dead()):

@@ -395,7 +395,7 @@ async def _run_load(
     await asyncio.gather(*drives)
     if injector is not None:
         await injector
-    state = await quiesce(topology, load, limit_s=120 if faults is not None else 30)
+    state = await quiesce(topology, load, limit_s=150 if faults is not None else 30)
     ack_ms = await cancels
     sse.cancel()
     with contextlib.suppress(asyncio.CancelledError, httpx.HTTPError):

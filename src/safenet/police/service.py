@@ -24,6 +24,7 @@ from typing import Any
 from safenet.audit.checkpoint import SigningKey
 from safenet.audit.settings import AuditSettings
 from safenet.link import EvidenceDenial, EvidencePackage, EvidencePart, Family, Relay, Transport
+from safenet.link.errors import LinkUnavailable
 from safenet.link.site_names import SiteNames
 from safenet.link.transport import link_health
 from safenet.police import distribution
@@ -56,6 +57,9 @@ from safenet.tracking import DEFAULT_ROUTE, PlausibilityPolicy, RoadGraph, Route
 from safenet.web.boundaries import Boundaries
 
 log = logging.getLogger(__name__)
+
+PROVISION_RETRY_S = (0.5, 10.0)
+"""First and longest pause between tries of the link's provisioning at start."""
 
 
 class PoliceService:
@@ -199,7 +203,7 @@ class PoliceService:
         self._started = True
         await asyncio.to_thread(migrate, self.db, "police")
         version, introduced, known = await asyncio.to_thread(self._prepare)
-        await self.transport.provision(sorted({*self.settings.centers, *known}))
+        await self._provision(sorted({*self.settings.centers, *known}))
         await self.safeguards.start()
         await self.inbound.start()
         await self.relay.start()
@@ -214,6 +218,20 @@ class PoliceService:
             len(self.tracks),
             ", ".join(introduced) or "nobody",
         )
+
+    async def _provision(self, centers: list[str]) -> None:
+        """The link's streams and consumers; a link that fails to answer (a hub node just
+        lost, a stream leader being elected) is tried again with a growing pause, said in
+        the log: given up, the police would serve with no consumer and take no hit."""
+        pause = PROVISION_RETRY_S[0]
+        while True:
+            try:
+                await self.transport.provision(centers)
+                return
+            except LinkUnavailable as exc:
+                log.warning("police: link provisioning failed (%s); again in %.1f s", exc, pause)
+                await asyncio.sleep(pause)
+                pause = min(PROVISION_RETRY_S[1], pause * 2)
 
     async def stop(self) -> None:
         """Stop everything that :meth:`start` started; safe to call twice."""
