@@ -159,3 +159,18 @@ def test_the_catalogue_words_the_new_codes() -> None:
     text = (lib / "words_explain.js").read_text(encoding="utf-8")
     assert "'factor.base.busy': ['" in text
     assert "'rule.lookalikes': ['" in text
+
+
+def test_a_look_alike_read_elsewhere_since_clears_a_held_read() -> None:
+    decisions, _ = run(
+        [
+            read("m1", "a", 0.0, MATE, 0.97),
+            read("x1", "b", 60.0, FLEET.plate, 0.95),  # held: the mate could be here
+            read("m2", "far", 70.0, MATE, 0.97),  # the mate, 60 km off ten seconds later
+        ],
+        [FLEET],
+    )
+    by_read = final(decisions)
+    assert by_read["x1"].state is State.CANDIDATE
+    assert by_read["x1"].rule is Rule.CORROBORATED
+    assert by_read["x1"].surfaced_ts == 70.0

@@ -114,6 +114,7 @@ class DecisionChain:
         self._seq = 0
         self._now = -math.inf
         self._expired_at = -math.inf
+        self._memory_swept_at = -math.inf
         self._contradiction = math.log(self.policy.contradiction_ratio)
 
     # -- the hotlist ---------------------------------------------------------------------
@@ -159,7 +160,8 @@ class DecisionChain:
         touched: set[str] = set()
         for match in matches:
             wanted = self._wanted_for(match)
-            self._note_traffic(wanted, obs)
+            if self._note_traffic(wanted, obs):
+                touched.add(match.entry_id)  # a look-alike seen: held reads may be cleared
             if match.score < WINDOW_FLOOR:  # too weak for the window: who is about, only
                 self._remember_only(wanted, obs)
                 continue
@@ -251,15 +253,15 @@ class DecisionChain:
         """The look-alike traffic near an entry (None before a sure read of a look-alike)."""
         return self._traffic.get(entry_id)
 
-    def _note_traffic(self, wanted: WantedVehicle, obs: Observation) -> None:
+    def _note_traffic(self, wanted: WantedVehicle, obs: Observation) -> bool:
         """Log a sure read of a real plate one step from the entry's (a look-alike car)."""
         if wanted.pattern or not obs.valid_plate or not one_step(obs.text, wanted.plate):
-            return
+            return False
         policy = self.policy
         traffic = self._traffic.get(wanted.entry_id)
         if traffic is None:
             if policy.traffic_passes <= 0 or obs.confidence < policy.memory_confidence:
-                return
+                return False
             traffic = NearTraffic(
                 traffic_s=policy.traffic_s,
                 min_sureness=sureness(policy.memory_confidence),
@@ -267,7 +269,7 @@ class DecisionChain:
                 max_passes=policy.traffic_passes,
             )
             self._traffic[wanted.entry_id] = traffic
-        traffic.note(obs.text, obs, sureness(obs.confidence))
+        return traffic.note(obs.text, obs, sureness(obs.confidence))
 
     def _remember_only(self, wanted: WantedVehicle, obs: Observation) -> None:
         """A match too weak for the window: a sure read of another real plate is remembered."""
@@ -415,7 +417,11 @@ class DecisionChain:
                 evidence, item, features, State.CANDIDATE, Rule.CORROBORATED, now, now
             )
             gated = seq in self._gated
-            proven = not gated or self._neighbour_proof(evidence, item, features)
+            proven = (
+                not gated
+                or not features.lookalikes  # every look-alike was seen elsewhere since
+                or self._neighbour_proof(evidence, item, features)
+            )
             if proven and decision.score >= self.surface_at:
                 del self._held[seq]
                 self._gated.discard(seq)
@@ -508,15 +514,20 @@ class DecisionChain:
         keep = set(self._held)
         for entry_id in [e for e, ev in self._evidence.items() if not _prune(ev, cutoff, keep)]:
             del self._evidence[entry_id]
+        for entry_id, traffic in list(self._traffic.items()):
+            traffic.forget_before(self._now - self.policy.traffic_s)
+            if not len(traffic):
+                del self._traffic[entry_id]
+        # The memory keeps a day and its look-ups filter by age: sweeping it every
+        # window tenth cost most of the chain's time on fleets (issue 17, D).
+        if self._now - self._memory_swept_at < max(60.0, self.policy.memory_s / 24):
+            return
+        self._memory_swept_at = self._now
         forget = self._now - self.policy.memory_s
         for entry_id, memory in list(self._memory.items()):
             memory.forget_before(forget)
             if not len(memory):
                 del self._memory[entry_id]
-        for entry_id, traffic in list(self._traffic.items()):
-            traffic.forget_before(self._now - self.policy.traffic_s)
-            if not len(traffic):
-                del self._traffic[entry_id]
 
 
 def _prune(evidence: EntryEvidence, cutoff: float, keep: set[int]) -> bool:

@@ -201,16 +201,26 @@ class NearTraffic:
         """The look-alike cars that could be ``obs``'s vehicle: plate -> its latest pass.
 
         A plate counts when its latest pass before ``obs`` (within ``active_s``) was at a
-        camera from which ``obs``'s camera is reachable in the time between.
+        camera from which ``obs``'s camera is reachable in the time between, and no pass
+        of it since (known now, when a held read is weighed again) is out of reach of
+        ``obs`` -- that car was elsewhere.
         """
         ts = obs.ts
         latest: dict[str, LookalikePass] = {}
+        alibi: set[str] = set()
         for p in reversed(self._passes):
             if ts - p.last_ts > active_s:
                 break
-            if p.last_ts <= ts and p.plate not in latest:
+            if p.last_ts > ts:
+                if p.plate not in alibi and not reach.reachable(obs, p.obs):
+                    alibi.add(p.plate)
+            elif p.plate not in latest:
                 latest[p.plate] = p
-        return {plate: p for plate, p in latest.items() if reach.reachable(p.obs, obs)}
+        return {
+            plate: p
+            for plate, p in latest.items()
+            if plate not in alibi and reach.reachable(p.obs, obs)
+        }
 
 
 def one_step(a: str, b: str) -> bool:
