@@ -174,3 +174,18 @@ def test_a_look_alike_read_elsewhere_since_clears_a_held_read() -> None:
     assert by_read["x1"].state is State.CANDIDATE
     assert by_read["x1"].rule is Rule.CORROBORATED
     assert by_read["x1"].surfaced_ts == 70.0
+
+
+def test_the_wanted_plate_read_elsewhere_is_no_proof_for_a_misread_here() -> None:
+    decisions, _ = run(
+        [
+            read("m1", "a", 0.0, MATE, 0.97),  # a fleet-mate about
+            read("x1", "b", 10.0, FLEET.plate, 0.95),  # the wanted car, 800 m off
+            read("y1", "a", 40.0, "서울31사1284", 0.6),  # a misread near the mate
+        ],
+        [FLEET],
+        calibration=Calibration(9.0, PLAIN.weights, 0.5),  # it would surface on score alone
+    )
+    y1 = next(d for d in decisions if d.read_id == "y1")
+    assert y1.state is State.HELD
+    assert y1.rule is Rule.LOOKALIKES

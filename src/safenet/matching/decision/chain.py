@@ -291,12 +291,16 @@ class DecisionChain:
     def _neighbour_proof(self, evidence: EntryEvidence, item: Evidence, features: Features) -> bool:
         """Whether the read has backing a look-alike car about could not give.
 
-        A read of the wanted plate at another camera site within reach (a look-alike
-        would have to be misread into the wanted plate twice, independently), or a
-        description that backs the entry while every look-alike about was seen
-        looking otherwise (its description contradicts the entry's).
+        For an exact read, a read of the wanted plate at another camera site within
+        reach (a look-alike would have to be misread into the wanted plate twice,
+        independently). For any read, a description that backs the entry while every
+        look-alike about was seen looking otherwise (its description contradicts the
+        entry's). A read of the wanted plate elsewhere is no proof for a read of another
+        text: it shows the wanted car is about, not that this misread is it -- among
+        fleet-mates on the same roads it is likelier a look-alike's (corpus D: most
+        false lines were such reads, "backed" by the wanted fleet car a few streets off).
         """
-        if features.site_reads > 0:
+        if features.site_reads > 0 and item.exact:
             return True
         wanted = evidence.wanted
         if not _description_backs(item.fit, wanted):
