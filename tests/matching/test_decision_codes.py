@@ -13,7 +13,7 @@ from tests.matching.test_decision import CAMERAS, run
 from tests.matching.test_decision import read as dread
 
 CODES = {
-    "base": {"base"},
+    "base": {"base", "busy"},
     "plate": {"plate"},
     "exact": {"top_is_wanted", "top_not_wanted"},
     "colour": {"agrees", "contradicts", "close", "unknown"},

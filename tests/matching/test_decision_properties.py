@@ -27,7 +27,9 @@ from safenet.matching.decision import (
 )
 from safenet.matching.decision.adapt import wanted_of
 from safenet.matching.decision.evidence import sureness
+from safenet.matching.decision.memory import one_step
 from safenet.matching.decision.stream import decide_batch
+from safenet.matching.decision.types import MEMORY_CONFIDENCE
 from safenet.tracking import GeoPoint, destination_point
 from safenet.vehicles import Colour, colour_ratio
 
@@ -195,13 +197,24 @@ def test_the_exact_and_agreeing_path_is_never_delayed(
     "Agrees": its colour is the entry's (or either is unknown), no other plate in
     its camera pass (it comes 10 s after the rest), and the camera is surer of it
     than of all the look-alike reads around it together (else the chain rightly
-    doubts it: the vehicle is whichever plate its cameras read more surely).
+    doubts it: the vehicle is whichever plate its cameras read more surely); and no
+    real look-alike car is active: no plate one step from the wanted one was read
+    surely (confidence >= MEMORY_CONFIDENCE) within ``lookalike_s`` before it (a
+    fleet-mate about makes even an exact read no proof, by design: issue 17, D).
     """
     index, _ = HotlistIndex.build([entry])
     chain = DecisionChain([wanted_of(entry, index)[0]], calibration=calibration)
     decide_batch(chain, index, base, CAMERAS.get)
     end = max((float(r.ts) for r in base), default=0.0)
     ts = end + 10.0  # later than the camera-pass gap: no other plate in its pass
+    assume(
+        not any(
+            one_step(r.plate, WANTED_PLATE)
+            and r.confidence >= MEMORY_CONFIDENCE
+            and ts - float(r.ts) <= chain.policy.lookalike_s
+            for r in base
+        )
+    )
     others = sum(sureness(r.confidence) for r in base if r.plate != WANTED_PLATE)
     assume(others < sureness(0.999) - 0.01)
     sure_enough = 1.0 - math.exp(-others) + 1e-6

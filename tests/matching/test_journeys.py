@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from safenet.bench.match_decide import Line, figures, prepare, run_chain
-from safenet.bench.match_journey import Role
+from safenet.bench.match_journey import JourneyCorpus, Role, Vehicle
 from safenet.bench.match_journey_grid import grid_corpus
 from safenet.bench.match_journey_roads import roads_corpus
 from safenet.bench.match_journeys import _holds
@@ -113,3 +113,53 @@ def test_journey_corpora_are_one_list_and_an_unknown_name_is_refused() -> None:
     assert set(match_journeys.CORPORA) >= {"A", "B", "C"}
     with pytest.raises(ValueError, match="generator: unknown corpus 'Z'"):
         match_journeys.make_corpus("Z", 100, None)
+
+
+def _tiny_corpus(vehicles: list[tuple[str, Role, str | None]]) -> JourneyCorpus:
+    from safenet.matching import HotlistEntry, Read
+
+    corpus = JourneyCorpus(
+        "tiny",
+        "three wanted fleet cars",
+        [
+            HotlistEntry("e1", "서울31사1234"),
+            HotlistEntry("e2", "서울31사1236"),
+            HotlistEntry("e3", "12가3456"),
+        ],
+        {},
+        [Vehicle(p, role, e) for p, role, e in vehicles],
+    )
+    for i, (plate, _, _) in enumerate(vehicles):
+        corpus.reads.append(Read(f"r{i}", "cam", float(i), plate, 0.99))
+        corpus.vehicle_of.append(i)
+    return corpus
+
+
+def test_near_entries_are_every_entry_one_step_away() -> None:
+    corpus = _tiny_corpus([])
+    assert corpus.near_entries("서울31사1235") == {"e1", "e2"}  # between two fleet-mates
+    assert corpus.near_entries("서울31사1234") == {"e2"}  # its own entry is not near itself
+    assert corpus.near_entries("12거3456") == {"e3"}  # substitution
+    assert corpus.near_entries("112가3456") == {"e3"}  # insertion
+    assert corpus.near_entries("2가3456") == {"e3"}  # deletion
+    assert corpus.near_entries("12가3546") == {"e3"}  # one character moved
+    assert corpus.near_entries("12거3457") == frozenset()  # two steps
+    assert corpus.near_entries("34나5678") == frozenset()
+
+
+def test_a_false_line_on_a_car_near_two_entries_is_a_neighbour_line_for_both() -> None:
+    corpus = _tiny_corpus(
+        [
+            ("서울31사1235", Role.NEIGHBOUR, "e1"),  # the corpus names the first entry only
+            ("서울31사1234", Role.WANTED, "e1"),  # a wanted fleet-mate of e2
+            ("34나5678", Role.BACKGROUND, None),
+        ]
+    )
+    lines = [
+        Line(0, "e2", State.CANDIDATE, 0.0),
+        Line(1, "e2", State.CANDIDATE, 1.0),
+        Line(2, "e3", State.CANDIDATE, 2.0),
+    ]
+    counted = figures(corpus, lines)
+    assert counted["neighbour per M"] == pytest.approx(2e6 / 3)
+    assert counted["background per M"] == pytest.approx(1e6 / 3)

@@ -11,7 +11,9 @@ matches down to the evidence floor, and the camera positions. For each:
 - time from the car's first read (any camera, any text) to its first surfaced line,
   p50 and p90;
 - false surfaced lines per million reads, split by what the read really was: a
-  neighbour car of that entry, or any other vehicle (background);
+  neighbour car of that entry -- any real car one step from the entry's plate
+  (:meth:`JourneyCorpus.near_entries`), wanted or not, so a fleet-mate one digit
+  from two wanted cars is a neighbour of both -- or any other vehicle (background);
 - false alerts: alert lines on any vehicle but the entry's own.
 - wanted alerted: the share of wanted cars read that got at least one alert line
   (the rest surfaced as candidates only, or not at all).
@@ -155,7 +157,8 @@ def figures(corpus: JourneyCorpus, lines: Sequence[Line]) -> dict[str, Any]:
             if line.state is State.ALERT:
                 alerted.add(v)
             continue
-        if truth.role is Role.NEIGHBOUR and truth.entry_id == line.entry_id:
+        if line.entry_id == truth.entry_id or line.entry_id in corpus.near_entries(truth.plate):
+            # a real car one step from this entry (a fleet-mate can be one step from two)
             false_neighbour += 1
         else:
             false_background += 1

@@ -11,11 +11,13 @@
    factors when it was read, and when its hold ran out. Label: the read was the
    entry's own car.
 3. Fit the logistic model (:mod:`safenet.matching.decision.fit`).
-4. Choose ``surface_at``: the lowest value of :data:`THRESHOLD_GRID` at which the
+4. Measure the traffic reference: the mean crowd (look-alike passes near the
+   entry in the last hour) over those samples, the traffic the intercept holds.
+5. Choose ``surface_at``: the lowest value of :data:`THRESHOLD_GRID` at which the
    fit corpus shows at most :data:`FIT_FALSE_PER_M` false surfaced lines per
    million reads (half the target of 10, as margin for corpora we did not make),
    or, when no value gets there, the lowest with the fewest.
-5. With ``--write``, store it all in ``safenet/matching/decision/calibration.json``.
+6. With ``--write``, store it all in ``safenet/matching/decision/calibration.json``.
 
 Generator B (:mod:`safenet.bench.match_journey_roads`) is never used here.
 """
@@ -50,6 +52,7 @@ _SAMPLED = {
     Rule.EXACT_CONTRADICTED,
     Rule.EXACT_UNSURE,
     Rule.EXACT_AMBIGUOUS,
+    Rule.LOOKALIKES,
 }
 _FILE = Path(__file__).resolve().parent.parent / "matching" / "decision" / "calibration.json"
 
@@ -68,6 +71,12 @@ def samples(corpus: JourneyCorpus, decisions: list[Decision]) -> tuple[list[Any]
     return rows, labels
 
 
+def traffic_reference(decisions: list[Decision]) -> float:
+    """The fitting corpus's mean crowd over the decisions it is fitted on."""
+    crowds = [d.features.crowd for d in decisions if d.rule in _SAMPLED]
+    return round(sum(crowds) / len(crowds), 4) if crowds else 0.0
+
+
 def fit(reads: int = FIT_READS) -> tuple[Calibration, list[dict[str, Any]]]:
     """The fitted calibration and the threshold grid it was chosen on."""
     corpus = grid_corpus(FIT_ENTRIES, reads, FIT_SEED)
@@ -75,7 +84,10 @@ def fit(reads: int = FIT_READS) -> tuple[Calibration, list[dict[str, Any]]]:
     _, decisions, _ = run_chain(prepared, None, surface_at=1.0)
     rows, labels = samples(corpus, decisions)
     result = fit_logistic(rows, labels, tie=[TIED])
-    draft = Calibration(result.intercept, result.weights, surface_at=0.5)
+    reference = traffic_reference(decisions)
+    draft = Calibration(
+        result.intercept, result.weights, surface_at=0.5, traffic_reference=reference
+    )
     grid: list[dict[str, Any]] = []
     for threshold in THRESHOLD_GRID:
         lines, _, _ = run_chain(prepared, draft, surface_at=threshold)
@@ -88,6 +100,7 @@ def fit(reads: int = FIT_READS) -> tuple[Calibration, list[dict[str, Any]]]:
         result.intercept,
         result.weights,
         surface_at=chosen,
+        traffic_reference=reference,
         method=(
             "logistic regression on the factors (Platt scaling with one slope per factor), "
             "weights constrained >= 0, support and against tied, ridge 0.01; fitted by "
@@ -105,6 +118,11 @@ def fit(reads: int = FIT_READS) -> tuple[Calibration, list[dict[str, Any]]]:
             "threshold_rule": (
                 f"lowest of {list(THRESHOLD_GRID)} with <= {FIT_FALSE_PER_M:g} false "
                 "surfaced per million reads on this corpus (else the lowest with the fewest)"
+            ),
+            "traffic_reference_rule": (
+                "mean crowd (surely read passes of real plates one step from the entry in "
+                "the last hour) over the fitted samples: the traffic the intercept was fitted "
+                "at; busier traffic lowers the log-odds by log((1 + ref) / (1 + crowd))"
             ),
             "date": datetime.now(UTC).date().isoformat(),
         },

@@ -60,12 +60,46 @@ class JourneyCorpus:
     vehicles: list[Vehicle]
     reads: list[Read] = field(default_factory=list)
     vehicle_of: list[int] = field(default_factory=list)  # per read: index into vehicles
+    _near_keys: dict[str, set[str]] | None = field(default=None, init=False, repr=False)
+
+    def near_entries(self, plate: str) -> frozenset[str]:
+        """Every entry whose plate is one step from ``plate`` (never the same plate).
+
+        One step: a substitution, an insertion, a deletion, or one character moved.
+        A neighbour car can be one step from several entries (a fleet-mate between
+        two wanted fleet cars): the figures count a false line on it as a neighbour
+        line for any of them.
+        """
+        by_key = self._near_keys
+        if by_key is None:
+            by_key = {}
+            for e in self.entries:
+                for key in _step_keys(e.plate):
+                    by_key.setdefault(key, set()).add(e.id)
+                by_key.setdefault("\0" + e.plate, set()).add(e.id)  # the same plate
+            self._near_keys = by_key
+        out: set[str] = set()
+        for key in _step_keys(plate):
+            out |= by_key.get(key, set())
+        return frozenset(out - by_key.get("\0" + plate, set()))
 
     def sort(self) -> None:
         """Put the reads in time order (the generators emit them vehicle by vehicle)."""
         order = sorted(range(len(self.reads)), key=lambda i: float(self.reads[i].ts))
         self.reads = [self.reads[i] for i in order]
         self.vehicle_of = [self.vehicle_of[i] for i in order]
+
+
+def _step_keys(plate: str) -> set[str]:
+    """Keys two texts share exactly when they are one step apart (or equal).
+
+    Deleting one character from each, one substitution or one moved character leaves
+    the same text; after one insertion, deleting it leaves the shorter text itself,
+    which is a key too.
+    """
+    keys = {plate[:i] + plate[i + 1 :] for i in range(len(plate))}
+    keys.add(plate)
+    return keys
 
 
 def split_reads(total: int, wanted: int, neighbours: int) -> str:

@@ -41,6 +41,9 @@ class Calibration:
     surface_at: float
     method: str = ""
     fitted_on: Mapping[str, Any] = field(default_factory=dict)
+    traffic_reference: float | None = None
+    """The fitting corpus's mean crowd (look-alike passes near an entry in the last
+    hour, at its samples); None: no traffic prior."""
 
     def __post_init__(self) -> None:
         missing = [f for f in FEATURES if f not in self.weights]
@@ -56,10 +59,25 @@ class Calibration:
             raise ValueError(f"intercept must be finite, got {self.intercept!r}")
         if not 0.0 <= self.surface_at <= 1.0:
             raise ValueError(f"surface_at must be between 0 and 1, got {self.surface_at!r}")
+        ref = self.traffic_reference
+        if ref is not None and (not math.isfinite(ref) or ref < 0):
+            raise ValueError(f"traffic_reference must be a number >= 0, got {ref!r}")
+
+    def traffic_prior(self, crowd: int) -> float:
+        """How much busier look-alike traffic than the fitting corpus's lowers the log-odds.
+
+        ``log((1 + ref) / (1 + crowd))`` when ``crowd`` exceeds the reference, else 0:
+        more real look-alike cars about make any one read of the entry less likely
+        its own car; it never raises a score.
+        """
+        ref = self.traffic_reference
+        if ref is None or crowd <= ref:
+            return 0.0
+        return math.log((1.0 + ref) / (1.0 + crowd))
 
     def contributions(self, features: Features) -> dict[str, float]:
         """Each factor's share of the log-odds (``base`` is the intercept)."""
-        out = {"base": self.intercept}
+        out = {"base": self.intercept + self.traffic_prior(features.crowd)}
         for name, value in zip(FEATURES, features.vector(), strict=True):
             out[name] = self.weights[name] * value
         return out
@@ -75,6 +93,7 @@ class Calibration:
             "intercept": self.intercept,
             "weights": {f: self.weights[f] for f in FEATURES},
             "surface_at": self.surface_at,
+            "traffic_reference": self.traffic_reference,
             "fitted_on": dict(self.fitted_on),
         }
 
@@ -89,6 +108,11 @@ class Calibration:
                 surface_at=float(data["surface_at"]),
                 method=str(data.get("method", "")),
                 fitted_on=dict(data.get("fitted_on", {})),
+                traffic_reference=(
+                    None
+                    if data.get("traffic_reference") is None
+                    else float(data["traffic_reference"])
+                ),
             )
         except KeyError as exc:
             raise ValueError(f"calibration lacks the field {exc.args[0]!r}") from None

@@ -32,12 +32,18 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from safenet.matching.decision.calibration import Calibration, default_calibration
-from safenet.matching.decision.evidence import DescriptionFit, EntryEvidence, Evidence, sureness
-from safenet.matching.decision.memory import NeighbourMemory
+from safenet.matching.decision.evidence import (
+    DescriptionFit,
+    EntryEvidence,
+    Evidence,
+    description_fit,
+    sureness,
+)
+from safenet.matching.decision.memory import NearTraffic, NeighbourMemory, one_step
 from safenet.matching.decision.reach import Reach, StraightLineReach
 from safenet.matching.decision.types import (
     AGREEMENT_RATIO,
@@ -55,13 +61,19 @@ from safenet.matching.decision.types import (
 from safenet.matching.decision.wording import factor_code, factor_words, rule_words
 from safenet.matching.types import Match
 
-EVIDENCE_FLOOR = 0.0005
+EVIDENCE_FLOOR = 2e-6
 """Match reads down to this score for the chain: weak matches are evidence, not lines.
 
 A neighbour vehicle read as its own plate at confidence 0.99 still scores about
-0.003 against the wanted look-alike; the chain needs those reads to see that the
-same car keeps being read as another plate.
+0.003 against the wanted look-alike, and 0.00005 when it is one plain digit off
+(a fleet-mate with the next serial); the chain needs those reads to see that the
+same car keeps being read as another plate, and which real look-alike cars are
+about. Matches below :data:`WINDOW_FLOOR` only feed the neighbour memory and the
+look-alike traffic (a plain-edit read at confidence 0.999 scores 5e-6).
 """
+
+WINDOW_FLOOR = 0.0005
+"""Matches at or above this score are kept in the entry's evidence window."""
 
 
 @dataclass(slots=True)
@@ -95,11 +107,14 @@ class DecisionChain:
         self._evidence: dict[str, EntryEvidence] = {}
         # outlives an entry's evidence (which goes when its window empties)
         self._memory: dict[str, NeighbourMemory] = {}
+        self._traffic: dict[str, NearTraffic] = {}
+        self._gated: set[int] = set()  # held because look-alike cars are about
         self._held: dict[int, _Held] = {}
         self._deadlines: list[tuple[float, int]] = []
         self._seq = 0
         self._now = -math.inf
         self._expired_at = -math.inf
+        self._memory_swept_at = -math.inf
         self._contradiction = math.log(self.policy.contradiction_ratio)
 
     # -- the hotlist ---------------------------------------------------------------------
@@ -116,8 +131,10 @@ class DecisionChain:
         self._wanted.pop(entry_id, None)
         self._evidence.pop(entry_id, None)
         self._memory.pop(entry_id, None)
+        self._traffic.pop(entry_id, None)
         for seq in [s for s, h in self._held.items() if h.entry_id == entry_id]:
             del self._held[seq]
+            self._gated.discard(seq)
 
     @property
     def held(self) -> int:
@@ -143,6 +160,11 @@ class DecisionChain:
         touched: set[str] = set()
         for match in matches:
             wanted = self._wanted_for(match)
+            if self._note_traffic(wanted, obs):
+                touched.add(match.entry_id)  # a look-alike seen: held reads may be cleared
+            if match.score < WINDOW_FLOOR:  # too weak for the window: who is about, only
+                self._remember_only(wanted, obs)
+                continue
             evidence = self._evidence.get(match.entry_id)
             if evidence is None:
                 evidence = EntryEvidence(
@@ -152,6 +174,7 @@ class DecisionChain:
                     pass_gap_s=self.policy.pass_gap_s,
                     contradiction=self._contradiction,
                     memory=self._memory_of(match.entry_id),
+                    min_site_m=self.policy.plausibility.min_distance_m,
                 )
                 self._evidence[match.entry_id] = evidence
             self._seq += 1
@@ -172,6 +195,7 @@ class DecisionChain:
         while self._deadlines and self._deadlines[0][0] < self._now:
             deadline, seq = heapq.heappop(self._deadlines)
             held = self._held.pop(seq, None)
+            self._gated.discard(seq)
             if held is None:
                 continue
             last = held.last
@@ -225,6 +249,71 @@ class DecisionChain:
         """The neighbour memory of an entry (None before any read of another plate matched it)."""
         return self._memory.get(entry_id)
 
+    def traffic(self, entry_id: str) -> NearTraffic | None:
+        """The look-alike traffic near an entry (None before a sure read of a look-alike)."""
+        return self._traffic.get(entry_id)
+
+    def _note_traffic(self, wanted: WantedVehicle, obs: Observation) -> bool:
+        """Log a sure read of a real plate one step from the entry's (a look-alike car)."""
+        if wanted.pattern or not obs.valid_plate or not one_step(obs.text, wanted.plate):
+            return False
+        policy = self.policy
+        traffic = self._traffic.get(wanted.entry_id)
+        if traffic is None:
+            if policy.traffic_passes <= 0 or obs.confidence < policy.memory_confidence:
+                return False
+            traffic = NearTraffic(
+                traffic_s=policy.traffic_s,
+                min_sureness=sureness(policy.memory_confidence),
+                pass_gap_s=policy.pass_gap_s,
+                max_passes=policy.traffic_passes,
+            )
+            self._traffic[wanted.entry_id] = traffic
+        return traffic.note(obs.text, obs, sureness(obs.confidence))
+
+    def _remember_only(self, wanted: WantedVehicle, obs: Observation) -> None:
+        """A match too weak for the window: a sure read of another real plate is remembered."""
+        if wanted.pattern or not obs.valid_plate or obs.text == wanted.plate:
+            return
+        self._memory_of(wanted.entry_id).remember(
+            obs.text, obs.camera_id, obs.ts, sureness(obs.confidence)
+        )
+
+    def _features(self, evidence: EntryEvidence, item: Evidence) -> Features:
+        """The read's factors, with the look-alike traffic near its entry."""
+        features = evidence.features(item)
+        traffic = self._traffic.get(evidence.wanted.entry_id)
+        if traffic is None:
+            return features
+        about = traffic.about(item.obs, self._reach, self.policy.lookalike_s)
+        return replace(features, crowd=traffic.crowd(item.obs.ts), lookalikes=len(about))
+
+    def _neighbour_proof(self, evidence: EntryEvidence, item: Evidence, features: Features) -> bool:
+        """Whether the read has backing a look-alike car about could not give.
+
+        For an exact read, a read of the wanted plate at another camera site within
+        reach (a look-alike would have to be misread into the wanted plate twice,
+        independently). For any read, a description that backs the entry while every
+        look-alike about was seen looking otherwise (its description contradicts the
+        entry's). A read of the wanted plate elsewhere is no proof for a read of another
+        text: it shows the wanted car is about, not that this misread is it -- among
+        fleet-mates on the same roads it is likelier a look-alike's (corpus D: most
+        false lines were such reads, "backed" by the wanted fleet car a few streets off).
+        """
+        if features.site_reads > 0 and item.exact:
+            return True
+        wanted = evidence.wanted
+        if not _description_backs(item.fit, wanted):
+            return False
+        traffic = self._traffic.get(wanted.entry_id)
+        if traffic is None:
+            return True
+        about = traffic.about(item.obs, self._reach, self.policy.lookalike_s)
+        return all(
+            description_fit(p.obs.seen, wanted.description).total <= self._contradiction
+            for p in about.values()
+        )
+
     def _wanted_for(self, match: Match) -> WantedVehicle:
         known = self._wanted.get(match.entry_id)
         if known is None:  # an entry the caller did not describe: its plate only
@@ -233,7 +322,7 @@ class DecisionChain:
         return known
 
     def _decide(self, evidence: EntryEvidence, item: Evidence) -> Decision:
-        features = evidence.features(item)
+        features = self._features(evidence, item)
         wanted = evidence.wanted
         ts = item.obs.ts
         # Without a description on both sides or a camera position there is nothing to
@@ -255,6 +344,15 @@ class DecisionChain:
             return self._decision(
                 evidence, item, features, State.CANDIDATE, Rule.EXACT_CONTRADICTED, ts, ts
             )
+        if (
+            weighable
+            and features.lookalikes
+            and not self._neighbour_proof(evidence, item, features)
+        ):
+            # A real look-alike car (a fleet-mate one digit off) could be this read's
+            # vehicle: not even an exact read proves the wanted car. Held until a read
+            # a look-alike cannot give; dropped, silently, when none comes.
+            return self._hold_it(evidence, item, features, Rule.LOOKALIKES, gated=True)
         if item.exact and not other_plate:
             corroborated = features.plate_reads > 0 and features.for_plate > features.for_other
             if weighable and item.obs.rival_confidence >= self.policy.rival_confidence:
@@ -283,13 +381,30 @@ class DecisionChain:
         decision = self._decision(evidence, item, features, State.CANDIDATE, Rule.SURFACED, ts, ts)
         if decision.score >= self.surface_at:
             return decision
+        return self._hold_it(evidence, item, features, Rule.HELD, gated=False)
+
+    def _hold_it(
+        self,
+        evidence: EntryEvidence,
+        item: Evidence,
+        features: Features,
+        rule: Rule,
+        *,
+        gated: bool,
+    ) -> Decision:
+        """Hold a candidate for corroboration (or drop it at once when nothing may be held)."""
+        ts = item.obs.ts
+        decision = self._decision(evidence, item, features, State.HELD, rule, ts, None)
         if self._hold <= 0:
             return self._with_state(decision, State.DROPPED, Rule.NOT_CORROBORATED, ts, None)
-        held = self._with_state(decision, State.HELD, Rule.HELD, ts, None)
         deadline = ts + self._hold
-        self._held[item.seq] = _Held(deadline, item.seq, wanted.entry_id, item.match, held)
+        self._held[item.seq] = _Held(
+            deadline, item.seq, evidence.wanted.entry_id, item.match, decision
+        )
+        if gated:
+            self._gated.add(item.seq)
         heapq.heappush(self._deadlines, (deadline, item.seq))
-        return held
+        return decision
 
     def _recheck(self, entries: set[str], now: float) -> list[Decision]:
         """Re-score the held candidates of entries that just got a read; surface those now over."""
@@ -301,15 +416,23 @@ class DecisionChain:
             item = evidence.get(seq) if evidence is not None else None
             if evidence is None or item is None:
                 continue
-            features = evidence.features(item)
+            features = self._features(evidence, item)
             decision = self._decision(
                 evidence, item, features, State.CANDIDATE, Rule.CORROBORATED, now, now
             )
-            if decision.score >= self.surface_at:
+            gated = seq in self._gated
+            proven = (
+                not gated
+                or not features.lookalikes  # every look-alike was seen elsewhere since
+                or self._neighbour_proof(evidence, item, features)
+            )
+            if proven and decision.score >= self.surface_at:
                 del self._held[seq]
+                self._gated.discard(seq)
                 out.append(decision)
             else:
-                held.last = self._with_state(decision, State.HELD, Rule.HELD, held.last.ts, None)
+                rule = Rule.LOOKALIKES if gated and not proven else Rule.HELD
+                held.last = self._with_state(decision, State.HELD, rule, held.last.ts, None)
         return out
 
     def _decision(
@@ -335,6 +458,7 @@ class DecisionChain:
                 "fit": item.fit,
                 "contradiction": self._contradiction,
                 "other_plate": item.obs.text,
+                "prior": self.calibration.traffic_prior(features.crowd),
             }
             ko, en = factor_words(name, features, **context)
             code, params = factor_code(name, features, **context)
@@ -394,6 +518,15 @@ class DecisionChain:
         keep = set(self._held)
         for entry_id in [e for e, ev in self._evidence.items() if not _prune(ev, cutoff, keep)]:
             del self._evidence[entry_id]
+        for entry_id, traffic in list(self._traffic.items()):
+            traffic.forget_before(self._now - self.policy.traffic_s)
+            if not len(traffic):
+                del self._traffic[entry_id]
+        # The memory keeps a day and its look-ups filter by age: sweeping it every
+        # window tenth cost most of the chain's time on fleets (issue 17, D).
+        if self._now - self._memory_swept_at < max(60.0, self.policy.memory_s / 24):
+            return
+        self._memory_swept_at = self._now
         forget = self._now - self.policy.memory_s
         for entry_id, memory in list(self._memory.items()):
             memory.forget_before(forget)

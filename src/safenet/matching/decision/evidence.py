@@ -41,6 +41,7 @@ from safenet.matching.decision.memory import NeighbourMemory
 from safenet.matching.decision.reach import Reach
 from safenet.matching.decision.types import Features, Observation, WantedVehicle
 from safenet.matching.types import Level, Match
+from safenet.tracking import distance_m
 from safenet.vehicles import Description, body_ratio, colour_ratio, make_ratio
 
 _SCORE_CLIP = 1e-4
@@ -116,6 +117,7 @@ class EntryEvidence:
         "_contradiction",
         "_items",
         "_memory",
+        "_min_site_m",
         "_policy_gap",
         "_reach",
         "_window_s",
@@ -131,8 +133,10 @@ class EntryEvidence:
         pass_gap_s: float,
         contradiction: float,
         memory: NeighbourMemory | None = None,
+        min_site_m: float = 200.0,
     ) -> None:
         self.wanted = wanted
+        self._min_site_m = min_site_m
         self._memory = memory
         self._contradiction = contradiction
         self._reach = reach
@@ -183,6 +187,7 @@ class EntryEvidence:
         other_best: dict[int, float] = {}
         third_best: dict[int, float] = {}
         plate_reads = against_reads = pass_reads = support_reads = 0
+        sites: set[int] = set()
         linked = [e for seq in item.links if (e := self._items.get(seq)) is not None]
         for other, pass_id in zip(linked, self._pass_ids(linked), strict=True):
             said = other.obs.text
@@ -190,6 +195,8 @@ class EntryEvidence:
             if wanted.pattern or said == wanted.plate:
                 if other.fit.total > self._contradiction:  # a look-alike car's misread: no
                     _keep_max(plate_best, pass_id, sureness(other.obs.confidence))
+                    if not wanted.pattern and self._other_site(item.obs, other.obs):
+                        sites.add(pass_id)
                 support_reads += 1
                 # a frame of the same pass repeats this read's error as often as not:
                 # only a read of another pass backs it
@@ -229,6 +236,7 @@ class EntryEvidence:
             for_other=other_plate,
             memory_reads=memory_reads,
             for_memory=for_memory,
+            site_reads=len(sites),
         )
 
     def _remembers(self, obs: Observation) -> bool:
@@ -248,6 +256,16 @@ class EntryEvidence:
             ids[i] = current
             last = obs
         return ids
+
+    def _other_site(self, a: Observation, b: Observation) -> bool:
+        """Whether ``b`` was read at another camera site than ``a``: a pass of its own.
+
+        Another camera at least ``min_site_m`` away (a paired camera a few dozen metres
+        on reads the same pass, and repeats its misreads).
+        """
+        if a.camera_id == b.camera_id or a.point is None or b.point is None:
+            return False
+        return distance_m(a.point, b.point) >= self._min_site_m
 
     def _same_pass(self, a: Observation, b: Observation) -> bool:
         return a.camera_id == b.camera_id and abs(a.ts - b.ts) <= self._policy_gap

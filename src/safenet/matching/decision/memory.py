@@ -23,9 +23,12 @@ window of that read (those inside it are the window's to count) and within
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from safenet.matching.decision.reach import Reach
+from safenet.matching.decision.types import Observation
 
 MemoryRow = tuple[str, str, float, float, float]
 """One remembered pass as stored: (plate, camera_id, first_ts, last_ts, sureness)."""
@@ -141,3 +144,120 @@ class NeighbourMemory:
         for text, camera_id, first_ts, last_ts, sure in rows:
             passes = self._plates.setdefault(text, [])
             passes.append(_Pass(camera_id, float(first_ts), float(last_ts), float(sure)))
+
+
+# -- Traffic near an entry: look-alike cars about, and how busy it is (issue 17, D) ----------
+#
+# Kept apart from NeighbourMemory (whose state another change serialises): a short,
+# bounded log of the surely read passes of real plates ONE STEP from an entry's plate
+# (one substitution, insertion, deletion or moved character), with where they were
+# read. It answers two questions the chain asks:
+#
+# - ``crowd(ts)``: how many such passes in the last ``traffic_s`` (an hour): the
+#   base rate of look-alike traffic around this entry (the calibration prior is
+#   lowered when busier than the fitting corpus);
+# - ``about(obs, reach, active_s)``: which look-alike cars could be the vehicle of
+#   ``obs`` -- read surely within ``active_s`` before it at a camera from which
+#   ``obs``'s camera is reachable in the time between. An exact read of the entry
+#   is no proof while one of them could be there (a taxi fleet-mate one digit off,
+#   misread by a camera that is sure of itself).
+
+
+@dataclass(slots=True)
+class LookalikePass:
+    """One camera pass of a real look-alike plate: its surest frame."""
+
+    plate: str
+    obs: Observation  # the surest frame (camera, position, time, description)
+    last_ts: float
+    sureness: float
+
+
+class NearTraffic:
+    """The surely read passes of real plates one step from one entry's plate, for an hour."""
+
+    __slots__ = ("_max_passes", "_min_sureness", "_pass_gap_s", "_passes", "_traffic_s")
+
+    def __init__(
+        self, *, traffic_s: float, min_sureness: float, pass_gap_s: float, max_passes: int
+    ) -> None:
+        self._traffic_s = traffic_s
+        self._min_sureness = min_sureness
+        self._pass_gap_s = pass_gap_s
+        self._max_passes = max_passes
+        self._passes: deque[LookalikePass] = deque()  # in stream order
+
+    def __len__(self) -> int:
+        """How many passes are kept."""
+        return len(self._passes)
+
+    def note(self, plate: str, obs: Observation, sureness: float) -> bool:
+        """Keep a read of the look-alike ``plate`` if it was sure enough; whether it was kept."""
+        if self._max_passes <= 0 or sureness < self._min_sureness:
+            return False
+        ts = obs.ts
+        self.forget_before(ts - self._traffic_s)
+        for p in reversed(self._passes):
+            if ts - p.last_ts > self._pass_gap_s:
+                break
+            if p.plate == plate and p.obs.camera_id == obs.camera_id:
+                p.last_ts = max(p.last_ts, ts)
+                if sureness > p.sureness:
+                    p.obs, p.sureness = obs, sureness
+                return True
+        self._passes.append(LookalikePass(plate, obs, ts, sureness))
+        while len(self._passes) > self._max_passes:
+            self._passes.popleft()
+        return True
+
+    def forget_before(self, cutoff: float) -> None:
+        """Forget the passes last read before ``cutoff``."""
+        while self._passes and self._passes[0].last_ts < cutoff:
+            self._passes.popleft()
+
+    def crowd(self, ts: float) -> int:
+        """How many look-alike passes were read in the ``traffic_s`` before ``ts`` (up to it)."""
+        start = ts - self._traffic_s
+        return sum(1 for p in self._passes if start <= p.last_ts <= ts)
+
+    def about(self, obs: Observation, reach: Reach, active_s: float) -> dict[str, LookalikePass]:
+        """The look-alike cars that could be ``obs``'s vehicle: plate -> its latest pass.
+
+        A plate counts when its latest pass before ``obs`` (within ``active_s``) was at a
+        camera from which ``obs``'s camera is reachable in the time between, and no pass
+        of it since (known now, when a held read is weighed again) is out of reach of
+        ``obs`` -- that car was elsewhere.
+        """
+        ts = obs.ts
+        latest: dict[str, LookalikePass] = {}
+        alibi: set[str] = set()
+        for p in reversed(self._passes):
+            if ts - p.last_ts > active_s:
+                break
+            if p.last_ts > ts:
+                if p.plate not in alibi and not reach.reachable(obs, p.obs):
+                    alibi.add(p.plate)
+            elif p.plate not in latest:
+                latest[p.plate] = p
+        return {
+            plate: p
+            for plate, p in latest.items()
+            if plate not in alibi and reach.reachable(p.obs, obs)
+        }
+
+
+def one_step(a: str, b: str) -> bool:
+    """Whether two different texts are one substitution, insertion, deletion or move apart."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) < len(long_):
+        return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+    # the same length: one character moved (taken out at i, put back at j)
+    return any(
+        a[:i] + a[i + 1 :] == b[:j] + b[j + 1 :] for i in range(len(a)) for j in range(len(b))
+    )

@@ -51,6 +51,12 @@ MEMORY_PLATES = 32
 MEMORY_PASSES = 16
 """At most this many camera passes are remembered per plate (the oldest go)."""
 
+TRAFFIC_S = 3_600.0
+"""How far back look-alike traffic near an entry is counted (the crowd; an hour)."""
+
+TRAFFIC_PASSES = 4_096
+"""At most this many look-alike passes are kept per entry for the crowd."""
+
 RIVAL_CONFIDENCE = 0.1
 """An OCR alternative this sure that is another valid plate makes an exact read ambiguous:
 the camera itself says the car may carry that plate (docs/matching.md)."""
@@ -79,6 +85,9 @@ class Features:
     for_other: float = 0.0  # sureness of the linked reads of another valid plate
     memory_reads: int = 0  # remembered passes of this read's own text, before the window
     for_memory: float = 0.0  # their summed sureness (part of ``against``)
+    site_reads: int = 0  # reads of the wanted plate at another camera site (>= min distance)
+    crowd: int = 0  # surely read passes of real look-alike plates near the entry, last hour
+    lookalikes: int = 0  # real look-alike cars that could be this read's vehicle
 
     def vector(self) -> tuple[float, ...]:
         """The factor values in :data:`FEATURES` order."""
@@ -124,6 +133,7 @@ class Rule(StrEnum):
     HELD = "held"  # below it: waiting for corroboration
     CORROBORATED = "corroborated"  # a later read lifted it over the threshold
     NOT_CORROBORATED = "not_corroborated"  # the hold ran out
+    LOOKALIKES = "lookalikes"  # real look-alike cars are about: held for a read they cannot give
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +247,11 @@ class DecisionPolicy:
     the neighbour memory (:mod:`safenet.matching.decision.memory`): how long a
     surely read real plate near an entry is remembered, how sure its read must be,
     and how many plates per entry and passes per plate are kept (0 turns it off).
+    ``lookalike_s``: a real look-alike car read surely this long before a read, at a
+    camera from which the read's is reachable, could be that read's vehicle (the
+    read then needs corroboration a look-alike cannot give); ``traffic_s`` and
+    ``traffic_passes``: how far back and how many look-alike passes are counted for
+    the crowd (0 passes turns both off).
     """
 
     hold_s: float = DEFAULT_HOLD_S
@@ -251,9 +266,12 @@ class DecisionPolicy:
     memory_confidence: float = MEMORY_CONFIDENCE
     memory_plates: int = MEMORY_PLATES
     memory_passes: int = MEMORY_PASSES
+    lookalike_s: float = DEFAULT_WINDOW_S
+    traffic_s: float = TRAFFIC_S
+    traffic_passes: int = TRAFFIC_PASSES
 
     def __post_init__(self) -> None:
-        for name in ("hold_s", "window_s", "pass_gap_s", "memory_s"):
+        for name in ("hold_s", "window_s", "pass_gap_s", "memory_s", "lookalike_s", "traffic_s"):
             value = getattr(self, name)
             if not math.isfinite(value) or value < 0:
                 raise ValueError(f"{name} must be a number of seconds >= 0, got {value!r}")
@@ -277,7 +295,7 @@ class DecisionPolicy:
             raise ValueError(
                 f"memory_confidence must be above 0 and below 1, got {self.memory_confidence!r}"
             )
-        for name in ("memory_plates", "memory_passes"):
+        for name in ("memory_plates", "memory_passes", "traffic_passes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")

@@ -56,8 +56,20 @@ def factor_words(
     fit: DescriptionFit,
     contradiction: float,
     other_plate: str,
+    prior: float = 0.0,
 ) -> tuple[str, str]:
-    """What one factor of a decision means, in Korean and English."""
+    """What one factor of a decision means, in Korean and English.
+
+    ``prior`` is how much the look-alike traffic near the entry lowered the base rate.
+    """
+    if name == "base" and prior < 0:
+        n = features.crowd
+        return (
+            f"기본값(사전 확률): 최근 1시간 이 번호와 한 글자 다른 실제 차량이 {n}번 "
+            "확실히 판독되어(기준 교통량보다 많음) 낮춤",
+            f"base rate (prior), lowered: real cars one character from this plate were read "
+            f"surely {n} time(s) in the last hour, busier than the fitting corpus",
+        )
     if name == "base":
         return (
             "기본값(이 목록과 교통량에서의 사전 확률)",
@@ -193,6 +205,15 @@ def rule_words(rule: Rule, score: float, threshold: float, hold_s: float) -> tup
             f"점수 {s}, 표시 기준 {t} 미만: 최대 {hold}초 동안 뒷받침하는 판독을 기다림",
             f"score {s} below the surfacing threshold {t}: held up to {hold} s for corroboration",
         )
+    if rule is Rule.LOOKALIKES:
+        return (
+            "한 글자 다른 실제 차량(같은 차량군 등)이 근처에서 확실히 판독되어 번호 일치만으로는 "
+            f"수배 차량이라 할 수 없음: 최대 {hold}초 동안 다른 지점의 판독 등 비슷한 차량이 "
+            "줄 수 없는 뒷받침을 기다림",
+            "real look-alike cars (one character off, e.g. fleet-mates) were read surely "
+            "nearby, so even a matching plate is no proof: held up to "
+            f"{hold} s for backing a look-alike cannot give (a read at another site)",
+        )
     if rule is Rule.CORROBORATED:
         return (
             f"뒤이은 판독으로 점수 {s}, 기준 {t} 이상: 후보로 표시, 육안 확인 필요",
@@ -227,10 +248,12 @@ def factor_code(
     fit: DescriptionFit,
     contradiction: float,
     other_plate: str,
+    prior: float = 0.0,
 ) -> tuple[str, dict[str, Param]]:
     """What one factor says, as a code and the values its words need (consoles word it).
 
-    The same cases as :func:`factor_words`, one code each: ``base``; ``plate``
+    The same cases as :func:`factor_words`, one code each: ``base``, or ``busy``
+    (``n``: look-alike passes in the last hour) when the traffic lowered it; ``plate``
     (``level``, ``rank``, ``text``, ``registered``, ``confidence``); ``exact``:
     ``top_is_wanted`` or ``top_not_wanted``; ``colour``, ``type``, ``make``:
     ``agrees``, ``contradicts``, ``close`` (with the ``seen`` and ``registered``
@@ -238,6 +261,8 @@ def factor_code(
     ``against``: ``none``, ``pass`` or ``lookalike`` (``n``), or ``other_plate``
     (``n``, ``plate``).
     """
+    if name == "base" and prior < 0:
+        return "busy", {"n": features.crowd}
     if name == "base":
         return "base", {}
     if name == "plate":

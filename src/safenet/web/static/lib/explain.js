@@ -108,7 +108,7 @@ export function factorWords(f) {
   const p = f.params || {};
   const fallback = lang() === 'ko' ? f.ko : f.en;
   if (!f.code) return fallback || '';
-  if (f.factor === 'base') return t('factor.base');
+  if (f.factor === 'base') return f.code === 'busy' ? t('factor.base.busy', { n: p.n ?? 0 }) : t('factor.base');
   if (f.factor === 'plate') {
     return t('factor.plate', {
       level: level(p.level),
