@@ -11,6 +11,7 @@ def test_bench_ingest_runs_every_case_without_a_failure() -> None:
     assert [r["case"] for r in rows] == [
         "bare app, 1 read a request",
         "center, 1 read a request, token",
+        "center (route through the framework), 1 read a request, token",
         "center, 1 read a request, camera key",
         "center, 10 reads a request, token",
     ]
