@@ -57,9 +57,17 @@ def _plan(quick: bool) -> list[dict[str, Any]]:
 
 
 def run(
-    *, quick: bool, json_path: Path | None, part: str = "all", data_dir: Path | None = None
+    *,
+    quick: bool,
+    json_path: Path | None,
+    part: str = "all",
+    data_dir: Path | None = None,
+    corpora: tuple[str, ...] | None = None,
 ) -> None:
-    """Run the benchmark (``part``: all, speed or journeys) and print (and write) the report."""
+    """Run the benchmark (``part``: all, speed or journeys) and print (and write) the report.
+
+    ``corpora``: the journey corpora to measure (names in ``CORPORA``); default every one.
+    """
     from safenet.bench.match_journeys import add_journeys
     from safenet.matching.score import DEFAULT_MIN_SCORE
 
@@ -68,6 +76,7 @@ def run(
         parameters={
             "quick": quick,
             "part": part,
+            "corpora": list(corpora) if corpora else None,
             "default_min_score": DEFAULT_MIN_SCORE,
             "chunk": _CHUNK,
         },
@@ -75,7 +84,7 @@ def run(
     if part in ("all", "speed"):
         _speed_and_quality(report, quick)
     if part in ("all", "journeys"):
-        add_journeys(report, quick=quick, data_dir=data_dir)
+        add_journeys(report, quick=quick, data_dir=data_dir, corpora=corpora)
     report.emit(json_path, console=Console(width=200))
 
 

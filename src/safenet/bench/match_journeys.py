@@ -116,12 +116,22 @@ def _holds(row: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def add_journeys(report: BenchReport, *, quick: bool, data_dir: Path | None) -> None:
-    """Measure every generator and add their tables and notes to ``report``."""
+def add_journeys(
+    report: BenchReport,
+    *,
+    quick: bool,
+    data_dir: Path | None,
+    corpora: tuple[str, ...] | None = None,
+) -> None:
+    """Measure every generator (or those in ``corpora``) and add their tables to ``report``."""
+    chosen = corpora or GENERATORS
+    unknown = [c for c in chosen if c not in CORPORA]
+    if unknown:
+        raise ValueError(f"corpus: {unknown[0]!r} is none of {', '.join(CORPORA)}")
     reads = 150_000 if quick else 1_000_000
     context = multiprocessing.get_context("spawn")
     results = []
-    for generator in GENERATORS:
+    for generator in chosen:
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
             results.append(
                 pool.submit(

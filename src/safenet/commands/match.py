@@ -326,7 +326,12 @@ def bench_match(
         "all",
         "--part",
         help="Which part to run: all, speed (the per-read matcher) or journeys (the decision "
-        "chain against the per-read matcher on the generated cities A-D).",
+        "chain against the per-read matcher on the generated cities A-E).",
+    ),
+    corpus: list[str] = typer.Option(
+        [],
+        "--corpus",
+        help="A journey corpus to measure (A-E; repeat for several). Default: every one.",
     ),
 ) -> None:
     """Benchmark the hotlist matcher and the decision chain against their baselines."""
@@ -336,4 +341,17 @@ def bench_match(
     if part not in ("all", "speed", "journeys"):
         typer.echo(f"error: --part must be all, speed or journeys, not {part!r}", err=True)
         raise typer.Exit(2)
-    run(quick=quick, json_path=json_path, part=part, data_dir=Settings().data_dir)
+    from safenet.bench.match_journeys import CORPORA
+
+    chosen = tuple(c.upper() for c in corpus)
+    unknown = [c for c in chosen if c not in CORPORA]
+    if unknown:
+        typer.echo(f"error: --corpus {unknown[0]!r} is none of {', '.join(CORPORA)}", err=True)
+        raise typer.Exit(2)
+    run(
+        quick=quick,
+        json_path=json_path,
+        part=part,
+        data_dir=Settings().data_dir,
+        corpora=chosen or None,
+    )
