@@ -29,6 +29,13 @@ def bench_retro(
     no_scan: bool = typer.Option(
         False, "--no-scan-window", help="Skip the window with an add by the old scan."
     ),
+    pairs: int = typer.Option(
+        1,
+        "--pairs",
+        min=1,
+        max=20,
+        help="Windows without and with an add by keys, alternating; their latencies pooled.",
+    ),
     json_path: Path | None = typer.Option(None, "--json", help="Also write the figures here."),
     pg_url: str = typer.Option(
         "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres",
@@ -48,4 +55,5 @@ def bench_retro(
         rate=rate,
         duration=duration,
         scan_phase=not no_scan,
+        pairs=pairs,
     ).emit(json_path)
