@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from safenet.auth import Role
 from safenet.auth.settings import AuthSettings
@@ -158,4 +159,11 @@ async def test_the_direct_route_is_the_declared_and_published_route(
     async with running_center(sqlite_url, tmp_path) as center:
         spec = (await center.client.get("/openapi.json")).json()
         assert "post" in spec["paths"]["/api/v1/reads"]
-        assert center.app.state.direct_routes.enabled
+        direct = center.app.state.direct_routes  # on by default (center.ingest_direct)
+        before = direct.served
+        posted = await center.post([read("d1", "12가3456", center.clock())])
+        assert posted.status_code == 200
+        assert direct.served == before + 1
+        other = next(r for r in center.app.routes if getattr(r, "path", "") == "/healthz")
+        with pytest.raises(ValueError, match="another route"):
+            direct.add("POST", "/api/v1/reads", lambda request: None, other)  # type: ignore[arg-type,return-value]

@@ -153,22 +153,17 @@ def candidate_seqs(conn: Connection, keys: Collection[int], up_to: int) -> list[
         return []
     seqs: set[int] = set()
     ordered = sorted(keys)
-    if _is_pg(conn):
-        for start in range(0, len(ordered), LOOKUP_CHUNK):
-            chunk = ordered[start : start + LOOKUP_CHUNK]
-            found = conn.execute(_PG_LOOKUP, {"keys": chunk, "up_to": up_to}).scalars()
-            seqs.update(int(s) for s in found)
-        return sorted(seqs)
+    pg = _is_pg(conn)
     for start in range(0, len(ordered), LOOKUP_CHUNK):
         chunk = ordered[start : start + LOOKUP_CHUNK]
-        seqs.update(
-            int(s)
-            for s in conn.execute(
-                sa.select(read_keys_table.c.read_seq).where(
-                    read_keys_table.c.key.in_(chunk), read_keys_table.c.read_seq <= up_to
-                )
-            ).scalars()
+        query = (
+            _PG_LOOKUP.bindparams(keys=chunk, up_to=up_to)
+            if pg
+            else sa.select(read_keys_table.c.read_seq).where(
+                read_keys_table.c.key.in_(chunk), read_keys_table.c.read_seq <= up_to
+            )
         )
+        seqs.update(int(s) for s in conn.execute(query).scalars())
     return sorted(seqs)
 
 

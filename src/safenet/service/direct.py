@@ -43,7 +43,6 @@ class DirectRoutes:
     def __init__(self) -> None:
         self._handlers: dict[tuple[str, str], Handler] = {}
         self._routes: dict[tuple[str, str], BaseRoute] = {}
-        self.enabled = True
         self.served = 0
         """Requests served directly (a test reads it to know which path a request took)."""
 
@@ -59,7 +58,7 @@ class DirectRoutes:
         self._routes[(method.upper(), path)] = route
 
     def lookup(self, scope: Scope) -> tuple[Handler, BaseRoute] | None:
-        if not self.enabled or scope["type"] != "http":
+        if scope["type"] != "http":
             return None
         key = (scope["method"], scope["path"])
         handler = self._handlers.get(key)
