@@ -277,3 +277,79 @@ async def test_a_candidate_corroborated_within_its_own_batch_is_written_with_tha
             assert _held_rows(center.service.db) == []
         finally:
             lane_db.dispose()
+
+
+async def test_the_look_alike_traffic_is_the_same_after_a_restart(
+    db_url: str, tmp_path: Path
+) -> None:
+    """The crowd of look-alike passes spans an hour, beyond the journal's window: a center
+    that restarts must weigh the next read against the same crowd, not an empty one."""
+    clock = Clock()
+    t = clock()
+    async with running_center(db_url, tmp_path, clock=clock) as center:
+        await center.snapshot([entry("E1", "12가3456")])
+        # Two real cars one character away, read surely: the entry's look-alike traffic.
+        await center.post([read("n1", "12가3457", t, camera="SC-01", confidence=0.97)])
+        await center.post(
+            [read("n2", "12가3457", t + timedelta(seconds=30), camera="SC-02", confidence=0.99)]
+        )
+        await center.post(
+            [read("n3", "12가3458", t + timedelta(seconds=40), camera="SC-03", confidence=0.98)]
+        )
+        # Twenty minutes later: out of the journal's window, inside the traffic's hour.
+        clock.advance(seconds=1200)
+        await center.post([read("x", "12가3456", t + timedelta(seconds=1200), camera="SC-04")])
+        decisions = center.service.ctx.decisions
+        assert decisions is not None
+        await asyncio.to_thread(decisions.advance)
+        with center.service.db.read() as conn:
+            keys = conn.execute(sa.select(decision_journal.c.read_key)).scalars().all()
+        assert keys == ["SC-04/x"]
+        traffic = decisions.chain.traffic("E1")
+        assert traffic is not None
+        before = traffic.to_rows()
+        crowd = traffic.crowd(t.timestamp() + 1200)
+        assert crowd == 3
+        assert [(plate, frame.camera_id) for plate, _f, _l, _s, frame, _o in before] == [
+            ("12가3457", "SC-01"),
+            ("12가3457", "SC-02"),
+            ("12가3458", "SC-03"),
+        ]
+    async with running_center(db_url, tmp_path, clock=clock) as center:
+        decisions = center.service.ctx.decisions
+        assert decisions is not None
+        await asyncio.to_thread(decisions.advance)
+        traffic = decisions.chain.traffic("E1")
+        assert traffic is not None
+        assert traffic.to_rows() == before
+        assert traffic.crowd(t.timestamp() + 1200) == crowd
+
+
+async def test_a_look_alike_pass_two_writers_saw_is_kept_once_at_its_latest(
+    db_url: str,
+) -> None:
+    """Two queue workers of a site that both noted a pass write it without a conflict."""
+    from safenet.center.decision_store import DecisionStore, decision_traffic
+    from safenet.matching.decision import Observation
+    from safenet.store.migrate import migrate
+
+    db = open_database(db_url)
+    migrate(db, "center")
+    try:
+        first = Observation("SC-01/n1", "SC-01", 100.0, "12가3457", 0.95)
+        surer = Observation("SC-01/n2", "SC-01", 101.0, "12가3457", 0.99)
+        one, two = DecisionStore(db, writer="w1"), DecisionStore(db, writer="w2")
+        with db.begin() as conn:
+            two.write(conn, [], [], {}, (), [("E1", ("12가3457", 100.0, 101.0, 4.0, surer, 1))])
+        with db.begin() as conn:  # the older state, written late: it loses
+            one.write(conn, [], [], {}, (), [("E1", ("12가3457", 100.0, 100.0, 2.0, first, 0))])
+        with db.read() as conn:
+            (row,) = conn.execute(sa.select(decision_traffic)).all()
+        assert (row.last_ts, row.sureness, row.frame["read_id"]) == (101.0, 4.0, "SC-01/n2")
+        (kept,) = one.traffic()["E1"]
+        assert kept == ("12가3457", 100.0, 101.0, 4.0, surer, 1)
+        # an entry no longer listed loses its traffic
+        one.prune(0.0, 0.0, set(), traffic_before=0.0)
+        assert one.traffic() == {}
+    finally:
+        db.dispose()

@@ -101,6 +101,14 @@ def live_decisions(settings: CenterSettings) -> LiveDecisions | None:
             plausibility=PlausibilityPolicy(
                 max_speed_kmh=settings.max_speed_kmh, min_distance_m=settings.min_distance_m
             ),
+            surface_at=settings.decision_surface_at,
+            memory_s=settings.decision_memory_s,
+            memory_confidence=settings.decision_memory_confidence,
+            memory_plates=settings.decision_memory_plates,
+            memory_passes=settings.decision_memory_passes,
+            lookalike_s=settings.decision_lookalike_s,
+            traffic_s=settings.decision_traffic_s,
+            traffic_passes=settings.decision_traffic_passes,
         ),
         min_score=settings.min_score,
         confirm_categories=frozenset(settings.confirm_categories),

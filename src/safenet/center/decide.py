@@ -63,7 +63,7 @@ from safenet.matching.decision import (
     State,
     WantedVehicle,
 )
-from safenet.matching.decision.memory import MemoryRow
+from safenet.matching.decision.memory import MemoryRow, TrafficRow
 from safenet.plates import check
 from safenet.service.loop import Periodic
 from safenet.tracking import GeoPoint
@@ -150,6 +150,8 @@ class LiveDecisions:
         self._gone: set[HeldKey] = set()  # dropped held rows still to delete
         self._settled: dict[HeldKey, float] = {}  # surfaced or dropped here -> stream time
         self._memory_written: dict[str, list[MemoryRow]] = {}  # as last written, per entry
+        # look-alike passes as last written, per entry: pass name -> (last_ts, sureness)
+        self._traffic_written: dict[str, dict[tuple[str, str, float], tuple[float, float]]] = {}
         self._looked_at: float | None = None  # wall time of the last look at the journal
         self._pruned_at = float("-inf")
 
@@ -225,6 +227,10 @@ class LiveDecisions:
         for entry_id, rows in store.memory().items():
             if entry_id in self._entries:
                 self.chain._memory_of(entry_id).load_rows(rows)
+        for entry_id, passes in store.traffic().items():
+            if entry_id in self._entries:
+                self.chain.restore_traffic(entry_id, passes)
+                self._traffic_written[entry_id] = _traffic_state(passes)
         journal = store.journal()
         self._replay(journal)
         if journal and self.chain.now > float("-inf"):
@@ -285,7 +291,15 @@ class LiveDecisions:
         if now - self._pruned_at >= max(1.0, self.policy.window_s / 10):
             self._pruned_at = now
             cutoff = now - self.policy.window_s - REFRESH_SLACK_S
-            store.prune(cutoff, now - self.policy.memory_s, self._entries)
+            store.prune(
+                cutoff,
+                now - self.policy.memory_s,
+                self._entries,
+                traffic_before=now - self.policy.traffic_s,
+            )
+            self._traffic_written = {
+                e: w for e, w in self._traffic_written.items() if e in self._entries
+            }
             self._applied = {k: ts for k, ts in self._applied.items() if ts >= cutoff}
             self._settled = {k: ts for k, ts in self._settled.items() if ts >= cutoff}
             # reads observed but never stored (refused as duplicates by the database)
@@ -316,10 +330,29 @@ class LiveDecisions:
                 if self._memory_written.get(entry_id) != rows:  # only what changed
                     memory[entry_id] = rows
                     self._memory_written[entry_id] = rows
+            traffic = self._changed_traffic(touched)
             # Dropped since the last write: their rows go with this commit (a failed
             # commit leaves them; the next start finds them not held and drops them).
             gone, self._gone = sorted(self._gone), set()
-            self.store.write(conn, journal, held, memory, gone)
+            self.store.write(conn, journal, held, memory, gone, traffic)
+
+    def _changed_traffic(self, touched: set[str]) -> list[tuple[str, TrafficRow]]:
+        """The look-alike passes of ``touched`` entries that are new or changed since written."""
+        changed: list[tuple[str, TrafficRow]] = []
+        for entry_id in sorted(touched):
+            kept = self.chain.traffic(entry_id)
+            if kept is None:
+                continue
+            passes = kept.to_rows()
+            written = self._traffic_written.get(entry_id, {})
+            now = _traffic_state(passes)
+            changed += [
+                (entry_id, row)
+                for row in passes
+                if written.get(_pass_name(row)) != now[_pass_name(row)]
+            ]
+            self._traffic_written[entry_id] = now
+        return changed
 
     def claim(self, conn: Connection, late: Sequence[HeldHit]) -> list[HeldHit]:
         """In the batch's transaction: the surfaced drafts this center may write (rows taken)."""
@@ -448,6 +481,17 @@ def observation_of(row: JournalRow) -> Observation:
         seen=seen,
         valid_plate=check(o["text"]).valid,
     )
+
+
+def _pass_name(row: TrafficRow) -> tuple[str, str, float]:
+    plate, first, _last, _sure, frame, _order = row
+    return (plate, frame.camera_id, first)
+
+
+def _traffic_state(
+    rows: Iterable[TrafficRow],
+) -> dict[tuple[str, str, float], tuple[float, float]]:
+    return {_pass_name(r): (r[2], r[3]) for r in rows}
 
 
 def _key(held: HeldHit) -> HeldKey:

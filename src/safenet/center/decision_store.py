@@ -18,6 +18,10 @@ keeps what it must not forget (migration ``center_0012``):
   when the hold ran out: never written.
 - ``decision_memory``: the neighbour memory's passes per entry (its 24 h reach goes
   far beyond the journal's window), rewritten for the entries a batch touched.
+- ``decision_traffic`` (``center_0014``): the look-alike traffic per entry (its hour
+  goes beyond the journal's window too: a restart must not forget how busy an entry's
+  look-alikes are), each pass one row named by (entry, plate, camera, first frame),
+  written again only when the pass changed.
 
 Every row is written in the transaction that stores the batch (the persist stage),
 so what the database says was decided is exactly what was stored.
@@ -46,6 +50,7 @@ from typing import Any
 
 import msgspec
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from safenet.center.tables import metadata
@@ -59,8 +64,11 @@ from safenet.center.types import (
     ReadItem,
 )
 from safenet.matching import Match
-from safenet.matching.decision.memory import MemoryRow
+from safenet.matching.decision import Observation
+from safenet.matching.decision.memory import MemoryRow, TrafficRow
 from safenet.store import Database
+from safenet.tracking import GeoPoint
+from safenet.vehicles import BodyType, Colour, Description
 
 _SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
@@ -97,6 +105,19 @@ decision_memory = sa.Table(
     sa.Column("first_ts", sa.Float, nullable=False),
     sa.Column("last_ts", sa.Float, nullable=False),
     sa.Column("sureness", sa.Float, nullable=False),
+)
+
+decision_traffic = sa.Table(
+    "decision_traffic",
+    metadata,
+    sa.Column("entry_id", sa.String(64), primary_key=True),
+    sa.Column("plate", sa.String(16), primary_key=True),
+    sa.Column("camera_id", sa.String(100), primary_key=True),
+    sa.Column("first_ts", sa.Float, primary_key=True),
+    sa.Column("last_ts", sa.Float, nullable=False),
+    sa.Column("sureness", sa.Float, nullable=False),
+    sa.Column("frame", sa.JSON, nullable=False),
+    sa.Column("ord", sa.BigInteger, nullable=False),
 )
 
 REFRESH_SLACK_S = 60.0
@@ -149,8 +170,10 @@ class DecisionStore:
         held: Sequence[HeldRow],
         memory: dict[str, list[MemoryRow]],
         dropped: Sequence[HeldKey] = (),
+        traffic: Sequence[tuple[str, TrafficRow]] = (),
     ) -> None:
-        """The batch's observed reads, its held candidates, the memory it changed, the drops."""
+        """The batch's observed reads, its held candidates, the memory it changed, the drops,
+        and the look-alike passes (entry id, pass) that are new or changed."""
         now = time.time()
         _delete_keys(conn, dropped)
         if journal:
@@ -204,6 +227,9 @@ class DecisionStore:
                     ],
                 )
 
+        if traffic:
+            _upsert_traffic(conn, traffic)
+
     def claim(self, conn: Connection, key: HeldKey) -> bool:
         """Take a held candidate's row to surface it; False when it is gone (surfaced, dropped)."""
         result = conn.execute(
@@ -246,6 +272,25 @@ class DecisionStore:
         for r in rows:
             out.setdefault(r.entry_id, []).append(
                 (r.plate, r.camera_id, float(r.first_ts), float(r.last_ts), float(r.sureness))
+            )
+        return out
+
+    def traffic(self) -> dict[str, list[TrafficRow]]:
+        """The look-alike passes kept, per entry, in their log's order."""
+        t = decision_traffic.c
+        with self.db.read() as conn:
+            rows = conn.execute(sa.select(decision_traffic).order_by(t.entry_id, t.ord)).all()
+        out: dict[str, list[TrafficRow]] = {}
+        for r in rows:
+            out.setdefault(r.entry_id, []).append(
+                (
+                    r.plate,
+                    float(r.first_ts),
+                    float(r.last_ts),
+                    float(r.sureness),
+                    frame_of(dict(r.frame)),
+                    int(r.ord),
+                )
             )
         return out
 
@@ -292,9 +337,16 @@ class DecisionStore:
             for r in rows
         ]
 
-    def prune(self, before_ts: float, memory_before: float, entries: set[str]) -> int:
-        """Forget observed reads older than ``before_ts`` and passes older than ``memory_before``
-        (stream times), and the memory of entries no longer listed; how many reads went.
+    def prune(
+        self,
+        before_ts: float,
+        memory_before: float,
+        entries: set[str],
+        traffic_before: float | None = None,
+    ) -> int:
+        """Forget observed reads older than ``before_ts``, passes older than ``memory_before``
+        and look-alike passes older than ``traffic_before`` (stream times), and the memory
+        and traffic of entries no longer listed; how many reads went.
 
         The journal holds reads of uninvolved cars and the memory real plates near an
         entry: neither is kept longer than the chain itself would keep them.
@@ -307,7 +359,87 @@ class DecisionStore:
             listed = conn.execute(sa.select(decision_memory.c.entry_id).distinct()).scalars()
             for entry_id in set(listed) - entries:
                 conn.execute(decision_memory.delete().where(decision_memory.c.entry_id == entry_id))
+            t = decision_traffic.c
+            if traffic_before is not None:
+                conn.execute(decision_traffic.delete().where(t.last_ts < traffic_before))
+            listed = conn.execute(sa.select(t.entry_id).distinct()).scalars()
+            for entry_id in set(listed) - entries:
+                conn.execute(decision_traffic.delete().where(t.entry_id == entry_id))
         return int(result.rowcount or 0)
+
+
+def _upsert_traffic(conn: Connection, traffic: Sequence[tuple[str, TrafficRow]]) -> None:
+    """Write look-alike passes, each over its earlier state (one statement; two workers of a
+    site that both saw a pass write it without a conflict: its latest read and its surest
+    frame stay)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(decision_traffic)
+    later = stmt.excluded.last_ts >= decision_traffic.c.last_ts
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["entry_id", "plate", "camera_id", "first_ts"],
+        set_={
+            "last_ts": sa.case((later, stmt.excluded.last_ts), else_=decision_traffic.c.last_ts),
+            "sureness": sa.func.max(stmt.excluded.sureness, decision_traffic.c.sureness)
+            if conn.dialect.name == "sqlite"
+            else sa.func.greatest(stmt.excluded.sureness, decision_traffic.c.sureness),
+            "frame": sa.case(
+                (stmt.excluded.sureness > decision_traffic.c.sureness, stmt.excluded.frame),
+                else_=decision_traffic.c.frame,
+            ),
+        },
+    )
+    conn.execute(
+        stmt,
+        [
+            {
+                "entry_id": entry_id,
+                "plate": plate,
+                "camera_id": frame.camera_id,
+                "first_ts": first,
+                "last_ts": last,
+                "sureness": sure,
+                "frame": frame_record(frame),
+                "ord": order,
+            }
+            for entry_id, (plate, first, last, sure, frame, order) in traffic
+        ],
+    )
+
+
+def frame_record(obs: Observation) -> dict[str, Any]:
+    """A look-alike pass's surest frame as a row keeps it (what the traffic weighs of it)."""
+    point = obs.point
+    return {
+        "read_id": obs.read_id,
+        "camera_id": obs.camera_id,
+        "ts": obs.ts,
+        "text": obs.text,
+        "confidence": obs.confidence,
+        "point": None if point is None else [point.lat, point.lon],
+        "seen": obs.seen.codes(),
+        "valid_plate": obs.valid_plate,
+    }
+
+
+def frame_of(d: dict[str, Any]) -> Observation:
+    """The frame :func:`frame_record` kept."""
+    point, seen = d.get("point"), d.get("seen") or {}
+    colour, body = seen.get("colour"), seen.get("type")
+    return Observation(
+        read_id=str(d["read_id"]),
+        camera_id=str(d["camera_id"]),
+        ts=float(d["ts"]),
+        text=str(d["text"]),
+        confidence=float(d["confidence"]),
+        point=None if point is None else GeoPoint(float(point[0]), float(point[1])),
+        seen=Description(
+            colour=None if colour is None else Colour(colour),
+            body=None if body is None else BodyType(body),
+            make=seen.get("make"),
+            model=seen.get("model"),
+        ),
+        valid_plate=bool(d.get("valid_plate", True)),
+    )
 
 
 def _delete_keys(conn: Connection, keys: Sequence[HeldKey]) -> None:
@@ -402,6 +534,9 @@ __all__ = [
     "decision_held",
     "decision_journal",
     "decision_memory",
+    "decision_traffic",
     "draft_of",
     "draft_record",
+    "frame_of",
+    "frame_record",
 ]

@@ -266,6 +266,60 @@ class CenterSettings(Section):
         description="How long a weak candidate waits for a corroborating read before it is "
         "dropped without being shown (0: dropped at once).",
     )
+    decision_surface_at: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Score at which the decision chain shows a candidate (unset: the "
+        "calibration's threshold, docs/matching.md).",
+    )
+    decision_memory_s: float = Field(
+        86_400.0,
+        ge=0,
+        le=7 * 86_400,
+        description="How long the neighbour memory keeps a surely read real plate one "
+        "character from an entry (it counts against later reads of that plate as the entry).",
+    )
+    decision_memory_confidence: float = Field(
+        0.9,
+        gt=0,
+        lt=1,
+        description="How sure a read of a real plate must be for the neighbour memory and "
+        "the look-alike traffic to keep it.",
+    )
+    decision_memory_plates: int = Field(
+        32,
+        ge=0,
+        le=10_000,
+        description="Real plates the neighbour memory keeps per entry (0 turns it off).",
+    )
+    decision_memory_passes: int = Field(
+        16,
+        ge=0,
+        le=10_000,
+        description="Camera passes the neighbour memory keeps per plate.",
+    )
+    decision_lookalike_s: float = Field(
+        300.0,
+        ge=0,
+        le=3600,
+        description="A real look-alike car read surely this many seconds before an exact "
+        "read, at a camera from which that read's is reachable, makes the read wait for "
+        "corroboration a look-alike cannot give.",
+    )
+    decision_traffic_s: float = Field(
+        3_600.0,
+        ge=0,
+        le=86_400,
+        description="How far back the look-alike passes near an entry are counted (a busy "
+        "entry's candidates need more to be shown).",
+    )
+    decision_traffic_passes: int = Field(
+        4_096,
+        ge=0,
+        le=100_000,
+        description="Look-alike passes kept per entry (0 turns the look-alike rules off).",
+    )
     min_score: float | None = Field(
         None,
         ge=0,

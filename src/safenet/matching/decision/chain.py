@@ -43,7 +43,7 @@ from safenet.matching.decision.evidence import (
     description_fit,
     sureness,
 )
-from safenet.matching.decision.memory import NearTraffic, NeighbourMemory, one_step
+from safenet.matching.decision.memory import NearTraffic, NeighbourMemory, TrafficRow, one_step
 from safenet.matching.decision.reach import Reach, StraightLineReach
 from safenet.matching.decision.types import (
     AGREEMENT_RATIO,
@@ -253,6 +253,24 @@ class DecisionChain:
         """The look-alike traffic near an entry (None before a sure read of a look-alike)."""
         return self._traffic.get(entry_id)
 
+    def restore_traffic(self, entry_id: str, rows: Iterable[TrafficRow]) -> None:
+        """Put back an entry's look-alike traffic as a store kept it (before a restart)."""
+        rows = list(rows)
+        if entry_id not in self._wanted or not rows or self.policy.traffic_passes <= 0:
+            return
+        traffic = self._new_traffic()
+        traffic.load_rows(rows)
+        self._traffic[entry_id] = traffic
+
+    def _new_traffic(self) -> NearTraffic:
+        policy = self.policy
+        return NearTraffic(
+            traffic_s=policy.traffic_s,
+            min_sureness=sureness(policy.memory_confidence),
+            pass_gap_s=policy.pass_gap_s,
+            max_passes=policy.traffic_passes,
+        )
+
     def _note_traffic(self, wanted: WantedVehicle, obs: Observation) -> bool:
         """Log a sure read of a real plate one step from the entry's (a look-alike car)."""
         if wanted.pattern or not obs.valid_plate or not one_step(obs.text, wanted.plate):
@@ -262,12 +280,7 @@ class DecisionChain:
         if traffic is None:
             if policy.traffic_passes <= 0 or obs.confidence < policy.memory_confidence:
                 return False
-            traffic = NearTraffic(
-                traffic_s=policy.traffic_s,
-                min_sureness=sureness(policy.memory_confidence),
-                pass_gap_s=policy.pass_gap_s,
-                max_passes=policy.traffic_passes,
-            )
+            traffic = self._new_traffic()
             self._traffic[wanted.entry_id] = traffic
         return traffic.note(obs.text, obs, sureness(obs.confidence))
 

@@ -33,6 +33,10 @@ from safenet.matching.decision.types import Observation
 MemoryRow = tuple[str, str, float, float, float]
 """One remembered pass as stored: (plate, camera_id, first_ts, last_ts, sureness)."""
 
+TrafficRow = tuple[str, float, float, float, Observation, int]
+"""One look-alike pass as stored: (plate, first_ts, last_ts, sureness, its surest frame, its
+place in the log: passes are kept in the order they were noted)."""
+
 
 @dataclass(slots=True)
 class _Pass:
@@ -171,12 +175,14 @@ class LookalikePass:
     obs: Observation  # the surest frame (camera, position, time, description)
     last_ts: float
     sureness: float
+    first_ts: float  # its first frame: with plate and camera, the pass's name in a store
+    order: int  # its place in the log (the order the passes were noted)
 
 
 class NearTraffic:
     """The surely read passes of real plates one step from one entry's plate, for an hour."""
 
-    __slots__ = ("_max_passes", "_min_sureness", "_pass_gap_s", "_passes", "_traffic_s")
+    __slots__ = ("_made", "_max_passes", "_min_sureness", "_pass_gap_s", "_passes", "_traffic_s")
 
     def __init__(
         self, *, traffic_s: float, min_sureness: float, pass_gap_s: float, max_passes: int
@@ -186,6 +192,7 @@ class NearTraffic:
         self._pass_gap_s = pass_gap_s
         self._max_passes = max_passes
         self._passes: deque[LookalikePass] = deque()  # in stream order
+        self._made = 0  # passes noted so far: the next one's order
 
     def __len__(self) -> int:
         """How many passes are kept."""
@@ -205,10 +212,27 @@ class NearTraffic:
                 if sureness > p.sureness:
                     p.obs, p.sureness = obs, sureness
                 return True
-        self._passes.append(LookalikePass(plate, obs, ts, sureness))
+        self._passes.append(LookalikePass(plate, obs, ts, sureness, ts, self._made))
+        self._made += 1
         while len(self._passes) > self._max_passes:
             self._passes.popleft()
         return True
+
+    def to_rows(self) -> list[TrafficRow]:
+        """Every kept pass, in the log's order (:meth:`load_rows` rebuilds the same log)."""
+        return [(p.plate, p.first_ts, p.last_ts, p.sureness, p.obs, p.order) for p in self._passes]
+
+    def load_rows(self, rows: Iterable[TrafficRow]) -> None:
+        """Replace the log by ``rows`` (as :meth:`to_rows` gave them, in any order): put back
+        in the log's order, only the newest ``max_passes``."""
+        ordered = sorted(rows, key=lambda r: r[5])
+        self._passes = deque(
+            LookalikePass(plate, obs, float(last), float(sure), float(first), int(order))
+            for plate, first, last, sure, obs, order in ordered
+        )
+        while len(self._passes) > self._max_passes:
+            self._passes.popleft()
+        self._made = max((r[5] + 1 for r in ordered), default=self._made)
 
     def forget_before(self, cutoff: float) -> None:
         """Forget the passes last read before ``cutoff``."""
