@@ -76,3 +76,13 @@ def test_a_bad_value_is_refused_naming_the_setting(
     with pytest.raises(ValidationError) as info:
         load_settings()
     assert setting in str(info.value)
+
+
+def test_a_hold_longer_than_the_read_retention_is_refused() -> None:
+    """A held candidate's read is an ordinary read until it surfaces: the purge must not
+    take it while the hold lasts."""
+    with pytest.raises(ValidationError, match="decision_hold_s") as info:
+        CenterSettings(decision_hold_s=1800, read_retention_hours=0.25)
+    assert "read_retention_hours" in str(info.value)
+    CenterSettings(decision_hold_s=600, read_retention_hours=0.25)
+    CenterSettings(decisions=False, decision_hold_s=1800, read_retention_hours=0.25)

@@ -413,4 +413,9 @@ class CenterSettings(Section):
                 "max_snapshot_bytes: it is larger than max_body_bytes, so no request could "
                 "carry such a snapshot"
             )
+        if self.decisions and self.decision_hold_s >= self.read_retention_hours * 3600:
+            raise ValueError(
+                "decision_hold_s: it is not shorter than read_retention_hours, so a held "
+                "candidate's read could be purged before the hold ends and its hit lost"
+            )
         return self
