@@ -34,6 +34,7 @@ CORPORA: dict[str, tuple[str, str, int]] = {
     "C": ("safenet.bench.match_journey_rings", "rings_corpus", SEED_C),
     "D": ("safenet.bench.match_journey_fleets", "fleets_corpus", SEED_D),
     "E": ("safenet.bench.match_journey_e", "e_corpus", 31),  # Daejeon sites, blind, as written
+    "F": ("safenet.bench.match_journey_f", "f_corpus", 41),  # 경부 corridor + 부산 port, blind
 }
 GENERATORS = tuple(CORPORA)
 CURVE = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)

@@ -326,12 +326,12 @@ def bench_match(
         "all",
         "--part",
         help="Which part to run: all, speed (the per-read matcher) or journeys (the decision "
-        "chain against the per-read matcher on the generated cities A-E).",
+        "chain against the per-read matcher on the generated cities A-F).",
     ),
     corpus: list[str] = typer.Option(
         [],
         "--corpus",
-        help="A journey corpus to measure (A-E; repeat for several). Default: every one.",
+        help="A journey corpus to measure (A-F; repeat for several). Default: every one.",
     ),
 ) -> None:
     """Benchmark the hotlist matcher and the decision chain against their baselines."""
