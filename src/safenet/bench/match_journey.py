@@ -3,7 +3,7 @@
 A journey corpus is a city's reads in time order with the truth behind each one:
 which vehicle it was, and whether that vehicle is a wanted entry's own car, a
 real *neighbour* car one character away from a wanted plate, or background
-traffic. Four generators make them, written apart with different choices so a
+traffic. Six generators make them, written apart with different choices so a
 figure that holds on one and not the other is seen (docs/matching.md, "Journey
 benchmark"):
 
@@ -20,7 +20,13 @@ benchmark"):
 - :mod:`safenet.bench.match_journey_fleets` (D): taxi and rental fleets with
   consecutive serials, two camera vendors (one without alternatives and
   overconfident), paired cameras, rain spells and habitual confusions, written
-  apart from the chain and run as written (issue 17).
+  apart from the chain and run as written (issue 17);
+- :mod:`safenet.bench.match_journey_e` (E): one Monday at Daejeon's real
+  enforcement-camera sites, its own OCR and vendor model, written blind to the chain
+  (only this interface read) and run as written (issue 17);
+- :mod:`safenet.bench.match_journey_f` (F): the 경부고속도로 corridor's gantries and
+  부산's port-district cameras, trucks with trailers, convoys of fleet-mates, fog and a
+  tunnel, written blind to the chain and run as written (issue 17).
 """
 
 from __future__ import annotations

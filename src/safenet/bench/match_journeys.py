@@ -169,6 +169,7 @@ def add_journeys(
         "another seed (safenet.bench.match_fit); generator B was never used to fit or choose; "
         "generator C was written after the chain was finished and run as written; "
         "generator D (fleets, two camera vendors) was written apart from the chain and run "
-        "as written."
+        "as written; generators E (Daejeon's enforcement sites) and F (an expressway and a "
+        "port city) were written blind to the chain and run as written."
         + (" --quick: 150k reads per corpus, too few for per-million figures." if quick else "")
     )
