@@ -123,28 +123,31 @@ def _sqlite_seqs(conn: Connection, n: int) -> list[int]:
     return list(range(start, start + n))
 
 
+def copy_tuple(row: dict[str, Any]) -> tuple[Any, ...]:
+    """One read row as COPY takes it, in the order of :data:`COLUMNS`."""
+    alternatives = row["alternatives"]
+    return (
+        row["seq"],
+        row["read_id"],
+        row["camera_id"],
+        row["read_at"],
+        row["received_at"],
+        row["plate"],
+        row["confidence"],
+        None if alternatives is None else json.dumps(alternatives),
+        row["vehicle_colour"],
+        row["vehicle_type"],
+        row["snapshot_ref"],
+        row["has_snapshot"],
+        row["is_hit"],
+    )
+
+
 def _pg_copy(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     try:
         with _psycopg(conn).cursor() as cur, cur.copy(_COPY_SQL) as copy:
             for row in rows:
-                alternatives = row["alternatives"]
-                copy.write_row(
-                    (
-                        row["seq"],
-                        row["read_id"],
-                        row["camera_id"],
-                        row["read_at"],
-                        row["received_at"],
-                        row["plate"],
-                        row["confidence"],
-                        None if alternatives is None else json.dumps(alternatives),
-                        row["vehicle_colour"],
-                        row["vehicle_type"],
-                        row["snapshot_ref"],
-                        row["has_snapshot"],
-                        row["is_hit"],
-                    )
-                )
+                copy.write_row(copy_tuple(row))
     except psycopg.errors.UniqueViolation as exc:
         raise sa.exc.IntegrityError(_COPY_SQL, None, exc) from exc
     except psycopg.errors.CheckViolation as exc:
