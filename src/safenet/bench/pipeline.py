@@ -21,8 +21,10 @@ alternatives. No snapshots.
 from __future__ import annotations
 
 import cProfile
+import gc
 import io
 import json
+import os
 import pstats
 import random
 import tempfile
@@ -179,6 +181,54 @@ def _context(db: Database, corpus: PipeCorpus) -> Any:
     return ctx
 
 
+def server_cpu(db: Database) -> float | None:
+    """CPU seconds used so far by the PostgreSQL backends serving ``db`` (None: SQLite).
+
+    Read from ``/proc`` (the server runs on this machine): what the database spends on
+    the writes, which the client's clock cannot see.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return None
+    with db.engine.connect() as conn:
+        pids = conn.exec_driver_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        ).scalars()
+        total = 0.0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / _TICKS
+    return total
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class GcClock:
+    """CPU seconds the garbage collector ran (this thread) while installed (``gc.callbacks``)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.collections = 0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.thread_time()
+        else:
+            self.seconds += time.thread_time() - self._started
+            self.collections += 1
+
+    def __enter__(self) -> GcClock:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self)
+
+
 def run_pipeline(
     ctx: Any, batches: list[list[IncomingRead]], profiler: cProfile.Profile | None = None
 ) -> dict[str, Any]:
@@ -186,25 +236,31 @@ def run_pipeline(
     from safenet.center.pipeline import STAGES, Pipeline
 
     clock = StageClock()
+    server = server_cpu(ctx.db)
+    collector = GcClock()
     pipeline = Pipeline(ctx, [replace(s, run=clock.wrap(s.name, s.run)) for s in STAGES])
     reads = accepted = hits = 0
     if profiler is not None:
         profiler.enable()
     cpu = time.thread_time()
     started = time.perf_counter()
-    for chunk in batches:
-        now = datetime.now(UTC)
-        arrived = time.perf_counter()
-        items = [ReadItem(r, arrived, now) for r in chunk]
-        done = pipeline.run(items)
-        reads += len(done)
-        accepted += sum(1 for i in done if i.seq is not None)
-        hits += sum(len(i.hits) for i in done if i.seq is not None)
+    with collector:
+        for chunk in batches:
+            now = datetime.now(UTC)
+            arrived = time.perf_counter()
+            items = [ReadItem(r, arrived, now) for r in chunk]
+            done = pipeline.run(items)
+            reads += len(done)
+            accepted += sum(1 for i in done if i.seq is not None)
+            hits += sum(len(i.hits) for i in done if i.seq is not None)
     elapsed = time.perf_counter() - started
     cpu = time.thread_time() - cpu
+    after = server_cpu(ctx.db)
     if profiler is not None:
         profiler.disable()
     return {
+        "server_cpu_s": None if server is None or after is None else after - server,
+        "gc_s": collector.seconds,
         "cpu_s": cpu,
         "stages_cpu": clock.cpu,
         "reads": reads,
@@ -244,12 +300,16 @@ def match_alone(ctx: Any, batches: list[list[IncomingRead]]) -> float:
 _COPY_TABLE = "bench_copy_reads"
 
 
-def copy_alone(db: Database, batches: list[list[IncomingRead]]) -> float:
-    """Seconds to store the same rows into an unindexed table, one statement and commit a batch."""
+def copy_alone(db: Database, batches: list[list[IncomingRead]]) -> tuple[float, float | None]:
+    """Seconds to store the same rows into an unindexed table, one statement and commit a batch.
+
+    Also the database server's CPU seconds for it (None on SQLite).
+    """
     with db.begin() as conn:
         _create_copy_table(conn)
     now = datetime.now(UTC)
     seq = 0
+    server = server_cpu(db)
     started = time.perf_counter()
     for chunk in batches:
         rows = []
@@ -274,7 +334,9 @@ def copy_alone(db: Database, batches: list[list[IncomingRead]]) -> float:
             )
         with db.begin() as conn:
             _copy_rows(conn, rows)
-    return time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    after = server_cpu(db)
+    return elapsed, None if server is None or after is None else after - server
 
 
 def _create_copy_table(conn: Connection) -> None:
@@ -336,7 +398,7 @@ def measure_backend(
         figures = run_pipeline(ctx, batches, profiler)
         figures["batch"] = size
         figures["match_alone_s"] = match_alone(ctx, batches)
-        figures["copy_alone_s"] = copy_alone(db, batches)
+        figures["copy_alone_s"], figures["copy_server_cpu_s"] = copy_alone(db, batches)
         figures["decode_s"] = decode_alone(bodies)
         rows.append(figures)
     return rows
@@ -407,6 +469,10 @@ def run_pipeline_bench(
                 per_stage.add(case=case, **cells)
                 cpu = {name: seconds / n * 1e6 for name, seconds in row["stages_cpu"].items()}
                 cpu["total"] = row["cpu_s"] / n * 1e6
+                cpu["of which GC"] = row["gc_s"] / n * 1e6
+                if row["server_cpu_s"] is not None:
+                    cpu["PostgreSQL server"] = row["server_cpu_s"] / n * 1e6
+                    cpu["server, COPY alone"] = row["copy_server_cpu_s"] / n * 1e6
                 per_stage_cpu.add(case=case, **cpu)
             if profile is not None and profiler is not None:
                 path = profile.with_name(f"{profile.name}.{kind}.prof")
