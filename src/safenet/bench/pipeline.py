@@ -306,7 +306,7 @@ _BINARY_TYPES = (
     "timestamptz",
     "text",
     "float8",
-    "json",
+    "text",  # json: its binary form is the JSON text (a "json" dumper would encode it again)
     "text",
     "text",
     "text",
@@ -506,8 +506,9 @@ def run_pipeline_bench(
     )
     report.note(
         "baselines, same reads, same batches, same process: match_many alone (reads built "
-        "beforehand); COPY alone of the same rows into an unindexed table (binary COPY), one "
-        "commit per batch (SQLite: executemany); the batches' JSON decoded by ingest's msgspec path."
+        "beforehand); COPY alone of the same rows into an unindexed table (binary COPY), "
+        "one commit per batch (SQLite: executemany); the batches' JSON decoded by ingest's "
+        "msgspec path."
     )
     report.note(
         f"corpus: {ENTRIES:,} wanted plates; {WANTED_RATE:.1%} of reads wanted plates read "

@@ -62,7 +62,7 @@ _COPY_TYPES: tuple[str, ...] = (
     "timestamptz",
     "text",
     "float8",
-    "json",
+    "text",  # json: its binary form is the JSON text (a "json" dumper would encode it again)
     "text",
     "text",
     "text",
@@ -80,7 +80,9 @@ def write_reads(
 ) -> tuple[list[int], list[int]]:
     """Store ``rows``; return each row's seq and the positions refused as already stored.
 
-    ``rows`` must be free of repeats among themselves (the dedup stage sees to that).
+    ``rows`` must be free of repeats among themselves (the dedup stage sees to that),
+    and their plate and alternative texts normalized (the normalize stage sees to that:
+    their match keys are computed without normalizing them again).
     Runs inside the caller's transaction. ``keys=False`` leaves out the match keys
     (only ``safenet bench retro`` does, to measure what they cost).
     """
@@ -110,12 +112,13 @@ def write_reads(
         else:
             savepoint.commit()
             if keys:
-                write_keys(conn, rows)
+                # The persist stage's texts: normalized by the normalize stage.
+                write_keys(conn, rows, normalized=True)
             return seqs, []
     refused = _write_one_by_one(conn, rows)
     gone = set(refused)
     if keys:
-        write_keys(conn, [row for k, row in enumerate(rows) if k not in gone])
+        write_keys(conn, [row for k, row in enumerate(rows) if k not in gone], normalized=True)
     return seqs, refused
 
 

@@ -45,7 +45,7 @@ def observe_many(histogram: Histogram, values: Sequence[float]) -> None:
         if upto > below:
             bucket.inc(upto - below)
             below = upto
-    total.inc(sum(ordered))
+    total.inc(sum(values))
 
 
 class RateWindow:
