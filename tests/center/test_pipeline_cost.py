@@ -19,8 +19,9 @@ from safenet.center.metrics import LATENCY_BUCKETS, observe_many
 from safenet.center.recent import RecentPlates
 from safenet.center.retro_index import int8_array, keys_of
 from safenet.center.retro_keys import normalized_read_keys, read_keys
-from safenet.center.tables import reads
-from tests.center.conftest import CenterEnv, read
+from safenet.center.tables import hits, reads
+from tests.center.conftest import CenterEnv, entry, read
+from tests.center.test_center_bulk import statements
 
 
 def _exposition(values: list[float], batched: bool) -> bytes:
@@ -122,3 +123,18 @@ async def test_every_column_of_a_read_is_stored_as_sent(center: CenterEnv) -> No
     assert second.vehicle_colour is None
     assert second.snapshot_ref is None
     assert second.received_at.tzinfo is not None
+
+
+async def test_a_hit_of_the_batchs_own_read_needs_no_update_of_reads(center: CenterEnv) -> None:
+    await center.snapshot([entry("E1", "12가3456")])
+    now = center.clock()
+    with statements(center) as sql:
+        response = await center.post([read("h-1", "12가3456", now), read("h-2", "34나5678", now)])
+        assert response.status_code == 200, response.text
+        await center.reports(1)
+    assert not [s for s in sql if s.lower().startswith("update reads")]
+    with center.service.db.read() as conn:
+        marked = dict(conn.execute(sa.select(reads.c.read_id, reads.c.is_hit)).all())
+        (hit,) = conn.execute(sa.select(hits.c.read_id, hits.c.read_seq)).all()
+    assert marked == {"h-1": True, "h-2": False}
+    assert hit.read_id == "h-1"

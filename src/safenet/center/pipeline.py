@@ -125,13 +125,14 @@ class Pipeline:
     def run(self, items: list[ReadItem]) -> list[ReadItem]:
         """Take ``items`` through every stage; each ends accepted, duplicate or rejected."""
         history = HitHistory(self.ctx.db)
+        still = ReadFate.LIVE
         for stage in self.stages:
-            live = [i for i in items if i.live]
+            live = [i for i in items if i.fate is still]  # ReadItem.live, without a call a read
             if not live:
                 break
             self._run_stage(stage, live, history)
         for item in items:
-            if item.live:
+            if item.fate is still:
                 item.fate = ReadFate.ACCEPTED
         self._count(items)
         return items

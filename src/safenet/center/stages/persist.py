@@ -130,8 +130,9 @@ def _write(
         ]
         if pictures:
             conn.execute(snapshots.insert(), pictures)
+        # These reads' rows went in with is_hit set (the rows above): no UPDATE for them.
         writes = [
-            HitWrite(draft, _record(seq, item), item.camera)
+            HitWrite(draft, _record(seq, item, marked_hit=True), item.camera)
             for seq, item in zip(seqs, items, strict=True)
             if item.camera is not None
             for draft in item.hits
@@ -177,9 +178,10 @@ class _LateRead:
         return [self.held.draft]
 
 
-def _record(seq: int, item: ReadItem) -> ReadRecord:
+def _record(seq: int, item: ReadItem, *, marked_hit: bool = False) -> ReadRecord:
     read = item.incoming
     return ReadRecord(
+        marked_hit=marked_hit,
         seq=seq,
         read_id=read.read_id,
         camera_id=read.camera_id,
