@@ -487,6 +487,9 @@ def bench_pipeline(
     profile: Path | None = typer.Option(
         None, "--profile", help="Profile the run with cProfile into FILE.<backend>.prof."
     ),
+    gc_freeze: bool = typer.Option(
+        False, "--gc-freeze", help="gc.freeze() once the center is set up (what it would save)."
+    ),
 ) -> None:
     """The pipeline called directly: µs per read by stage, against matcher, COPY and decode."""
     from safenet.bench.pipeline import run_pipeline_bench
@@ -497,6 +500,7 @@ def bench_pipeline(
         sqlite=not no_sqlite,
         batch_sizes=batch,
         profile=profile,
+        gc_freeze=gc_freeze,
     ).emit(json_path)
 
 
