@@ -100,7 +100,7 @@ def write_reads(
             if conn.dialect.name == "postgresql":
                 _pg_copy(conn, rows)
             else:
-                conn.execute(reads.insert(), list(rows))
+                _sqlite_insert(conn, rows)
         except _NoPartition:
             savepoint.rollback()
             if attempt:
@@ -176,6 +176,28 @@ def _pg_copy(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         if "no partition" not in str(exc):
             raise
         raise _NoPartition(_COPY_SQL, None, exc) from exc
+
+
+_INSERT_SQL = f"INSERT INTO reads ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})"
+
+
+def _sqlite_insert(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """One executemany of plain tuples, each value converted as its column would convert it.
+
+    The columns' own bind processors (UTC times, JSON), taken once a batch: the same
+    values SQLAlchemy's ``insert()`` would send, without its per-row parameter handling.
+    """
+    processors = [reads.c[name].type.bind_processor(conn.dialect) for name in COLUMNS]
+    conn.exec_driver_sql(
+        _INSERT_SQL,
+        [
+            tuple(
+                value if convert is None else convert(value)
+                for convert, value in zip(processors, (row[c] for c in COLUMNS), strict=True)
+            )
+            for row in rows
+        ],
+    )
 
 
 def _write_one_by_one(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
