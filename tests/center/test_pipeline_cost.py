@@ -138,3 +138,22 @@ async def test_a_hit_of_the_batchs_own_read_needs_no_update_of_reads(center: Cen
         (hit,) = conn.execute(sa.select(hits.c.read_id, hits.c.read_seq)).all()
     assert marked == {"h-1": True, "h-2": False}
     assert hit.read_id == "h-1"
+
+
+async def test_sequence_numbers_come_from_the_reads_sequence_named_once(center: CenterEnv) -> None:
+    now = center.clock()
+    for k in range(3):
+        response = await center.post(
+            [read(f"s{k}-{j}", f"{20 + j}가{1000 + k}", now) for j in range(5)]
+        )
+        assert response.status_code == 200, response.text
+    with center.service.db.read() as conn:
+        seqs = conn.execute(sa.select(reads.c.seq).order_by(reads.c.seq)).scalars().all()
+    assert len(seqs) == len(set(seqs)) == 15
+    if center.service.db.engine.dialect.name == "postgresql":
+        # The next number the sequence gives is past every stored one: they came from it.
+        with center.service.db.begin() as conn:
+            following = conn.exec_driver_sql(
+                "SELECT nextval(pg_get_serial_sequence('reads', 'seq'))"
+            ).scalar_one()
+        assert following > max(seqs)

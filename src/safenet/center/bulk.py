@@ -72,7 +72,10 @@ _COPY_TYPES: tuple[str, ...] = (
 """What each of :data:`COLUMNS` is sent as. Binary COPY: the values go as psycopg's C
 dumpers write them, with no text to format here or to parse on the server (a tenth of
 the CPU of text COPY per row, measured); ``varchar`` takes ``text``'s binary form."""
-_NEXTVAL_SQL = "SELECT nextval(pg_get_serial_sequence('reads', 'seq')) FROM generate_series(1, %s)"
+_SEQUENCE_SQL = "SELECT pg_get_serial_sequence('reads', 'seq')"
+_NEXTVAL_SQL = "SELECT nextval(%s::regclass) FROM generate_series(1, %s)"
+_SEQUENCE_KEY = "safenet.reads_seq"
+"""Where a connection keeps the name of ``reads.seq``'s sequence (its ``info``)."""
 
 
 def write_reads(
@@ -131,8 +134,23 @@ def _psycopg(conn: Connection) -> psycopg.Connection[Any]:
 
 
 def _pg_seqs(conn: Connection, n: int) -> list[int]:
+    """``n`` new sequence numbers of ``reads`` (one round trip).
+
+    The sequence is named as a parameter, looked up once per connection:
+    ``nextval(pg_get_serial_sequence(...))`` looked it up again for every number, which
+    cost the server several times the ``nextval`` itself (measured: 3–4 µs against
+    0.5–0.9 µs a read).
+    """
+    info = conn.connection.info
+    name = info.get(_SEQUENCE_KEY)
     with _psycopg(conn).cursor() as cur:
-        cur.execute(_NEXTVAL_SQL, (n,))
+        if name is None:
+            cur.execute(_SEQUENCE_SQL)
+            found = cur.fetchone()
+            if found is None or found[0] is None:
+                raise RuntimeError("reads.seq has no sequence (migrations not applied?)")
+            name = info[_SEQUENCE_KEY] = str(found[0])
+        cur.execute(_NEXTVAL_SQL, (name, n))
         return [int(r[0]) for r in cur.fetchall()]
 
 
