@@ -31,8 +31,15 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
-from safenet.center.retro_keys import keyable, normalized_read_keys, read_keys, text_keys
+from safenet.center.retro_keys import (
+    MIN_KEYED_LENGTH,
+    keyable,
+    normalized_read_keys,
+    read_keys,
+    text_keys,
+)
 from safenet.center.tables import reads
+from safenet.matching.keys import WIDTH
 from safenet.store import UtcDateTime
 
 _SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -95,9 +102,12 @@ def keys_of(row: dict[str, Any], *, normalized: bool = False) -> set[int]:
     """
     alternatives = row.get("alternatives")
     if normalized:
+        plate = row["plate"]
+        # the usual read: its plate alone, keyed without building a list of texts
+        keys = text_keys(plate) if MIN_KEYED_LENGTH <= len(plate) <= WIDTH else set()
         if alternatives:
-            return normalized_read_keys([row["plate"], *(str(a[0]) for a in alternatives)])
-        return normalized_read_keys([row["plate"]])
+            keys |= normalized_read_keys(str(a[0]) for a in alternatives)
+        return keys
     if alternatives:
         return read_keys([row["plate"], *(str(a[0]) for a in alternatives)])
     text = keyable(row["plate"])
