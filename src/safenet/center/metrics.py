@@ -9,15 +9,43 @@ reason since start. Labels never carry a plate.
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
 from collections import Counter as Tally
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+def observe_many(histogram: Histogram, values: Sequence[float]) -> None:
+    """Observe every one of ``values``, at the cost of one step per bucket, not per value.
+
+    The same figures as ``histogram.observe(v)`` for each value (each value counted in
+    its bucket, the sum of all), for the pipeline's per-read latency of a whole batch.
+    Uses the client's bucket counters directly; without them (another client version)
+    it observes one by one.
+    """
+    if not values:
+        return
+    bounds = getattr(histogram, "_upper_bounds", None)
+    buckets = getattr(histogram, "_buckets", None)
+    total = getattr(histogram, "_sum", None)
+    if bounds is None or buckets is None or total is None or len(bounds) != len(buckets):
+        for value in values:
+            histogram.observe(value)
+        return
+    ordered = sorted(values)
+    below = 0
+    for bound, bucket in zip(bounds, buckets, strict=True):
+        upto = bisect.bisect_right(ordered, bound, lo=below)  # value <= bound, as observe
+        if upto > below:
+            bucket.inc(upto - below)
+            below = upto
+    total.inc(sum(values))
 
 
 class RateWindow:

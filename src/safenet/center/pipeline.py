@@ -34,6 +34,7 @@ from safenet.center.checks import HIT_CHECKS, HitCheck
 from safenet.center.context import PipelineContext
 from safenet.center.guard import run_guarded
 from safenet.center.hits import HitHistory
+from safenet.center.metrics import observe_many
 from safenet.center.stages import decide, dedup, learn, match, normalize, persist
 from safenet.center.stages.base import Batch
 from safenet.center.types import HitState, ReadFate, ReadItem, RejectCode, Step
@@ -124,13 +125,14 @@ class Pipeline:
     def run(self, items: list[ReadItem]) -> list[ReadItem]:
         """Take ``items`` through every stage; each ends accepted, duplicate or rejected."""
         history = HitHistory(self.ctx.db)
+        still = ReadFate.LIVE
         for stage in self.stages:
-            live = [i for i in items if i.live]
+            live = [i for i in items if i.fate is still]  # ReadItem.live, without a call a read
             if not live:
                 break
             self._run_stage(stage, live, history)
         for item in items:
-            if item.live:
+            if item.fate is still:
                 item.fate = ReadFate.ACCEPTED
         self._count(items)
         return items
@@ -163,17 +165,20 @@ class Pipeline:
     def _count(self, items: list[ReadItem]) -> None:
         metrics = self.ctx.metrics
         now = time.perf_counter()
-        accepted = duplicates = 0
+        duplicates = 0
+        latencies: list[float] = []
         for item in items:
             if item.fate is ReadFate.ACCEPTED:
-                accepted += 1
-                metrics.pipeline_latency.observe(now - item.ingested_at)
+                latencies.append(now - item.ingested_at)
                 for draft in item.hits:
                     metrics.hits.labels(level=draft.level, state=draft.state.value).inc()
             elif item.fate is ReadFate.DUPLICATE:
                 duplicates += 1
             elif item.rejection is not None:
                 metrics.count_rejection(item.rejection.code.value)
+        accepted = len(latencies)
+        # One step per bucket for the whole batch, not one observation per read.
+        observe_many(metrics.pipeline_latency, latencies)
         if accepted:
             metrics.reads.labels(outcome="accepted").inc(accepted)
             metrics.read_rate.add(accepted)

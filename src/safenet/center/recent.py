@@ -8,7 +8,9 @@ taken for a duplicate when it is sent again.
 
 from __future__ import annotations
 
+import itertools
 import threading
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -59,6 +61,34 @@ class RecentPlates:
                 drop = self.max_ids // 10 or 1
                 for key in list(self._ids)[:drop]:
                     del self._ids[key]
+
+    def remember_committed(self, reads: Iterable[tuple[str, str, str, datetime]]) -> None:
+        """A committed batch's ``(camera, read id, plate, time)``, under one lock.
+
+        The same as :meth:`remember` and :meth:`remember_id` for each read, in order.
+        """
+        with self._lock:
+            ids, last = self._ids, self._last
+            newest = self._newest
+            count = 0
+            for camera_id, read_id, plate, at in reads:
+                ids[(camera_id, read_id)] = None
+                key = (camera_id, plate)
+                seen = last.get(key)
+                if seen is None or at > seen:
+                    last[key] = at
+                if newest is None or at > newest:
+                    newest = at
+                count += 1
+            self._newest = newest
+            if len(ids) > self.max_ids:
+                # dicts keep insertion order: drop the oldest in one go
+                drop = len(ids) - self.max_ids + (self.max_ids // 10 or 1)
+                for key_id in list(itertools.islice(ids, drop)):
+                    del ids[key_id]
+            self._since_prune += count
+            if self._since_prune >= _PRUNE_EVERY:
+                self._prune()
 
     def remember(self, camera_id: str, plate: str, at: datetime) -> None:
         with self._lock:

@@ -44,6 +44,9 @@ class ReadRecord:
     has_snapshot: bool
     snapshot_ref: str | None
     alternatives: tuple[tuple[str, float], ...] = ()
+    marked_hit: bool = False
+    """The read's row was written with ``is_hit`` already (the batch's own reads with
+    hits): no UPDATE of the partitioned ``reads`` table for it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +77,8 @@ def write_hits(conn: Connection, site: str, writes: Iterable[HitWrite], now: dat
         if not insert_if_absent(conn, hits, _row(draft, read, explanation, now), ["hit_id"]):
             continue
         count += 1
-        new_reads.add(read.seq)
+        if not read.marked_hit:
+            new_reads.add(read.seq)
         if draft.reported:
             outbox.enqueue(
                 conn,

@@ -22,6 +22,7 @@ back to ``reads``, and a key whose read is gone finds nothing.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, cast
 
@@ -30,8 +31,15 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
-from safenet.center.retro_keys import keyable, read_keys, text_keys
+from safenet.center.retro_keys import (
+    MIN_KEYED_LENGTH,
+    keyable,
+    normalized_read_keys,
+    read_keys,
+    text_keys,
+)
 from safenet.center.tables import reads
+from safenet.matching.keys import WIDTH
 from safenet.store import UtcDateTime
 
 _SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -54,7 +62,10 @@ read_key_sets = sa.Table(
 )
 """PostgreSQL: one row per read with its keys (created by migration ``center_0010``)."""
 
-_COPY_SQL = "COPY read_keys (read_seq, read_at, keys) FROM STDIN"
+_COPY_SQL = "COPY read_keys (read_seq, read_at, keys) FROM STDIN (FORMAT BINARY)"
+_ARRAY_HEAD = struct.Struct(">iiiii")
+_INT8_OID = 20
+_SIX = struct.Struct(">" + "iq" * 6)
 _INSERT_SQL = "INSERT INTO read_keys (read_seq, key, read_at) VALUES (?, ?, ?)"
 _PG_LOOKUP = sa.text(
     "SELECT read_seq FROM read_keys WHERE keys && CAST(:keys AS BIGINT[]) AND read_seq <= :up_to"
@@ -64,13 +75,39 @@ LOOKUP_CHUNK = 500
 """Keys per ``IN (…)`` list when looking up candidates on SQLite."""
 
 
+def int8_array(keys: Collection[int]) -> bytes:
+    """``keys`` as PostgreSQL's binary form of a ``BIGINT[]`` (what binary COPY sends).
+
+    One dimension, no NULLs, element type int8, then each element as its length (8)
+    and its big-endian value. Sent under the ``bytea`` dumper, whose binary form is the
+    bytes as they are; the server reads them with the column's own ``array_recv``.
+    """
+    n = len(keys)
+    head = _ARRAY_HEAD.pack(1, 0, _INT8_OID, n, 1)
+    if n == 6:  # a read's plate alone: the usual case
+        a, b, c, d, e, f = keys
+        return head + _SIX.pack(8, a, 8, b, 8, c, 8, d, 8, e, 8, f)
+    return head + struct.pack(">" + "iq" * n, *[v for k in keys for v in (8, k)])
+
+
 def _is_pg(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
-def keys_of(row: dict[str, Any]) -> set[int]:
-    """The keys of one read row (``plate`` and ``alternatives`` as the persist stage has them)."""
+def keys_of(row: dict[str, Any], *, normalized: bool = False) -> set[int]:
+    """The keys of one read row (``plate`` and ``alternatives`` as the persist stage has them).
+
+    ``normalized``: the texts are normalized already (the pipeline's rows), so they are
+    not normalized again.
+    """
     alternatives = row.get("alternatives")
+    if normalized:
+        plate = row["plate"]
+        # the usual read: its plate alone, keyed without building a list of texts
+        keys = text_keys(plate) if MIN_KEYED_LENGTH <= len(plate) <= WIDTH else set()
+        if alternatives:
+            keys |= normalized_read_keys(str(a[0]) for a in alternatives)
+        return keys
     if alternatives:
         return read_keys([row["plate"], *(str(a[0]) for a in alternatives)])
     text = keyable(row["plate"])
@@ -94,21 +131,27 @@ def key_rows(
     return out
 
 
-def write_keys(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
-    """Store the keys of the stored read ``rows`` in the caller's transaction; how many."""
+def write_keys(
+    conn: Connection, rows: Sequence[dict[str, Any]], *, normalized: bool = False
+) -> int:
+    """Store the keys of the stored read ``rows`` in the caller's transaction; how many.
+
+    ``normalized``: the rows' texts are normalized already (see :func:`keys_of`).
+    """
     if _is_pg(conn):
-        lines = []
+        keyed = []
         count = 0
         for row in rows:
-            keys = keys_of(row)
+            keys = keys_of(row, normalized=normalized)
             if keys:
                 count += len(keys)
-                joined = ",".join(map(str, keys))
-                lines.append(f"{int(row['seq'])}\t{row['read_at'].isoformat()}\t{{{joined}}}\n")
-        if lines:
+                keyed.append((int(row["seq"]), row["read_at"], int8_array(keys)))
+        if keyed:
             dbapi = cast("psycopg.Connection[Any]", conn.connection.dbapi_connection)
             with dbapi.cursor() as cur, cur.copy(_COPY_SQL) as copy:
-                copy.write("".join(lines))
+                copy.set_types(["int8", "timestamptz", "bytea"])
+                for line in keyed:
+                    copy.write_row(line)
         return count
     # SQLite: one executemany of plain tuples, the time converted as the column would.
     column = read_keys_table.c.read_at.type

@@ -67,20 +67,22 @@ def part_hash(position: int, part: str) -> int:
     Parts repeat a lot (a hundred serial halves, a few dozen syllables, the prefixes
     of the plates around): the cache makes a read's keys a few dictionary look-ups.
     """
-    cached = _PART_HASHES.get((position, part))
+    cache = _BY_POSITION[position]
+    cached = cache.get(part)
     if cached is None:
-        if len(_PART_HASHES) >= _PART_CACHE_LIMIT:
-            _PART_HASHES.clear()
+        if len(cache) >= _PART_CACHE_LIMIT:
+            cache.clear()
         digest = hashlib.blake2b(
             f"{position}\x1f{part}".encode(), digest_size=8, person=b"safenet-retro"
         ).digest()
         cached = int.from_bytes(digest, "big")
-        _PART_HASHES[(position, part)] = cached
+        cache[part] = cached
     return cached
 
 
-_PART_HASHES: dict[tuple[int, str], int] = {}
-_PART_CACHE_LIMIT = 1 << 20
+_BY_POSITION: tuple[dict[str, int], ...] = ({}, {}, {}, {})
+"""Each position's part hashes (one dictionary a position: a look-up needs no tuple)."""
+_PART_CACHE_LIMIT = 1 << 18
 
 
 def pair_key(pair: int, first: str, second: str) -> int:
@@ -98,12 +100,11 @@ def text_keys(text: str) -> set[int]:
     """The six keys of a normalized text (none if it is too short to key)."""
     if len(text) < MIN_KEYED_LENGTH:
         return set()
-    get = _PART_HASHES.get
-    pa, pb, pc, pd = (0, text[:-5]), (1, text[-5]), (2, text[-4:-2]), (3, text[-2:])
-    ha = get(pa) or part_hash(*pa)
-    hb = get(pb) or part_hash(*pb)
-    hc = get(pc) or part_hash(*pc)
-    hd = get(pd) or part_hash(*pd)
+    a, b, c, d = text[:-5], text[-5], text[-4:-2], text[-2:]
+    ha = _BY_POSITION[0].get(a) or part_hash(0, a)
+    hb = _BY_POSITION[1].get(b) or part_hash(1, b)
+    hc = _BY_POSITION[2].get(c) or part_hash(2, c)
+    hd = _BY_POSITION[3].get(d) or part_hash(3, d)
     # The order of PAIRS, written out: this runs for every stored read.
     return {
         (ha ^ hb) >> 1,
@@ -113,6 +114,19 @@ def text_keys(text: str) -> set[int]:
         (hb ^ hd) >> 1,
         (hc ^ hd) >> 1,
     }
+
+
+def normalized_read_keys(texts: Iterable[str]) -> set[int]:
+    """:func:`read_keys` of texts already normalized (the pipeline's): no normalizing again.
+
+    ``normalize`` is idempotent (a property test holds it to that), so this is
+    :func:`read_keys` without its cost.
+    """
+    keys: set[int] = set()
+    for text in texts:
+        if MIN_KEYED_LENGTH <= len(text) <= WIDTH:
+            keys |= text_keys(text)
+    return keys
 
 
 def _part_keys(parts: Parts) -> set[int]:

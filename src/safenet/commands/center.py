@@ -469,6 +469,41 @@ def bench_center(
     run_center_bench(**options).emit(json_path)
 
 
+@bench_app.command("pipeline")
+def bench_pipeline(
+    reads: int = typer.Option(20_000, "--reads", min=1000, help="Reads per batch size."),
+    json_path: Path | None = typer.Option(None, "--json", help="Also write the figures here."),
+    pg_url: str = typer.Option(
+        "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres",
+        "--pg-url",
+        help="PostgreSQL server to measure on; the benchmark creates and drops its own "
+        "database there.",
+    ),
+    no_pg: bool = typer.Option(False, "--no-pg", help="Measure SQLite only."),
+    no_sqlite: bool = typer.Option(False, "--no-sqlite", help="Measure PostgreSQL only."),
+    batch: list[int] = typer.Option(
+        [100, 1000, 5000], "--batch", min=1, max=20_000, help="A batch size (repeatable)."
+    ),
+    profile: Path | None = typer.Option(
+        None, "--profile", help="Profile the run with cProfile into FILE.<backend>.prof."
+    ),
+    gc_freeze: bool = typer.Option(
+        False, "--gc-freeze", help="gc.freeze() once the center is set up (what it would save)."
+    ),
+) -> None:
+    """The pipeline called directly: µs per read by stage, against matcher, COPY and decode."""
+    from safenet.bench.pipeline import run_pipeline_bench
+
+    run_pipeline_bench(
+        reads=reads,
+        pg_url=None if no_pg else pg_url,
+        sqlite=not no_sqlite,
+        batch_sizes=batch,
+        profile=profile,
+        gc_freeze=gc_freeze,
+    ).emit(json_path)
+
+
 @bench_app.command("queue")
 def bench_queue(
     quick: bool = typer.Option(False, "--quick", help="A short run (20,000 reads)."),

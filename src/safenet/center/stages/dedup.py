@@ -16,27 +16,38 @@ from datetime import datetime
 
 from safenet.center.context import PipelineContext
 from safenet.center.stages.base import Batch
+from safenet.center.types import ReadItem
 
 
 def run(ctx: PipelineContext, batch: Batch) -> None:
     recent = ctx.recent
     seen: set[tuple[str, str]] = set()
     batch_plates: dict[tuple[str, str], list[datetime]] = {}
-    window = ctx.recent.window
-    for item in sorted(batch.items, key=lambda i: i.incoming.ts):
+    window = recent.window
+    windowed = window.total_seconds() > 0
+    id_stored, seen_near = recent.id_stored, recent.seen_near
+    for item in sorted(batch.items, key=_read_at):
         read = item.incoming
         key = (read.camera_id, read.read_id)
-        if key in seen or recent.id_stored(*key):
+        if key in seen or id_stored(*key):
             item.duplicate()
             continue
         seen.add(key)
-        if window.total_seconds() <= 0:
+        if not windowed:
             continue
+        ts = read.ts
         plate_key = (read.camera_id, item.plate)
-        earlier = batch_plates.setdefault(plate_key, [])
-        if ctx.recent.seen_near(read.camera_id, item.plate, read.ts) or any(
-            abs(read.ts - t) <= window for t in earlier
+        earlier = batch_plates.get(plate_key)
+        if seen_near(read.camera_id, item.plate, ts) or (
+            earlier is not None and any(abs(ts - t) <= window for t in earlier)
         ):
             item.duplicate()
             continue
-        earlier.append(read.ts)
+        if earlier is None:
+            batch_plates[plate_key] = [ts]
+        else:
+            earlier.append(ts)
+
+
+def _read_at(item: ReadItem) -> datetime:
+    return item.incoming.ts

@@ -38,7 +38,8 @@ def run(ctx: PipelineContext, batch: Batch) -> None:
         return
     now = ctx.clock()
     for item in items:
-        mark_not_done(item)
+        if item.not_done:
+            mark_not_done(item)
     rows: list[dict[str, Any]] = [
         {
             "read_id": i.incoming.read_id,
@@ -68,8 +69,9 @@ def run(ctx: PipelineContext, batch: Batch) -> None:
         raise
     for seq, item in zip(seqs, items, strict=True):
         item.seq = seq
-        ctx.recent.remember(item.incoming.camera_id, item.plate, item.incoming.ts)
-        ctx.recent.remember_id(item.incoming.camera_id, item.incoming.read_id)
+    ctx.recent.remember_committed(
+        (i.incoming.camera_id, i.incoming.read_id, i.plate, i.incoming.ts) for i in items
+    )
     if ctx.decisions is not None:
         _write_surfaced(ctx, batch, now)
 
@@ -128,8 +130,9 @@ def _write(
         ]
         if pictures:
             conn.execute(snapshots.insert(), pictures)
+        # These reads' rows went in with is_hit set (the rows above): no UPDATE for them.
         writes = [
-            HitWrite(draft, _record(seq, item), item.camera)
+            HitWrite(draft, _record(seq, item, marked_hit=True), item.camera)
             for seq, item in zip(seqs, items, strict=True)
             if item.camera is not None
             for draft in item.hits
@@ -175,9 +178,10 @@ class _LateRead:
         return [self.held.draft]
 
 
-def _record(seq: int, item: ReadItem) -> ReadRecord:
+def _record(seq: int, item: ReadItem, *, marked_hit: bool = False) -> ReadRecord:
     read = item.incoming
     return ReadRecord(
+        marked_hit=marked_hit,
         seq=seq,
         read_id=read.read_id,
         camera_id=read.camera_id,
