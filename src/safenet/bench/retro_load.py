@@ -57,8 +57,8 @@ class Window:
     """One window's reads: the background and the probes, with each probe's hit id."""
 
     reads: list[IncomingRead]
-    probes: dict[int, str] = field(default_factory=dict)
-    """Index in ``reads`` → the hit id an alert on it would have."""
+    probes: dict[int, tuple[str, str]] = field(default_factory=dict)
+    """Index in ``reads`` → (the hit id an alert on it would have, its entry id)."""
 
 
 def probes_per_window(rate: float, duration: float) -> int:
@@ -88,7 +88,7 @@ def window_reads(
         if i % PROBE_EVERY == PROBE_EVERY // 2:
             entry_id, wanted = next(probes)
             body.update(plate=wanted, confidence=PROBE_CONFIDENCE)
-            window.probes[i] = hit_id_for(site, camera, body["id"], entry_id)
+            window.probes[i] = (hit_id_for(site, camera, body["id"], entry_id), entry_id)
         else:
             body.update(plate=plate, confidence=confidence)
             if alternatives:
@@ -140,7 +140,8 @@ async def run_window(
     fed_s = time.perf_counter() - started
     if adder is not None:
         await adder
-    expected = {hit_id: arrivals[i] for i, hit_id in window.probes.items()}
+    expected = {hit_id: arrivals[i] for i, (hit_id, _) in window.probes.items()}
+    entry_of = dict(window.probes.values())
     deadline = time.perf_counter() + 30
     # Polling: the reports leave through the relay, on its own schedule.
     while time.perf_counter() < deadline and not set(expected) <= set(transport.published):  # noqa: ASYNC110
@@ -148,7 +149,8 @@ async def run_window(
     latencies = [
         (transport.published[h] - t) * 1000 for h, t in expected.items() if h in transport.published
     ]
-    held, missing = _outcomes(service.db, set(expected) - set(transport.published))
+    unreported = set(expected) - set(transport.published)
+    held, missing = _outcomes(service.db, {h: entry_of[h] for h in unreported})
     return {
         "reads/s fed": len(reads) / fed_s,
         "probes": len(expected),
@@ -187,17 +189,32 @@ def pooled(windows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _outcomes(db: Database, hit_ids: set[str]) -> tuple[int, int]:
-    """Of the probes not reported: how many have a hit row (held) and how many none (missing)."""
-    if not hit_ids:
+def _outcomes(db: Database, unreported: dict[str, str]) -> tuple[int, int]:
+    """Of the probes not reported (hit id → entry id): how many are held, how many missing.
+
+    Held: a hit row that was not reported (a candidate, a suppressed hit) or a
+    candidate the decision chain holds for corroboration (``decision_held``, no hit
+    row yet). Missing: neither.
+    """
+    if not unreported:
         return 0, 0
+    from safenet.center.decision_store import decision_held
+
     with db.read() as conn:
-        found = set(
+        hit_rows = set(
             conn.execute(
-                sa.select(hits_table.c.hit_id).where(hits_table.c.hit_id.in_(sorted(hit_ids)))
+                sa.select(hits_table.c.hit_id).where(hits_table.c.hit_id.in_(sorted(unreported)))
             ).scalars()
         )
-    return len(found), len(hit_ids) - len(found)
+        held_entries = set(
+            conn.execute(
+                sa.select(decision_held.c.entry_id).where(
+                    decision_held.c.entry_id.in_(sorted(set(unreported.values())))
+                )
+            ).scalars()
+        )
+    held = sum(1 for h, e in unreported.items() if h in hit_rows or e in held_entries)
+    return held, len(unreported) - held
 
 
 async def _lookup_done(
