@@ -13,9 +13,10 @@ In one process, on PostgreSQL (a database the benchmark creates and drops) and w
 - **one look-up**: the time of one entry's look-up by keys and by the old scan over the
   same table, the ratio, and whether both found the same hits;
 - **read→report under an add**: a running center fed at a steady rate, p99 from a
-  read's arrival to its LocationReport's publish, in a window without and a window
-  with one entry added (whose retrospective look-up then runs) — the target is that
-  the add changes p99 by less than 100 ms.
+  probe read's arrival (an exact, sure read of an entry, which alerts at once) to its
+  LocationReport's publish, in windows without and with one entry added (whose
+  retrospective look-up then runs), alternating (:mod:`safenet.bench.retro_load`) —
+  the target is that the add changes p99 by less than 100 ms.
 """
 
 from __future__ import annotations

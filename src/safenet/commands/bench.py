@@ -34,7 +34,8 @@ def bench_retro(
         "--pairs",
         min=1,
         max=20,
-        help="Windows without and with an add by keys, alternating; their latencies pooled.",
+        help="Pairs of windows without and with an add by keys, the order alternating; "
+        "latencies pooled, and the median of the pairs' p99 changes.",
     ),
     json_path: Path | None = typer.Option(None, "--json", help="Also write the figures here."),
     pg_url: str = typer.Option(
