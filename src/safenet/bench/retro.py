@@ -275,13 +275,14 @@ def run_retro_bench(
     duration: float = 15.0,
     scan_phase: bool = True,
     pairs: int = 1,
+    hotlist: int = 0,
 ) -> BenchReport:
     """Run the benchmark; see the module docstring."""
     if quick:
         reads, duration = min(reads, 100_000), min(duration, 8.0)
     windows = 1 + 2 * pairs + (1 if scan_phase else 0)  # the first warms up
     probes = probes_per_window(rate, duration)
-    entries = windows * probes
+    entries = max(hotlist, windows * probes + 64)  # a plate per probe (and spares), or more
     report = BenchReport(
         "retro",
         parameters={

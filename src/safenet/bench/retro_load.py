@@ -129,10 +129,12 @@ async def run_window(
                 added=[added],
             )
             added_at = time.perf_counter()
+            applied_before = len(service.hotlist.bench_apply_s)
             await police.publish(delta)
             done = await _lookup_done(service.db, entry_id, added_at, 1800)
             if done is not None:
                 marks["look-up s"] = done
+            marks["apply ms"] = 1000 * sum(service.hotlist.bench_apply_s[applied_before:])
 
         adder = asyncio.create_task(add_entry())
     started = time.perf_counter()
@@ -161,6 +163,7 @@ async def run_window(
         "p99 ms": percentile(latencies, 0.99),
         "max ms": max(latencies) if latencies else None,
         "look-up s": marks.get("look-up s"),
+        "apply ms": marks.get("apply ms"),
         "_latencies": latencies,
     }
 
@@ -185,6 +188,9 @@ def pooled(windows: list[dict[str, Any]]) -> dict[str, Any]:
         "p99 ms": percentile(latencies, 0.99),
         "max ms": max(latencies) if latencies else None,
         "look-up s": max(looked) if looked else None,
+        "apply ms": max(
+            (w["apply ms"] for w in windows if w["apply ms"] is not None), default=None
+        ),
         "_latencies": latencies,
     }
 
@@ -233,6 +239,21 @@ async def _lookup_done(
     return None
 
 
+def _time_applies(hotlist: Any) -> None:
+    """Note how long each hotlist message took to apply (``apply ms``: the add's own cost)."""
+    apply = hotlist.apply
+    hotlist.bench_apply_s = []
+
+    def timed(message: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return apply(message)
+        finally:
+            hotlist.bench_apply_s.append(time.perf_counter() - started)
+
+    hotlist.apply = timed
+
+
 @dataclass
 class Windows:
     """The windows' figures: each kind pooled, and each pair's p99 change (add − quiet)."""
@@ -279,6 +300,7 @@ async def under_add(
         site=site, heartbeat_interval_s=0, purge_interval_s=0, relay_poll_interval_s=0.05
     )
     service = CenterService(settings, db=db, transport=transport)
+    _time_applies(service.hotlist)
     await service.start()
     kinds: dict[str, dict[str, Any]] = {}
     changes: list[float | None] = []
