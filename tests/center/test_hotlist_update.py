@@ -72,6 +72,19 @@ def test_an_updated_index_matches_as_a_rebuilt_one() -> None:
     assert _matches(index) == _matches(build_index(old.values(), 1, NOW)[0])  # old untouched
 
 
+def test_an_entry_expired_at_the_build_and_renewed_is_matched_again() -> None:
+    entries = _entries()
+    lapsed = dataclasses.replace(entries["E0"], expires_at=NOW - timedelta(minutes=1))
+    index, _ = build_index({**entries, "E0": lapsed}.values(), 1, NOW)
+    assert "E0" not in index
+    # Renewed with the same plate and policy: not a "change" to the caller, yet it must
+    # match again (a wanted car missed until the next rebuild is the worst failure here).
+    update = updated_index(index, entries, [], [], 2, NOW)
+    assert update is not None
+    assert "E0" in update[0]
+    assert _matches(update[0]) == _matches(build_index(entries.values(), 2, NOW)[0])
+
+
 def test_an_entry_needing_a_policy_the_index_has_not_is_left_to_a_rebuild() -> None:
     old = _entries()
     index, _ = build_index(old.values(), 1, NOW)

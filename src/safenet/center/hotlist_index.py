@@ -109,8 +109,12 @@ def updated_index(
     needs a policy the index has no table for: the caller then rebuilds.
     """
     known = index.policies
+    # An entry the index left out (expired when it was built, or refused) may be back
+    # in force with the same plate (its expiry renewed): the caller does not call that
+    # a change, but the index must take it now, as a rebuild would.
+    returning = [entry_id for entry_id in entries if entry_id not in index]
     wanted: list[tuple[EntryInfo, MatchEntry]] = []
-    for entry_id in changed:
+    for entry_id in dict.fromkeys([*changed, *returning]):
         entry = entries[entry_id]
         policy = effective_policy(entry)
         if known.get(policy.name) != policy:
