@@ -136,3 +136,28 @@ def test_a_delta_adding_an_entry_does_not_rebuild_the_index(
 def _matches_of(index: HotlistIndex, plate: str) -> list[object]:
     read = Read(id="r", camera_id="C", ts=NOW.isoformat(), plate=plate, confidence=0.95)
     return list(index.match(read))
+
+
+def test_an_expired_entry_leaves_the_index_without_a_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = open_database(f"sqlite:///{tmp_path / 'c.db'}")
+    migrate(db, "center")
+    now = [NOW]
+    hotlist = Hotlist(db, "seocho", clock=lambda: now[0])
+    soon = HotlistEntry(
+        entry_id="SOON", plate="99가9999", category="robbery", expires_at=NOW + timedelta(hours=1)
+    )
+    many = [_entry(f"E{i}", p) for i, p in enumerate(PLATES)] + [soon]
+    hotlist.apply(HotlistSnapshot(target="all", version=1, issued_at=NOW, entries=many))
+    assert "SOON" in hotlist.matcher.index
+    monkeypatch.setattr(hotlist_module, "build_index", _no_rebuild)
+    now[0] = NOW + timedelta(hours=2)
+    hotlist.refresh_expiry()
+    assert "SOON" not in hotlist.matcher.index
+    assert "E0" in hotlist.matcher.index
+    assert hotlist.version == 1
+
+
+def _no_rebuild(*args: object, **kwargs: object) -> object:
+    raise AssertionError("the whole index was rebuilt")

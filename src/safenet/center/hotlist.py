@@ -183,7 +183,12 @@ class Hotlist:
     def refresh_expiry(self) -> None:
         """Rebuild the index without entries that expired since it was built."""
         with self._apply_lock:
-            self._install(dict(self._entries), self.version)
+            now = self.clock()
+            index = self.matcher.index
+            lapsed = [
+                e.entry_id for e in self._entries.values() if e.entry_id in index and e.expired(now)
+            ]
+            self._install(dict(self._entries), self.version, changed=[], removed=lapsed)
 
     # -- messages from the police ---------------------------------------------------------
 

@@ -114,21 +114,22 @@ def updated_index(
     # a change, but the index must take it now, as a rebuild would.
     returning = [entry_id for entry_id in entries if entry_id not in index]
     wanted: list[tuple[EntryInfo, MatchEntry]] = []
+    lapsed: list[str] = []
     for entry_id in dict.fromkeys([*changed, *returning]):
         entry = entries[entry_id]
+        if entry.expired(now):
+            lapsed.append(entry_id)
+            continue
         policy = effective_policy(entry)
         if known.get(policy.name) != policy:
             return None
         wanted.append((entry, MatchEntry(id=entry.entry_id, plate=entry.plate, policy=policy.name)))
     draft = index.copy()
     draft.version = version
-    for entry_id in removed:
+    for entry_id in [*removed, *lapsed]:
         draft.remove(entry_id)
     rejections: list[HotlistRejection] = []
     for entry, match_entry in wanted:
-        if entry.expired(now):
-            draft.remove(entry.entry_id)
-            continue
         refused = draft.replace(match_entry)
         if refused is not None:
             draft.remove(entry.entry_id)  # as a rebuild would: the refused entry is gone
