@@ -13,9 +13,10 @@ In one process, on PostgreSQL (a database the benchmark creates and drops) and w
 - **one look-up**: the time of one entry's look-up by keys and by the old scan over the
   same table, the ratio, and whether both found the same hits;
 - **read→report under an add**: a running center fed at a steady rate, p99 from a
-  read's arrival to its LocationReport's publish, in a window without and a window
-  with one entry added (whose retrospective look-up then runs) — the target is that
-  the add changes p99 by less than 100 ms.
+  probe read's arrival (an exact, sure read of an entry, which alerts at once) to its
+  LocationReport's publish, in windows without and with one entry added (whose
+  retrospective look-up then runs), alternating (:mod:`safenet.bench.retro_load`) —
+  the target is that the add changes p99 by less than 100 ms.
 """
 
 from __future__ import annotations
@@ -36,21 +37,18 @@ import sqlalchemy as sa
 
 from safenet.bench.center import (
     POST_SIZE,
-    TimingTransport,
-    _submit_all,
     bench_database,
     make_corpus,
     seed_center,
 )
 from safenet.bench.match_corpus import random_plate
 from safenet.bench.report import BenchReport
+from safenet.bench.retro_load import PROBE_EVERY, Windows, probes_per_window, under_add
 from safenet.center.bulk import write_reads
 from safenet.center.retro_index import write_keys
-from safenet.center.tables import hits as hits_table
 from safenet.center.tables import reads as reads_table
-from safenet.center.tables import retro_lookups
-from safenet.center.types import EntryInfo, hit_id_for
-from safenet.link import HotlistDelta, HotlistEntry, MemoryBroker, MemoryTransport
+from safenet.center.types import EntryInfo
+from safenet.link import MemoryBroker, MemoryTransport
 from safenet.store import Database
 
 SITE = "benchretro"
@@ -170,13 +168,20 @@ class Seeded:
     reads: int
     targets: list[str]
     cameras: list[str]
+    wanted: list[str]
+    """The hotlist's plates, entry ``E{i}`` for ``wanted[i]`` (the windows' probes)."""
     with_keys_per_s: float
     without_keys_per_s: float
     seed_s: float
 
 
-def seed(db: Database, n: int, rng: random.Random, *, entries: int, corpus_seed: int) -> Seeded:
+def seed(
+    db: Database, n: int, rng: random.Random, *, entries: int, corpus_seed: int, targets: int = 4
+) -> Seeded:
     """The center's cameras and hotlist (v1), then ``n`` retained reads with their keys.
+
+    ``targets`` plates (not on the hotlist) get near misses among the reads: the first
+    is looked up alone, the others are the entries the windows add.
 
     The write cost is measured on the first part of the rows: chunks written with keys
     and chunks written without, alternating, so both see the same table size and load.
@@ -185,8 +190,13 @@ def seed(db: Database, n: int, rng: random.Random, *, entries: int, corpus_seed:
     corpus = make_corpus(corpus_seed, entries, 0, now, "seed")
     seed_center(db, corpus, SITE)
     cameras = [c["camera_id"] for c in corpus.cameras]
-    targets = [random_plate(rng) for _ in range(4)]
-    rows = read_rows(n, targets, rng, now - timedelta(minutes=15), cameras, prefix="old")
+    wanted = set(corpus.wanted)
+    plates: list[str] = []
+    while len(plates) < targets:
+        plate = random_plate(rng)
+        if plate not in wanted and plate not in plates:
+            plates.append(plate)
+    rows = read_rows(n, plates, rng, now - timedelta(minutes=15), cameras, prefix="old")
     measured = min(len(rows), max(40 * BATCH, len(rows) // 5))
     timed = {True: 0.0, False: 0.0}
     counted = {True: 0, False: 0}
@@ -207,8 +217,9 @@ def seed(db: Database, n: int, rng: random.Random, *, entries: int, corpus_seed:
     store_rows(db, rows[measured:])
     seeded = Seeded(
         reads=len(rows),
-        targets=targets,
+        targets=plates,
         cameras=cameras,
+        wanted=list(corpus.wanted),
         with_keys_per_s=counted[True] / max(1e-9, timed[True]),
         without_keys_per_s=counted[False] / max(1e-9, timed[False]),
         seed_s=time.perf_counter() - started,
@@ -254,198 +265,6 @@ def time_lookup(db: Database, seeded: Seeded) -> dict[str, Any]:
     }
 
 
-async def _phase(
-    service: Any,
-    transport: TimingTransport,
-    police: MemoryTransport,
-    reads: Sequence[Any],
-    rate: float,
-    wanted: dict[str, str],
-    add: tuple[str, str] | None,
-) -> dict[str, Any]:
-    """Feed ``reads`` at ``rate``; with ``add`` (id, plate), add that entry a third of the way."""
-    adder = None
-    marks: dict[str, float] = {}
-    if add is not None:
-        entry_id, plate = add
-
-        async def add_entry() -> None:
-            await asyncio.sleep(len(reads) / rate / 3)
-            version = service.hotlist.version
-            added = HotlistEntry(
-                entry_id=entry_id,
-                plate=plate,
-                category="robbery",
-                expires_at=datetime.now(UTC) + timedelta(days=1),
-            )
-            delta = HotlistDelta(
-                target="all",
-                version=version + 1,
-                base_version=version,
-                issued_at=datetime.now(UTC),
-                added=[added],
-            )
-            added_at = time.perf_counter()
-            await police.publish(delta)
-            done = await _lookup_done(service.db, entry_id, added_at, 1800)
-            if done is not None:
-                marks["look-up s"] = done
-
-        adder = asyncio.create_task(add_entry())
-    started = time.perf_counter()
-    arrivals = await _submit_all(service, reads, POST_SIZE / rate)
-    fed_s = time.perf_counter() - started
-    if adder is not None:
-        await adder
-    expected = {
-        hit_id_for(SITE, r.camera_id, r.read_id, wanted[r.plate]): t
-        for r, t in zip(reads, arrivals, strict=True)
-        if r.plate in wanted
-    }
-    deadline = time.perf_counter() + 30
-    # Polling: the reports leave through the relay, on its own schedule.
-    while time.perf_counter() < deadline and not set(expected) <= set(transport.published):  # noqa: ASYNC110
-        await asyncio.sleep(0.02)
-    latencies = [
-        (transport.published[h] - t) * 1000 for h, t in expected.items() if h in transport.published
-    ]
-    return {
-        "reads/s fed": len(reads) / fed_s,
-        "reports": f"{len(latencies)}/{len(expected)}",
-        "p50 ms": statistics.median(latencies) if latencies else None,
-        "p99 ms": _percentile(latencies, 0.99),
-        "max ms": max(latencies) if latencies else None,
-        "look-up s": marks.get("look-up s"),
-        "missing": _missing(service.db, set(expected) - set(transport.published)),
-        "_latencies": latencies,
-    }
-
-
-def _pooled(windows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Several windows' figures as one: latencies pooled, look-up times and missing joined."""
-    if len(windows) == 1:
-        return windows[0]
-    latencies = [x for w in windows for x in w["_latencies"]]
-    got = sum(int(w["reports"].split("/")[0]) for w in windows)
-    want = sum(int(w["reports"].split("/")[1]) for w in windows)
-    looked = [w["look-up s"] for w in windows if w["look-up s"] is not None]
-    return {
-        "reads/s fed": statistics.mean(w["reads/s fed"] for w in windows),
-        "reports": f"{got}/{want}",
-        "p50 ms": statistics.median(latencies) if latencies else None,
-        "p99 ms": _percentile(latencies, 0.99),
-        "max ms": max(latencies) if latencies else None,
-        "look-up s": max(looked) if looked else None,
-        "missing": ", ".join(w["missing"] for w in windows if w["missing"]),
-        "_latencies": latencies,
-    }
-
-
-def _missing(db: Database, hit_ids: set[str]) -> str:
-    """What became of the hits whose report did not arrive: their states, or 'no hit'."""
-    if not hit_ids:
-        return ""
-    with db.read() as conn:
-        states = dict(
-            conn.execute(
-                sa.select(hits_table.c.hit_id, hits_table.c.state).where(
-                    hits_table.c.hit_id.in_(sorted(hit_ids))
-                )
-            ).all()
-        )
-    return ", ".join(sorted(str(states.get(h, "no hit")) for h in hit_ids))
-
-
-async def _lookup_done(
-    db: Database, entry_id: str, added_at: float, within_s: float
-) -> float | None:
-    """Seconds from the entry's add until its look-up is done; None if not in time."""
-    deadline = time.perf_counter() + within_s
-    while time.perf_counter() < deadline:
-        with db.read() as conn:
-            row = conn.execute(
-                sa.select(retro_lookups.c.requested_at, retro_lookups.c.done_at).where(
-                    retro_lookups.c.entry_id == entry_id
-                )
-            ).first()
-        if row is not None and row.done_at is not None:
-            return time.perf_counter() - added_at
-        await asyncio.sleep(0.02)
-    return None
-
-
-async def under_add(
-    db: Database,
-    seeded: Seeded,
-    corpus_seed: int,
-    entries: int,
-    rate: float,
-    duration: float,
-    *,
-    scan_phase: bool,
-    pairs: int = 1,
-) -> dict[str, dict[str, Any]]:
-    """p99 read→report through a running center: no add, one add by keys, one by the scan.
-
-    With ``pairs`` > 1, that many windows without an add and with one (a new entry each
-    time) alternate; the result then also holds each pair's p99 change.
-    """
-    from safenet.center.service import CenterService
-    from safenet.center.settings import CenterSettings
-
-    per_phase = max(POST_SIZE, int(rate * duration))
-    phases = 2 * pairs + (1 if scan_phase else 0)
-    live = make_corpus(corpus_seed, entries, (phases + 1) * per_phase, datetime.now(UTC), "live")
-    wanted = {p: f"E{i}" for i, p in enumerate(live.wanted)}
-    broker = MemoryBroker()
-    police = MemoryTransport(broker, "police")
-    await police.provision([SITE])
-    transport = TimingTransport(broker, SITE)
-    settings = CenterSettings(
-        site=SITE, heartbeat_interval_s=0, purge_interval_s=0, relay_poll_interval_s=0.05
-    )
-    service = CenterService(settings, db=db, transport=transport)
-    await service.start()
-    results: dict[str, dict[str, Any]] = {}
-    try:
-        async with asyncio.timeout(10):
-            await service.wait_connected()
-        await service.retro.run_in_worker()  # the v1 entries' look-ups first
-        chunks = [live.reads[k * per_phase : (k + 1) * per_phase] for k in range(phases + 1)]
-        # A first window warms the pipeline up (caches, connections); not reported.
-        await _phase(service, transport, police, chunks.pop(), rate, wanted, None)
-        quiet: list[dict[str, Any]] = []
-        added: list[dict[str, Any]] = []
-        for k in range(pairs):
-            quiet.append(
-                await _phase(service, transport, police, chunks[2 * k], rate, wanted, None)
-            )
-            target = seeded.targets[1 + k % (len(seeded.targets) - 1)]
-            add = ("ADDED-KEYS" if pairs == 1 else f"ADDED-KEYS-{k}", target)
-            added.append(
-                await _phase(service, transport, police, chunks[2 * k + 1], rate, wanted, add)
-            )
-        results["no add"] = _pooled(quiet)
-        results["one add, by keys"] = _pooled(added)
-        if pairs > 1:
-            results["no add"]["_changes"] = [
-                None if a["p99 ms"] is None or q["p99 ms"] is None else a["p99 ms"] - q["p99 ms"]
-                for q, a in zip(quiet, added, strict=True)
-            ]
-        chunks = chunks[2 * pairs :]
-        if scan_phase:
-            service.retro.by_keys = False
-            add = ("ADDED-SCAN", seeded.targets[2])
-            results["one add, old scan"] = await _phase(
-                service, transport, police, chunks[0], rate, wanted, add
-            )
-    finally:
-        await service.stop()
-        await transport.close()
-        await police.close()
-    return results
-
-
 def run_retro_bench(
     *,
     reads: int = 1_000_000,
@@ -456,11 +275,14 @@ def run_retro_bench(
     duration: float = 15.0,
     scan_phase: bool = True,
     pairs: int = 1,
+    hotlist: int = 0,
 ) -> BenchReport:
     """Run the benchmark; see the module docstring."""
     if quick:
         reads, duration = min(reads, 100_000), min(duration, 8.0)
-    entries = 100
+    windows = 1 + 2 * pairs + (1 if scan_phase else 0)  # the first warms up
+    probes = probes_per_window(rate, duration)
+    entries = max(hotlist, windows * probes + 64)  # a plate per probe (and spares), or more
     report = BenchReport(
         "retro",
         parameters={
@@ -482,7 +304,14 @@ def run_retro_bench(
             rng = random.Random(16)
             corpus_seed = rng.randrange(1 << 30)
             with bench_database(kind, pg_url, Path(tmp)) as db:
-                seeded = seed(db, reads, rng, entries=entries, corpus_seed=corpus_seed)
+                seeded = seed(
+                    db,
+                    reads,
+                    rng,
+                    entries=entries,
+                    corpus_seed=corpus_seed,
+                    targets=2 + pairs,
+                )
                 writes.add(
                     case=kind,
                     **{
@@ -507,34 +336,20 @@ def run_retro_bench(
                         "same hits": "yes" if timing["same_hits"] else "NO",
                     },
                 )
-                phases = asyncio.run(
+                measured = asyncio.run(
                     under_add(
                         db,
-                        seeded,
-                        corpus_seed,
-                        entries,
+                        SITE,
+                        seeded.cameras,
+                        seeded.wanted,
+                        seeded.targets[1:],
                         rate,
                         duration,
                         scan_phase=scan_phase,
                         pairs=pairs,
                     )
                 )
-                base = phases["no add"]["p99 ms"]
-                changes = phases["no add"].pop("_changes", None)
-                for name, figures in phases.items():
-                    p99 = figures["p99 ms"]
-                    change = None if p99 is None or base is None else p99 - base
-                    shown = {k: v for k, v in figures.items() if not k.startswith("_")}
-                    if pairs > 1 and name != "one add, old scan":
-                        shown["windows"] = pairs
-                    latency.add(case=f"{kind}: {name}", **shown, **{"p99 change ms": change})
-                if changes:
-                    known = [c for c in changes if c is not None]
-                    report.note(
-                        f"{kind}: p99 change of each of the {pairs} pairs of windows (ms): "
-                        + ", ".join(f"{c:+.0f}" for c in known)
-                        + (f"; median {statistics.median(known):+.0f}" if known else "")
-                    )
+                _report_windows(report, latency, kind, measured, pairs)
     report.note(
         "write cost: the first fifth of the seeded rows (at least 40 transactions of "
         f"{BATCH:,}), written through bulk.write_reads in alternate transactions with and "
@@ -547,10 +362,42 @@ def run_retro_bench(
         "look-up did before issue 16; 'same hits' compares the (read, text) pairs found."
     )
     report.note(
-        f"read→report: the corpus of bench center (1 % wanted plates) at {rate:g} reads/s "
-        f"for {duration:g} s per window, posts of {POST_SIZE}; one entry with near misses "
-        "among the retained reads is added a third of the way into a window; p99 change "
-        "is against the window without an add (target: < 100 ms for the add by keys); "
-        "with --pairs K, K windows of each alternate and their latencies are pooled."
+        f"read→report: {rate:g} reads/s for {duration:g} s per window, posts of {POST_SIZE}; "
+        f"one read in {PROBE_EVERY} is a probe (an exact, sure read of an entry never seen "
+        f"before: {probes:,} probes per window, {entries:,} hotlist entries), the rest the "
+        "same seeded background in every window; only probes are timed, and each is "
+        "counted as alerted, held (a hit not reported) or missing (no hit). After a "
+        "warm-up window, K pairs (--pairs) of a window without an add and one with an add "
+        "(an entry with near misses among the retained reads, added a third of the way "
+        "in), the order alternating between pairs. Target: the add changes p99 by < 100 ms."
     )
     return report
+
+
+def _report_windows(
+    report: BenchReport, latency: Any, kind: str, measured: Windows, pairs: int
+) -> None:
+    """The windows' rows (each kind pooled) and the pairs' p99 changes as a note."""
+    base = measured.kinds["no add"]["p99 ms"]
+    for name, figures in measured.kinds.items():
+        p99 = figures["p99 ms"]
+        change = None if p99 is None or base is None else p99 - base
+        shown = {k: v for k, v in figures.items() if not k.startswith("_")}
+        shown["windows"] = 1 if name == "one add, old scan" else pairs
+        latency.add(case=f"{kind}: {name}", **shown, **{"pooled p99 change ms": change})
+    known = [c for c in measured.changes if c is not None]
+    if known:
+        median = statistics.median(known)
+        spread = f"{min(known):+.0f} to {max(known):+.0f}"
+        report.note(
+            f"{kind}: p99 change (add − no add) of each of the {len(known)} pairs (ms): "
+            + ", ".join(f"{c:+.0f}" for c in known)
+            + f"; median {median:+.0f}, spread {spread}"
+            + (f", interquartile {_quartiles(known)}" if len(known) >= 4 else "")
+            + f"; {measured.samples_per_window} probes per window"
+        )
+
+
+def _quartiles(values: list[float]) -> str:
+    q1, _, q3 = statistics.quantiles(values, n=4)
+    return f"{q1:+.0f} to {q3:+.0f}"

@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from safenet.audit import store as audit
-from safenet.center.hotlist_index import build_index, entry_info
+from safenet.center.hotlist_index import build_index, entry_info, updated_index
 from safenet.center.tables import (
     hotlist_entries,
     hotlist_parts,
@@ -55,6 +55,8 @@ from safenet.store import Database
 log = logging.getLogger(__name__)
 
 _CHUNK = 900  # ids per IN (...) list, under SQLite's bound-parameter limit
+_UPDATE_MAX = 64
+"""A message changing at most this many entries (or a tenth of the list) updates the index."""
 
 
 class Outcome(StrEnum):
@@ -141,8 +143,35 @@ class Hotlist:
         self._install(entries, version)
         return version
 
-    def _install(self, entries: dict[str, EntryInfo], version: int) -> list[HotlistRejection]:
-        index, refused = build_index(entries.values(), version, self.clock())
+    def _install(
+        self,
+        entries: dict[str, EntryInfo],
+        version: int,
+        *,
+        changed: list[str] | None = None,
+        removed: list[str] | None = None,
+    ) -> list[HotlistRejection]:
+        """Match with ``entries`` from now on; with ``changed``, by updating the index.
+
+        ``changed`` and ``removed`` (the ids a message added or changed, and removed)
+        let a small change update a copy of the index in force instead of compiling
+        the whole list again (:func:`updated_index`), which is what an add while reads
+        flow must cost: little, on this thread, while the pipeline matches.
+        """
+        now = self.clock()
+        update = None
+        if changed is not None and len(changed) + len(removed or ()) <= max(
+            _UPDATE_MAX, len(entries) // 10
+        ):
+            try:
+                update = updated_index(
+                    self.matcher.index, entries, changed, removed or (), version, now
+                )
+            except ValueError:  # the index's slots are used up: a rebuild compacts them
+                update = None
+        index, refused = (
+            update if update is not None else build_index(entries.values(), version, now)
+        )
         for r in refused:
             log.warning("hotlist: entry %s refused by the matcher: %s", r.entry_id, r.reason)
         # Readers may hold a match from either index for a moment: keep both ids known.
@@ -154,7 +183,12 @@ class Hotlist:
     def refresh_expiry(self) -> None:
         """Rebuild the index without entries that expired since it was built."""
         with self._apply_lock:
-            self._install(dict(self._entries), self.version)
+            now = self.clock()
+            index = self.matcher.index
+            lapsed = [
+                e.entry_id for e in self._entries.values() if e.entry_id in index and e.expired(now)
+            ]
+            self._install(dict(self._entries), self.version, changed=[], removed=lapsed)
 
     # -- messages from the police ---------------------------------------------------------
 
@@ -193,7 +227,9 @@ class Hotlist:
                     for e in message.added:
                         entries[e.entry_id] = entry_info(e)
                 outcome = self._commit(conn, entries, message.version, now)
-            outcome.refused = self._install(entries, message.version)
+            outcome.refused = self._install(
+                entries, message.version, changed=outcome.added, removed=outcome.removed
+            )
             self.applied_at = self.acked_at = now
         log.info(
             "hotlist: version %d applied: %d entries, %d added, %d removed",

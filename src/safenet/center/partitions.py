@@ -188,13 +188,28 @@ def _create(conn: Connection, existing: list[Partition], t: datetime, width: tim
         [start + width] + [p.lower for p in existing if p.lower is not None and p.lower > t]
     )
     name = partition_name(lower)
-    conn.execute(
-        sa.text(
-            f"CREATE TABLE {name} PARTITION OF reads "
-            f"FOR VALUES FROM ('{lower.isoformat()}') TO ('{upper.isoformat()}')"
-        )
-    )
+    bounds = f"FOR VALUES FROM ('{lower.isoformat()}') TO ('{upper.isoformat()}')"
+    conn.execute(sa.text(f"CREATE TABLE {name} PARTITION OF reads {bounds}"))
+    if keys_partitioned(conn):
+        keys = keys_partition(name)
+        # A key partition left without its read partition (dropped by hand) holds only
+        # keys whose reads are gone: it goes, and one with the new bounds is made.
+        conn.execute(sa.text(f"DROP TABLE IF EXISTS {keys}"))
+        conn.execute(sa.text(f"CREATE TABLE {keys} PARTITION OF read_keys {bounds}"))
     return name
+
+
+def keys_partitioned(conn: Connection) -> bool:
+    """Whether ``read_keys`` is partitioned with ``reads`` (PostgreSQL after ``center_0013``)."""
+    kind = conn.execute(
+        sa.text("SELECT relkind FROM pg_class WHERE oid = to_regclass('read_keys')")
+    ).scalar()
+    return kind == "p"
+
+
+def keys_partition(name: str) -> str:
+    """The ``read_keys`` partition that goes with the ``reads`` partition ``name``."""
+    return "read_keys" + name.removeprefix("reads")
 
 
 def ensure_ahead(
@@ -211,8 +226,12 @@ LOCK_WAIT = timedelta(seconds=2)
 """How long the purge waits for the exclusive lock on ``reads`` before giving up."""
 
 
-def lock_reads(conn: Connection, wait: timedelta = LOCK_WAIT) -> bool:
-    """Take ``reads``'s exclusive lock for the transaction, waiting at most ``wait``."""
+def lock_reads(conn: Connection, wait: timedelta = LOCK_WAIT, *, tables: str = "reads") -> bool:
+    """Take ``reads``'s exclusive lock for the transaction, waiting at most ``wait``.
+
+    ``tables`` (``"reads, read_keys"``) locks more, in that order: the order writers
+    take them in (a batch writes its reads, then their keys), so no deadlock.
+    """
     previous = conn.execute(sa.text("SHOW lock_timeout")).scalar_one()
     try:
         with conn.begin_nested():
@@ -220,11 +239,11 @@ def lock_reads(conn: Connection, wait: timedelta = LOCK_WAIT) -> bool:
                 sa.text("SELECT set_config('lock_timeout', :t, true)"),
                 {"t": f"{max(1, int(wait.total_seconds() * 1000))}ms"},
             )
-            conn.execute(sa.text("LOCK TABLE reads IN ACCESS EXCLUSIVE MODE"))
+            conn.execute(sa.text(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE"))
     except sa.exc.OperationalError as exc:
         if not isinstance(exc.orig, psycopg.errors.LockNotAvailable):
             raise
-        log.warning("retention: reads is busy (lock not had in %s); partitions kept", wait)
+        log.warning("retention: %s busy (lock not had in %s); partitions kept", tables, wait)
         return False
     conn.execute(sa.text("SELECT set_config('lock_timeout', :t, true)"), {"t": previous})
     return True
@@ -254,12 +273,19 @@ def drop_expired(conn: Connection, cutoff: datetime, lock_wait: timedelta = LOCK
     existing = partitions(conn)
     kept = next((p for p in existing if p.name == KEPT), None)
     expired = [p for p in existing if p.name != KEPT and p.upper is not None and p.upper <= cutoff]
-    if not expired or not lock_reads(conn, lock_wait):
+    with_keys = bool(expired) and keys_partitioned(conn)
+    tables = "reads, read_keys" if with_keys else "reads"
+    if not expired or not lock_reads(conn, lock_wait, tables=tables):
         return Dropped([], 0, 0, 0, kept.upper if kept else None, busy=bool(expired))
+    kept_keys = keys_partition(KEPT)
     if kept is not None:
         conn.execute(sa.text(f"ALTER TABLE reads DETACH PARTITION {KEPT}"))
+        if with_keys:
+            conn.execute(sa.text(f"ALTER TABLE read_keys DETACH PARTITION {kept_keys}"))
     else:
         conn.execute(sa.text(f"CREATE TABLE {KEPT} (LIKE reads INCLUDING DEFAULTS)"))
+        if with_keys:
+            conn.execute(sa.text(f"CREATE TABLE {kept_keys} (LIKE read_keys)"))
     result = Dropped([], 0, 0, 0, None)
     for p in expired:
         non_hit, hit = conn.execute(
@@ -274,15 +300,28 @@ def drop_expired(conn: Connection, cutoff: datetime, lock_wait: timedelta = LOCK
                 f"WHERE s.read_seq = r.seq AND r.has_snapshot AND NOT r.is_hit"
             )
         ).rowcount
-        # The dropped reads' match keys go with them (the retrospective look-up's index);
-        # the seq range lets the keys' BRIN index find them without reading the table.
-        conn.execute(
-            sa.text(
-                f"DELETE FROM read_keys k USING {p.name} r "
-                f"WHERE k.read_seq = r.seq AND NOT r.is_hit AND k.read_seq BETWEEN "
-                f"(SELECT min(seq) FROM {p.name}) AND (SELECT max(seq) FROM {p.name})"
+        if with_keys:
+            # The dropped reads' match keys go with them (the retrospective look-up's
+            # index), their partition dropped whole; the hit reads' keys are kept.
+            keys = keys_partition(p.name)
+            if hit:
+                conn.execute(
+                    sa.text(
+                        f"INSERT INTO {kept_keys} SELECT k.* FROM {keys} k JOIN {p.name} r "
+                        f"ON r.seq = k.read_seq WHERE r.is_hit"
+                    )
+                )
+            conn.execute(sa.text(f"ALTER TABLE read_keys DETACH PARTITION {keys}"))
+            conn.execute(sa.text(f"DROP TABLE {keys}"))
+        else:
+            # Before center_0013: the keys are deleted row by row, found by their seq range.
+            conn.execute(
+                sa.text(
+                    f"DELETE FROM read_keys k USING {p.name} r "
+                    f"WHERE k.read_seq = r.seq AND NOT r.is_hit AND k.read_seq BETWEEN "
+                    f"(SELECT min(seq) FROM {p.name}) AND (SELECT max(seq) FROM {p.name})"
+                )
             )
-        )
         if hit:
             conn.execute(sa.text(f"INSERT INTO {KEPT} SELECT * FROM {p.name} WHERE is_hit"))
         conn.execute(sa.text(f"ALTER TABLE reads DETACH PARTITION {p.name}"))
@@ -294,11 +333,9 @@ def drop_expired(conn: Connection, cutoff: datetime, lock_wait: timedelta = LOCK
     horizon = max(p.upper for p in expired if p.upper is not None)
     if kept is not None and kept.upper is not None:
         horizon = max(horizon, kept.upper)
-    conn.execute(
-        sa.text(
-            f"ALTER TABLE reads ATTACH PARTITION {KEPT} "
-            f"FOR VALUES FROM (MINVALUE) TO ('{horizon.isoformat()}')"
-        )
-    )
+    kept_bounds = f"FOR VALUES FROM (MINVALUE) TO ('{horizon.isoformat()}')"
+    conn.execute(sa.text(f"ALTER TABLE reads ATTACH PARTITION {KEPT} {kept_bounds}"))
+    if with_keys:
+        conn.execute(sa.text(f"ALTER TABLE read_keys ATTACH PARTITION {kept_keys} {kept_bounds}"))
     result.horizon = horizon
     return result

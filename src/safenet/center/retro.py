@@ -36,6 +36,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -63,6 +64,10 @@ from safenet.matching.privacy import DEFAULT_LOOKUP_MAX_VEHICLES, LookupCap, cap
 log = logging.getLogger(__name__)
 
 CHUNK_READS = 5000
+MATCH_CHUNK = 250
+"""Reads matched between two yields of the GIL (``time.sleep(0)``): a few milliseconds."""
+PASS_ENTRIES = 32
+"""Queued entries searched, checked and committed together in one pass."""
 
 THREAD_NAME = "safenet-retro"
 """The name of the thread a look-up pass runs on (:meth:`RetroLookup.run_in_worker`)."""
@@ -128,10 +133,21 @@ class RetroLookup:
             return pending_count(conn)
 
     def run_pending(self) -> list[LookupResult]:
-        """Search the retained reads for every queued entry, in one pass."""
+        """Search the retained reads for every queued entry, in passes of a few entries.
+
+        Each pass of at most :data:`PASS_ENTRIES` entries searches, checks and commits
+        on its own: a snapshot that adds thousands of entries never makes one long
+        transaction or one long stretch of Python on this thread.
+        """
         with self._running:
             self.last_thread = threading.current_thread().name
-            return self._run_pending()
+            results: list[LookupResult] = []
+            while True:
+                done = self._run_pending()
+                results.extend(done)
+                if len(done) < PASS_ENTRIES:
+                    return results
+                time.sleep(0)  # let the pipeline's thread have the GIL between passes
 
     async def run_in_worker(self) -> list[LookupResult]:
         """:meth:`run_pending` on a thread of its own (``safenet-retro``), awaited.
@@ -170,7 +186,10 @@ class RetroLookup:
         ctx = self.ctx
         with ctx.db.read() as conn:
             queued = conn.execute(
-                sa.select(retro_lookups).where(retro_lookups.c.done_at.is_(None))
+                sa.select(retro_lookups)
+                .where(retro_lookups.c.done_at.is_(None))
+                .order_by(retro_lookups.c.id)
+                .limit(PASS_ENTRIES)
             ).all()
         if not queued:
             return []
@@ -361,6 +380,23 @@ class RetroLookup:
             self._match_rows(index, entries, rows, found)
 
     def _match_rows(
+        self,
+        index: HotlistIndex,
+        entries: dict[str, EntryInfo],
+        rows: Sequence[sa.Row[Any]],
+        found: Found,
+    ) -> None:
+        """Match ``rows``, a few at a time, yielding the GIL in between.
+
+        This thread runs beside the pipeline's: a long pure-Python stretch here would
+        hold the GIL for its switch interval again and again while a batch waits.
+        """
+        for start in range(0, len(rows), MATCH_CHUNK):
+            if start:
+                time.sleep(0)
+            self._match_chunk(index, entries, rows[start : start + MATCH_CHUNK], found)
+
+    def _match_chunk(
         self,
         index: HotlistIndex,
         entries: dict[str, EntryInfo],

@@ -34,7 +34,15 @@ def bench_retro(
         "--pairs",
         min=1,
         max=20,
-        help="Windows without and with an add by keys, alternating; their latencies pooled.",
+        help="Pairs of windows without and with an add by keys, the order alternating; "
+        "latencies pooled, and the median of the pairs' p99 changes.",
+    ),
+    hotlist: int = typer.Option(
+        0,
+        "--hotlist",
+        min=0,
+        help="Hotlist entries at least (padded beyond the probes' entries with plates no "
+        "read names).",
     ),
     json_path: Path | None = typer.Option(None, "--json", help="Also write the figures here."),
     pg_url: str = typer.Option(
@@ -56,4 +64,5 @@ def bench_retro(
         duration=duration,
         scan_phase=not no_scan,
         pairs=pairs,
+        hotlist=hotlist,
     ).emit(json_path)
