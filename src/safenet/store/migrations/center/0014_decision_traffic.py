@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "center_0014"
-down_revision = "center_0012"
+down_revision = "center_0013"
 
 
 def upgrade() -> None:
