@@ -10,18 +10,19 @@ starts, each as a process of its own on this machine:
   drops (``--sqlite`` for the embedded store), with a camera list and the link on its
   in-process transport (the link is ``bench e2e``'s business, not this one's).
 
-The same client (httpx, ``--in-flight`` requests open at once, each sent as soon as
-the previous answer came) drives, in turn: single-read requests to the bare app; the
+The same client (:mod:`safenet.bench.ingest_load`: ``wrk`` when installed, else raw
+HTTP/1.1 from several processes; ``--in-flight`` requests open at once, each sent as soon
+as the previous answer came; the servers pinned to one core and the client to the
+others) drives, in turn: single-read requests to the bare app; the
 same to the center with each camera's bearer token; the same with each camera's API
 key (``X-Camera-Key``, checked against the center's key table); and batches of
 ``--batch`` reads to the center. Reported: requests/s and reads/s, latency p50/p99,
-the center's CPU per read, and each center figure as a ratio of the bare app's.
+the server's CPU per request and its share of a core (near 100 %: the server is the
+limit, not the client), and each center figure as a ratio of the bare app's.
 """
 
 from __future__ import annotations
 
-import asyncio
-import itertools
 import json
 import os
 import random
@@ -32,7 +33,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,73 +43,24 @@ from safenet.bench.e2e import (
     _cameras,
     _free_port,
     _pg_database,
-    _quantile,
     _spawn,
     _wait_port,
+)
+from safenet.bench.ingest_load import (
+    LoadCase,
+    LoadResult,
+    pin,
+    run_load,
+    run_queue_wait_s,
+    split_cores,
+    which_client,
 )
 from safenet.bench.match_corpus import random_plate
 from safenet.bench.report import BenchReport
 
 SITE = "benchc"  # the site e2e_cameras and _camera_tokens are made for
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-_SEQ = itertools.count()
 PEPPER = "bench-ingest-pepper-" + "p" * 32
-
-
-def _read(rng: random.Random, camera: str) -> dict[str, Any]:
-    return {
-        "id": f"i{next(_SEQ)}",
-        "camera_id": camera,
-        "ts": datetime.now(UTC).isoformat(),
-        "plate": random_plate(rng),
-        "confidence": round(rng.uniform(0.8, 0.99), 3),
-    }
-
-
-async def _closed_loop(
-    url: str,
-    seconds: float,
-    in_flight: int,
-    request: Callable[[int], tuple[bytes, dict[str, str]]],
-    reads_per_request: int,
-) -> dict[str, Any]:
-    """Keep ``in_flight`` requests open for ``seconds``; requests/s, reads/s and latency."""
-    latencies: list[float] = []
-    failures: dict[str, int] = {}
-    limits = httpx.Limits(max_connections=in_flight, max_keepalive_connections=in_flight)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as http:
-        deadline = time.perf_counter() + seconds
-
-        async def worker(k: int) -> None:
-            n = 0
-            while time.perf_counter() < deadline:
-                body, headers = request(k * 1_000_000 + n)
-                n += 1
-                t0 = time.perf_counter()
-                answer = await http.post("/api/v1/reads", content=body, headers=headers)
-                latencies.append(time.perf_counter() - t0)
-                if answer.status_code != 200:
-                    why = f"{answer.status_code} {answer.json().get('code', '')}".strip()
-                    failures[why] = failures.get(why, 0) + 1
-                    continue
-                got = answer.json()
-                # a random plate may repeat at a camera: the second pass is a duplicate
-                taken = len(got.get("accepted", ())) + len(got.get("duplicates", ()))
-                if "accepted" in got and (got.get("rejected") or taken != reads_per_request):
-                    failures["not accepted"] = failures.get("not accepted", 0) + 1
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(k) for k in range(in_flight)))
-        wall = time.perf_counter() - started
-    done = len(latencies)
-    return {
-        "requests_per_s": done / wall,
-        "reads_per_s": done * reads_per_request / wall,
-        "p50_ms": 1000 * (_quantile(latencies, 0.5) or 0.0),
-        "p99_ms": 1000 * (_quantile(latencies, 0.99) or 0.0),
-        "failures": failures,
-        "wall_s": wall,
-    }
 
 
 def _env(extra: dict[str, str]) -> dict[str, str]:
@@ -179,6 +130,8 @@ def run_ingest_bench(
     sqlite: bool = False,
     pg_url: str = DEFAULT_PG_URL,
     profile: Path | None = None,
+    client: str = "auto",
+    processes: int = 2,
 ) -> BenchReport:
     report = BenchReport(
         "ingest",
@@ -187,6 +140,7 @@ def run_ingest_bench(
             "in_flight": in_flight,
             "batch": batch,
             "store": "sqlite" if sqlite else "postgresql",
+            "client": client,
         },
     )
     workdir = Path(tempfile.mkdtemp(prefix="safenet-bench-ingest-"))
@@ -255,48 +209,71 @@ def run_ingest_bench(
         )
         procs.append(framework)
 
-        def single(auth: Callable[[str], dict[str, str]]) -> Callable[[int], Any]:
-            def request(n: int) -> tuple[bytes, dict[str, str]]:
-                camera = cameras[n % len(cameras)]
-                body = json.dumps({"reads": [_read(rng, camera)]}).encode()
-                return body, {**auth(camera), "content-type": "application/json"}
+        tokens_h = {c: {"Authorization": f"Bearer {t}"} for c, t in tokens.items()}
+        keys_h = {c: {"X-Camera-Key": k} for c, k in keys.items()}
 
-            return request
+        def case(port: int, headers: dict[str, dict[str, str]], per: int = 1) -> LoadCase:
+            # a fresh plate list per case, so that no case meets an earlier one's reads as
+            # duplicates; 4,999 (prime) plates over 50 cameras repeat a pair only rarely
+            plates = [random_plate(rng) for _ in range(4999)]
+            return LoadCase("127.0.0.1", port, cameras, headers, plates, per, bool(headers))
 
-        def batched(n: int) -> tuple[bytes, dict[str, str]]:
-            camera = cameras[n % len(cameras)]
-            body = json.dumps({"reads": [_read(rng, camera) for _ in range(batch)]}).encode()
-            return body, {
-                "authorization": f"Bearer {tokens[camera]}",
-                "content-type": "application/json",
-            }
+        def port_of(url: str) -> int:
+            return int(url.rsplit(":", 1)[1])
 
-        cases: list[tuple[str, str, Callable[[int], Any], int, Proc | None]] = [
-            ("bare app, 1 read a request", f"http://127.0.0.1:{bare_port}",
-             single(lambda c: {}), 1, bare),
-            ("center, 1 read a request, token", center_url,
-             single(lambda c: {"authorization": f"Bearer {tokens[c]}"}), 1, center),
-            ("center (route through the framework), 1 read a request, token", framework_url,
-             single(lambda c: {"authorization": f"Bearer {tokens[c]}"}), 1, framework),
-            ("center, 1 read a request, camera key", center_url,
-             single(lambda c: {"x-camera-key": keys[c]}), 1, center),
-            (f"center, {batch} reads a request, token", center_url, batched, batch, center),
+        cases: list[tuple[str, Callable[[], LoadCase], Proc]] = [
+            ("bare app, 1 read a request", lambda: case(bare_port, {}), bare),
+            ("center, 1 read a request, token",
+             lambda: case(port_of(center_url), tokens_h), center),
+            ("center (route through the framework), 1 read a request, token",
+             lambda: case(port_of(framework_url), tokens_h), framework),
+            ("center, 1 read a request, camera key",
+             lambda: case(port_of(center_url), keys_h), center),
+            (f"center, {batch} reads a request, token",
+             lambda: case(port_of(center_url), tokens_h, batch), center),
         ]  # fmt: skip
+        server_cpus, client_cpus = split_cores()
+        for proc in (bare, center, framework):
+            pin(proc.popen.pid, server_cpus)
+        chosen = which_client(client)
+
+        def load(target: LoadCase, length: float) -> LoadResult:
+            return run_load(
+                target,
+                seconds=length,
+                in_flight=in_flight,
+                client=chosen,
+                processes=processes,
+                cpus=client_cpus,
+                workdir=workdir,
+            )
+
         # a short warm-up of each target, not measured
-        asyncio.run(_closed_loop(cases[0][1], 0.5, in_flight, cases[0][2], 1))
-        asyncio.run(_closed_loop(center_url, 0.5, in_flight, cases[1][2], 1))
-        asyncio.run(_closed_loop(framework_url, 0.5, in_flight, cases[2][2], 1))
-        for k, (name, url, request, per, proc) in enumerate(cases):
-            cpu0 = proc.cpu_s() if proc else 0.0
-            spy = _py_spy(proc, seconds, profile / f"case{k}.txt") if profile and proc else None
-            row = asyncio.run(_closed_loop(url, seconds, in_flight, request, per))
+        for _, make, _ in cases[:3]:
+            load(make(), 1.0)
+        for proc in (bare, center, framework):
+            pin(proc.popen.pid, server_cpus)  # threads started since (the pipeline's)
+        for k, (name, make, proc) in enumerate(cases):
+            target = make()
+            cpu0, wait0 = proc.cpu_s(), run_queue_wait_s(proc.popen.pid)
+            spy = _py_spy(proc, seconds, profile / f"case{k}.txt") if profile else None
+            result = load(target, seconds)
+            cpu = proc.cpu_s() - cpu0
+            waited = run_queue_wait_s(proc.popen.pid) - wait0
+            row: dict[str, Any] = {
+                "requests_per_s": result.requests_per_s,
+                "reads_per_s": result.requests_per_s * target.reads_per_request,
+                "p50_ms": result.p50_ms,
+                "p99_ms": result.p99_ms,
+                "failures": result.failures,
+                "client": result.client,
+                "server_cpu_us_per_request": 1e6 * cpu / max(1, result.requests),
+                "server_cpu_share": cpu / result.wall_s if result.wall_s else 0.0,
+                "server_wait_share": waited / result.wall_s if result.wall_s else 0.0,
+            }
             if spy is not None:
                 spy.wait(timeout=60)
                 row["profile"] = summarise_profile(profile / f"case{k}.txt")  # type: ignore[operator]
-            if proc is not None:
-                row["server_cpu_us_per_request"] = (
-                    1e6 * (proc.cpu_s() - cpu0) / max(1, row["requests_per_s"] * row["wall_s"])
-                )
             rows[name] = row
     base = rows["bare app, 1 read a request"]
     table = report.table("HTTP ingest, closed loop")
@@ -309,7 +286,9 @@ def run_ingest_bench(
                 "vs bare requests/s": round(row["requests_per_s"] / base["requests_per_s"], 3),
                 "p50 ms": round(row["p50_ms"], 2),
                 "p99 ms": round(row["p99_ms"], 2),
-                "server CPU µs/request": round(row.get("server_cpu_us_per_request", 0.0)),
+                "server CPU µs/request": round(row["server_cpu_us_per_request"]),
+                "server busy": f"{row['server_cpu_share']:.0%}",
+                "server waited": f"{row['server_wait_share']:.0%}",
                 "failures": json.dumps(row["failures"]) if row["failures"] else "",
             }
         )
@@ -321,6 +300,13 @@ def run_ingest_bench(
                 top.rows.append(
                     {"function": fn, "self": f"{self_share:.1%}", "inclusive": f"{incl:.1%}"}
                 )
+    report.note(
+        f"client: {rows[next(iter(rows))]['client']}; server pinned to CPU "
+        f"{sorted(server_cpus) or 'none'}, client to {sorted(client_cpus) or 'none'}; "
+        "'server busy' is the server's CPU time over the wall time (100% = one core: "
+        "the rate is the server's, not the client's); 'server waited' is the time its "
+        "threads were ready to run but another process had the core (a shared machine)"
+    )
     held = "holds" if single_rate >= base["requests_per_s"] else "does not hold"
     report.note(
         f"target: single-read requests at least at the bare-framework rate {held}: "
