@@ -27,12 +27,14 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +134,8 @@ def run_ingest_bench(
     profile: Path | None = None,
     client: str = "auto",
     processes: int = 2,
+    rounds: int = 1,
+    center_settings: dict[str, str] | None = None,
 ) -> BenchReport:
     report = BenchReport(
         "ingest",
@@ -141,12 +145,12 @@ def run_ingest_bench(
             "batch": batch,
             "store": "sqlite" if sqlite else "postgresql",
             "client": client,
+            "rounds": rounds,
         },
     )
     workdir = Path(tempfile.mkdtemp(prefix="safenet-bench-ingest-"))
     secret = "bench-ingest-" + "x" * 40
     rng = random.Random(1604)
-    rows: dict[str, dict[str, Any]] = {}
     with ExitStack() as stack:
         stack.callback(shutil.rmtree, workdir, True)
         procs: list[Proc] = []
@@ -187,6 +191,7 @@ def run_ingest_bench(
             "SAFENET_CENTER__AUTH__CAMERA_KEY_PEPPER": PEPPER,
             "SAFENET_CENTER__AUTH__RATE_PER_MINUTE": "100000",
             "SAFENET_CENTER__AUTH__RATE_BURST": "10000",
+            **(center_settings or {}),
         }
         center, center_url = _center(workdir, "center", settings)
         procs.append(center)
@@ -251,30 +256,27 @@ def run_ingest_bench(
         # a short warm-up of each target, not measured
         for _, make, _ in cases[:3]:
             load(make(), 1.0)
+        rounds = max(1, rounds)
         for proc in (bare, center, framework):
             pin(proc.popen.pid, server_cpus)  # threads started since (the pipeline's)
-        for k, (name, make, proc) in enumerate(cases):
-            target = make()
-            cpu0, wait0 = proc.cpu_s(), run_queue_wait_s(proc.popen.pid)
-            spy = _py_spy(proc, seconds, profile / f"case{k}.txt") if profile else None
-            result = load(target, seconds)
-            cpu = proc.cpu_s() - cpu0
-            waited = run_queue_wait_s(proc.popen.pid) - wait0
-            row: dict[str, Any] = {
-                "requests_per_s": result.requests_per_s,
-                "reads_per_s": result.requests_per_s * target.reads_per_request,
-                "p50_ms": result.p50_ms,
-                "p99_ms": result.p99_ms,
-                "failures": result.failures,
-                "client": result.client,
-                "server_cpu_us_per_request": 1e6 * cpu / max(1, result.requests),
-                "server_cpu_share": cpu / result.wall_s if result.wall_s else 0.0,
-                "server_wait_share": waited / result.wall_s if result.wall_s else 0.0,
-            }
-            if spy is not None:
-                spy.wait(timeout=60)
-                row["profile"] = summarise_profile(profile / f"case{k}.txt")  # type: ignore[operator]
-            rows[name] = row
+        # Each case once a round, the order turned by one each round, so that on a
+        # shared machine a burst of someone else's load does not fall on one case only.
+        tallies = {name: _Tally() for name, _, _ in cases}
+        for r in range(rounds):
+            for k in [(r + j) % len(cases) for j in range(len(cases))]:
+                name, make, proc = cases[k]
+                target = make()
+                url = None if proc is bare else f"http://127.0.0.1:{target.port}"
+                before = _Sample.take(proc, url)
+                spy = None
+                if profile and r == 0:
+                    spy = _py_spy(proc, seconds, profile / f"case{k}.txt")
+                result = load(target, seconds)
+                tallies[name].add(result, before.until(_Sample.take(proc, url)), target)
+                if spy is not None:
+                    spy.wait(timeout=60)
+                    tallies[name].profile = summarise_profile(profile / f"case{k}.txt")  # type: ignore[operator]
+        rows = {name: tally.row() for name, tally in tallies.items()}
     base = rows["bare app, 1 read a request"]
     table = report.table("HTTP ingest, closed loop")
     for name, row in rows.items():
@@ -287,8 +289,12 @@ def run_ingest_bench(
                 "p50 ms": round(row["p50_ms"], 2),
                 "p99 ms": round(row["p99_ms"], 2),
                 "server CPU µs/request": round(row["server_cpu_us_per_request"]),
+                "vs bare CPU": round(
+                    row["server_cpu_us_per_request"] / base["server_cpu_us_per_request"], 2
+                ),
                 "server busy": f"{row['server_cpu_share']:.0%}",
                 "server waited": f"{row['server_wait_share']:.0%}",
+                "reads a commit": round(row["reads_per_batch"], 1) if row["batches"] else "",
                 "failures": json.dumps(row["failures"]) if row["failures"] else "",
             }
         )
@@ -314,6 +320,104 @@ def run_ingest_bench(
         f"({single_rate / base['requests_per_s']:.2f}x)"
     )
     return report
+
+
+@dataclass(frozen=True)
+class _Sample:
+    """A server process's counters at one moment: CPU, run-queue wait, pipeline batches."""
+
+    at: float
+    cpu_s: float
+    wait_s: float
+    batches: float
+    batch_reads: float
+
+    @classmethod
+    def take(cls, proc: Proc, url: str | None = None) -> _Sample:
+        batches = batch_reads = 0.0
+        if url is not None:
+            batches, batch_reads = _batch_counts(url)
+        return cls(
+            time.perf_counter(),
+            proc.cpu_s(),
+            run_queue_wait_s(proc.popen.pid),
+            batches,
+            batch_reads,
+        )
+
+    def until(self, later: _Sample) -> _Sample:
+        return _Sample(
+            later.at - self.at,
+            later.cpu_s - self.cpu_s,
+            later.wait_s - self.wait_s,
+            later.batches - self.batches,
+            later.batch_reads - self.batch_reads,
+        )
+
+
+def _batch_counts(url: str) -> tuple[float, float]:
+    """The center's pipeline batches so far and the reads in them (its ``/metrics``)."""
+    try:
+        text = httpx.get(f"{url}/metrics", timeout=5).text
+    except httpx.HTTPError:
+        return 0.0, 0.0
+    found = dict.fromkeys(
+        ("center_pipeline_batch_reads_count", "center_pipeline_batch_reads_sum"), 0.0
+    )
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        if name in found:
+            found[name] = float(value)
+    return found["center_pipeline_batch_reads_count"], found["center_pipeline_batch_reads_sum"]
+
+
+@dataclass
+class _Tally:
+    """One case's figures summed over its rounds."""
+
+    requests: int = 0
+    reads: int = 0
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    wait_s: float = 0.0
+    batches: float = 0.0
+    batch_reads: float = 0.0
+    p50_ms: list[float] = field(default_factory=list)
+    p99_ms: list[float] = field(default_factory=list)
+    failures: dict[str, int] = field(default_factory=dict)
+    client: str = ""
+    profile: list[tuple[str, float, float]] = field(default_factory=list)
+
+    def add(self, result: LoadResult, used: _Sample, target: LoadCase) -> None:
+        self.requests += result.requests
+        self.reads += result.requests * target.reads_per_request
+        self.wall_s += result.wall_s
+        self.cpu_s += used.cpu_s
+        self.wait_s += used.wait_s
+        self.batches += used.batches
+        self.batch_reads += used.batch_reads
+        self.p50_ms.append(result.p50_ms)
+        self.p99_ms.append(result.p99_ms)
+        for why, count in result.failures.items():
+            self.failures[why] = self.failures.get(why, 0) + count
+        self.client = result.client
+
+    def row(self) -> dict[str, Any]:
+        wall = self.wall_s or 1.0
+        return {
+            "requests_per_s": self.requests / wall,
+            "reads_per_s": self.reads / wall,
+            "p50_ms": statistics.median(self.p50_ms),
+            "p99_ms": statistics.median(self.p99_ms),
+            "failures": self.failures,
+            "client": self.client,
+            "server_cpu_us_per_request": 1e6 * self.cpu_s / max(1, self.requests),
+            "server_cpu_share": self.cpu_s / wall,
+            "server_wait_share": self.wait_s / wall,
+            "batches": self.batches,
+            "reads_per_batch": self.batch_reads / self.batches if self.batches else 0.0,
+            "profile": self.profile,
+        }
 
 
 def _center(workdir: Path, name: str, settings: dict[str, str]) -> tuple[Proc, str]:

@@ -520,6 +520,9 @@ def bench_ingest(
     processes: int = typer.Option(
         2, "--processes", min=1, max=64, help="Client processes (raw) or threads (wrk)."
     ),
+    rounds: int = typer.Option(
+        1, "--rounds", min=1, max=20, help="Measure each case this many times, interleaved."
+    ),
     json_path: Path | None = typer.Option(None, "--json", help="Also write the figures here."),
     pg_url: str = typer.Option(
         "postgresql+psycopg://postgres@127.0.0.1:5432/test",
@@ -540,6 +543,7 @@ def bench_ingest(
         profile=profile,
         client=client,
         processes=processes,
+        rounds=rounds,
     ).emit(json_path)
 
 
