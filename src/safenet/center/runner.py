@@ -1,11 +1,17 @@
 """The pipeline's one worker: reads from every ingest path gathered into batches.
 
 HTTP posts, MQTT messages and replays put their reads in one queue; a single worker
-takes whatever has gathered (up to ``center.pipeline_batch_size`` reads, waiting at
-most ``center.pipeline_max_wait_ms`` for more) and runs it through the pipeline in a
-worker thread. While a batch is in the database, the next one gathers, so under load
-batches grow by themselves. One worker means one writer and reads committed in the
-order they arrived.
+takes whatever has gathered (up to ``center.pipeline_batch_size`` reads) and runs it
+through the pipeline in a worker thread, in one transaction. While a batch is in the
+database, the next one gathers, so under load batches grow by themselves; when the
+worker is idle, the first read to come waits for company at most
+``center.pipeline_max_wait_ms``, and less when the burst it came in is over (no new
+read for :data:`IDLE_GAP_S`). This is the group commit of single-read requests: the
+concurrent requests of many cameras share one pipeline batch and one commit, and each
+request is answered with its own reads' fates once that batch is done -- never
+accepted before the commit (a batch that fails as a whole answers its reads rejected,
+to be sent again). One worker means one writer and reads committed in the order they
+arrived.
 """
 
 from __future__ import annotations
@@ -26,10 +32,17 @@ from safenet.center.types import Clock, IncomingRead, ReadFate, ReadItem, Reject
 log = logging.getLogger(__name__)
 
 
+# A gathering batch goes as soon as this long passes with nothing new arriving: the
+# burst of requests it waits for is over (the event loop's timers have 1 ms steps).
+IDLE_GAP_S = 0.001
+
+
 @dataclass
 class _Submission:
     items: list[ReadItem]
     done: asyncio.Future[list[ReadItem]]
+    at: float
+    """When it was queued (the event loop's clock)."""
 
 
 class PipelineRunner:
@@ -51,6 +64,7 @@ class PipelineRunner:
         self.queue_limit = queue_limit
         self._queue: deque[_Submission] = deque()
         self._queued = 0
+        self._arrivals = 0
         self._arrived: asyncio.Event | None = None
         self._room: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
@@ -114,14 +128,31 @@ class PipelineRunner:
         if not items:
             future.set_result([])
             return future
-        self._queue.append(_Submission(items, future))
+        self._queue.append(_Submission(items, future, asyncio.get_running_loop().time()))
         self._queued += len(items)
+        self._arrivals += 1
         self._arrived.set()
         return future
 
     async def process(self, reads: Sequence[IncomingRead]) -> list[ReadItem]:
         """Queue reads and wait for their fate."""
         return await (await self.submit(reads))
+
+    async def _gather(self) -> None:
+        """Wait for company for the first queued read: until the batch is full, until a
+        gap with no new arrival (the burst is over), at most ``max_wait_s`` after that
+        read arrived. Reads that gathered while the previous batch was in the database
+        have waited already and go at once."""
+        loop = asyncio.get_running_loop()
+        deadline = self._queue[0].at + self.max_wait_s
+        while self._queued < self.batch_size and self._accepting:
+            left = deadline - loop.time()
+            if left <= 0:
+                return
+            seen = self._arrivals
+            await asyncio.sleep(min(IDLE_GAP_S, left))
+            if self._arrivals == seen:
+                return
 
     async def _run(self) -> None:
         assert self._arrived is not None
@@ -133,8 +164,7 @@ class PipelineRunner:
                 self._arrived.clear()
                 await self._arrived.wait()
                 continue
-            if self.max_wait_s > 0 and self._queued < self.batch_size and self._accepting:
-                await asyncio.sleep(self.max_wait_s)
+            await self._gather()
             taken: list[_Submission] = []
             count = 0
             while self._queue and (
