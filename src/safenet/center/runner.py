@@ -6,7 +6,8 @@ through the pipeline in a worker thread, in one transaction. While a batch is in
 database, the next one gathers, so under load batches grow by themselves; when the
 worker is idle, the first read to come waits for company at most
 ``center.pipeline_max_wait_ms``, and less when the burst it came in is over (no new
-read for :data:`IDLE_GAP_S`). This is the group commit of single-read requests: the
+read for :data:`IDLE_GAP_S` and no request announced as :meth:`PipelineRunner.coming`).
+This is the group commit of single-read requests: the
 concurrent requests of many cameras share one pipeline batch and one commit, and each
 request is answered with its own reads' fates once that batch is done -- never
 accepted before the commit (a batch that fails as a whole answers its reads rejected,
@@ -21,7 +22,7 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -65,6 +66,7 @@ class PipelineRunner:
         self._queue: deque[_Submission] = deque()
         self._queued = 0
         self._arrivals = 0
+        self._coming = 0
         self._arrived: asyncio.Event | None = None
         self._room: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
@@ -97,6 +99,16 @@ class PipelineRunner:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+    @contextlib.contextmanager
+    def coming(self) -> Iterator[None]:
+        """Mark a request whose reads are on their way (its body read and checked): a
+        gathering batch waits for it, within the bound, rather than leave without it."""
+        self._coming += 1
+        try:
+            yield
+        finally:
+            self._coming -= 1
 
     def items_for(self, reads: Sequence[IncomingRead], received_at: datetime) -> list[ReadItem]:
         now = time.perf_counter()
@@ -151,8 +163,12 @@ class PipelineRunner:
                 return
             seen = self._arrivals
             await asyncio.sleep(min(IDLE_GAP_S, left))
-            if self._arrivals == seen:
-                return
+            if self._arrivals == seen and not self._coming:
+                # A request whose bytes came in the same turn of the event loop as the
+                # timer may not have started yet: one more turn before deciding.
+                await asyncio.sleep(0)
+                if self._arrivals == seen and not self._coming:
+                    return
 
     async def _run(self) -> None:
         assert self._arrived is not None

@@ -14,6 +14,8 @@ when the pipeline queue is full (send again shortly).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Any
 
 import msgspec
@@ -37,9 +39,10 @@ from safenet.center.ingest.schema import (
 )
 from safenet.center.ingest.typed import decode_batch
 from safenet.center.metrics import CenterMetrics
+from safenet.center.runner import PipelineRunner
 from safenet.center.settings import CenterSettings
 from safenet.center.sink import ReadSink
-from safenet.center.types import IncomingRead, ReadFate
+from safenet.center.types import IncomingRead, ReadFate, ReadItem
 from safenet.service.direct import DirectRoutes
 
 
@@ -111,10 +114,20 @@ def reads_router(
     answers and the checks are the route's own (``tests/center/test_ingest_direct.py``).
     """
     router = APIRouter(tags=["ingest"])
+    # the pipeline's worker waits for a request whose reads are on their way (group commit)
+    coming = runner.coming if isinstance(runner, PipelineRunner) else contextlib.nullcontext
 
     async def handle(
         request: Request, camera: Principal
     ) -> tuple[list[str], list[str], list[RejectedRead]]:
+        with coming():
+            parsed, rejected, submitted = await _checked(request, camera)
+        return await _answer(parsed, rejected, submitted)
+
+    async def _checked(
+        request: Request, camera: Principal
+    ) -> tuple[list[tuple[int, IncomingRead]], list[RejectedRead], asyncio.Future[list[ReadItem]]]:
+        """The request's reads checked and handed to the pipeline (its future)."""
         body = await _read_body(request, settings.max_body_bytes)
         parsed: list[tuple[int, IncomingRead]] = []
         rejected: list[RejectedRead] = []
@@ -153,7 +166,15 @@ def reads_router(
                 )
                 continue
             parsed.append((index, read))
-        items = await runner.process([read for _, read in parsed])
+        return parsed, rejected, await runner.submit([read for _, read in parsed])
+
+    async def _answer(
+        parsed: list[tuple[int, IncomingRead]],
+        rejected: list[RejectedRead],
+        submitted: asyncio.Future[list[ReadItem]],
+    ) -> tuple[list[str], list[str], list[RejectedRead]]:
+        """Each read's fate once its batch is done (committed, or failed as a whole)."""
+        items = await submitted
         accepted: list[str] = []
         duplicates: list[str] = []
         for (index, read), item in zip(parsed, items, strict=True):
