@@ -385,7 +385,14 @@ def _run_wrk(
         encoding="utf-8",
     )
     args = ["wrk", "-t", str(threads), "-c", str(in_flight), "-d", f"{max(1, round(seconds))}s"]
-    args += ["--timeout", "30s", "--latency", "-s", str(script), f"http://{case.host}:{case.port}{PATH}"]
+    args += [
+        "--timeout",
+        "30s",
+        "--latency",
+        "-s",
+        str(script),
+        f"http://{case.host}:{case.port}{PATH}",
+    ]
 
     def on_cores() -> None:
         if cpus:
