@@ -6,7 +6,9 @@ through the pipeline in a worker thread, in one transaction. While a batch is in
 database, the next one gathers, so under load batches grow by themselves; when the
 worker is idle, the first read to come waits for company at most
 ``center.pipeline_max_wait_ms``, and less when the burst it came in is over (no new
-read for :data:`IDLE_GAP_S` and no request announced as :meth:`PipelineRunner.coming`).
+read for :data:`IDLE_GAP_S`, no request announced as :meth:`PipelineRunner.coming`, and
+the event loop idle meanwhile: a busy loop may not have read the requests that are
+already here, so under load the batch takes the whole bound and grows).
 This is the group commit of single-read requests: the
 concurrent requests of many cameras share one pipeline batch and one commit, and each
 request is answered with its own reads' fates once that batch is done -- never
@@ -36,6 +38,8 @@ log = logging.getLogger(__name__)
 # A gathering batch goes as soon as this long passes with nothing new arriving: the
 # burst of requests it waits for is over (the event loop's timers have 1 ms steps).
 IDLE_GAP_S = 0.001
+BUSY_GAP_S = 0.002
+"""A gap's sleep that took longer than this says the event loop was busy, not idle."""
 
 
 @dataclass
@@ -162,8 +166,12 @@ class PipelineRunner:
             if left <= 0:
                 return
             seen = self._arrivals
+            slept = loop.time()
             await asyncio.sleep(min(IDLE_GAP_S, left))
-            if self._arrivals == seen and not self._coming:
+            # An event loop that was busy the while (CPU-bound, or the core was someone
+            # else's) may not have read requests that are already here: keep gathering.
+            busy = loop.time() - slept > BUSY_GAP_S
+            if self._arrivals == seen and not self._coming and not busy:
                 # A request whose bytes came in the same turn of the event loop as the
                 # timer may not have started yet: one more turn before deciding.
                 await asyncio.sleep(0)
