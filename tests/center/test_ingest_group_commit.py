@@ -278,3 +278,34 @@ async def test_a_request_on_its_way_is_waited_for_within_the_bound() -> None:
         assert pipeline.batches == [["f0", "f1"]]
     finally:
         await runner.stop()
+
+
+def _busy(seconds: float) -> None:
+    """Hold the event loop's thread, as a request's parsing and checks do."""
+    until = time.perf_counter() + seconds
+    while time.perf_counter() < until:
+        pass
+
+
+async def test_a_busy_event_loop_keeps_the_batch_gathering() -> None:
+    # On a loaded server the loop may not read the next requests for a while: an idle
+    # gap measured on a busy loop says nothing, and the batch must not leave on it.
+    pipeline = _Recording()
+    runner = PipelineRunner(
+        pipeline,  # type: ignore[arg-type]
+        clock=lambda: datetime.now(UTC),
+        batch_size=500,
+        max_wait_s=30.0,
+    )
+    await runner.start()
+    try:
+        first = await runner.submit(_incoming(["k0"]))
+        for _ in range(5):
+            _busy(0.005)  # the loop busy with other requests, none of them reads yet
+            await asyncio.sleep(0)
+        assert not first.done()
+        second = await runner.submit(_incoming(["k1"]))
+        await asyncio.wait_for(asyncio.gather(first, second), 20)
+        assert pipeline.batches == [["k0", "k1"]]
+    finally:
+        await runner.stop()
