@@ -4,11 +4,10 @@ HTTP posts, MQTT messages and replays put their reads in one queue; a single wor
 takes whatever has gathered (up to ``center.pipeline_batch_size`` reads) and runs it
 through the pipeline in a worker thread, in one transaction. While a batch is in the
 database, the next one gathers, so under load batches grow by themselves; when the
-worker is idle, the first read to come waits for company at most
-``center.pipeline_max_wait_ms``, and less when the burst it came in is over (no new
-read for :data:`IDLE_GAP_S`, no request announced as :meth:`PipelineRunner.coming`, and
-the event loop idle meanwhile: a busy loop may not have read the requests that are
-already here, so under load the batch takes the whole bound and grows).
+worker is idle, the first read to come waits for company up to
+``center.pipeline_max_wait_ms`` after it arrived (reads that waited through the previous
+batch go at once). A batch costs the pipeline about a millisecond of CPU whatever its
+size, so the wait is well spent: the concurrent requests of one burst share one batch.
 This is the group commit of single-read requests: the
 concurrent requests of many cameras share one pipeline batch and one commit, and each
 request is answered with its own reads' fates once that batch is done -- never
@@ -24,7 +23,7 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,13 +32,6 @@ from safenet.center.pipeline import Pipeline
 from safenet.center.types import Clock, IncomingRead, ReadFate, ReadItem, RejectCode
 
 log = logging.getLogger(__name__)
-
-
-# A gathering batch goes as soon as this long passes with nothing new arriving: the
-# burst of requests it waits for is over (the event loop's timers have 1 ms steps).
-IDLE_GAP_S = 0.001
-BUSY_GAP_S = 0.002
-"""A gap's sleep that took longer than this says the event loop was busy, not idle."""
 
 
 @dataclass
@@ -69,8 +61,6 @@ class PipelineRunner:
         self.queue_limit = queue_limit
         self._queue: deque[_Submission] = deque()
         self._queued = 0
-        self._arrivals = 0
-        self._coming = 0
         self._arrived: asyncio.Event | None = None
         self._room: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
@@ -104,16 +94,6 @@ class PipelineRunner:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    @contextlib.contextmanager
-    def coming(self) -> Iterator[None]:
-        """Mark a request whose reads are on their way (its body read and checked): a
-        gathering batch waits for it, within the bound, rather than leave without it."""
-        self._coming += 1
-        try:
-            yield
-        finally:
-            self._coming -= 1
-
     def items_for(self, reads: Sequence[IncomingRead], received_at: datetime) -> list[ReadItem]:
         now = time.perf_counter()
         return [ReadItem(incoming=r, ingested_at=now, received_at=received_at) for r in reads]
@@ -146,7 +126,6 @@ class PipelineRunner:
             return future
         self._queue.append(_Submission(items, future, asyncio.get_running_loop().time()))
         self._queued += len(items)
-        self._arrivals += 1
         self._arrived.set()
         return future
 
@@ -155,28 +134,12 @@ class PipelineRunner:
         return await (await self.submit(reads))
 
     async def _gather(self) -> None:
-        """Wait for company for the first queued read: until the batch is full, until a
-        gap with no new arrival (the burst is over), at most ``max_wait_s`` after that
-        read arrived. Reads that gathered while the previous batch was in the database
-        have waited already and go at once."""
-        loop = asyncio.get_running_loop()
-        deadline = self._queue[0].at + self.max_wait_s
-        while self._queued < self.batch_size and self._accepting:
-            left = deadline - loop.time()
-            if left <= 0:
-                return
-            seen = self._arrivals
-            slept = loop.time()
-            await asyncio.sleep(min(IDLE_GAP_S, left))
-            # An event loop that was busy the while (CPU-bound, or the core was someone
-            # else's) may not have read requests that are already here: keep gathering.
-            busy = loop.time() - slept > BUSY_GAP_S
-            if self._arrivals == seen and not self._coming and not busy:
-                # A request whose bytes came in the same turn of the event loop as the
-                # timer may not have started yet: one more turn before deciding.
-                await asyncio.sleep(0)
-                if self._arrivals == seen and not self._coming:
-                    return
+        """Unless the batch is full already, wait for company for the first queued read
+        until ``max_wait_s`` after it arrived. Reads that gathered while the previous
+        batch was in the database have waited already and go at once."""
+        wait = self._queue[0].at + self.max_wait_s - asyncio.get_running_loop().time()
+        if wait > 0 and self._queued < self.batch_size and self._accepting:
+            await asyncio.sleep(wait)
 
     async def _run(self) -> None:
         assert self._arrived is not None

@@ -232,8 +232,8 @@ class CenterSettings(Section):
     pipeline_max_wait_ms: float = Field(
         5.0,
         ge=0,
-        description="The longest the pipeline waits to fill a batch after a read arrived; "
-        "it goes sooner once the burst is over (no new read for 1 ms).",
+        description="How long the pipeline waits to fill a batch after its first read "
+        "arrived (reads that waited through the previous batch go at once).",
     )
     pipeline_queue_reads: int = Field(
         20_000,

@@ -15,7 +15,6 @@ when the pipeline queue is full (send again shortly).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
 import msgspec
@@ -39,7 +38,6 @@ from safenet.center.ingest.schema import (
 )
 from safenet.center.ingest.typed import decode_batch
 from safenet.center.metrics import CenterMetrics
-from safenet.center.runner import PipelineRunner
 from safenet.center.settings import CenterSettings
 from safenet.center.sink import ReadSink
 from safenet.center.types import IncomingRead, ReadFate, ReadItem
@@ -114,14 +112,11 @@ def reads_router(
     answers and the checks are the route's own (``tests/center/test_ingest_direct.py``).
     """
     router = APIRouter(tags=["ingest"])
-    # the pipeline's worker waits for a request whose reads are on their way (group commit)
-    coming = runner.coming if isinstance(runner, PipelineRunner) else contextlib.nullcontext
 
     async def handle(
         request: Request, camera: Principal
     ) -> tuple[list[str], list[str], list[RejectedRead]]:
-        with coming():
-            parsed, rejected, submitted = await _checked(request, camera)
+        parsed, rejected, submitted = await _checked(request, camera)
         return await _answer(parsed, rejected, submitted)
 
     async def _checked(
