@@ -234,23 +234,3 @@ async def test_a_steady_stream_does_not_hold_the_first_read_past_the_bound() -> 
         assert len(pipeline.batches[0]) > 1  # it had company all the same
     finally:
         await runner.stop()
-
-
-async def test_reads_that_waited_through_the_previous_batch_go_at_once() -> None:
-    pipeline = _Recording()
-    runner = PipelineRunner(
-        pipeline,  # type: ignore[arg-type]
-        clock=lambda: datetime.now(UTC),
-        batch_size=500,
-        max_wait_s=60.0,
-    )
-    await runner.start()
-    try:
-        # as if it had been queued while the previous batch spent two minutes in the
-        # database: its wait for company is over, and it goes without another one
-        late = await runner.submit(_incoming(["a1"]))
-        runner._queue[0].at -= 120  # its arrival time is what is under test
-        await asyncio.wait_for(late, 30)
-        assert pipeline.batches == [["a1"]]
-    finally:
-        await runner.stop()

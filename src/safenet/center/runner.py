@@ -1,19 +1,19 @@
 """The pipeline's one worker: reads from every ingest path gathered into batches.
 
 HTTP posts, MQTT messages and replays put their reads in one queue; a single worker
-takes whatever has gathered (up to ``center.pipeline_batch_size`` reads) and runs it
-through the pipeline in a worker thread, in one transaction. While a batch is in the
-database, the next one gathers, so under load batches grow by themselves; when the
-worker is idle, the first read to come waits for company up to
-``center.pipeline_max_wait_ms`` after it arrived (reads that waited through the previous
-batch go at once). A batch costs the pipeline about a millisecond of CPU whatever its
-size, so the wait is well spent: the concurrent requests of one burst share one batch.
-This is the group commit of single-read requests: the
-concurrent requests of many cameras share one pipeline batch and one commit, and each
-request is answered with its own reads' fates once that batch is done -- never
-accepted before the commit (a batch that fails as a whole answers its reads rejected,
-to be sent again). One worker means one writer and reads committed in the order they
-arrived.
+takes whatever has gathered (up to ``center.pipeline_batch_size`` reads, waiting at
+most ``center.pipeline_max_wait_ms`` for more) and runs it through the pipeline in a
+worker thread, in one transaction. While a batch is in the database, the next one
+gathers, so under load batches grow by themselves. One worker means one writer and reads
+committed in the order they arrived.
+
+This is the group commit of single-read requests: the concurrent requests of many
+cameras share one pipeline batch and one commit, and each request is answered with its
+own reads' fates once that batch is done -- never accepted before the commit (a batch
+that fails as a whole answers its reads rejected, to be sent again). A batch costs the
+pipeline about a millisecond of CPU whatever its size, so the wait is well spent; it is
+a fixed wait on purpose: a straggler that missed a batch waits for the others to come
+back rather than going alone and splitting the burst in two.
 """
 
 from __future__ import annotations
@@ -38,8 +38,6 @@ log = logging.getLogger(__name__)
 class _Submission:
     items: list[ReadItem]
     done: asyncio.Future[list[ReadItem]]
-    at: float
-    """When it was queued (the event loop's clock)."""
 
 
 class PipelineRunner:
@@ -124,7 +122,7 @@ class PipelineRunner:
         if not items:
             future.set_result([])
             return future
-        self._queue.append(_Submission(items, future, asyncio.get_running_loop().time()))
+        self._queue.append(_Submission(items, future))
         self._queued += len(items)
         self._arrived.set()
         return future
@@ -132,14 +130,6 @@ class PipelineRunner:
     async def process(self, reads: Sequence[IncomingRead]) -> list[ReadItem]:
         """Queue reads and wait for their fate."""
         return await (await self.submit(reads))
-
-    async def _gather(self) -> None:
-        """Unless the batch is full already, wait for company for the first queued read
-        until ``max_wait_s`` after it arrived. Reads that gathered while the previous
-        batch was in the database have waited already and go at once."""
-        wait = self._queue[0].at + self.max_wait_s - asyncio.get_running_loop().time()
-        if wait > 0 and self._queued < self.batch_size and self._accepting:
-            await asyncio.sleep(wait)
 
     async def _run(self) -> None:
         assert self._arrived is not None
@@ -151,7 +141,8 @@ class PipelineRunner:
                 self._arrived.clear()
                 await self._arrived.wait()
                 continue
-            await self._gather()
+            if self.max_wait_s > 0 and self._queued < self.batch_size and self._accepting:
+                await asyncio.sleep(self.max_wait_s)
             taken: list[_Submission] = []
             count = 0
             while self._queue and (

@@ -232,8 +232,7 @@ class CenterSettings(Section):
     pipeline_max_wait_ms: float = Field(
         5.0,
         ge=0,
-        description="How long the pipeline waits to fill a batch after its first read "
-        "arrived (reads that waited through the previous batch go at once).",
+        description="How long the pipeline waits to fill a batch once a read is waiting.",
     )
     pipeline_queue_reads: int = Field(
         20_000,
