@@ -14,7 +14,6 @@ when the pipeline queue is full (send again shortly).
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import msgspec
@@ -40,7 +39,7 @@ from safenet.center.ingest.typed import decode_batch
 from safenet.center.metrics import CenterMetrics
 from safenet.center.settings import CenterSettings
 from safenet.center.sink import ReadSink
-from safenet.center.types import IncomingRead, ReadFate, ReadItem
+from safenet.center.types import IncomingRead, ReadFate
 from safenet.service.direct import DirectRoutes
 
 
@@ -116,13 +115,7 @@ def reads_router(
     async def handle(
         request: Request, camera: Principal
     ) -> tuple[list[str], list[str], list[RejectedRead]]:
-        parsed, rejected, submitted = await _checked(request, camera)
-        return await _answer(parsed, rejected, submitted)
-
-    async def _checked(
-        request: Request, camera: Principal
-    ) -> tuple[list[tuple[int, IncomingRead]], list[RejectedRead], asyncio.Future[list[ReadItem]]]:
-        """The request's reads checked and handed to the pipeline (its future)."""
+        """The ids accepted, the duplicates and the refused reads of one request."""
         body = await _read_body(request, settings.max_body_bytes)
         parsed: list[tuple[int, IncomingRead]] = []
         rejected: list[RejectedRead] = []
@@ -161,15 +154,7 @@ def reads_router(
                 )
                 continue
             parsed.append((index, read))
-        return parsed, rejected, await runner.submit([read for _, read in parsed])
-
-    async def _answer(
-        parsed: list[tuple[int, IncomingRead]],
-        rejected: list[RejectedRead],
-        submitted: asyncio.Future[list[ReadItem]],
-    ) -> tuple[list[str], list[str], list[RejectedRead]]:
-        """Each read's fate once its batch is done (committed, or failed as a whole)."""
-        items = await submitted
+        items = await runner.process([read for _, read in parsed])
         accepted: list[str] = []
         duplicates: list[str] = []
         for (index, read), item in zip(parsed, items, strict=True):
