@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
+from starlette.datastructures import URL
 from starlette.routing import compile_path
 
 from safenet.auth.guard import Dependency, require
@@ -46,25 +47,43 @@ def declared(table: Mapping[tuple[str, str], Route]) -> Dependency:
         for key, rule in table.items()
     }
 
+    # The declared templates a matched route can be, by (method, route template): found
+    # once per route instead of by scanning the whole table on every request.
+    candidates: dict[tuple[str, str], list[tuple[re.Pattern[str], Dependency]]] = {}
+
+    def candidates_of(method: str, raw: str) -> list[tuple[re.Pattern[str], Dependency]]:
+        found = candidates.get((method, raw))
+        if found is None:
+            template = _plain(raw)
+            found = [
+                (pattern if raw == template else _with(declared_path, template, raw), check)
+                for (m, declared_path), (pattern, check) in checks.items()
+                if m == method and template and declared_path.endswith(template)
+            ]
+            if len(candidates) < 4096:  # routes are few; a bound all the same
+                candidates[(method, raw)] = found
+        return found
+
     async def enforce_declared_permission(request: Request) -> Principal:
         route = request.scope.get("route")
         raw = str(getattr(route, "path", "") or "")
-        template = _plain(raw)  # "{name:path}" is declared as "{name}", as OpenAPI names it
         method = request.method.upper()
-        path = request.url.path
-        found = [
-            check
-            for (m, declared_path), (pattern, check) in checks.items()
-            if m == method
-            and template
-            and declared_path.endswith(template)
-            and (pattern if raw == template else _with(declared_path, template, raw)).match(path)
-        ]
+        path = _url_path(request.scope)
+        found = [check for pattern, check in candidates_of(method, raw) if pattern.match(path)]
         if len(found) != 1:
+            template = _plain(raw)
             raise Forbidden(f"{method} {template or path} has no declared permission")
         return await found[0](request)
 
     return enforce_declared_permission
+
+
+def _url_path(scope: Mapping[str, object]) -> str:
+    """``request.url.path`` without building the URL: the scope's path, escaped as it is."""
+    path = str(scope["path"])
+    if "?" in path or "#" in path or "\\" in path:
+        return str(URL(scope=dict(scope)).path)
+    return path
 
 
 _CONVERTER = re.compile(r"\{(\w+):[^}]+\}")

@@ -10,29 +10,31 @@ starts, each as a process of its own on this machine:
   drops (``--sqlite`` for the embedded store), with a camera list and the link on its
   in-process transport (the link is ``bench e2e``'s business, not this one's).
 
-The same client (httpx, ``--in-flight`` requests open at once, each sent as soon as
-the previous answer came) drives, in turn: single-read requests to the bare app; the
+The same client (:mod:`safenet.bench.ingest_load`: ``wrk`` when installed, else raw
+HTTP/1.1 from several processes; ``--in-flight`` requests open at once, each sent as soon
+as the previous answer came; the servers pinned to one core and the client to the
+others) drives, in turn: single-read requests to the bare app; the
 same to the center with each camera's bearer token; the same with each camera's API
 key (``X-Camera-Key``, checked against the center's key table); and batches of
 ``--batch`` reads to the center. Reported: requests/s and reads/s, latency p50/p99,
-the center's CPU per read, and each center figure as a ratio of the bare app's.
+the server's CPU per request and its share of a core (near 100 %: the server is the
+limit, not the client), and each center figure as a ratio of the bare app's.
 """
 
 from __future__ import annotations
 
-import asyncio
-import itertools
 import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,73 +45,24 @@ from safenet.bench.e2e import (
     _cameras,
     _free_port,
     _pg_database,
-    _quantile,
     _spawn,
     _wait_port,
+)
+from safenet.bench.ingest_load import (
+    LoadCase,
+    LoadResult,
+    pin,
+    run_load,
+    run_queue_wait_s,
+    split_cores,
+    which_client,
 )
 from safenet.bench.match_corpus import random_plate
 from safenet.bench.report import BenchReport
 
 SITE = "benchc"  # the site e2e_cameras and _camera_tokens are made for
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-_SEQ = itertools.count()
 PEPPER = "bench-ingest-pepper-" + "p" * 32
-
-
-def _read(rng: random.Random, camera: str) -> dict[str, Any]:
-    return {
-        "id": f"i{next(_SEQ)}",
-        "camera_id": camera,
-        "ts": datetime.now(UTC).isoformat(),
-        "plate": random_plate(rng),
-        "confidence": round(rng.uniform(0.8, 0.99), 3),
-    }
-
-
-async def _closed_loop(
-    url: str,
-    seconds: float,
-    in_flight: int,
-    request: Callable[[int], tuple[bytes, dict[str, str]]],
-    reads_per_request: int,
-) -> dict[str, Any]:
-    """Keep ``in_flight`` requests open for ``seconds``; requests/s, reads/s and latency."""
-    latencies: list[float] = []
-    failures: dict[str, int] = {}
-    limits = httpx.Limits(max_connections=in_flight, max_keepalive_connections=in_flight)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as http:
-        deadline = time.perf_counter() + seconds
-
-        async def worker(k: int) -> None:
-            n = 0
-            while time.perf_counter() < deadline:
-                body, headers = request(k * 1_000_000 + n)
-                n += 1
-                t0 = time.perf_counter()
-                answer = await http.post("/api/v1/reads", content=body, headers=headers)
-                latencies.append(time.perf_counter() - t0)
-                if answer.status_code != 200:
-                    why = f"{answer.status_code} {answer.json().get('code', '')}".strip()
-                    failures[why] = failures.get(why, 0) + 1
-                    continue
-                got = answer.json()
-                # a random plate may repeat at a camera: the second pass is a duplicate
-                taken = len(got.get("accepted", ())) + len(got.get("duplicates", ()))
-                if "accepted" in got and (got.get("rejected") or taken != reads_per_request):
-                    failures["not accepted"] = failures.get("not accepted", 0) + 1
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(k) for k in range(in_flight)))
-        wall = time.perf_counter() - started
-    done = len(latencies)
-    return {
-        "requests_per_s": done / wall,
-        "reads_per_s": done * reads_per_request / wall,
-        "p50_ms": 1000 * (_quantile(latencies, 0.5) or 0.0),
-        "p99_ms": 1000 * (_quantile(latencies, 0.99) or 0.0),
-        "failures": failures,
-        "wall_s": wall,
-    }
 
 
 def _env(extra: dict[str, str]) -> dict[str, str]:
@@ -179,6 +132,10 @@ def run_ingest_bench(
     sqlite: bool = False,
     pg_url: str = DEFAULT_PG_URL,
     profile: Path | None = None,
+    client: str = "auto",
+    processes: int = 2,
+    rounds: int = 1,
+    center_settings: dict[str, str] | None = None,
 ) -> BenchReport:
     report = BenchReport(
         "ingest",
@@ -187,12 +144,13 @@ def run_ingest_bench(
             "in_flight": in_flight,
             "batch": batch,
             "store": "sqlite" if sqlite else "postgresql",
+            "client": client,
+            "rounds": rounds,
         },
     )
     workdir = Path(tempfile.mkdtemp(prefix="safenet-bench-ingest-"))
     secret = "bench-ingest-" + "x" * 40
     rng = random.Random(1604)
-    rows: dict[str, dict[str, Any]] = {}
     with ExitStack() as stack:
         stack.callback(shutil.rmtree, workdir, True)
         procs: list[Proc] = []
@@ -233,6 +191,7 @@ def run_ingest_bench(
             "SAFENET_CENTER__AUTH__CAMERA_KEY_PEPPER": PEPPER,
             "SAFENET_CENTER__AUTH__RATE_PER_MINUTE": "100000",
             "SAFENET_CENTER__AUTH__RATE_BURST": "10000",
+            **(center_settings or {}),
         }
         center, center_url = _center(workdir, "center", settings)
         procs.append(center)
@@ -255,49 +214,69 @@ def run_ingest_bench(
         )
         procs.append(framework)
 
-        def single(auth: Callable[[str], dict[str, str]]) -> Callable[[int], Any]:
-            def request(n: int) -> tuple[bytes, dict[str, str]]:
-                camera = cameras[n % len(cameras)]
-                body = json.dumps({"reads": [_read(rng, camera)]}).encode()
-                return body, {**auth(camera), "content-type": "application/json"}
+        tokens_h = {c: {"Authorization": f"Bearer {t}"} for c, t in tokens.items()}
+        keys_h = {c: {"X-Camera-Key": k} for c, k in keys.items()}
 
-            return request
+        def case(port: int, headers: dict[str, dict[str, str]], per: int = 1) -> LoadCase:
+            # a fresh plate list per case, so that no case meets an earlier one's reads as
+            # duplicates; 4,999 (prime) plates over 50 cameras repeat a pair only rarely
+            plates = [random_plate(rng) for _ in range(4999)]
+            return LoadCase("127.0.0.1", port, cameras, headers, plates, per, bool(headers))
 
-        def batched(n: int) -> tuple[bytes, dict[str, str]]:
-            camera = cameras[n % len(cameras)]
-            body = json.dumps({"reads": [_read(rng, camera) for _ in range(batch)]}).encode()
-            return body, {
-                "authorization": f"Bearer {tokens[camera]}",
-                "content-type": "application/json",
-            }
+        def port_of(url: str) -> int:
+            return int(url.rsplit(":", 1)[1])
 
-        cases: list[tuple[str, str, Callable[[int], Any], int, Proc | None]] = [
-            ("bare app, 1 read a request", f"http://127.0.0.1:{bare_port}",
-             single(lambda c: {}), 1, bare),
-            ("center, 1 read a request, token", center_url,
-             single(lambda c: {"authorization": f"Bearer {tokens[c]}"}), 1, center),
-            ("center (route through the framework), 1 read a request, token", framework_url,
-             single(lambda c: {"authorization": f"Bearer {tokens[c]}"}), 1, framework),
-            ("center, 1 read a request, camera key", center_url,
-             single(lambda c: {"x-camera-key": keys[c]}), 1, center),
-            (f"center, {batch} reads a request, token", center_url, batched, batch, center),
+        cases: list[tuple[str, Callable[[], LoadCase], Proc]] = [
+            ("bare app, 1 read a request", lambda: case(bare_port, {}), bare),
+            ("center, 1 read a request, token",
+             lambda: case(port_of(center_url), tokens_h), center),
+            ("center (route through the framework), 1 read a request, token",
+             lambda: case(port_of(framework_url), tokens_h), framework),
+            ("center, 1 read a request, camera key",
+             lambda: case(port_of(center_url), keys_h), center),
+            (f"center, {batch} reads a request, token",
+             lambda: case(port_of(center_url), tokens_h, batch), center),
         ]  # fmt: skip
+        server_cpus, client_cpus = split_cores()
+        for proc in (bare, center, framework):
+            pin(proc.popen.pid, server_cpus)
+        chosen = which_client(client)
+
+        def load(target: LoadCase, length: float) -> LoadResult:
+            return run_load(
+                target,
+                seconds=length,
+                in_flight=in_flight,
+                client=chosen,
+                processes=processes,
+                cpus=client_cpus,
+                workdir=workdir,
+            )
+
         # a short warm-up of each target, not measured
-        asyncio.run(_closed_loop(cases[0][1], 0.5, in_flight, cases[0][2], 1))
-        asyncio.run(_closed_loop(center_url, 0.5, in_flight, cases[1][2], 1))
-        asyncio.run(_closed_loop(framework_url, 0.5, in_flight, cases[2][2], 1))
-        for k, (name, url, request, per, proc) in enumerate(cases):
-            cpu0 = proc.cpu_s() if proc else 0.0
-            spy = _py_spy(proc, seconds, profile / f"case{k}.txt") if profile and proc else None
-            row = asyncio.run(_closed_loop(url, seconds, in_flight, request, per))
-            if spy is not None:
-                spy.wait(timeout=60)
-                row["profile"] = summarise_profile(profile / f"case{k}.txt")  # type: ignore[operator]
-            if proc is not None:
-                row["server_cpu_us_per_request"] = (
-                    1e6 * (proc.cpu_s() - cpu0) / max(1, row["requests_per_s"] * row["wall_s"])
-                )
-            rows[name] = row
+        for _, make, _ in cases[:3]:
+            load(make(), 1.0)
+        rounds = max(1, rounds)
+        for proc in (bare, center, framework):
+            pin(proc.popen.pid, server_cpus)  # threads started since (the pipeline's)
+        # Each case once a round, the order turned by one each round, so that on a
+        # shared machine a burst of someone else's load does not fall on one case only.
+        tallies = {name: _Tally() for name, _, _ in cases}
+        for r in range(rounds):
+            for k in [(r + j) % len(cases) for j in range(len(cases))]:
+                name, make, proc = cases[k]
+                target = make()
+                url = None if proc is bare else f"http://127.0.0.1:{target.port}"
+                before = _Sample.take(proc, url)
+                spy = None
+                if profile and r == 0:
+                    spy = _py_spy(proc, seconds, profile / f"case{k}.txt")
+                result = load(target, seconds)
+                tallies[name].add(result, before.until(_Sample.take(proc, url)), target)
+                if spy is not None:
+                    spy.wait(timeout=60)
+                    tallies[name].profile = summarise_profile(profile / f"case{k}.txt")  # type: ignore[operator]
+        rows = {name: tally.row() for name, tally in tallies.items()}
     base = rows["bare app, 1 read a request"]
     table = report.table("HTTP ingest, closed loop")
     for name, row in rows.items():
@@ -309,7 +288,13 @@ def run_ingest_bench(
                 "vs bare requests/s": round(row["requests_per_s"] / base["requests_per_s"], 3),
                 "p50 ms": round(row["p50_ms"], 2),
                 "p99 ms": round(row["p99_ms"], 2),
-                "server CPU µs/request": round(row.get("server_cpu_us_per_request", 0.0)),
+                "server CPU µs/request": round(row["server_cpu_us_per_request"]),
+                "vs bare CPU": round(
+                    row["server_cpu_us_per_request"] / base["server_cpu_us_per_request"], 2
+                ),
+                "server busy": f"{row['server_cpu_share']:.0%}",
+                "server waited": f"{row['server_wait_share']:.0%}",
+                "reads a commit": round(row["reads_per_batch"], 1) if row["batches"] else "",
                 "failures": json.dumps(row["failures"]) if row["failures"] else "",
             }
         )
@@ -321,6 +306,13 @@ def run_ingest_bench(
                 top.rows.append(
                     {"function": fn, "self": f"{self_share:.1%}", "inclusive": f"{incl:.1%}"}
                 )
+    report.note(
+        f"client: {rows[next(iter(rows))]['client']}; server pinned to CPU "
+        f"{sorted(server_cpus) or 'none'}, client to {sorted(client_cpus) or 'none'}; "
+        "'server busy' is the server's CPU time over the wall time (100% = one core: "
+        "the rate is the server's, not the client's); 'server waited' is the time its "
+        "threads were ready to run but another process had the core (a shared machine)"
+    )
     held = "holds" if single_rate >= base["requests_per_s"] else "does not hold"
     report.note(
         f"target: single-read requests at least at the bare-framework rate {held}: "
@@ -328,6 +320,104 @@ def run_ingest_bench(
         f"({single_rate / base['requests_per_s']:.2f}x)"
     )
     return report
+
+
+@dataclass(frozen=True)
+class _Sample:
+    """A server process's counters at one moment: CPU, run-queue wait, pipeline batches."""
+
+    at: float
+    cpu_s: float
+    wait_s: float
+    batches: float
+    batch_reads: float
+
+    @classmethod
+    def take(cls, proc: Proc, url: str | None = None) -> _Sample:
+        batches = batch_reads = 0.0
+        if url is not None:
+            batches, batch_reads = _batch_counts(url)
+        return cls(
+            time.perf_counter(),
+            proc.cpu_s(),
+            run_queue_wait_s(proc.popen.pid),
+            batches,
+            batch_reads,
+        )
+
+    def until(self, later: _Sample) -> _Sample:
+        return _Sample(
+            later.at - self.at,
+            later.cpu_s - self.cpu_s,
+            later.wait_s - self.wait_s,
+            later.batches - self.batches,
+            later.batch_reads - self.batch_reads,
+        )
+
+
+def _batch_counts(url: str) -> tuple[float, float]:
+    """The center's pipeline batches so far and the reads in them (its ``/metrics``)."""
+    try:
+        text = httpx.get(f"{url}/metrics", timeout=5).text
+    except httpx.HTTPError:
+        return 0.0, 0.0
+    found = dict.fromkeys(
+        ("center_pipeline_batch_reads_count", "center_pipeline_batch_reads_sum"), 0.0
+    )
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        if name in found:
+            found[name] = float(value)
+    return found["center_pipeline_batch_reads_count"], found["center_pipeline_batch_reads_sum"]
+
+
+@dataclass
+class _Tally:
+    """One case's figures summed over its rounds."""
+
+    requests: int = 0
+    reads: int = 0
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    wait_s: float = 0.0
+    batches: float = 0.0
+    batch_reads: float = 0.0
+    p50_ms: list[float] = field(default_factory=list)
+    p99_ms: list[float] = field(default_factory=list)
+    failures: dict[str, int] = field(default_factory=dict)
+    client: str = ""
+    profile: list[tuple[str, float, float]] = field(default_factory=list)
+
+    def add(self, result: LoadResult, used: _Sample, target: LoadCase) -> None:
+        self.requests += result.requests
+        self.reads += result.requests * target.reads_per_request
+        self.wall_s += result.wall_s
+        self.cpu_s += used.cpu_s
+        self.wait_s += used.wait_s
+        self.batches += used.batches
+        self.batch_reads += used.batch_reads
+        self.p50_ms.append(result.p50_ms)
+        self.p99_ms.append(result.p99_ms)
+        for why, count in result.failures.items():
+            self.failures[why] = self.failures.get(why, 0) + count
+        self.client = result.client
+
+    def row(self) -> dict[str, Any]:
+        wall = self.wall_s or 1.0
+        return {
+            "requests_per_s": self.requests / wall,
+            "reads_per_s": self.reads / wall,
+            "p50_ms": statistics.median(self.p50_ms),
+            "p99_ms": statistics.median(self.p99_ms),
+            "failures": self.failures,
+            "client": self.client,
+            "server_cpu_us_per_request": 1e6 * self.cpu_s / max(1, self.requests),
+            "server_cpu_share": self.cpu_s / wall,
+            "server_wait_share": self.wait_s / wall,
+            "batches": self.batches,
+            "reads_per_batch": self.batch_reads / self.batches if self.batches else 0.0,
+            "profile": self.profile,
+        }
 
 
 def _center(workdir: Path, name: str, settings: dict[str, str]) -> tuple[Proc, str]:

@@ -3,9 +3,17 @@
 HTTP posts, MQTT messages and replays put their reads in one queue; a single worker
 takes whatever has gathered (up to ``center.pipeline_batch_size`` reads, waiting at
 most ``center.pipeline_max_wait_ms`` for more) and runs it through the pipeline in a
-worker thread. While a batch is in the database, the next one gathers, so under load
-batches grow by themselves. One worker means one writer and reads committed in the
-order they arrived.
+worker thread, in one transaction. While a batch is in the database, the next one
+gathers, so under load batches grow by themselves. One worker means one writer and reads
+committed in the order they arrived.
+
+This is the group commit of single-read requests: the concurrent requests of many
+cameras share one pipeline batch and one commit, and each request is answered with its
+own reads' fates once that batch is done -- never accepted before the commit (a batch
+that fails as a whole answers its reads rejected, to be sent again). A batch costs the
+pipeline about a millisecond of CPU whatever its size, so the wait is well spent; it is
+a fixed wait on purpose: a straggler that missed a batch waits for the others to come
+back rather than going alone and splitting the burst in two.
 """
 
 from __future__ import annotations

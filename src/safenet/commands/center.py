@@ -546,6 +546,18 @@ def bench_ingest(
     profile: Path | None = typer.Option(
         None, "--profile", help="Sample the center with py-spy during each case into this folder."
     ),
+    client: str = typer.Option(
+        "auto",
+        "--client",
+        help="The load client: wrk, raw (HTTP/1.1 from Python processes) or auto (wrk when "
+        "installed).",
+    ),
+    processes: int = typer.Option(
+        2, "--processes", min=1, max=64, help="Client processes (raw) or threads (wrk)."
+    ),
+    rounds: int = typer.Option(
+        1, "--rounds", min=1, max=20, help="Measure each case this many times, interleaved."
+    ),
     json_path: Path | None = typer.Option(None, "--json", help="Also write the figures here."),
     pg_url: str = typer.Option(
         "postgresql+psycopg://postgres@127.0.0.1:5432/test",
@@ -564,6 +576,9 @@ def bench_ingest(
         sqlite=sqlite,
         pg_url=pg_url,
         profile=profile,
+        client=client,
+        processes=processes,
+        rounds=rounds,
     ).emit(json_path)
 
 
