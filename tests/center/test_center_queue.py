@@ -45,9 +45,14 @@ WANTED = "12가3456"
 
 
 def batch_reads(
-    env: CenterEnv, prefix: str, n: int, hit_at: int | None = None, batch: int = 0
+    env: CenterEnv,
+    prefix: str,
+    n: int,
+    hit_at: int | None = None,
+    batch: int = 0,
+    camera: str = "SC-01",
 ) -> list[dict]:
-    """``n`` reads of camera SC-01, distinct plates, the one at ``hit_at`` the wanted car.
+    """``n`` reads of ``camera``, distinct plates, the one at ``hit_at`` the wanted car.
 
     Batch ``batch`` is read ``11 * batch`` seconds ago, beyond the de-duplication window
     of the one before.
@@ -56,7 +61,7 @@ def batch_reads(
     out = []
     for k in range(n):
         plate = WANTED if k == hit_at else f"{10 + batch % 80}나{1000 + k:04d}"
-        out.append(read(f"{prefix}-{k}", plate, now, camera="SC-01"))
+        out.append(read(f"{prefix}-{k}", plate, now, camera=camera))
     return out
 
 
@@ -188,7 +193,12 @@ async def test_two_workers_share_the_work(
         async with workers_for(env, pg_url) as workers:
             a = await workers.start(name="worker-a")
             b = await workers.start(name="worker-b")
-            posts = [env.post(batch_reads(env, f"p{k}", 20, k % 20, batch=k)) for k in range(24)]
+            await wait_until(lambda: len(a.held) == len(b.held) == 4, "the shards shared")
+            assert not set(a.held) & set(b.held)
+            posts = [
+                env.post(batch_reads(env, f"p{k}", 20, k % 20, batch=k, camera=f"SC-0{1 + k % 5}"))
+                for k in range(24)
+            ]
             answers = await asyncio.gather(*posts)
             assert all(len(r.json()["accepted"]) == 20 for r in answers)
             await wait_until(lambda: a.counts.batches + b.counts.batches == 24, "24 batches")
@@ -320,7 +330,7 @@ async def test_a_body_that_is_no_batch_is_dead_lettered_at_once(
         worker = await workers.start()
         nc = await nats.connect(server.url)
         try:
-            await nc.jetstream().publish(subject("seocho"), b"\x00not msgpack")
+            await nc.jetstream().publish(subject("seocho", 0), b"\x00not msgpack")
         finally:
             await nc.close()
         await wait_until(lambda: worker.counts.dead == 1, "dead-lettered")

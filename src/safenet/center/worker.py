@@ -1,8 +1,16 @@
 """``safenet center worker``: runs the pipeline on batches taken from the site's work queue.
 
-Any number of worker processes, on any machines, serve one site: each pulls from the
-site's one durable consumer (:mod:`safenet.link.nats_queue`), so every batch goes to
-one of them at a time. A worker runs the SAME stages the inline path runs
+Any number of worker processes, on any machines, serve one site. The site's cameras are
+cut in ``center.queue_shards`` shards, each with one durable consumer
+(:mod:`safenet.link.nats_queue`); a worker takes its share of the shards and holds them
+by lock in the database (:mod:`safenet.center.shards`), so every read of one camera
+goes to one worker and one of its lanes, whose de-duplication window sees them all.
+When a worker dies its locks go with its database connection and the others take its
+shards; a worker that takes a shard first looks up, for the reads it is given whose
+time is within the window of the moment it took it, what the shard's previous holder
+committed at those cameras, so a repeat across the hand-over is still found.
+
+A worker runs the SAME stages the inline path runs
 (:data:`safenet.center.pipeline.STAGES`: normalize, deduplicate, match, decide, the hit
 checks, persist with hits, snapshots and outbox rows in one transaction, learn) on
 its own database connection, then acks. The center process relays the outbox rows
@@ -28,7 +36,7 @@ compares the version stored there with its own and reloads when the center appli
 newer one, so a read taken after the center acknowledged a version is matched against
 it; between batches it also checks every ``center.worker_hotlist_poll_s``. ``--concurrency N``
 runs N lanes in the process, each with its own pipeline (its own de-duplication
-memory and decision chain).
+memory and decision chain); each shard the worker holds is served by one lane.
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import nats.errors
 import sqlalchemy as sa
@@ -51,9 +60,12 @@ from safenet.center.hotlist import Hotlist
 from safenet.center.metrics import CenterMetrics
 from safenet.center.pipeline import STAGES, Pipeline, Stage
 from safenet.center.queued import BadBatch, decode
+from safenet.center.recent import RecentPlates
 from safenet.center.settings import CenterSettings
-from safenet.center.tables import hotlist_state
+from safenet.center.shards import ShardLocks, preferred_order, shard_locks, share
+from safenet.center.tables import hotlist_state, reads, utc
 from safenet.center.types import Clock, ReadFate, ReadItem, RejectCode, system_clock
+from safenet.link.errors import LinkUnavailable
 from safenet.link.nats_queue import WorkQueue
 from safenet.store import Database
 
@@ -74,6 +86,10 @@ class WorkerCounts:
     redelivered: int = 0
     retried: int = 0
     dead: int = 0
+    shards_taken: int = 0
+    shards_given_back: int = 0
+    looked_up: int = 0
+    """Reads remembered from the database after taking a shard (its holder's commits)."""
     batch_ids: list[str] = field(default_factory=list)
 
 
@@ -83,6 +99,18 @@ class _Taken:
     batch_id: str
     deliveries: int
     items: list[ReadItem]
+
+
+@dataclass
+class _Held:
+    """A shard this worker holds: the lane serving it, since when, and its task."""
+
+    shard: int
+    lane: int
+    look_up_until: datetime
+    """Reads at or before this may be within the window of the previous holder's."""
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task[None] | None = None
 
 
 class CenterWorker:
@@ -127,37 +155,62 @@ class CenterWorker:
             for _ in range(concurrency)
         ]
         self.counts = WorkerCounts()
+        self.locks: ShardLocks | None = None
+        self._held: dict[int, _Held] = {}
+        self._lane_busy = [asyncio.Lock() for _ in self.lanes]
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
         self._reloading = asyncio.Lock()
 
+    @property
+    def held(self) -> list[int]:
+        """The shards this worker holds now."""
+        return sorted(self._held)
+
     async def start(self) -> None:
-        """Load cameras and hotlist, connect to the queue, start the lanes."""
+        """Load cameras and hotlist, connect to the queue, take a share of the shards."""
         await asyncio.to_thread(self.registry.load)
         await asyncio.to_thread(self.hotlist.load)
         for lane in self.lanes:
             await asyncio.to_thread(lane.ctx.recent.warm, self.db, self.clock())
-        if not self.queue.connected:
-            await self.queue.connect()
-        for k, lane in enumerate(self.lanes):
-            sub = await self.queue.consumer()
-            self._tasks.append(
-                asyncio.create_task(self._lane(lane, sub), name=f"{self.name}-lane-{k}")
-            )
+        await self._connect()
+        self.locks = await asyncio.to_thread(self._join)
+        await self._rebalance()
+        self._tasks.append(asyncio.create_task(self._balance(), name=f"{self.name}-shards"))
         self._tasks.append(asyncio.create_task(self._watch(), name=f"{self.name}-hotlist"))
         log.info(
-            "%s: %d lanes on stream %s, hotlist version %d, %d cameras",
+            "%s: %d lanes on stream %s, shards %s of %d, hotlist version %d, %d cameras",
             self.name,
             len(self.lanes),
             self.queue.config.url,
+            self.held,
+            self.queue.config.shards,
             self.hotlist.version,
             len(self.registry),
         )
+
+    async def _connect(self) -> None:
+        """Connect once the center has made the streams (a worker may start first)."""
+        pause = 0.2
+        while not self.queue.connected:
+            try:
+                await self.queue.connect()
+            except LinkUnavailable as exc:
+                await self.queue.close()
+                log.warning("%s: %s; trying again in %.1fs", self.name, exc, pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 5.0)
+
+    def _join(self) -> ShardLocks:
+        locks = shard_locks(self.db, self.site)
+        locks.join()
+        return locks
 
     async def stop(self, grace_s: float = 30.0) -> None:
         """Finish the batches in hand (at most ``grace_s``), then stop; unacked ones come back."""
         self._stopping.set()
         tasks, self._tasks = self._tasks, []
+        tasks += [h.task for h in self._held.values() if h.task is not None]
         if tasks:
             _, late = await asyncio.wait(tasks, timeout=grace_s)
             for task in late:
@@ -165,6 +218,7 @@ class CenterWorker:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+        self._drop_locks()
         c = self.counts
         log.info(
             "%s stopped: %d batches, %d reads (%d accepted, %d duplicates), "
@@ -182,36 +236,133 @@ class CenterWorker:
     async def kill(self) -> None:
         """Stop at once, acking nothing in hand (what a crash does; for tests)."""
         tasks, self._tasks = self._tasks, []
+        tasks += [h.task for h in self._held.values() if h.task is not None]
         for task in tasks:
             task.cancel()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        self._drop_locks()  # as the process's death closes its database connection
+
+    def _drop_locks(self) -> None:
+        self._held.clear()
+        locks, self.locks = self.locks, None
+        if locks is not None:
+            locks.close()
+
+    # -- the shards -------------------------------------------------------------------------
+
+    async def _balance(self) -> None:
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._stopping.wait(), timeout=self.settings.worker_rebalance_s
+                )
+            if self._stopping.is_set():
+                return
+            try:
+                await self._rebalance()
+            except Exception as exc:
+                log.warning("%s: shard check failed: %s", self.name, exc)
+
+    async def _rebalance(self) -> None:
+        """Take free shards up to this worker's share; give back what is over it."""
+        locks = self.locks
+        if locks is None:
+            return
+        if not await asyncio.to_thread(locks.alive):
+            await self._lost_locks()
+            return
+        shards = self.queue.config.shards
+        target = share(shards, await asyncio.to_thread(locks.members))
+        for shard in self.held[target:] if len(self._held) > target else []:
+            await self._give_back(shard)
+        for shard in preferred_order(shards, self.name):
+            if len(self._held) >= target or self._stopping.is_set():
+                break
+            if shard not in self._held and await asyncio.to_thread(locks.take, shard):
+                await self._take(shard)
+
+    async def _lost_locks(self) -> None:
+        """The lock connection died: another worker may take our shards, so stop serving them."""
+        log.error("%s: lost the shard locks (database connection); taking them again", self.name)
+        held, self._held = list(self._held.values()), {}
+        for h in held:
+            if h.task is not None:
+                h.task.cancel()
+        old, self.locks = self.locks, None
+        if old is not None:
+            old.close()
+        self.locks = await asyncio.to_thread(self._join)
+
+    async def _take(self, shard: int) -> None:
+        assert self.locks is not None
+        try:
+            sub = await self.queue.consumer(shard)
+        except Exception as exc:
+            await asyncio.to_thread(self.locks.give_back, shard)
+            log.warning("%s: shard %d not taken: %s", self.name, shard, exc)
+            return
+        load = [sum(1 for h in self._held.values() if h.lane == k) for k in range(len(self.lanes))]
+        lane = load.index(min(load))
+        window = self.lanes[lane].ctx.recent.window
+        held = _Held(shard, lane, self.clock() + window + self.settings_skew)
+        held.task = asyncio.create_task(self._serve(held, sub), name=f"{self.name}-shard-{shard}")
+        self._held[shard] = held
+        self.counts.shards_taken += 1
+        log.info("%s: took shard %d (lane %d)", self.name, shard, lane)
+
+    @property
+    def settings_skew(self) -> timedelta:
+        return timedelta(seconds=self.settings.max_clock_skew_s)
+
+    async def _give_back(self, shard: int) -> None:
+        """Finish the batches in hand on ``shard``, then free it for another worker."""
+        held = self._held.get(shard)
+        if held is None:
+            return
+        held.stop.set()
+        if held.task is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await held.task
+        del self._held[shard]
+        if self.locks is not None:
+            await asyncio.to_thread(self.locks.give_back, shard)
+        self.counts.shards_given_back += 1
+        log.info("%s: gave back shard %d", self.name, shard)
 
     # -- the lanes --------------------------------------------------------------------------
 
-    async def _lane(self, pipeline: Pipeline, sub: JetStreamContext.PullSubscription) -> None:
+    async def _serve(self, held: _Held, sub: JetStreamContext.PullSubscription) -> None:
         fetch_n = self.settings.worker_fetch_messages
-        while not self._stopping.is_set():
-            try:
-                msgs = await sub.fetch(fetch_n, timeout=FETCH_WAIT_S)
-            except (TimeoutError, nats.errors.TimeoutError):
-                continue
-            except nats.errors.Error as exc:
-                log.warning("%s: pull failed: %s; trying again", self.name, exc)
-                await asyncio.sleep(FETCH_WAIT_S)
-                continue
-            try:
-                await self._handle(pipeline, msgs)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                # Nothing acked: every batch in hand comes back after ack_wait.
-                log.exception(
-                    "%s: %d batches not settled; they will be given again", self.name, len(msgs)
-                )
+        pipeline = self.lanes[held.lane]
+        try:
+            while not (self._stopping.is_set() or held.stop.is_set()):
+                try:
+                    msgs = await sub.fetch(fetch_n, timeout=FETCH_WAIT_S)
+                except (TimeoutError, nats.errors.TimeoutError):
+                    continue
+                except nats.errors.Error as exc:
+                    log.warning("%s: pull failed: %s; trying again", self.name, exc)
+                    await asyncio.sleep(FETCH_WAIT_S)
+                    continue
+                try:
+                    async with self._lane_busy[held.lane]:
+                        await self._handle(pipeline, msgs, held)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    # Nothing acked: every batch in hand comes back after ack_wait.
+                    log.exception(
+                        "%s: %d batches not settled; they will be given again",
+                        self.name,
+                        len(msgs),
+                    )
+        finally:
+            with contextlib.suppress(Exception):
+                await sub.unsubscribe()
 
-    async def _handle(self, pipeline: Pipeline, msgs: list[Msg]) -> None:
+    async def _handle(self, pipeline: Pipeline, msgs: list[Msg], held: _Held) -> None:
         taken: list[_Taken] = []
         for msg in msgs:
             deliveries = msg.metadata.num_delivered or 1
@@ -238,8 +389,35 @@ class CenterWorker:
                 log.info(
                     "%s: batch %s taken again (delivery %d)", self.name, batch.batch_id, deliveries
                 )
+        await self._look_up(pipeline, [i for t in taken for i in t.items], held)
         for group in _groups(taken, self.settings.pipeline_batch_size):
             await self._run(pipeline, group)
+
+    async def _look_up(self, pipeline: Pipeline, items: list[ReadItem], held: _Held) -> None:
+        """Remember what the shard's previous holder committed near these reads."""
+        recent = pipeline.ctx.recent
+        window = recent.window
+        early = [i for i in items if i.incoming.ts <= held.look_up_until]
+        if not early or window.total_seconds() <= 0:
+            return
+        cameras = sorted({i.incoming.camera_id for i in early})
+        lo = min(i.incoming.ts for i in early) - window
+        hi = max(i.incoming.ts for i in early) + window
+        self.counts.looked_up += await asyncio.to_thread(self._remember, recent, cameras, lo, hi)
+
+    def _remember(
+        self, recent: RecentPlates, cameras: list[str], lo: datetime, hi: datetime
+    ) -> int:
+        with self.db.read() as conn:
+            rows = conn.execute(
+                sa.select(reads.c.camera_id, reads.c.plate, reads.c.read_at, reads.c.read_id).where(
+                    reads.c.camera_id.in_(cameras), reads.c.read_at.between(lo, hi)
+                )
+            ).all()
+        for r in rows:
+            recent.remember(r.camera_id, r.plate, utc(r.read_at))
+            recent.remember_id(r.camera_id, r.read_id)
+        return len(rows)
 
     async def _run(self, pipeline: Pipeline, group: list[_Taken]) -> None:
         items = [i for t in group for i in t.items]

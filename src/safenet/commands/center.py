@@ -230,7 +230,7 @@ async def _work(
     from safenet.link.nats_queue import WorkQueue
 
     db = open_center_database(center, settings.var_dir, site)
-    queue = WorkQueue(queue_config(center, site, None))
+    queue = WorkQueue(queue_config(center, site, None, provision=False))
     worker = CenterWorker(center, site=site, db=db, queue=queue, concurrency=concurrency)
     metrics = None
     if metrics_port is not None:
