@@ -96,6 +96,11 @@ def wake_subject(site: str) -> str:
     return f"safenet.reads-committed.{site}"
 
 
+def queue_inbox(user: str) -> str:
+    """``_INBOX.<user>``: the reply prefix of a work-queue connection (see queue_fencing)."""
+    return f"_INBOX.{user}"
+
+
 def dead_subject(site: str) -> str:
     """``safenet.reads-dead.<site>``: batches that failed ``max_deliver`` times."""
     return f"safenet.reads-dead.{site}"
@@ -153,6 +158,7 @@ class WorkQueue:
         if c.user is not None:
             options["user"] = c.user
             options["password"] = c.password or ""
+            options["inbox_prefix"] = queue_inbox(c.user)
 
         def failed(exc: BaseException) -> None:
             self.last_error = describe_error(exc)
