@@ -20,10 +20,13 @@ import math
 import secrets
 import threading
 import zlib
+from datetime import datetime
 from typing import Protocol
 
 import sqlalchemy as sa
 
+from safenet.center.recent import RecentPlates
+from safenet.center.tables import reads, utc
 from safenet.store import Database
 
 
@@ -168,3 +171,37 @@ def preferred_order(shards: int, name: str) -> list[int]:
     """The shards in the order this worker tries them (workers start at different ones)."""
     start = zlib.crc32(name.encode()) % shards
     return [(start + k) % shards for k in range(shards)]
+
+
+def newest_read(db: Database) -> int:
+    """The newest read's sequence number (0 for none): what was committed up to now."""
+    with db.read() as conn:
+        return int(conn.execute(sa.select(sa.func.max(reads.c.seq))).scalar() or 0)
+
+
+def remember_committed(
+    db: Database,
+    recent: RecentPlates,
+    cameras: list[str],
+    between: tuple[datetime, datetime],
+    up_to_seq: int,
+) -> int:
+    """Remember the reads committed at ``cameras`` in ``between`` up to ``up_to_seq``.
+
+    A worker that takes a shard calls this for the reads it is given, so the commits of
+    the shard's previous holder are in its de-duplication window; its own commits are
+    there already and are not read again.
+    """
+    lo, hi = between
+    with db.read() as conn:
+        rows = conn.execute(
+            sa.select(reads.c.camera_id, reads.c.plate, reads.c.read_at, reads.c.read_id).where(
+                reads.c.camera_id.in_(cameras),
+                reads.c.read_at.between(lo, hi),
+                reads.c.seq <= up_to_seq,
+            )
+        ).all()
+    for r in rows:
+        recent.remember(r.camera_id, r.plate, utc(r.read_at))
+        recent.remember_id(r.camera_id, r.read_id)
+    return len(rows)

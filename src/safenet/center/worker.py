@@ -52,7 +52,6 @@ from datetime import datetime, timedelta
 import nats.errors
 import sqlalchemy as sa
 from nats.aio.msg import Msg
-from nats.js import JetStreamContext
 
 from safenet.center.cameras import CameraRegistry
 from safenet.center.context import PipelineContext
@@ -60,13 +59,19 @@ from safenet.center.hotlist import Hotlist
 from safenet.center.metrics import CenterMetrics
 from safenet.center.pipeline import STAGES, Pipeline, Stage
 from safenet.center.queued import BadBatch, decode
-from safenet.center.recent import RecentPlates
 from safenet.center.settings import CenterSettings
-from safenet.center.shards import ShardLocks, preferred_order, shard_locks, share
-from safenet.center.tables import hotlist_state, reads, utc
+from safenet.center.shards import (
+    ShardLocks,
+    newest_read,
+    preferred_order,
+    remember_committed,
+    shard_locks,
+    share,
+)
+from safenet.center.tables import hotlist_state
 from safenet.center.types import Clock, ReadFate, ReadItem, RejectCode, system_clock
 from safenet.link.errors import LinkUnavailable
-from safenet.link.nats_queue import WorkQueue
+from safenet.link.nats_queue import ShardPull, WorkQueue
 from safenet.store import Database
 
 log = logging.getLogger(__name__)
@@ -99,6 +104,7 @@ class _Taken:
     batch_id: str
     deliveries: int
     items: list[ReadItem]
+    held: _Held
 
 
 @dataclass
@@ -109,8 +115,15 @@ class _Held:
     lane: int
     look_up_until: datetime
     """Reads at or before this may be within the window of the previous holder's."""
+    committed_before: int
+    """The newest read sequence number when it was taken: the previous holder's reads."""
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
+    in_hand: int = 0
+    """Batches fetched and not yet settled by its lane."""
+    settled: asyncio.Event = field(default_factory=asyncio.Event)
+    lost: bool = False
+    """Its lock was lost: another worker may hold it, so its batches in hand are not run."""
 
 
 class CenterWorker:
@@ -157,7 +170,11 @@ class CenterWorker:
         self.counts = WorkerCounts()
         self.locks: ShardLocks | None = None
         self._held: dict[int, _Held] = {}
-        self._lane_busy = [asyncio.Lock() for _ in self.lanes]
+        self._inboxes: list[asyncio.Queue[tuple[_Held, list[Msg]]]] = [
+            asyncio.Queue() for _ in self.lanes
+        ]
+        self._lanes_done = asyncio.Event()
+        self._lane_tasks: list[asyncio.Task[None]] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
         self._reloading = asyncio.Lock()
@@ -175,6 +192,10 @@ class CenterWorker:
             await asyncio.to_thread(lane.ctx.recent.warm, self.db, self.clock())
         await self._connect()
         self.locks = await asyncio.to_thread(self._join)
+        self._lane_tasks = [
+            asyncio.create_task(self._lane(k), name=f"{self.name}-lane-{k}")
+            for k in range(len(self.lanes))
+        ]
         await self._rebalance()
         self._tasks.append(asyncio.create_task(self._balance(), name=f"{self.name}-shards"))
         self._tasks.append(asyncio.create_task(self._watch(), name=f"{self.name}-hotlist"))
@@ -209,15 +230,13 @@ class CenterWorker:
     async def stop(self, grace_s: float = 30.0) -> None:
         """Finish the batches in hand (at most ``grace_s``), then stop; unacked ones come back."""
         self._stopping.set()
+        deadline = asyncio.get_running_loop().time() + grace_s
         tasks, self._tasks = self._tasks, []
         tasks += [h.task for h in self._held.values() if h.task is not None]
-        if tasks:
-            _, late = await asyncio.wait(tasks, timeout=grace_s)
-            for task in late:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+        await _finish(tasks, grace_s)  # the shards: their last fetches settled by the lanes
+        self._lanes_done.set()
+        lanes, self._lane_tasks = self._lane_tasks, []
+        await _finish(lanes, max(0.0, deadline - asyncio.get_running_loop().time()))
         self._drop_locks()
         c = self.counts
         log.info(
@@ -237,6 +256,8 @@ class CenterWorker:
         """Stop at once, acking nothing in hand (what a crash does; for tests)."""
         tasks, self._tasks = self._tasks, []
         tasks += [h.task for h in self._held.values() if h.task is not None]
+        tasks += self._lane_tasks
+        self._lane_tasks = []
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -288,6 +309,7 @@ class CenterWorker:
         log.error("%s: lost the shard locks (database connection); taking them again", self.name)
         held, self._held = list(self._held.values()), {}
         for h in held:
+            h.lost = True
             if h.task is not None:
                 h.task.cancel()
         old, self.locks = self.locks, None
@@ -298,7 +320,7 @@ class CenterWorker:
     async def _take(self, shard: int) -> None:
         assert self.locks is not None
         try:
-            sub = await self.queue.consumer(shard)
+            pull = await self.queue.puller(shard)
         except Exception as exc:
             await asyncio.to_thread(self.locks.give_back, shard)
             log.warning("%s: shard %d not taken: %s", self.name, shard, exc)
@@ -306,8 +328,9 @@ class CenterWorker:
         load = [sum(1 for h in self._held.values() if h.lane == k) for k in range(len(self.lanes))]
         lane = load.index(min(load))
         window = self.lanes[lane].ctx.recent.window
-        held = _Held(shard, lane, self.clock() + window + self.settings_skew)
-        held.task = asyncio.create_task(self._serve(held, sub), name=f"{self.name}-shard-{shard}")
+        newest = await asyncio.to_thread(newest_read, self.db)
+        held = _Held(shard, lane, self.clock() + window + self.settings_skew, newest)
+        held.task = asyncio.create_task(self._serve(held, pull), name=f"{self.name}-shard-{shard}")
         self._held[shard] = held
         self.counts.shards_taken += 1
         log.info("%s: took shard %d (lane %d)", self.name, shard, lane)
@@ -333,38 +356,64 @@ class CenterWorker:
 
     # -- the lanes --------------------------------------------------------------------------
 
-    async def _serve(self, held: _Held, sub: JetStreamContext.PullSubscription) -> None:
+    async def _serve(self, held: _Held, pull: ShardPull) -> None:
+        """Fetch the shard's batches for its lane, about ``worker_fetch_messages`` in hand."""
         fetch_n = self.settings.worker_fetch_messages
-        pipeline = self.lanes[held.lane]
-        try:
-            while not (self._stopping.is_set() or held.stop.is_set()):
-                try:
-                    msgs = await sub.fetch(fetch_n, timeout=FETCH_WAIT_S)
-                except (TimeoutError, nats.errors.TimeoutError):
-                    continue
-                except nats.errors.Error as exc:
-                    log.warning("%s: pull failed: %s; trying again", self.name, exc)
-                    await asyncio.sleep(FETCH_WAIT_S)
-                    continue
-                try:
-                    async with self._lane_busy[held.lane]:
-                        await self._handle(pipeline, msgs, held)
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    # Nothing acked: every batch in hand comes back after ack_wait.
-                    log.exception(
-                        "%s: %d batches not settled; they will be given again",
-                        self.name,
-                        len(msgs),
-                    )
-        finally:
-            with contextlib.suppress(Exception):
-                await sub.unsubscribe()
+        inbox = self._inboxes[held.lane]
 
-    async def _handle(self, pipeline: Pipeline, msgs: list[Msg], held: _Held) -> None:
+        def hand(msgs: list[Msg]) -> None:
+            if msgs:
+                held.in_hand += len(msgs)
+                inbox.put_nowait((held, msgs))
+
+        while not (self._stopping.is_set() or held.stop.is_set()):
+            room = fetch_n - held.in_hand
+            if room <= 0:
+                await _wait(held.settled, FETCH_WAIT_S)
+                continue
+            try:
+                hand(await pull.fetch(room, FETCH_WAIT_S))
+            except nats.errors.Error as exc:
+                log.warning("%s: pull failed: %s; trying again", self.name, exc)
+                await asyncio.sleep(FETCH_WAIT_S)
+        hand(await pull.close())  # what the last pull brought: this worker's to settle
+        while held.in_hand > 0:
+            await _wait(held.settled, FETCH_WAIT_S)
+
+    async def _lane(self, k: int) -> None:
+        """Run what the lane's shards fetched, all of it together (one run, many shards)."""
+        inbox, pipeline = self._inboxes[k], self.lanes[k]
+        while True:
+            try:
+                first = await asyncio.wait_for(inbox.get(), FETCH_WAIT_S)
+            except TimeoutError:
+                if self._lanes_done.is_set():
+                    return
+                continue
+            got = [first]
+            while not inbox.empty():
+                got.append(inbox.get_nowait())
+            live = [(held, msgs) for held, msgs in got if not held.lost]
+            try:
+                if live:
+                    await self._handle(pipeline, live)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # Nothing acked: every batch in hand comes back after ack_wait.
+                log.exception(
+                    "%s: %d batches not settled; they will be given again",
+                    self.name,
+                    sum(len(m) for _, m in live),
+                )
+            finally:
+                for held, msgs in got:
+                    held.in_hand -= len(msgs)
+                    held.settled.set()
+
+    async def _handle(self, pipeline: Pipeline, fetched: list[tuple[_Held, list[Msg]]]) -> None:
         taken: list[_Taken] = []
-        for msg in msgs:
+        for held, msg in ((h, m) for h, msgs in fetched for m in msgs):
             deliveries = msg.metadata.num_delivered or 1
             if deliveries > self.settings.queue_max_deliver:
                 await self._dead(
@@ -383,13 +432,15 @@ class CenterWorker:
             items = [
                 ReadItem(incoming=r, ingested_at=now, received_at=batch.received_at) for r in reads
             ]
-            taken.append(_Taken(msg, batch.batch_id, deliveries, items))
+            taken.append(_Taken(msg, batch.batch_id, deliveries, items, held))
             if deliveries > 1:
                 self.counts.redelivered += 1
                 log.info(
                     "%s: batch %s taken again (delivery %d)", self.name, batch.batch_id, deliveries
                 )
-        await self._look_up(pipeline, [i for t in taken for i in t.items], held)
+        for held in {t.held.shard: t.held for t in taken}.values():
+            mine = [i for t in taken if t.held is held for i in t.items]
+            await self._look_up(pipeline, mine, held)
         for group in _groups(taken, self.settings.pipeline_batch_size):
             await self._run(pipeline, group)
 
@@ -403,21 +454,9 @@ class CenterWorker:
         cameras = sorted({i.incoming.camera_id for i in early})
         lo = min(i.incoming.ts for i in early) - window
         hi = max(i.incoming.ts for i in early) + window
-        self.counts.looked_up += await asyncio.to_thread(self._remember, recent, cameras, lo, hi)
-
-    def _remember(
-        self, recent: RecentPlates, cameras: list[str], lo: datetime, hi: datetime
-    ) -> int:
-        with self.db.read() as conn:
-            rows = conn.execute(
-                sa.select(reads.c.camera_id, reads.c.plate, reads.c.read_at, reads.c.read_id).where(
-                    reads.c.camera_id.in_(cameras), reads.c.read_at.between(lo, hi)
-                )
-            ).all()
-        for r in rows:
-            recent.remember(r.camera_id, r.plate, utc(r.read_at))
-            recent.remember_id(r.camera_id, r.read_id)
-        return len(rows)
+        self.counts.looked_up += await asyncio.to_thread(
+            remember_committed, self.db, recent, cameras, (lo, hi), held.committed_before
+        )
 
     async def _run(self, pipeline: Pipeline, group: list[_Taken]) -> None:
         items = [i for t in group for i in t.items]
@@ -433,8 +472,7 @@ class CenterWorker:
             keepalive.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keepalive
-        for t in group:
-            await self._settle(t, failure)
+        await asyncio.gather(*(self._settle(t, failure) for t in group))
         if any(i.hits for i in items if i.fate is ReadFate.ACCEPTED):
             with contextlib.suppress(Exception):  # the center's relay also polls
                 await self.queue.committed()
@@ -530,6 +568,25 @@ class CenterWorker:
                 sa.select(hotlist_state.c.version).where(hotlist_state.c.id == 1)
             ).scalar()
         return 0 if version is None else int(version)
+
+
+async def _wait(event: asyncio.Event, timeout_s: float) -> None:
+    """Wait for ``event`` (at most ``timeout_s``), then clear it for the next wait."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(event.wait(), timeout_s)
+    event.clear()
+
+
+async def _finish(tasks: list[asyncio.Task[None]], within_s: float) -> None:
+    """Let ``tasks`` end (at most ``within_s``), then cancel what is left."""
+    if not tasks:
+        return
+    _, late = await asyncio.wait(tasks, timeout=within_s) if within_s > 0 else (set(), tasks)
+    for task in late:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
 
 
 def _groups(taken: list[_Taken], max_reads: int) -> list[list[_Taken]]:
