@@ -22,7 +22,7 @@ import pytest
 from safenet.auth import Role
 from safenet.center.context import PipelineContext
 from safenet.center.pipeline import STAGES, OnFailure, Stage
-from safenet.center.queued import decode, encode
+from safenet.center.queued import BadBatch, decode, encode, encode_format_one
 from safenet.center.runner import PipelineRunner
 from safenet.center.settings import CenterSettings
 from safenet.center.stages.base import Batch
@@ -94,6 +94,26 @@ def test_the_wire_format_keeps_every_field() -> None:
     assert batch.batch_id == "b-1"
     assert batch.received_at == at
     assert back == [r]
+    # A batch queued before the upgrade to format 2 is still taken, field for field.
+    old, back = decode(encode_format_one("b-0", at, [r]))
+    assert (old.format, old.batch_id, back) == (1, "b-0", [r])
+
+
+def test_a_body_of_no_known_format_or_without_offsets_is_refused() -> None:
+    from datetime import UTC, datetime
+
+    import msgspec
+
+    at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    body = encode("b-1", at, [IncomingRead("r-1", "SC-01", at, "12가3456", 0.9)])
+    as_map = msgspec.msgpack.decode(body)
+    with pytest.raises(BadBatch, match="format: 3"):
+        decode(msgspec.msgpack.encode({**as_map, "format": 3}))
+    naive = {**as_map, "received_at": "2026-03-01T12:00:00"}
+    with pytest.raises(BadBatch, match="ts: a time without its offset"):
+        decode(msgspec.msgpack.encode(naive))
+    with pytest.raises(BadBatch, match="body: not a read batch"):
+        decode(b"\x00not msgpack")
 
 
 def test_inline_stays_the_default() -> None:

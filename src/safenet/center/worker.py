@@ -258,11 +258,7 @@ class CenterWorker:
         tasks += [h.task for h in self._held.values() if h.task is not None]
         tasks += self._lane_tasks
         self._lane_tasks = []
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await _finish(tasks, 0)  # every task cancelled at once
         self._drop_locks()  # as the process's death closes its database connection
 
     def _drop_locks(self) -> None:
@@ -328,16 +324,13 @@ class CenterWorker:
         load = [sum(1 for h in self._held.values() if h.lane == k) for k in range(len(self.lanes))]
         lane = load.index(min(load))
         window = self.lanes[lane].ctx.recent.window
+        skew = timedelta(seconds=self.settings.max_clock_skew_s)
         newest = await asyncio.to_thread(newest_read, self.db)
-        held = _Held(shard, lane, self.clock() + window + self.settings_skew, newest)
+        held = _Held(shard, lane, self.clock() + window + skew, newest)
         held.task = asyncio.create_task(self._serve(held, pull), name=f"{self.name}-shard-{shard}")
         self._held[shard] = held
         self.counts.shards_taken += 1
         log.info("%s: took shard %d (lane %d)", self.name, shard, lane)
-
-    @property
-    def settings_skew(self) -> timedelta:
-        return timedelta(seconds=self.settings.max_clock_skew_s)
 
     async def _give_back(self, shard: int) -> None:
         """Finish the batches in hand on ``shard``, then free it for another worker."""
