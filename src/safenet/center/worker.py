@@ -52,6 +52,7 @@ from datetime import datetime, timedelta
 import nats.errors
 import sqlalchemy as sa
 from nats.aio.msg import Msg
+from nats.js import JetStreamContext
 
 from safenet.center.cameras import CameraRegistry
 from safenet.center.context import PipelineContext
@@ -71,7 +72,7 @@ from safenet.center.shards import (
 from safenet.center.tables import hotlist_state
 from safenet.center.types import Clock, ReadFate, ReadItem, RejectCode, system_clock
 from safenet.link.errors import LinkUnavailable
-from safenet.link.nats_queue import ShardPull, WorkQueue
+from safenet.link.nats_queue import WorkQueue
 from safenet.store import Database
 
 log = logging.getLogger(__name__)
@@ -316,7 +317,7 @@ class CenterWorker:
     async def _take(self, shard: int) -> None:
         assert self.locks is not None
         try:
-            pull = await self.queue.puller(shard)
+            sub = await self.queue.consumer(shard)
         except Exception as exc:
             await asyncio.to_thread(self.locks.give_back, shard)
             log.warning("%s: shard %d not taken: %s", self.name, shard, exc)
@@ -327,7 +328,7 @@ class CenterWorker:
         skew = timedelta(seconds=self.settings.max_clock_skew_s)
         newest = await asyncio.to_thread(newest_read, self.db)
         held = _Held(shard, lane, self.clock() + window + skew, newest)
-        held.task = asyncio.create_task(self._serve(held, pull), name=f"{self.name}-shard-{shard}")
+        held.task = asyncio.create_task(self._serve(held, sub), name=f"{self.name}-shard-{shard}")
         self._held[shard] = held
         self.counts.shards_taken += 1
         log.info("%s: took shard %d (lane %d)", self.name, shard, lane)
@@ -349,29 +350,31 @@ class CenterWorker:
 
     # -- the lanes --------------------------------------------------------------------------
 
-    async def _serve(self, held: _Held, pull: ShardPull) -> None:
-        """Fetch the shard's batches for its lane, about ``worker_fetch_messages`` in hand."""
+    async def _serve(self, held: _Held, sub: JetStreamContext.PullSubscription) -> None:
+        """Fetch the shard's batches for its lane, at most ``worker_fetch_messages`` in hand."""
         fetch_n = self.settings.worker_fetch_messages
         inbox = self._inboxes[held.lane]
-
-        def hand(msgs: list[Msg]) -> None:
-            if msgs:
+        try:
+            while not (self._stopping.is_set() or held.stop.is_set()):
+                room = fetch_n - held.in_hand
+                if room <= 0:
+                    await _wait(held.settled, FETCH_WAIT_S)
+                    continue
+                try:
+                    msgs = await sub.fetch(room, timeout=FETCH_WAIT_S)
+                except (TimeoutError, nats.errors.TimeoutError):
+                    continue
+                except nats.errors.Error as exc:
+                    log.warning("%s: pull failed: %s; trying again", self.name, exc)
+                    await asyncio.sleep(FETCH_WAIT_S)
+                    continue
                 held.in_hand += len(msgs)
                 inbox.put_nowait((held, msgs))
-
-        while not (self._stopping.is_set() or held.stop.is_set()):
-            room = fetch_n - held.in_hand
-            if room <= 0:
+            while held.in_hand > 0:  # the lane settles what this shard fetched
                 await _wait(held.settled, FETCH_WAIT_S)
-                continue
-            try:
-                hand(await pull.fetch(room, FETCH_WAIT_S))
-            except nats.errors.Error as exc:
-                log.warning("%s: pull failed: %s; trying again", self.name, exc)
-                await asyncio.sleep(FETCH_WAIT_S)
-        hand(await pull.close())  # what the last pull brought: this worker's to settle
-        while held.in_hand > 0:
-            await _wait(held.settled, FETCH_WAIT_S)
+        finally:
+            with contextlib.suppress(Exception):
+                await sub.unsubscribe()
 
     async def _lane(self, k: int) -> None:
         """Run what the lane's shards fetched, all of it together (one run, many shards)."""

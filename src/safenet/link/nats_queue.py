@@ -22,9 +22,7 @@ This module moves bytes; what a batch holds is :mod:`safenet.center.queued`.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import json
 import logging
 import re
 import zlib
@@ -264,17 +262,6 @@ class WorkQueue:
             subject(self.site, shard), durable=name, stream=stream_name(self.site), config=config
         )
 
-    async def puller(self, shard: int, max_ack_pending: int = 10_000) -> ShardPull:
-        """A :class:`ShardPull` on shard ``shard``'s durable consumer (made on first use)."""
-        if self.nc is None:
-            raise LinkUnavailable(f"work queue of {self.site}: not connected")
-        await self.js.add_consumer(
-            stream_name(self.site), self._consumer_config(shard, max_ack_pending)
-        )
-        pull = ShardPull(self.nc, stream_name(self.site), consumer_name(shard))
-        await pull.start()
-        return pull
-
     def _consumer_config(self, shard: int, max_ack_pending: int) -> api.ConsumerConfig:
         return api.ConsumerConfig(
             durable_name=consumer_name(shard),
@@ -320,91 +307,3 @@ class WorkQueue:
         """Batches in the work queue (not yet acked)."""
         info = await self.js.stream_info(stream_name(self.site))
         return int(info.state.messages)
-
-
-class ShardPull:
-    """Pulls from one shard's consumer that return as soon as there is a batch to take.
-
-    nats-py's ``fetch(n)`` keeps its pull open until ``n`` batches came or the wait ran
-    out, so a worker keeping up with its shard waited the whole pull wait (a second) for
-    each batch. Here one pull asks for up to ``n`` and returns with the first batch and
-    whatever else has already arrived; what the still-open pull delivers later waits in
-    this inbox for the next call (it is this worker's: it is acked, or given again after
-    ``ack_wait`` like any batch in hand). :meth:`close` waits out the open pull first, so
-    a shard given back leaves no batch in a closed inbox.
-    """
-
-    def __init__(self, nc: Client, stream: str, consumer: str) -> None:
-        self.nc = nc
-        self.next_subject = f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{consumer}"
-        self.inbox = nc.new_inbox()
-        self._got: asyncio.Queue[Msg] = asyncio.Queue()
-        self._sub: Any = None
-        self._open_until = 0.0
-        self._open_left = 0
-        """Batches the open pull may still deliver (0: it is over)."""
-        self.refused: str | None = None
-        """Why the server ended the last pull, when not for want of batches."""
-
-    async def start(self) -> None:
-        async def arrived(msg: Msg) -> None:
-            if _is_batch(msg):
-                self._open_left -= 1
-            elif (status := (msg.headers or {}).get("Status")) != "100":  # 100: a heartbeat
-                self._open_left = 0  # no messages, timed out, or the pull refused
-                self.refused = None if status in ("404", "408") else f"{status} {msg.headers}"
-            if self._open_left <= 0:
-                self._open_until = 0.0
-            self._got.put_nowait(msg)
-
-        self._sub = await self.nc.subscribe(self.inbox, cb=arrived)
-
-    async def fetch(self, n: int, wait_s: float) -> list[Msg]:
-        """Up to ``n`` batches: those here already, else the first to come within ``wait_s``."""
-        loop = asyncio.get_running_loop()
-        taken = self._drain(n)
-        if not taken and loop.time() >= self._open_until:
-            request = {"batch": n, "expires": int(wait_s * 1e9)}
-            self._open_left = n
-            self._open_until = loop.time() + wait_s
-            await self.nc.publish(self.next_subject, json.dumps(request).encode(), self.inbox)
-        while not taken:
-            left = self._open_until - loop.time()
-            if left <= 0 and self._got.empty():
-                return []
-            try:
-                msg = await asyncio.wait_for(self._got.get(), max(left, 0.0) + 0.05)
-            except TimeoutError:
-                return []
-            if _is_batch(msg):
-                taken.append(msg)
-            elif self._open_until == 0.0 and self._got.empty():
-                if self.refused is not None:  # e.g. the consumer was deleted: not a busy loop
-                    await asyncio.sleep(min(wait_s, 0.5))
-                return []  # the pull is over with nothing: the caller asks again
-            taken += self._drain(n - len(taken))
-        return taken
-
-    def _drain(self, n: int) -> list[Msg]:
-        out: list[Msg] = []
-        while len(out) < n and not self._got.empty():
-            msg = self._got.get_nowait()
-            if _is_batch(msg):
-                out.append(msg)
-        return out
-
-    async def close(self) -> list[Msg]:
-        """Wait out the open pull, stop listening; returns the batches that came meanwhile."""
-        loop = asyncio.get_running_loop()
-        left = self._open_until - loop.time()
-        if left > 0:
-            await asyncio.sleep(left + 0.05)
-        if self._sub is not None:
-            with contextlib.suppress(Exception):
-                await self._sub.unsubscribe()
-        return self._drain(1 << 30)
-
-
-def _is_batch(msg: Msg) -> bool:
-    """Whether ``msg`` is a batch (not a pull's status: no messages, timed out, heartbeat)."""
-    return not (msg.headers and msg.headers.get("Status")) and bool(msg.reply)
