@@ -173,10 +173,13 @@ def preferred_order(shards: int, name: str) -> list[int]:
     return [(start + k) % shards for k in range(shards)]
 
 
-def newest_read(db: Database) -> int:
-    """The newest read's sequence number (0 for none): what was committed up to now."""
+def newest_read(db: Database) -> tuple[int, datetime | None]:
+    """The newest sequence number and read time committed up to now (0, None: no reads)."""
     with db.read() as conn:
-        return int(conn.execute(sa.select(sa.func.max(reads.c.seq))).scalar() or 0)
+        seq, at = conn.execute(
+            sa.select(sa.func.max(reads.c.seq), sa.func.max(reads.c.read_at))
+        ).one()
+    return int(seq or 0), None if at is None else utc(at)
 
 
 def remember_committed(

@@ -6,9 +6,9 @@ cut in ``center.queue_shards`` shards, each with one durable consumer
 by lock in the database (:mod:`safenet.center.shards`), so every read of one camera
 goes to one worker and one of its lanes, whose de-duplication window sees them all.
 When a worker dies its locks go with its database connection and the others take its
-shards; a worker that takes a shard first looks up, for the reads it is given whose
-time is within the window of the moment it took it, what the shard's previous holder
-committed at those cameras, so a repeat across the hand-over is still found.
+shards; a worker that takes a shard looks up, for the reads it is given whose time is
+within the window of the newest read committed when it took it, what was committed at
+those cameras before, so a repeat across the hand-over is still found.
 
 A worker runs the SAME stages the inline path runs
 (:data:`safenet.center.pipeline.STAGES`: normalize, deduplicate, match, decide, the hit
@@ -47,7 +47,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 
 import nats.errors
 import sqlalchemy as sa
@@ -79,6 +79,8 @@ log = logging.getLogger(__name__)
 
 FETCH_WAIT_S = 1.0
 """How long one pull waits for batches before it asks again."""
+
+NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -325,9 +327,11 @@ class CenterWorker:
         load = [sum(1 for h in self._held.values() if h.lane == k) for k in range(len(self.lanes))]
         lane = load.index(min(load))
         window = self.lanes[lane].ctx.recent.window
-        skew = timedelta(seconds=self.settings.max_clock_skew_s)
-        newest = await asyncio.to_thread(newest_read, self.db)
-        held = _Held(shard, lane, self.clock() + window + skew, newest)
+        # Only a read within the window of one committed before now can be a repeat of
+        # the previous holder's: the newest committed read bounds the look-ups.
+        seq, newest_at = await asyncio.to_thread(newest_read, self.db)
+        until = NEVER if newest_at is None else newest_at + window
+        held = _Held(shard, lane, until, seq)
         held.task = asyncio.create_task(self._serve(held, sub), name=f"{self.name}-shard-{shard}")
         self._held[shard] = held
         self.counts.shards_taken += 1
