@@ -80,7 +80,7 @@ async def _queued(
         for start in range(0, len(reads), POST_SIZE):
             await service.runner.process(reads[start : start + POST_SIZE])
         append_s = time.perf_counter() - started
-        batches = (len(reads) + POST_SIZE - 1) // POST_SIZE
+        batches = sink.appended_batches  # one per shard of each post
         started = time.perf_counter()
         for k in range(workers):
             worker = CenterWorker(

@@ -391,8 +391,7 @@ class CenterWorker:
                     return
                 continue
             got = [first]
-            while not inbox.empty():
-                got.append(inbox.get_nowait())
+            await self._gather(inbox, got)
             live = [(held, msgs) for held, msgs in got if not held.lost]
             try:
                 if live:
@@ -410,6 +409,32 @@ class CenterWorker:
                 for held, msgs in got:
                     held.in_hand -= len(msgs)
                     held.settled.set()
+
+    async def _gather(
+        self, inbox: asyncio.Queue[tuple[_Held, list[Msg]]], got: list[tuple[_Held, list[Msg]]]
+    ) -> None:
+        """Add what else comes within ``center.pipeline_max_wait_ms`` (a post's other shards).
+
+        Ingest cuts a post into one batch per shard; run alone, each would cost a whole
+        pipeline run (a transaction, the hotlist check) for a few reads.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.pipeline_max_wait_ms / 1000
+        lane = got[0][0].lane
+        most = self.settings.worker_fetch_messages * max(
+            1, sum(1 for h in self._held.values() if h.lane == lane)
+        )
+        while sum(len(m) for _, m in got) < most:
+            if not inbox.empty():
+                got.append(inbox.get_nowait())
+                continue
+            left = deadline - loop.time()
+            if left <= 0:
+                return
+            try:
+                got.append(await asyncio.wait_for(inbox.get(), left))
+            except TimeoutError:
+                return
 
     async def _handle(self, pipeline: Pipeline, fetched: list[tuple[_Held, list[Msg]]]) -> None:
         taken: list[_Taken] = []
@@ -438,24 +463,23 @@ class CenterWorker:
                 log.info(
                     "%s: batch %s taken again (delivery %d)", self.name, batch.batch_id, deliveries
                 )
-        for held in {t.held.shard: t.held for t in taken}.values():
-            mine = [i for t in taken if t.held is held for i in t.items]
-            await self._look_up(pipeline, mine, held)
+        await self._look_up(pipeline, taken)
         for group in _groups(taken, self.settings.pipeline_batch_size):
             await self._run(pipeline, group)
 
-    async def _look_up(self, pipeline: Pipeline, items: list[ReadItem], held: _Held) -> None:
-        """Remember what the shard's previous holder committed near these reads."""
+    async def _look_up(self, pipeline: Pipeline, taken: list[_Taken]) -> None:
+        """Remember what the shards' previous holders committed near these reads (one query)."""
         recent = pipeline.ctx.recent
         window = recent.window
-        early = [i for i in items if i.incoming.ts <= held.look_up_until]
+        early = [i for t in taken for i in t.items if i.incoming.ts <= t.held.look_up_until]
         if not early or window.total_seconds() <= 0:
             return
         cameras = sorted({i.incoming.camera_id for i in early})
         lo = min(i.incoming.ts for i in early) - window
         hi = max(i.incoming.ts for i in early) + window
+        before = max(t.held.committed_before for t in taken)  # own commits: known already
         self.counts.looked_up += await asyncio.to_thread(
-            remember_committed, self.db, recent, cameras, (lo, hi), held.committed_before
+            remember_committed, self.db, recent, cameras, (lo, hi), before
         )
 
     async def _run(self, pipeline: Pipeline, group: list[_Taken]) -> None:
