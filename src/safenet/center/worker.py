@@ -46,7 +46,6 @@ import contextlib
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import nats.errors
@@ -71,6 +70,14 @@ from safenet.center.shards import (
 )
 from safenet.center.tables import hotlist_state
 from safenet.center.types import Clock, ReadFate, ReadItem, RejectCode, system_clock
+from safenet.center.worker_state import (
+    Held,
+    Taken,
+    WorkerCounts,
+    finish,
+    groups,
+    wait_clearing,
+)
 from safenet.link.errors import LinkUnavailable
 from safenet.link.nats_queue import WorkQueue
 from safenet.store import Database
@@ -81,52 +88,6 @@ FETCH_WAIT_S = 1.0
 """How long one pull waits for batches before it asks again."""
 
 NEVER = datetime.min.replace(tzinfo=UTC)
-
-
-@dataclass
-class WorkerCounts:
-    """What a worker did (for tests, the log line at stop, and the benchmark)."""
-
-    batches: int = 0
-    reads: int = 0
-    accepted: int = 0
-    duplicates: int = 0
-    redelivered: int = 0
-    retried: int = 0
-    dead: int = 0
-    shards_taken: int = 0
-    shards_given_back: int = 0
-    looked_up: int = 0
-    """Reads remembered from the database after taking a shard (its holder's commits)."""
-    batch_ids: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Taken:
-    msg: Msg
-    batch_id: str
-    deliveries: int
-    items: list[ReadItem]
-    held: _Held
-
-
-@dataclass
-class _Held:
-    """A shard this worker holds: the lane serving it, since when, and its task."""
-
-    shard: int
-    lane: int
-    look_up_until: datetime
-    """Reads at or before this may be within the window of the previous holder's."""
-    committed_before: int
-    """The newest read sequence number when it was taken: the previous holder's reads."""
-    stop: asyncio.Event = field(default_factory=asyncio.Event)
-    task: asyncio.Task[None] | None = None
-    in_hand: int = 0
-    """Batches fetched and not yet settled by its lane."""
-    settled: asyncio.Event = field(default_factory=asyncio.Event)
-    lost: bool = False
-    """Its lock was lost: another worker may hold it, so its batches in hand are not run."""
 
 
 class CenterWorker:
@@ -172,8 +133,8 @@ class CenterWorker:
         ]
         self.counts = WorkerCounts()
         self.locks: ShardLocks | None = None
-        self._held: dict[int, _Held] = {}
-        self._inboxes: list[asyncio.Queue[tuple[_Held, list[Msg]]]] = [
+        self._held: dict[int, Held] = {}
+        self._inboxes: list[asyncio.Queue[tuple[Held, list[Msg]]]] = [
             asyncio.Queue() for _ in self.lanes
         ]
         self._lanes_done = asyncio.Event()
@@ -236,10 +197,10 @@ class CenterWorker:
         deadline = asyncio.get_running_loop().time() + grace_s
         tasks, self._tasks = self._tasks, []
         tasks += [h.task for h in self._held.values() if h.task is not None]
-        await _finish(tasks, grace_s)  # the shards: their last fetches settled by the lanes
+        await finish(tasks, grace_s)  # the shards: their last fetches settled by the lanes
         self._lanes_done.set()
         lanes, self._lane_tasks = self._lane_tasks, []
-        await _finish(lanes, max(0.0, deadline - asyncio.get_running_loop().time()))
+        await finish(lanes, max(0.0, deadline - asyncio.get_running_loop().time()))
         self._drop_locks()
         c = self.counts
         log.info(
@@ -261,7 +222,7 @@ class CenterWorker:
         tasks += [h.task for h in self._held.values() if h.task is not None]
         tasks += self._lane_tasks
         self._lane_tasks = []
-        await _finish(tasks, 0)  # every task cancelled at once
+        await finish(tasks, 0)  # every task cancelled at once
         self._drop_locks()  # as the process's death closes its database connection
 
     def _drop_locks(self) -> None:
@@ -331,7 +292,7 @@ class CenterWorker:
         # the previous holder's: the newest committed read bounds the look-ups.
         seq, newest_at = await asyncio.to_thread(newest_read, self.db)
         until = NEVER if newest_at is None else newest_at + window
-        held = _Held(shard, lane, until, seq)
+        held = Held(shard, lane, until, seq)
         held.task = asyncio.create_task(self._serve(held, sub), name=f"{self.name}-shard-{shard}")
         self._held[shard] = held
         self.counts.shards_taken += 1
@@ -354,7 +315,7 @@ class CenterWorker:
 
     # -- the lanes --------------------------------------------------------------------------
 
-    async def _serve(self, held: _Held, sub: JetStreamContext.PullSubscription) -> None:
+    async def _serve(self, held: Held, sub: JetStreamContext.PullSubscription) -> None:
         """Fetch the shard's batches for its lane, at most ``worker_fetch_messages`` in hand."""
         fetch_n = self.settings.worker_fetch_messages
         inbox = self._inboxes[held.lane]
@@ -362,7 +323,7 @@ class CenterWorker:
             while not (self._stopping.is_set() or held.stop.is_set()):
                 room = fetch_n - held.in_hand
                 if room <= 0:
-                    await _wait(held.settled, FETCH_WAIT_S)
+                    await wait_clearing(held.settled, FETCH_WAIT_S)
                     continue
                 try:
                     msgs = await sub.fetch(room, timeout=FETCH_WAIT_S)
@@ -375,7 +336,7 @@ class CenterWorker:
                 held.in_hand += len(msgs)
                 inbox.put_nowait((held, msgs))
             while held.in_hand > 0:  # the lane settles what this shard fetched
-                await _wait(held.settled, FETCH_WAIT_S)
+                await wait_clearing(held.settled, FETCH_WAIT_S)
         finally:
             with contextlib.suppress(Exception):
                 await sub.unsubscribe()
@@ -411,7 +372,7 @@ class CenterWorker:
                     held.settled.set()
 
     async def _gather(
-        self, inbox: asyncio.Queue[tuple[_Held, list[Msg]]], got: list[tuple[_Held, list[Msg]]]
+        self, inbox: asyncio.Queue[tuple[Held, list[Msg]]], got: list[tuple[Held, list[Msg]]]
     ) -> None:
         """Add what else comes within ``center.pipeline_max_wait_ms`` (a post's other shards).
 
@@ -436,8 +397,8 @@ class CenterWorker:
             except TimeoutError:
                 return
 
-    async def _handle(self, pipeline: Pipeline, fetched: list[tuple[_Held, list[Msg]]]) -> None:
-        taken: list[_Taken] = []
+    async def _handle(self, pipeline: Pipeline, fetched: list[tuple[Held, list[Msg]]]) -> None:
+        taken: list[Taken] = []
         for held, msg in ((h, m) for h, msgs in fetched for m in msgs):
             deliveries = msg.metadata.num_delivered or 1
             if deliveries > self.settings.queue_max_deliver:
@@ -457,17 +418,17 @@ class CenterWorker:
             items = [
                 ReadItem(incoming=r, ingested_at=now, received_at=batch.received_at) for r in reads
             ]
-            taken.append(_Taken(msg, batch.batch_id, deliveries, items, held))
+            taken.append(Taken(msg, batch.batch_id, deliveries, items, held))
             if deliveries > 1:
                 self.counts.redelivered += 1
                 log.info(
                     "%s: batch %s taken again (delivery %d)", self.name, batch.batch_id, deliveries
                 )
         await self._look_up(pipeline, taken)
-        for group in _groups(taken, self.settings.pipeline_batch_size):
+        for group in groups(taken, self.settings.pipeline_batch_size):
             await self._run(pipeline, group)
 
-    async def _look_up(self, pipeline: Pipeline, taken: list[_Taken]) -> None:
+    async def _look_up(self, pipeline: Pipeline, taken: list[Taken]) -> None:
         """Remember what the shards' previous holders committed near these reads (one query)."""
         recent = pipeline.ctx.recent
         window = recent.window
@@ -482,7 +443,7 @@ class CenterWorker:
             remember_committed, self.db, recent, cameras, (lo, hi), before
         )
 
-    async def _run(self, pipeline: Pipeline, group: list[_Taken]) -> None:
+    async def _run(self, pipeline: Pipeline, group: list[Taken]) -> None:
         items = [i for t in group for i in t.items]
         failure: str | None = None
         keepalive = asyncio.create_task(self._keep_alive([t.msg for t in group]))
@@ -501,7 +462,7 @@ class CenterWorker:
             with contextlib.suppress(Exception):  # the center's relay also polls
                 await self.queue.committed()
 
-    async def _settle(self, t: _Taken, failure: str | None) -> None:
+    async def _settle(self, t: Taken, failure: str | None) -> None:
         failed = [
             i
             for i in t.items
@@ -592,38 +553,3 @@ class CenterWorker:
                 sa.select(hotlist_state.c.version).where(hotlist_state.c.id == 1)
             ).scalar()
         return 0 if version is None else int(version)
-
-
-async def _wait(event: asyncio.Event, timeout_s: float) -> None:
-    """Wait for ``event`` (at most ``timeout_s``), then clear it for the next wait."""
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(event.wait(), timeout_s)
-    event.clear()
-
-
-async def _finish(tasks: list[asyncio.Task[None]], within_s: float) -> None:
-    """Let ``tasks`` end (at most ``within_s``), then cancel what is left."""
-    if not tasks:
-        return
-    _, late = await asyncio.wait(tasks, timeout=within_s) if within_s > 0 else (set(), tasks)
-    for task in late:
-        task.cancel()
-    for task in tasks:
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
-
-
-def _groups(taken: list[_Taken], max_reads: int) -> list[list[_Taken]]:
-    """Batches run together, at most ``max_reads`` reads a run (at least one batch)."""
-    groups: list[list[_Taken]] = []
-    current: list[_Taken] = []
-    count = 0
-    for t in taken:
-        if current and count + len(t.items) > max_reads:
-            groups.append(current)
-            current, count = [], 0
-        current.append(t)
-        count += len(t.items)
-    if current:
-        groups.append(current)
-    return groups
