@@ -8,6 +8,7 @@ Against a real nats-server and PostgreSQL.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -178,7 +179,10 @@ def test_postgres_shard_locks_are_one_holder_and_die_with_the_connection(pg_url:
         assert first.take(3)
         assert first.take(3)  # its own lock: taken again, still one holder
         assert not second.take(3)
-        first.close()  # a worker's death
+        first.close()  # a worker's death: the server ends its session a moment later
+        deadline = time.monotonic() + 10
+        while second.members() != 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert second.members() == 1
         assert second.take(3)
         second.give_back(3)
