@@ -58,7 +58,7 @@ class Workers:
         self, *, stages: Sequence[Stage] = STAGES, concurrency: int = 1, name: str = "w"
     ) -> CenterWorker:
         db = open_database(self.db_url)
-        queue = WorkQueue(queue_config(self.settings, SITE, 10.0))
+        queue = WorkQueue(queue_config(self.settings, SITE, 10.0, provision=False))
         worker = CenterWorker(
             self.settings,
             site=SITE,

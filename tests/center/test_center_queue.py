@@ -22,7 +22,7 @@ import pytest
 from safenet.auth import Role
 from safenet.center.context import PipelineContext
 from safenet.center.pipeline import STAGES, OnFailure, Stage
-from safenet.center.queued import decode, encode
+from safenet.center.queued import BadBatch, decode, encode, encode_format_one
 from safenet.center.runner import PipelineRunner
 from safenet.center.settings import CenterSettings
 from safenet.center.stages.base import Batch
@@ -45,9 +45,14 @@ WANTED = "12가3456"
 
 
 def batch_reads(
-    env: CenterEnv, prefix: str, n: int, hit_at: int | None = None, batch: int = 0
+    env: CenterEnv,
+    prefix: str,
+    n: int,
+    hit_at: int | None = None,
+    batch: int = 0,
+    camera: str = "SC-01",
 ) -> list[dict]:
-    """``n`` reads of camera SC-01, distinct plates, the one at ``hit_at`` the wanted car.
+    """``n`` reads of ``camera``, distinct plates, the one at ``hit_at`` the wanted car.
 
     Batch ``batch`` is read ``11 * batch`` seconds ago, beyond the de-duplication window
     of the one before.
@@ -56,7 +61,7 @@ def batch_reads(
     out = []
     for k in range(n):
         plate = WANTED if k == hit_at else f"{10 + batch % 80}나{1000 + k:04d}"
-        out.append(read(f"{prefix}-{k}", plate, now, camera="SC-01"))
+        out.append(read(f"{prefix}-{k}", plate, now, camera=camera))
     return out
 
 
@@ -89,6 +94,26 @@ def test_the_wire_format_keeps_every_field() -> None:
     assert batch.batch_id == "b-1"
     assert batch.received_at == at
     assert back == [r]
+    # A batch queued before the upgrade to format 2 is still taken, field for field.
+    old, back = decode(encode_format_one("b-0", at, [r]))
+    assert (old.format, old.batch_id, back) == (1, "b-0", [r])
+
+
+def test_a_body_of_no_known_format_or_without_offsets_is_refused() -> None:
+    from datetime import UTC, datetime
+
+    import msgspec
+
+    at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    body = encode("b-1", at, [IncomingRead("r-1", "SC-01", at, "12가3456", 0.9)])
+    as_map = msgspec.msgpack.decode(body)
+    with pytest.raises(BadBatch, match="format: 3"):
+        decode(msgspec.msgpack.encode({**as_map, "format": 3}))
+    naive = {**as_map, "received_at": "2026-03-01T12:00:00"}
+    with pytest.raises(BadBatch, match="ts: a time without its offset"):
+        decode(msgspec.msgpack.encode(naive))
+    with pytest.raises(BadBatch, match="body: not a read batch"):
+        decode(b"\x00not msgpack")
 
 
 def test_inline_stays_the_default() -> None:
@@ -188,7 +213,12 @@ async def test_two_workers_share_the_work(
         async with workers_for(env, pg_url) as workers:
             a = await workers.start(name="worker-a")
             b = await workers.start(name="worker-b")
-            posts = [env.post(batch_reads(env, f"p{k}", 20, k % 20, batch=k)) for k in range(24)]
+            await wait_until(lambda: len(a.held) == len(b.held) == 4, "the shards shared")
+            assert not set(a.held) & set(b.held)
+            posts = [
+                env.post(batch_reads(env, f"p{k}", 20, k % 20, batch=k, camera=f"SC-0{1 + k % 5}"))
+                for k in range(24)
+            ]
             answers = await asyncio.gather(*posts)
             assert all(len(r.json()["accepted"]) == 20 for r in answers)
             await wait_until(lambda: a.counts.batches + b.counts.batches == 24, "24 batches")
@@ -320,7 +350,7 @@ async def test_a_body_that_is_no_batch_is_dead_lettered_at_once(
         worker = await workers.start()
         nc = await nats.connect(server.url)
         try:
-            await nc.jetstream().publish(subject("seocho"), b"\x00not msgpack")
+            await nc.jetstream().publish(subject("seocho", 0), b"\x00not msgpack")
         finally:
             await nc.close()
         await wait_until(lambda: worker.counts.dead == 1, "dead-lettered")

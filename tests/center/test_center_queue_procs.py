@@ -22,13 +22,14 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import aiomqtt
 import nats
 import nats.js.errors
 import pytest
 
-from safenet.link.nats_queue import WORKERS, stream_name
+from safenet.link.nats_queue import DEFAULT_SHARDS, consumer_name, stream_name
 from tests.center.conftest import entry, read
 from tests.center.queue_support import queue_center, stored, wait_until, workers_for
 from tests.support.services import NatsServer, free_port
@@ -89,16 +90,23 @@ class WorkerProcess:
         return self.proc.returncode
 
 
-async def workers_waiting(url: str, n: int, within_s: float = 30.0) -> None:
-    """Return once ``n`` pulls wait on the site's consumer (the workers are up)."""
+async def shard_consumers(js: Any) -> list[Any]:
+    """The site's shard consumers (raises NotFoundError until a worker made them all)."""
+    return [
+        await js.consumer_info(stream_name("seocho"), consumer_name(k))
+        for k in range(DEFAULT_SHARDS)
+    ]
+
+
+async def workers_waiting(url: str, within_s: float = 30.0) -> None:
+    """Return once a pull waits on every shard's consumer (the workers are up)."""
     nc = await nats.connect(url)
     js = nc.jetstream()
     deadline = asyncio.get_running_loop().time() + within_s
     try:
         while True:
             with contextlib.suppress(nats.js.errors.NotFoundError):
-                info = await js.consumer_info(stream_name("seocho"), WORKERS)
-                if (info.num_waiting or 0) >= n:
+                if all(info.num_waiting for info in await shard_consumers(js)):
                     return
             assert asyncio.get_running_loop().time() < deadline, "the workers did not start"
             await asyncio.sleep(0.1)
@@ -164,11 +172,11 @@ async def test_worker_processes_killed_with_sigkill_lose_and_double_nothing(
             try:
                 while posting and kills < MAX_KILLS:
                     try:
-                        info = await js.consumer_info(stream_name("seocho"), WORKERS)
+                        infos = await shard_consumers(js)
                     except nats.js.errors.NotFoundError:  # no worker has started yet
                         await asyncio.sleep(0.05)
                         continue
-                    if not info.num_ack_pending:
+                    if not any(info.num_ack_pending for info in infos):
                         await asyncio.sleep(0.005)
                         continue
                     victims = procs if kills == 0 else [procs[rng.randrange(2)]]
@@ -196,7 +204,7 @@ async def test_worker_processes_killed_with_sigkill_lose_and_double_nothing(
 
         killing = asyncio.create_task(killer())
         try:
-            await workers_waiting(server.url, 4)  # 2 processes, 2 lanes each
+            await workers_waiting(server.url)  # 2 processes, 2 lanes each
             for first in range(0, BATCHES, 5):
                 await asyncio.gather(*(post(b) for b in range(first, first + 5)))
                 await asyncio.sleep(rng.uniform(0.1, 0.5))

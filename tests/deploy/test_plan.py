@@ -10,7 +10,7 @@ import pytest
 
 from safenet.deploy.plan import PlanOptions, center_ids, write_plan
 from safenet.link.errors import LinkConfigError
-from safenet.link.nats_config import server_binary
+from safenet.link.nats_config import read_env_file, server_binary
 
 
 def test_every_generated_nats_config_passes_nats_server_t(tmp_path: Path) -> None:
@@ -52,10 +52,20 @@ def test_workers_put_the_centers_in_queue_mode_with_a_unit_template(tmp_path: Pa
     units = tmp_path / "plan/systemd"
     template = (units / "safenet-worker-seocho@.service").read_text()
     assert "ExecStart=safenet center worker --site seocho" in template
-    assert "EnvironmentFile=/etc/safenet/env/seocho.env" in template
+    assert "EnvironmentFile=/etc/safenet/env/seocho-worker.env" in template
     env = (tmp_path / "plan/env/seocho.env").read_text()
     assert "SAFENET_CENTER__INGEST_MODE=queue" in env
-    assert "SAFENET_CENTER__QUEUE_NATS_USER=seocho-queue" in env
+    assert "SAFENET_CENTER__QUEUE_NATS_USER=seocho-ingest" in env
+    # The workers' file: their own queue identity, neither the ingest's nor the link's.
+    worker_env = read_env_file(tmp_path / "plan/env/seocho-worker.env")
+    center_env = read_env_file(tmp_path / "plan/env/seocho.env")
+    assert worker_env["SAFENET_CENTER__QUEUE_NATS_USER"] == "seocho-worker"
+    assert worker_env["SAFENET_CENTER__INGEST_MODE"] == "queue"
+    assert worker_env["SAFENET_CENTER__DATABASE_URL"] == center_env["SAFENET_CENTER__DATABASE_URL"]
+    secrets = {center_env["SAFENET_CENTER__QUEUE_NATS_PASSWORD"]}
+    secrets.add(center_env["SAFENET_CENTER__NATS_PASSWORD"])
+    assert not secrets & set(worker_env.values())
+    assert worker_env["SAFENET_CENTER__QUEUE_NATS_PASSWORD"] not in center_env.values()
     listing = json.loads((tmp_path / "plan/processes.json").read_text())["processes"]
     names = [p["name"] for p in listing]
     assert names[:5] == ["hub1", "hub2", "hub3", "leaf-seocho", "leaf-gangnam"]
@@ -69,6 +79,9 @@ def test_workers_put_the_centers_in_queue_mode_with_a_unit_template(tmp_path: Pa
     text = leaf.read_text()
     # The work queue's JetStream is the leaf's own, in an account never joined to the hub.
     assert "QUEUE: { jetstream: enabled" in text
+    assert 'user: "seocho-ingest"' in text
+    assert 'user: "seocho-worker"' in text
+    assert "seocho-queue" not in text
     assert '"$JS.API.>": "$JS.hub.API.>"' in text
     done = subprocess.run([binary, "-t", "-c", str(leaf)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr

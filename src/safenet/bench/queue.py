@@ -80,7 +80,7 @@ async def _queued(
         for start in range(0, len(reads), POST_SIZE):
             await service.runner.process(reads[start : start + POST_SIZE])
         append_s = time.perf_counter() - started
-        batches = (len(reads) + POST_SIZE - 1) // POST_SIZE
+        batches = sink.appended_batches  # one per shard of each post
         started = time.perf_counter()
         for k in range(workers):
             worker = CenterWorker(
@@ -137,7 +137,7 @@ async def _with_processes(
     import sqlalchemy as sa
 
     from safenet.center.tables import reads as reads_table
-    from safenet.link.nats_queue import WORKERS, stream_name
+    from safenet.link.nats_queue import consumer_name, stream_name
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAFENET_")}
     env.update(
@@ -162,11 +162,15 @@ async def _with_processes(
     nc = await nats.connect(nats_url)
     js = nc.jetstream()
     try:
-        async with asyncio.timeout(60):  # the processes start and pull
+        shards = service.settings.queue_shards
+        async with asyncio.timeout(60):  # the processes start, share the shards and pull
             while True:
                 with contextlib.suppress(Exception):
-                    info = await js.consumer_info(stream_name(site), WORKERS)
-                    if (info.num_waiting or 0) >= workers:
+                    waiting = [
+                        (await js.consumer_info(stream_name(site), consumer_name(k))).num_waiting
+                        for k in range(shards)
+                    ]
+                    if all(waiting):
                         break
                 await asyncio.sleep(0.1)
         reads = corpus.reads

@@ -3,8 +3,9 @@
 The reads of one HTTP request (or one MQTT message) are checked as the inline path
 checks them: field by field at ingest, then the pipeline's ``normalize`` stage (plate
 text, time, camera), so a bad read is refused in the answer with its field and
-reason and the others go on. The reads that pass are appended as ONE message to the
-site's JetStream work-queue stream (:mod:`safenet.link.nats_queue`, body
+reason and the others go on. The reads that pass are appended, one message per
+shard of cameras their cameras fall in (:func:`~safenet.link.nats_queue.shard_of`), to
+the site's JetStream work-queue stream (:mod:`safenet.link.nats_queue`, body
 :mod:`safenet.center.queued`), and only once JetStream has acked that message are
 they answered as accepted: a center that crashes after its answer has lost nothing.
 ``safenet center worker`` processes (:mod:`safenet.center.worker`) run the rest of
@@ -22,6 +23,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from safenet.center.context import PipelineContext
 from safenet.center.errors import PipelineBusy
@@ -32,7 +34,7 @@ from safenet.center.stages import normalize
 from safenet.center.stages.base import Batch
 from safenet.center.types import IncomingRead, ReadFate, ReadItem
 from safenet.link.errors import LinkConfigError, LinkUnavailable
-from safenet.link.nats_queue import QueueConfig, WorkQueue
+from safenet.link.nats_queue import QueueConfig, WorkQueue, shard_of
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +42,14 @@ RETRY_S = (0.2, 5.0)
 """First and longest pause of an MQTT append retried while the queue is unavailable."""
 
 
-def queue_config(settings: CenterSettings, site: str, connect_wait_s: float | None) -> QueueConfig:
-    """The work queue's connection and limits from ``center.queue_*``."""
+def queue_config(
+    settings: CenterSettings, site: str, connect_wait_s: float | None, *, provision: bool = True
+) -> QueueConfig:
+    """The work queue's connection and limits from ``center.queue_*``.
+
+    ``provision``: the center's ingest creates the streams; a worker (False) only checks
+    that they are there, so its NATS identity needs no stream API.
+    """
     password = settings.queue_nats_password or settings.nats_password
     return QueueConfig(
         site=site,
@@ -53,7 +61,17 @@ def queue_config(settings: CenterSettings, site: str, connect_wait_s: float | No
         dead_max_age_s=settings.read_retention_hours * 3600,
         publish_timeout_s=settings.queue_publish_timeout_s,
         connect_wait_s=connect_wait_s,
+        shards=settings.queue_shards,
+        provision=provision,
     )
+
+
+def encode_batch(
+    site: str, received_at: datetime, reads: Sequence[IncomingRead]
+) -> tuple[str, bytes]:
+    """A new batch id and the body of one shard's reads."""
+    batch_id = new_batch_id(site)
+    return batch_id, encode(batch_id, received_at, reads)
 
 
 class QueueIngest:
@@ -145,14 +163,28 @@ class QueueIngest:
         live = [i for i in items if i.live]
         if not live:
             return items
-        batch_id = new_batch_id(self.site)
-        body = encode(batch_id, received_at, [i.incoming for i in live])
+        by_shard: dict[int, list[IncomingRead]] = {}
+        shards = self.queue.config.shards
+        for i in live:
+            by_shard.setdefault(shard_of(i.incoming.camera_id, shards), []).append(i.incoming)
         self._in_flight += len(live)
         try:
-            await self._append(batch_id, body, wait)
+            # One message per shard, appended together; the answer waits for every ack.
+            # Should one fail, the caller sends all again: the stored ones come back as
+            # duplicates (the unique read id), so nothing is lost or doubled.
+            results = await asyncio.gather(
+                *(
+                    self._append(shard, encode_batch(self.site, received_at, part), wait)
+                    for shard, part in by_shard.items()
+                ),
+                return_exceptions=True,
+            )
         finally:
             self._in_flight -= len(live)
-        self.appended_batches += 1
+        failed = [r for r in results if isinstance(r, BaseException)]
+        if failed:
+            raise failed[0]
+        self.appended_batches += len(by_shard)
         self.ctx.metrics.reads.labels(outcome="queued").inc(len(live))
         self.ctx.metrics.read_rate.add(len(live))
         for item in live:
@@ -165,13 +197,14 @@ class QueueIngest:
             if item.rejection is not None:
                 self.ctx.metrics.count_rejection(item.rejection.code.value)
 
-    async def _append(self, batch_id: str, body: bytes, wait: bool) -> None:
+    async def _append(self, shard: int, batch: tuple[str, bytes], wait: bool) -> None:
+        batch_id, body = batch
         pause = RETRY_S[0]
         while True:
             why: str
             if self.queue.connected:
                 try:
-                    await self.queue.append(batch_id, body)
+                    await self.queue.append(batch_id, body, shard)
                     return
                 except LinkUnavailable as exc:
                     why = str(exc)

@@ -209,6 +209,22 @@ class CenterSettings(Section):
         description="Most bytes the work-queue stream holds; when full, ingest is refused "
         "(503) instead of old batches being dropped.",
     )
+    queue_shards: int = Field(
+        8,
+        ge=1,
+        le=1024,
+        description="Shards the site's cameras are cut in on the work queue: a camera's reads "
+        "always go to the one worker holding its shard, so the de-duplication window "
+        "sees them all. The center and its workers must agree (a worker refuses a queue "
+        "cut otherwise); at least workers x `--concurrency` to keep every lane busy.",
+    )
+    worker_rebalance_s: float = Field(
+        1.0,
+        gt=0,
+        le=60,
+        description="How often a worker looks at how many workers serve the site and takes "
+        "free shards or gives back extra ones (a dead worker's shards move within this).",
+    )
     worker_fetch_messages: int = Field(
         16,
         ge=1,

@@ -222,6 +222,7 @@ async def _work(
     metrics_port: int | None,
 ) -> None:
     import asyncio
+    import contextlib
     import signal
 
     from safenet.center.parts import open_center_database
@@ -230,7 +231,7 @@ async def _work(
     from safenet.link.nats_queue import WorkQueue
 
     db = open_center_database(center, settings.var_dir, site)
-    queue = WorkQueue(queue_config(center, site, None))
+    queue = WorkQueue(queue_config(center, site, None, provision=False))
     worker = CenterWorker(center, site=site, db=db, queue=queue, concurrency=concurrency)
     metrics = None
     if metrics_port is not None:
@@ -244,8 +245,17 @@ async def _work(
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await worker.start()
-        await stop.wait()
+        # start() waits for the center to make the streams: a signal must end that wait too.
+        starting = asyncio.create_task(worker.start())
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait({starting, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if starting.done():
+            starting.result()
+            await stopped
+        else:
+            starting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
     finally:
         await worker.stop()
         await queue.close()

@@ -32,6 +32,7 @@ from safenet.link.nats_config import (
     read_env_file,
     write_nats_config,
 )
+from safenet.link.queue_fencing import ROLES, Role, queue_user, queue_users_config
 from safenet.link.sites import POLICE
 
 HUB_NODES = 3
@@ -115,13 +116,17 @@ def hub_config(index: int, hub_conf: str, opts: PlanOptions) -> str:
 
 
 def leaf_config(
-    creds: SiteCredentials, index: int, opts: PlanOptions, queue: SiteCredentials | None = None
+    creds: SiteCredentials,
+    index: int,
+    opts: PlanOptions,
+    queue: dict[Role, SiteCredentials] | None = None,
 ) -> str:
     """A center's leaf: local clients get the same permissions; it joins the hub as the site.
 
     With ``queue`` (queue mode) the leaf also holds the center's work queue: a second
     account, ``QUEUE``, with JetStream of its own on this server and never joined to the
-    hub, so the reads the workers take never leave the center.
+    hub, so the reads the workers take never leave the center. It has two users, the
+    center's ingest and its workers, fenced apart (:mod:`safenet.link.queue_fencing`).
     """
     perms = permissions_for(creds.site, HUB_DOMAIN)
     urls = ", ".join(
@@ -150,9 +155,10 @@ def leaf_config(
         f'    mappings: {{ "$JS.API.>": "$JS.{HUB_DOMAIN}.API.>" }} }}\n'
     )
     if queue is not None:
+        passwords = {role: c.password for role, c in queue.items()}
         text += (
             f"  {QUEUE_ACCOUNT}: {{ jetstream: enabled,\n"
-            f"    users: [ {{ user: {_q(queue.user)}, password: {_q(queue.password)} }} ] }}\n"
+            f"    {queue_users_config(creds.site, passwords)} }}\n"
         )
     return text + (f"}}\nleafnodes {{ remotes: [ {{ urls: [{urls}], account: {ACCOUNT} }} ] }}\n")
 
@@ -177,23 +183,41 @@ def _unit(description: str, command: str, env_file: str) -> str:
     )
 
 
-def _queue_credentials(path: Path, site: str) -> SiteCredentials:
-    """The center's work-queue user on its leaf, reused when the plan is written again."""
-    if path.exists():
-        values = read_env_file(path)
-        return SiteCredentials(
-            site,
-            values["SAFENET_CENTER__QUEUE_NATS_USER"],
-            values["SAFENET_CENTER__QUEUE_NATS_PASSWORD"],
+def _queue_credentials(out: Path, site: str) -> dict[Role, SiteCredentials]:
+    """The work queue's two users on the center's leaf, reused when the plan is written again.
+
+    ``credentials/<site>-ingest.env`` (the center) and ``credentials/<site>-worker.env``
+    (its workers): neither holds the other's password.
+    """
+    found: dict[Role, SiteCredentials] = {}
+    for role in ROLES:
+        path = out / "credentials" / f"{site}-{role}.env"
+        if path.exists():
+            values = read_env_file(path)
+            found[role] = SiteCredentials(
+                site,
+                values["SAFENET_CENTER__QUEUE_NATS_USER"],
+                values["SAFENET_CENTER__QUEUE_NATS_PASSWORD"],
+            )
+            continue
+        creds = SiteCredentials(site, queue_user(site, role), secrets.token_urlsafe(24))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f"SAFENET_CENTER__QUEUE_NATS_USER={creds.user}\n"
+            f"SAFENET_CENTER__QUEUE_NATS_PASSWORD={creds.password}\n"
         )
-    creds = SiteCredentials(site, f"{site}-queue", secrets.token_urlsafe(24))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
+        path.chmod(0o600)
+        found[role] = creds
+    return found
+
+
+def _queue_env(url: str, creds: SiteCredentials) -> str:
+    return (
+        "SAFENET_CENTER__INGEST_MODE=queue\n"
+        f"SAFENET_CENTER__QUEUE_NATS_URL={url}\n"
         f"SAFENET_CENTER__QUEUE_NATS_USER={creds.user}\n"
         f"SAFENET_CENTER__QUEUE_NATS_PASSWORD={creds.password}\n"
     )
-    path.chmod(0o600)
-    return creds
 
 
 def _process(
@@ -266,19 +290,14 @@ def write_plan(centers: Sequence[str], out: Path, opts: PlanOptions | None = Non
         http = f"127.0.0.1:{opts.police_port + index}"
         section = "POLICE" if site == POLICE else "CENTER"
         queue_env = ""
+        queue: dict[Role, SiteCredentials] | None = None
         if site == POLICE:
             url = hub_urls
         else:
-            queue = None
             leaf_url = f"nats://127.0.0.1:{opts.leaf_client_port + index}"
             if opts.workers:
-                queue = _queue_credentials(out / "credentials" / f"{site}-queue.env", site)
-                queue_env = (
-                    "SAFENET_CENTER__INGEST_MODE=queue\n"
-                    f"SAFENET_CENTER__QUEUE_NATS_URL={leaf_url}\n"
-                    f"SAFENET_CENTER__QUEUE_NATS_USER={queue.user}\n"
-                    f"SAFENET_CENTER__QUEUE_NATS_PASSWORD={queue.password}\n"
-                )
+                queue = _queue_credentials(out, site)
+                queue_env = _queue_env(leaf_url, queue["ingest"])
             leaf = nats_dir / f"leaf-{site}.conf"
             leaf.write_text(leaf_config(creds, index, opts, queue))
             leaf.chmod(0o600)
@@ -348,13 +367,24 @@ def write_plan(centers: Sequence[str], out: Path, opts: PlanOptions | None = Non
                 http,
             )
         )
-        if opts.workers:
+        if queue is not None:
+            # The workers' own file: the database and the worker's queue identity, not
+            # the center's link password nor its ingest identity.
+            worker_env = env_dir / f"{site}-worker.env"
+            worker_env.write_text(
+                f"# safenet pipeline workers of center {site}\n"
+                f"SAFENET_CENTER__SITE={site}\n"
+                f"SAFENET_CENTER__DATABASE_URL={opts.database_url}{opts.database_name(site)}\n"
+                + _queue_env(url, queue["worker"])
+            )
+            worker_env.chmod(0o600)
+            written.append(worker_env)
             template = f"safenet-worker-{site}@.service"
             (units / template).write_text(
                 _unit(
                     f"safenet center {site} pipeline worker %i",
                     f"safenet center worker --site {site}",
-                    envf,
+                    f"{opts.config_root}/env/{site}-worker.env",
                 ).replace(
                     "After=network-online.target",
                     f"After=network-online.target safenet-nats-leaf-{site}.service",
@@ -368,7 +398,7 @@ def write_plan(centers: Sequence[str], out: Path, opts: PlanOptions | None = Non
                         "worker",
                         site,
                         ["safenet", "center", "worker", "--site", site],
-                        f"env/{site}.env",
+                        f"env/{site}-worker.env",
                         f"safenet-worker-{site}@{k}.service",
                         "",
                     )

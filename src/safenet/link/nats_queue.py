@@ -1,10 +1,14 @@
 """A site's read work queue on JetStream: batches appended by ingest, taken by workers.
 
-One stream per site, ``SAFENET_READS_<SITE>`` on the subject ``safenet.reads.<site>``,
+One stream per site, ``SAFENET_READS_<SITE>`` on the subjects ``safenet.reads.<site>.<shard>``,
 with work-queue retention: a batch stays until a worker acks it, and then it is gone.
-Every worker of the site pulls from ONE durable consumer (:data:`WORKERS`), so any
-number of processes on any machines share the batches, each batch given to one of
-them at a time. A batch not acked within ``ack_wait`` is given again (at-least-once);
+A site's cameras are split into ``shards`` (:func:`shard_of`, a hash of the camera id):
+ingest appends the reads of one shard as one batch to that shard's subject, and each
+shard has ONE durable consumer (``shard-<k>``, :func:`consumer_name`), taken by one
+worker at a time (:mod:`safenet.center.shards`), so every read of a camera reaches the
+same worker and its de-duplication window. The stream's description names the shard
+count, and a worker refuses a stream cut into another number of shards than its own.
+A batch not acked within ``ack_wait`` is given again (at-least-once);
 a batch that keeps failing is copied, with its reason, to the site's dead-letter
 stream ``SAFENET_READS_DEAD_<SITE>`` (subject ``safenet.reads-dead.<site>``), kept
 no longer than the reads it holds may be, and only then acked.
@@ -21,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -31,13 +36,13 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext, api
 
-from safenet.link.errors import LinkUnavailable
+from safenet.link.errors import LinkConfigError, LinkUnavailable
 from safenet.link.nats_connect import connect, describe_error
 
 log = logging.getLogger(__name__)
 
-WORKERS: Final = "workers"
-"""The durable pull consumer every worker of a site shares."""
+DEFAULT_SHARDS: Final = 8
+"""Shards of a site's cameras when ``center.queue_shards`` is not set."""
 
 DUPLICATE_WINDOW_S: Final = 120.0
 """How long JetStream remembers a batch id (a repeated publish within it is stored once)."""
@@ -56,14 +61,44 @@ def dead_stream_name(site: str) -> str:
     return f"SAFENET_READS_DEAD_{_NAME.sub('_', site).upper()}"
 
 
-def subject(site: str) -> str:
-    """``safenet.reads.<site>``: where the site's ingest appends its batches."""
-    return f"safenet.reads.{site}"
+def subject(site: str, shard: int | None = None) -> str:
+    """``safenet.reads.<site>.<shard>``: where ingest appends a shard's batches.
+
+    Without ``shard``, ``safenet.reads.<site>.*``: every shard of the site (the stream's
+    subjects, and what an ingest identity may publish).
+    """
+    return f"safenet.reads.{site}.{'*' if shard is None else shard}"
+
+
+def shard_of(camera_id: str, shards: int) -> int:
+    """The shard a camera's reads go to: stable across processes and restarts."""
+    return zlib.crc32(camera_id.encode()) % shards
+
+
+def consumer_name(shard: int) -> str:
+    """``shard-<k>``: the one durable consumer of shard ``k``."""
+    return f"shard-{shard}"
+
+
+def describe_shards(shards: int) -> str:
+    """The stream description that records how many shards the site's cameras are cut in."""
+    return f"safenet read work queue; shards={shards}"
+
+
+def shards_described(description: str | None) -> int | None:
+    """The shard count a stream's description records (None: not a sharded queue)."""
+    m = re.search(r"shards=(\d+)", description or "")
+    return None if m is None else int(m.group(1))
 
 
 def wake_subject(site: str) -> str:
     """``safenet.reads-committed.<site>``: a worker committed hits (core NATS, no body)."""
     return f"safenet.reads-committed.{site}"
+
+
+def queue_inbox(user: str) -> str:
+    """``_INBOX.<user>``: the reply prefix of a work-queue connection (see queue_fencing)."""
+    return f"_INBOX.{user}"
 
 
 def dead_subject(site: str) -> str:
@@ -85,6 +120,9 @@ class QueueConfig:
     """How long a dead letter is kept: never longer than its reads may be."""
     publish_timeout_s: float = 5.0
     connect_wait_s: float | None = 10.0
+    shards: int = DEFAULT_SHARDS
+    provision: bool = True
+    """Create or update the streams on connect (ingest); a worker only checks them."""
 
 
 class WorkQueue:
@@ -120,19 +158,41 @@ class WorkQueue:
         if c.user is not None:
             options["user"] = c.user
             options["password"] = c.password or ""
+            options["inbox_prefix"] = queue_inbox(c.user)
 
         def failed(exc: BaseException) -> None:
             self.last_error = describe_error(exc)
 
         self.nc = await connect(self.site, [c.url], options, c.connect_wait_s, failed)
         self._js = self.nc.jetstream(timeout=c.publish_timeout_s)
-        await self.ensure_streams()
+        if c.provision:
+            await self.ensure_streams()
+        else:
+            await self.check_streams()
         self.last_error = None
+
+    async def check_streams(self) -> None:
+        """Raise :class:`LinkUnavailable` unless the site's streams exist, cut as configured."""
+        try:
+            info = await self.js.stream_info(stream_name(self.site))
+            await self.js.stream_info(dead_stream_name(self.site))
+        except (nats.errors.Error, nats.js.errors.Error, TimeoutError) as exc:
+            raise LinkUnavailable(
+                f"work queue of {self.site}: its streams are not there yet "
+                f"({describe_error(exc)}); the center creates them"
+            ) from exc
+        found = shards_described(info.config.description)
+        if found != self.config.shards:
+            raise LinkConfigError(
+                f"center.queue_shards: {self.config.shards}, but the work queue of "
+                f"{self.site} is cut in {found} shards (set the same value as the center)"
+            )
 
     async def ensure_streams(self) -> None:
         c = self.config
         work = api.StreamConfig(
             name=stream_name(self.site),
+            description=describe_shards(c.shards),
             subjects=[subject(self.site)],
             retention=api.RetentionPolicy.WORK_QUEUE,
             storage=api.StorageType.FILE,
@@ -166,14 +226,14 @@ class WorkQueue:
 
     # -- ingest -------------------------------------------------------------------------
 
-    async def append(self, batch_id: str, body: bytes) -> int:
-        """Append one batch; returns its stream sequence once JetStream has stored it.
+    async def append(self, batch_id: str, body: bytes, shard: int) -> int:
+        """Append one shard's batch; returns its stream sequence once JetStream has stored it.
 
         Raises :class:`LinkUnavailable` when the stream did not ack in time or is full.
         """
         try:
             ack = await self.js.publish(
-                subject(self.site),
+                subject(self.site, shard),
                 body,
                 timeout=self.config.publish_timeout_s,
                 stream=stream_name(self.site),
@@ -188,22 +248,28 @@ class WorkQueue:
 
     # -- workers --------------------------------------------------------------------------
 
-    async def consumer(self, max_ack_pending: int = 10_000) -> JetStreamContext.PullSubscription:
-        """The site's shared durable pull consumer (made on first use).
+    async def consumer(
+        self, shard: int, max_ack_pending: int = 10_000
+    ) -> JetStreamContext.PullSubscription:
+        """Shard ``shard``'s durable pull consumer (made on first use).
 
         Its ``max_deliver`` is unlimited: the worker counts deliveries itself, so that a
         batch that crashed every worker it reached still ends in the dead-letter stream.
         """
-        config = api.ConsumerConfig(
-            durable_name=WORKERS,
+        name = consumer_name(shard)
+        config = self._consumer_config(shard, max_ack_pending)
+        return await self.js.pull_subscribe(
+            subject(self.site, shard), durable=name, stream=stream_name(self.site), config=config
+        )
+
+    def _consumer_config(self, shard: int, max_ack_pending: int) -> api.ConsumerConfig:
+        return api.ConsumerConfig(
+            durable_name=consumer_name(shard),
             ack_policy=api.AckPolicy.EXPLICIT,
             ack_wait=self.config.ack_wait_s,
             max_deliver=-1,
             max_ack_pending=max_ack_pending,
-            filter_subject=subject(self.site),
-        )
-        return await self.js.pull_subscribe(
-            subject(self.site), durable=WORKERS, stream=stream_name(self.site), config=config
+            filter_subject=subject(self.site, shard),
         )
 
     async def dead_letter(self, msg: Msg, reason: str, deliveries: int) -> None:
