@@ -134,6 +134,7 @@ class Rule(StrEnum):
     CORROBORATED = "corroborated"  # a later read lifted it over the threshold
     NOT_CORROBORATED = "not_corroborated"  # the hold ran out
     LOOKALIKES = "lookalikes"  # real look-alike cars are about: held for a read they cannot give
+    EXACT_LOOKALIKE = "exact_lookalike"  # exact, but a real look-alike car could be the vehicle
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,11 +268,20 @@ class DecisionPolicy:
     memory_plates: int = MEMORY_PLATES
     memory_passes: int = MEMORY_PASSES
     lookalike_s: float = DEFAULT_WINDOW_S
+    lookalike_exact_s: float = TRAFFIC_S
     traffic_s: float = TRAFFIC_S
     traffic_passes: int = TRAFFIC_PASSES
 
     def __post_init__(self) -> None:
-        for name in ("hold_s", "window_s", "pass_gap_s", "memory_s", "lookalike_s", "traffic_s"):
+        for name in (
+            "hold_s",
+            "window_s",
+            "pass_gap_s",
+            "memory_s",
+            "lookalike_s",
+            "lookalike_exact_s",
+            "traffic_s",
+        ):
             value = getattr(self, name)
             if not math.isfinite(value) or value < 0:
                 raise ValueError(f"{name} must be a number of seconds >= 0, got {value!r}")
