@@ -244,3 +244,20 @@ def test_the_wanted_plate_read_elsewhere_is_no_proof_for_a_misread_here() -> Non
     y1 = next(d for d in decisions if d.read_id == "y1")
     assert y1.state is State.HELD
     assert y1.rule is Rule.LOOKALIKES
+
+
+def test_a_mate_read_far_off_since_is_no_alibi_for_an_exact_read() -> None:
+    # corpus D, e126: the wanted car misread as its mate five kilometres off "placed" the
+    # mate there; the mate's own misread into the wanted plate here then alerted
+    decisions, _ = run(
+        [
+            read("m1", "a", 0.0, MATE, 0.97),  # the mate, surely, near b
+            read("m2", "far", 50.0, MATE, 0.97),  # "the mate" 60 km off: perhaps a misread
+            read("x1", "b", 60.0, FLEET.plate, 0.95),
+        ],
+        [FLEET],
+    )
+    x1 = final(decisions)["x1"]
+    assert x1.state is State.CANDIDATE
+    assert x1.rule is Rule.EXACT_LOOKALIKE
+    assert x1.surfaced_ts == 60.0

@@ -83,6 +83,8 @@ class _Held:
     entry_id: str
     match: Match
     last: Decision
+    # re-scored since ``last`` was worded: (evidence, read, factors, rule), worded on demand
+    pending: tuple[EntryEvidence, Evidence, Features, Rule] | None = None
 
 
 class DecisionChain:
@@ -198,7 +200,7 @@ class DecisionChain:
             self._gated.discard(seq)
             if held is None:
                 continue
-            last = held.last
+            last = self._last(held)
             ko, en = rule_words(Rule.NOT_CORROBORATED, last.score, self.surface_at, self._hold)
             out.append(
                 Decision(
@@ -223,7 +225,7 @@ class DecisionChain:
 
     def flush(self) -> list[Decision]:
         """At the end of a stream: the candidates still held (their hold had not run out)."""
-        return [h.last for h in sorted(self._held.values(), key=lambda h: h.seq)]
+        return [self._last(h) for h in sorted(self._held.values(), key=lambda h: h.seq)]
 
     # -- deciding ------------------------------------------------------------------------
 
@@ -285,7 +287,7 @@ class DecisionChain:
         traffic = self._traffic.get(evidence.wanted.entry_id)
         if traffic is None:
             return features
-        about = traffic.about(item.obs, self._reach, self._doubt_s(item))
+        about = traffic.about(item.obs, self._reach, self._doubt_s(item), alibis=not item.exact)
         return replace(features, crowd=traffic.crowd(item.obs.ts), lookalikes=len(about))
 
     def _doubt_s(self, item: Evidence) -> float:
@@ -334,7 +336,7 @@ class DecisionChain:
         traffic = self._traffic.get(wanted.entry_id)
         if traffic is None:
             return True
-        about = traffic.about(item.obs, self._reach, self._doubt_s(item))
+        about = traffic.about(item.obs, self._reach, self._doubt_s(item), alibis=not item.exact)
         return all(
             description_fit(p.obs.seen, wanted.description).total <= self._contradiction
             for p in about.values()
@@ -448,23 +450,36 @@ class DecisionChain:
             if evidence is None or item is None:
                 continue
             features = self._features(evidence, item)
-            decision = self._decision(
-                evidence, item, features, State.CANDIDATE, Rule.CORROBORATED, now, now
-            )
+            over = self.calibration.score(features) >= self.surface_at
             gated = seq in self._gated
             proven = (
                 not gated
                 or not features.lookalikes  # every look-alike was seen elsewhere since
                 or self._neighbour_proof(evidence, item, features)
             )
-            if proven and decision.score >= self.surface_at:
+            if proven and over:
                 del self._held[seq]
                 self._gated.discard(seq)
-                out.append(decision)
+                out.append(
+                    self._decision(
+                        evidence, item, features, State.CANDIDATE, Rule.CORROBORATED, now, now
+                    )
+                )
             else:
+                # worded only if it is ever shown (dropped or flushed): most re-scores are not
                 rule = Rule.LOOKALIKES if gated and not proven else Rule.HELD
-                held.last = self._with_state(decision, State.HELD, rule, held.last.ts, None)
+                held.pending = (evidence, item, features, rule)
         return out
+
+    def _last(self, held: _Held) -> Decision:
+        """A held candidate's latest decision (``held``), worded now if it was re-scored since."""
+        if held.pending is not None:
+            evidence, item, features, rule = held.pending
+            held.last = self._decision(
+                evidence, item, features, State.HELD, rule, held.last.ts, None
+            )
+            held.pending = None
+        return held.last
 
     def _decision(
         self,
