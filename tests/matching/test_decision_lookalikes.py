@@ -213,6 +213,7 @@ def test_the_catalogue_words_the_new_codes() -> None:
     assert "'factor.base.busy': ['" in text
     assert "'rule.lookalikes': ['" in text
     assert "'rule.exact_lookalike': ['" in text
+    assert "'rule.exact_elsewhere': ['" in text
 
 
 def test_a_look_alike_read_elsewhere_since_clears_a_held_read() -> None:
@@ -261,3 +262,27 @@ def test_a_mate_read_far_off_since_is_no_alibi_for_an_exact_read() -> None:
     assert x1.state is State.CANDIDATE
     assert x1.rule is Rule.EXACT_LOOKALIKE
     assert x1.surfaced_ts == 60.0
+
+
+def test_the_plate_read_where_one_car_could_not_also_be_makes_no_alert() -> None:
+    # corpus D's last false alert: the wanted car read surely 5 km off 83 s before, then
+    # its fleet-mate (never read surely that hour) misread into the wanted plate here
+    decisions, _ = run(
+        [
+            read("x0", "far", 0.0, FLEET.plate, 0.92),  # the wanted car, 60 km off
+            read("x1", "a", 60.0, FLEET.plate, 0.8),  # one car cannot be at both
+        ],
+        [FLEET],
+    )
+    x1 = final(decisions)["x1"]
+    assert x1.state is State.CANDIDATE
+    assert x1.rule is Rule.EXACT_ELSEWHERE
+    assert x1.surfaced_ts == 60.0  # at once
+    assert x1.features.elsewhere_reads == 1
+    assert "one car could not" in x1.en
+    assert "갈 수 없는" in x1.ko
+    near, _ = run(
+        [read("x0", "b", 0.0, FLEET.plate, 0.92), read("x1", "a", 60.0, FLEET.plate, 0.8)],
+        [FLEET],
+    )
+    assert final(near)["x1"].state is State.ALERT  # 800 m in a minute: the same car

@@ -26,7 +26,7 @@ from safenet.matching.decision import (
     Rule,
     State,
 )
-from safenet.matching.decision.adapt import wanted_of
+from safenet.matching.decision.adapt import observation_of, wanted_of
 from safenet.matching.decision.evidence import sureness
 from safenet.matching.decision.memory import one_step
 from safenet.matching.decision.stream import decide_batch
@@ -202,7 +202,9 @@ def test_the_exact_and_agreeing_path_is_never_delayed(
     real look-alike car is active: no plate one step from the wanted one was read
     surely (confidence >= MEMORY_CONFIDENCE) within ``lookalike_exact_s`` before it (a
     fleet-mate about makes even an exact read no proof, by design: issue 17, D; that
-    read is then a candidate at once, see the property below).
+    read is then a candidate at once, see the property below); and the wanted plate was
+    not read where one car could not also have been (one of the two reads is then not
+    the wanted car: a candidate at once, ``exact_elsewhere``).
     """
     index, _ = HotlistIndex.build([entry])
     chain = DecisionChain([wanted_of(entry, index)[0]], calibration=calibration)
@@ -214,6 +216,17 @@ def test_the_exact_and_agreeing_path_is_never_delayed(
             one_step(r.plate, WANTED_PLATE)
             and r.confidence >= MEMORY_CONFIDENCE
             and ts - float(r.ts) <= max(chain.policy.lookalike_s, chain.policy.lookalike_exact_s)
+            for r in base
+        )
+    )
+    exact = Read("exact", camera, ts, WANTED_PLATE, confidence, vehicle_colour=entry.colour)
+    here = observation_of(exact, ts, CAMERAS.get(camera))
+    assume(  # nor was the plate read, in the window, where one car could not also have been
+        not any(
+            r.plate == WANTED_PLATE
+            and not chain._reach.reachable(
+                observation_of(r, float(r.ts), CAMERAS.get(r.camera_id)), here
+            )
             for r in base
         )
     )

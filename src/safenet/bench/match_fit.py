@@ -54,6 +54,7 @@ _SAMPLED = {
     Rule.EXACT_AMBIGUOUS,
     Rule.LOOKALIKES,
     Rule.EXACT_LOOKALIKE,
+    Rule.EXACT_ELSEWHERE,
 }
 _FILE = Path(__file__).resolve().parent.parent / "matching" / "decision" / "calibration.json"
 

@@ -387,6 +387,15 @@ class DecisionChain:
             if not (item.exact and features.site_reads > 0):
                 return self._hold_it(evidence, item, features, Rule.LOOKALIKES, gated=True)
         elif item.exact and not other_plate:
+            if weighable and features.elsewhere_reads:
+                # The wanted plate was read, in the window, where one car could not have
+                # been as well: one of the reads is not the wanted car (a look-alike
+                # misread into its plate -- corpus D's last false alert, a fleet-mate here
+                # while the wanted car was read surely 5 km off 83 s before -- or a second
+                # car carrying the plate). Shown at once, for an operator to confirm.
+                return self._decision(
+                    evidence, item, features, State.CANDIDATE, Rule.EXACT_ELSEWHERE, ts, ts
+                )
             corroborated = features.plate_reads > 0 and features.for_plate > features.for_other
             if weighable and item.obs.rival_confidence >= self.policy.rival_confidence:
                 # The camera's own alternatives name another valid plate: the car may be

@@ -88,6 +88,7 @@ class Features:
     site_reads: int = 0  # reads of the wanted plate at another camera site (>= min distance)
     crowd: int = 0  # surely read passes of real look-alike plates near the entry, last hour
     lookalikes: int = 0  # real look-alike cars that could be this read's vehicle
+    elsewhere_reads: int = 0  # reads of the wanted plate in the window out of this read's reach
 
     def vector(self) -> tuple[float, ...]:
         """The factor values in :data:`FEATURES` order."""
@@ -135,6 +136,7 @@ class Rule(StrEnum):
     NOT_CORROBORATED = "not_corroborated"  # the hold ran out
     LOOKALIKES = "lookalikes"  # real look-alike cars are about: held for a read they cannot give
     EXACT_LOOKALIKE = "exact_lookalike"  # exact, but a real look-alike car could be the vehicle
+    EXACT_ELSEWHERE = "exact_elsewhere"  # exact, but the plate was read out of reach meanwhile
 
 
 @dataclass(frozen=True, slots=True)

@@ -222,6 +222,15 @@ def rule_words(rule: Rule, score: float, threshold: float, hold_s: float) -> tup
             "read surely within the hour and could be this vehicle, misread: a candidate at "
             "once, to confirm visually",
         )
+    if rule is Rule.EXACT_ELSEWHERE:
+        return (
+            "번호는 일치하나 같은 번호가 한 차량이 갈 수 없는 거리의 다른 지점에서도 판독됨: "
+            "둘 중 하나는 오판독(또는 같은 번호의 다른 차량)이므로 후보로 즉시 표시, "
+            "육안 확인 필요",
+            "exact read, but the same plate was read where one car could not also have been: "
+            "one of the reads is a misread (or another car with the plate), so a candidate at "
+            "once, to confirm visually",
+        )
     if rule is Rule.CORROBORATED:
         return (
             f"뒤이은 판독으로 점수 {s}, 기준 {t} 이상: 후보로 표시, 육안 확인 필요",
