@@ -248,8 +248,8 @@ def test_the_wanted_plate_read_elsewhere_is_no_proof_for_a_misread_here() -> Non
 
 
 def test_a_mate_read_far_off_since_is_no_alibi_for_an_exact_read() -> None:
-    # corpus D, e126: the wanted car misread as its mate five kilometres off "placed" the
-    # mate there; the mate's own misread into the wanted plate here then alerted
+    # corpus D: a sure read of the mate's plate far off (perhaps itself a misread) gave
+    # the mate an "alibi"; the mate's own misread into the wanted plate here alerted
     decisions, _ = run(
         [
             read("m1", "a", 0.0, MATE, 0.97),  # the mate, surely, near b

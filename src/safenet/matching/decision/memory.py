@@ -233,8 +233,8 @@ class NearTraffic:
         *any* of its passes within ``active_s`` before ``obs`` reaches it: a sure read of
         a look-alike plate shows the car may be there, never that it is not somewhere
         else -- that read may itself be a misread of another car, of the wanted car even
-        (corpus D: the wanted 충북28사8367 read as its mate's 8357 five kilometres off
-        "placed" the mate there, and the mate's own misread into 8367 alerted).
+        (corpus D: a wanted fleet car misread into its wanted mate's plate alerted while
+        the look-alike passes of that hour were each "alibied" by their latest pass).
         """
         ts = obs.ts
         latest: dict[str, LookalikePass] = {}
