@@ -26,7 +26,7 @@ FLEET = HotlistEntry("w1", "서울31사1234", colour="주황", vehicle_type="승
 MATE = "서울31사1235"  # the next serial: one plain digit off
 
 
-def test_an_exact_read_while_a_fleet_mate_is_about_is_held_then_dropped() -> None:
+def test_an_exact_read_while_a_fleet_mate_is_about_is_a_candidate_at_once() -> None:
     decisions, _chain = run(
         [
             read("m1", "a", 0.0, MATE, 0.97, "orange", "sedan"),  # the mate, surely, at a
@@ -36,16 +36,38 @@ def test_an_exact_read_while_a_fleet_mate_is_about_is_held_then_dropped() -> Non
         [FLEET],
     )
     first = next(d for d in decisions if d.read_id == "x1")
-    assert first.state is State.HELD
-    assert first.rule is Rule.LOOKALIKES
+    assert first.state is State.CANDIDATE  # shown at once (never held), never an alert
+    assert first.rule is Rule.EXACT_LOOKALIKE
+    assert first.surfaced_ts == 60.0
     assert first.features.lookalikes == 1
     assert "look-alike" in first.en
-    assert "비슷한 차량" in first.ko
-    assert final(decisions)["x1"].state is State.DROPPED
+    assert "비슷한 차량" not in first.ko
+    assert "한 글자 다른 실제 차량" in first.ko
+    assert final(decisions)["x1"] == first
     assert not any(d.state is State.ALERT for d in decisions)
 
 
-def test_a_read_of_the_wanted_plate_at_another_site_is_proof_a_mate_cannot_give() -> None:
+def test_a_misread_while_a_fleet_mate_is_about_is_held_then_dropped() -> None:
+    decisions, _chain = run(
+        [
+            read("m1", "a", 0.0, MATE, 0.97, "orange", "sedan"),
+            read("y1", "b", 60.0, "서울31사1284", 0.7, "orange", "sedan"),  # 3 -> 8
+            read("late", "far", 400.0, "12가3456", 0.9),
+        ],
+        [FLEET],
+        calibration=Calibration(9.0, PLAIN.weights, 0.5),  # it would surface on score alone
+    )
+    first = next(d for d in decisions if d.read_id == "y1")
+    assert first.state is State.HELD
+    assert first.rule is Rule.LOOKALIKES
+    assert "비슷한 차량" in first.ko
+    assert final(decisions)["y1"].state is State.DROPPED
+
+
+def test_a_read_of_the_wanted_plate_at_another_site_surfaces_but_never_alerts() -> None:
+    # corpus D's 7 "proven" false alerts: the wanted fleet car read at one site, its mate
+    # misread into the wanted plate at another -- two sites prove the car is about,
+    # not that this read is it
     decisions, _ = run(
         [
             read("m1", "a", 0.0, MATE, 0.97, "orange", "sedan"),
@@ -54,12 +76,42 @@ def test_a_read_of_the_wanted_plate_at_another_site_is_proof_a_mate_cannot_give(
         ],
         [FLEET],
     )
+    assert not any(d.state is State.ALERT for d in decisions)
     by_read = final(decisions)
-    assert by_read["x2"].state is State.ALERT
+    assert by_read["x2"].state is State.CANDIDATE  # at once, said why
+    assert by_read["x2"].rule is Rule.EXACT_LOOKALIKE
+    assert by_read["x2"].surfaced_ts == 100.0
     assert by_read["x2"].features.site_reads == 1
-    assert by_read["x1"].state is State.CANDIDATE  # surfaced when the second read came
-    assert by_read["x1"].rule is Rule.CORROBORATED
-    assert by_read["x1"].surfaced_ts == 100.0
+    assert by_read["x1"].rule is Rule.EXACT_LOOKALIKE
+    assert by_read["x1"].surfaced_ts == 60.0
+
+
+def test_a_mate_read_surely_this_hour_makes_an_exact_read_a_candidate_at_once() -> None:
+    # corpus D, 9 of its 16 false alerts: the mate last read surely 20 minutes before,
+    # then misread into the wanted plate by a camera sure of itself, no alternatives
+    decisions, _ = run(
+        [
+            read("m1", "a", 0.0, MATE, 0.97, "orange", "sedan"),
+            read("x1", "b", 1200.0, FLEET.plate, 0.92, "orange", "sedan"),
+        ],
+        [FLEET],
+    )
+    x1 = final(decisions)["x1"]
+    assert x1.state is State.CANDIDATE
+    assert x1.rule is Rule.EXACT_LOOKALIKE
+    assert x1.decided_ts == x1.surfaced_ts == 1200.0  # never held
+    assert x1.features.lookalikes == 1
+    assert "look-alike" in x1.en
+    assert "오판독" in x1.ko
+    quiet, _ = run(
+        [
+            read("m1", "a", 0.0, MATE, 0.97, "orange", "sedan"),
+            read("x1", "b", 1200.0, FLEET.plate, 0.92, "orange", "sedan"),
+        ],
+        [FLEET],
+        policy=DecisionPolicy(lookalike_exact_s=300.0),
+    )
+    assert final(quiet)["x1"].state is State.ALERT  # the five-minute horizon let it through
 
 
 def test_a_second_frame_at_the_same_camera_is_no_proof() -> None:
@@ -71,7 +123,8 @@ def test_a_second_frame_at_the_same_camera_is_no_proof() -> None:
         ],
         [FLEET],
     )
-    assert all(d.state is State.HELD for d in decisions if d.read_id.startswith("x"))
+    xs = [d for d in decisions if d.read_id.startswith("x")]
+    assert [d.rule for d in xs] == [Rule.EXACT_LOOKALIKE] * 2  # candidates, not alerts
 
 
 def test_a_description_the_mates_do_not_share_is_proof() -> None:
@@ -93,9 +146,9 @@ def test_a_look_alike_out_of_reach_or_long_gone_delays_nothing() -> None:
     )
     assert final(far)["x1"].state is State.ALERT  # 60 km in a minute: not that car
     gone, _ = run(
-        [read("m1", "a", 0.0, MATE, 0.97), read("x1", "a", 400.0, FLEET.plate, 0.95)],
+        [read("m1", "a", 0.0, MATE, 0.97), read("x1", "a", 3700.0, FLEET.plate, 0.95)],
         [FLEET],
-        policy=DecisionPolicy(lookalike_s=300.0),
+        policy=DecisionPolicy(lookalike_s=300.0, lookalike_exact_s=3600.0),
     )
     assert final(gone)["x1"].state is State.ALERT
     unsure, _ = run(
@@ -159,21 +212,24 @@ def test_the_catalogue_words_the_new_codes() -> None:
     text = (lib / "words_explain.js").read_text(encoding="utf-8")
     assert "'factor.base.busy': ['" in text
     assert "'rule.lookalikes': ['" in text
+    assert "'rule.exact_lookalike': ['" in text
+    assert "'rule.exact_elsewhere': ['" in text
 
 
 def test_a_look_alike_read_elsewhere_since_clears_a_held_read() -> None:
     decisions, _ = run(
         [
             read("m1", "a", 0.0, MATE, 0.97),
-            read("x1", "b", 60.0, FLEET.plate, 0.95),  # held: the mate could be here
+            read("y1", "b", 60.0, "서울31사1284", 0.7),  # held: the mate could be here
             read("m2", "far", 70.0, MATE, 0.97),  # the mate, 60 km off ten seconds later
         ],
         [FLEET],
+        calibration=Calibration(9.0, PLAIN.weights, 0.5),
     )
     by_read = final(decisions)
-    assert by_read["x1"].state is State.CANDIDATE
-    assert by_read["x1"].rule is Rule.CORROBORATED
-    assert by_read["x1"].surfaced_ts == 70.0
+    assert by_read["y1"].state is State.CANDIDATE
+    assert by_read["y1"].rule is Rule.CORROBORATED
+    assert by_read["y1"].surfaced_ts == 70.0
 
 
 def test_the_wanted_plate_read_elsewhere_is_no_proof_for_a_misread_here() -> None:
@@ -189,3 +245,44 @@ def test_the_wanted_plate_read_elsewhere_is_no_proof_for_a_misread_here() -> Non
     y1 = next(d for d in decisions if d.read_id == "y1")
     assert y1.state is State.HELD
     assert y1.rule is Rule.LOOKALIKES
+
+
+def test_a_mate_read_far_off_since_is_no_alibi_for_an_exact_read() -> None:
+    # corpus D: a sure read of the mate's plate far off (perhaps itself a misread) gave
+    # the mate an "alibi"; the mate's own misread into the wanted plate here alerted
+    decisions, _ = run(
+        [
+            read("m1", "a", 0.0, MATE, 0.97),  # the mate, surely, near b
+            read("m2", "far", 50.0, MATE, 0.97),  # "the mate" 60 km off: perhaps a misread
+            read("x1", "b", 60.0, FLEET.plate, 0.95),
+        ],
+        [FLEET],
+    )
+    x1 = final(decisions)["x1"]
+    assert x1.state is State.CANDIDATE
+    assert x1.rule is Rule.EXACT_LOOKALIKE
+    assert x1.surfaced_ts == 60.0
+
+
+def test_the_plate_read_where_one_car_could_not_also_be_makes_no_alert() -> None:
+    # corpus D's last false alert: the wanted car read surely 5 km off 83 s before, then
+    # its fleet-mate (never read surely that hour) misread into the wanted plate here
+    decisions, _ = run(
+        [
+            read("x0", "far", 0.0, FLEET.plate, 0.92),  # the wanted car, 60 km off
+            read("x1", "a", 60.0, FLEET.plate, 0.8),  # one car cannot be at both
+        ],
+        [FLEET],
+    )
+    x1 = final(decisions)["x1"]
+    assert x1.state is State.CANDIDATE
+    assert x1.rule is Rule.EXACT_ELSEWHERE
+    assert x1.surfaced_ts == 60.0  # at once
+    assert x1.features.elsewhere_reads == 1
+    assert "one car could not" in x1.en
+    assert "갈 수 없는" in x1.ko
+    near, _ = run(
+        [read("x0", "b", 0.0, FLEET.plate, 0.92), read("x1", "a", 60.0, FLEET.plate, 0.8)],
+        [FLEET],
+    )
+    assert final(near)["x1"].state is State.ALERT  # 800 m in a minute: the same car

@@ -23,9 +23,10 @@ from safenet.matching.decision import (
     Calibration,
     Decision,
     DecisionChain,
+    Rule,
     State,
 )
-from safenet.matching.decision.adapt import wanted_of
+from safenet.matching.decision.adapt import observation_of, wanted_of
 from safenet.matching.decision.evidence import sureness
 from safenet.matching.decision.memory import one_step
 from safenet.matching.decision.stream import decide_batch
@@ -199,8 +200,11 @@ def test_the_exact_and_agreeing_path_is_never_delayed(
     than of all the look-alike reads around it together (else the chain rightly
     doubts it: the vehicle is whichever plate its cameras read more surely); and no
     real look-alike car is active: no plate one step from the wanted one was read
-    surely (confidence >= MEMORY_CONFIDENCE) within ``lookalike_s`` before it (a
-    fleet-mate about makes even an exact read no proof, by design: issue 17, D).
+    surely (confidence >= MEMORY_CONFIDENCE) within ``lookalike_exact_s`` before it (a
+    fleet-mate about makes even an exact read no proof, by design: issue 17, D; that
+    read is then a candidate at once, see the property below); and the wanted plate was
+    not read where one car could not also have been (one of the two reads is then not
+    the wanted car: a candidate at once, ``exact_elsewhere``).
     """
     index, _ = HotlistIndex.build([entry])
     chain = DecisionChain([wanted_of(entry, index)[0]], calibration=calibration)
@@ -211,7 +215,18 @@ def test_the_exact_and_agreeing_path_is_never_delayed(
         not any(
             one_step(r.plate, WANTED_PLATE)
             and r.confidence >= MEMORY_CONFIDENCE
-            and ts - float(r.ts) <= chain.policy.lookalike_s
+            and ts - float(r.ts) <= max(chain.policy.lookalike_s, chain.policy.lookalike_exact_s)
+            for r in base
+        )
+    )
+    exact = Read("exact", camera, ts, WANTED_PLATE, confidence, vehicle_colour=entry.colour)
+    here = observation_of(exact, ts, CAMERAS.get(camera))
+    assume(  # nor was the plate read, in the window, where one car could not also have been
+        not any(
+            r.plate == WANTED_PLATE
+            and not chain._reach.reachable(
+                observation_of(r, float(r.ts), CAMERAS.get(r.camera_id)), here
+            )
             for r in base
         )
     )
@@ -392,7 +407,9 @@ def test_memory_never_delays_an_exact_read_nothing_contradicts(
     calibration: Calibration,
 ) -> None:
     """However surely look-alike plates were read before the window, an exact read whose
-    look agrees and that nothing in its window contradicts alerts from the very call."""
+    look agrees and that nothing in its window contradicts surfaces from the very call:
+    an alert, or -- when a real look-alike car was read surely within
+    ``lookalike_exact_s`` and could be its vehicle -- a candidate saying so."""
     index, _ = HotlistIndex.build([entry])
     chain = DecisionChain([wanted_of(entry, index)[0]], calibration=calibration)
     decide_batch(chain, index, earlier, CAMERAS.get)
@@ -400,9 +417,19 @@ def test_memory_never_delays_an_exact_read_nothing_contradicts(
     decisions = decide_batch(chain, index, [exact], CAMERAS.get)
     mine = [d for d in decisions if d.read_id == "exact"]
     assert len(mine) == 1
-    assert mine[0].state is State.ALERT
+    assert mine[0].state.surfaced
     assert mine[0].surfaced_ts == mine[0].decided_ts == 0.0
     assert mine[0].features.memory_reads == 0
+    mate_this_hour = any(
+        one_step(r.plate, WANTED_PLATE)
+        and r.confidence >= MEMORY_CONFIDENCE
+        and -float(r.ts) <= chain.policy.lookalike_exact_s
+        for r in earlier
+    )
+    if mate_this_hour:  # a candidate, or an alert when its look sets it apart from them
+        assert mine[0].rule in (Rule.EXACT_LOOKALIKE, Rule.EXACT)
+    else:
+        assert mine[0].state is State.ALERT
 
 
 @settings(max_examples=150, deadline=None)

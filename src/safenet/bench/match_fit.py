@@ -53,6 +53,8 @@ _SAMPLED = {
     Rule.EXACT_UNSURE,
     Rule.EXACT_AMBIGUOUS,
     Rule.LOOKALIKES,
+    Rule.EXACT_LOOKALIKE,
+    Rule.EXACT_ELSEWHERE,
 }
 _FILE = Path(__file__).resolve().parent.parent / "matching" / "decision" / "calibration.json"
 

@@ -83,6 +83,8 @@ class _Held:
     entry_id: str
     match: Match
     last: Decision
+    # re-scored since ``last`` was worded: (evidence, read, factors, rule), worded on demand
+    pending: tuple[EntryEvidence, Evidence, Features, Rule] | None = None
 
 
 class DecisionChain:
@@ -198,7 +200,7 @@ class DecisionChain:
             self._gated.discard(seq)
             if held is None:
                 continue
-            last = held.last
+            last = self._last(held)
             ko, en = rule_words(Rule.NOT_CORROBORATED, last.score, self.surface_at, self._hold)
             out.append(
                 Decision(
@@ -223,7 +225,7 @@ class DecisionChain:
 
     def flush(self) -> list[Decision]:
         """At the end of a stream: the candidates still held (their hold had not run out)."""
-        return [h.last for h in sorted(self._held.values(), key=lambda h: h.seq)]
+        return [self._last(h) for h in sorted(self._held.values(), key=lambda h: h.seq)]
 
     # -- deciding ------------------------------------------------------------------------
 
@@ -298,8 +300,23 @@ class DecisionChain:
         traffic = self._traffic.get(evidence.wanted.entry_id)
         if traffic is None:
             return features
-        about = traffic.about(item.obs, self._reach, self.policy.lookalike_s)
+        about = traffic.about(item.obs, self._reach, self._doubt_s(item), alibis=not item.exact)
         return replace(features, crowd=traffic.crowd(item.obs.ts), lookalikes=len(about))
+
+    def _doubt_s(self, item: Evidence) -> float:
+        """How long a look-alike read surely before ``item`` could still be its vehicle.
+
+        For an exact read, ``lookalike_exact_s`` (an hour): a camera reads a car on a
+        trip only every few minutes, and nothing says where it is between two reads, so
+        a fleet-mate seen driving this hour may be behind this camera now; its sure
+        reads 10 or 40 minutes ago are as good a sign of it as one 2 minutes ago
+        (corpus D: 9 of 16 false alerts were mates last read surely more than
+        ``lookalike_s`` before, or not surely since). It costs the wanted car only its
+        alert: such a read is a candidate at once. For any other read, ``lookalike_s``.
+        """
+        if item.exact:
+            return max(self.policy.lookalike_s, self.policy.lookalike_exact_s)
+        return self.policy.lookalike_s
 
     def _neighbour_proof(self, evidence: EntryEvidence, item: Evidence, features: Features) -> bool:
         """Whether the read has backing a look-alike car about could not give.
@@ -315,13 +332,24 @@ class DecisionChain:
         """
         if features.site_reads > 0 and item.exact:
             return True
+        return self._looks_otherwise(evidence, item)
+
+    def _looks_otherwise(self, evidence: EntryEvidence, item: Evidence) -> bool:
+        """Whether the description backs the entry while every look-alike about looked otherwise.
+
+        The only proof that makes a doubted exact read an alert. A read of the wanted
+        plate at another site does not: it shows the wanted car is about, and a
+        look-alike about could still be *this* read's vehicle -- corpus D's 7 false
+        alerts "proven" so were fleet-mates misread here while the wanted fleet car
+        itself was read a few kilometres off (or the same misread at two sites).
+        """
         wanted = evidence.wanted
         if not _description_backs(item.fit, wanted):
             return False
         traffic = self._traffic.get(wanted.entry_id)
         if traffic is None:
             return True
-        about = traffic.about(item.obs, self._reach, self.policy.lookalike_s)
+        about = traffic.about(item.obs, self._reach, self._doubt_s(item), alibis=not item.exact)
         return all(
             description_fit(p.obs.seen, wanted.description).total <= self._contradiction
             for p in about.values()
@@ -357,16 +385,30 @@ class DecisionChain:
             return self._decision(
                 evidence, item, features, State.CANDIDATE, Rule.EXACT_CONTRADICTED, ts, ts
             )
-        if (
-            weighable
-            and features.lookalikes
-            and not self._neighbour_proof(evidence, item, features)
-        ):
+        if weighable and features.lookalikes and not self._looks_otherwise(evidence, item):
             # A real look-alike car (a fleet-mate one digit off) could be this read's
-            # vehicle: not even an exact read proves the wanted car. Held until a read
-            # a look-alike cannot give; dropped, silently, when none comes.
-            return self._hold_it(evidence, item, features, Rule.LOOKALIKES, gated=True)
-        if item.exact and not other_plate:
+            # vehicle: not even an exact read proves the wanted car, so it is never an
+            # alert. An exact read nothing in its window outweighs is shown at once, as a
+            # candidate said why (an operator compares the picture; holding it cost the
+            # wanted fleet cars minutes on corpus D). One the window doubts is weighed:
+            # with a read of the wanted plate at another site, by its score; without,
+            # held until a read a look-alike cannot give, dropped silently if none comes.
+            if item.exact and not other_plate:
+                return self._decision(
+                    evidence, item, features, State.CANDIDATE, Rule.EXACT_LOOKALIKE, ts, ts
+                )
+            if not (item.exact and features.site_reads > 0):
+                return self._hold_it(evidence, item, features, Rule.LOOKALIKES, gated=True)
+        elif item.exact and not other_plate:
+            if weighable and features.elsewhere_reads:
+                # The wanted plate was read, in the window, where one car could not have
+                # been as well: one of the reads is not the wanted car (a look-alike
+                # misread into its plate -- corpus D's last false alert, a fleet-mate here
+                # while the wanted car was read surely 5 km off 83 s before -- or a second
+                # car carrying the plate). Shown at once, for an operator to confirm.
+                return self._decision(
+                    evidence, item, features, State.CANDIDATE, Rule.EXACT_ELSEWHERE, ts, ts
+                )
             corroborated = features.plate_reads > 0 and features.for_plate > features.for_other
             if weighable and item.obs.rival_confidence >= self.policy.rival_confidence:
                 # The camera's own alternatives name another valid plate: the car may be
@@ -430,23 +472,36 @@ class DecisionChain:
             if evidence is None or item is None:
                 continue
             features = self._features(evidence, item)
-            decision = self._decision(
-                evidence, item, features, State.CANDIDATE, Rule.CORROBORATED, now, now
-            )
+            over = self.calibration.score(features) >= self.surface_at
             gated = seq in self._gated
             proven = (
                 not gated
                 or not features.lookalikes  # every look-alike was seen elsewhere since
                 or self._neighbour_proof(evidence, item, features)
             )
-            if proven and decision.score >= self.surface_at:
+            if proven and over:
                 del self._held[seq]
                 self._gated.discard(seq)
-                out.append(decision)
+                out.append(
+                    self._decision(
+                        evidence, item, features, State.CANDIDATE, Rule.CORROBORATED, now, now
+                    )
+                )
             else:
+                # worded only if it is ever shown (dropped or flushed): most re-scores are not
                 rule = Rule.LOOKALIKES if gated and not proven else Rule.HELD
-                held.last = self._with_state(decision, State.HELD, rule, held.last.ts, None)
+                held.pending = (evidence, item, features, rule)
         return out
+
+    def _last(self, held: _Held) -> Decision:
+        """A held candidate's latest decision (``held``), worded now if it was re-scored since."""
+        if held.pending is not None:
+            evidence, item, features, rule = held.pending
+            held.last = self._decision(
+                evidence, item, features, State.HELD, rule, held.last.ts, None
+            )
+            held.pending = None
+        return held.last
 
     def _decision(
         self,

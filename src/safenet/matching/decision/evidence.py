@@ -214,6 +214,9 @@ class EntryEvidence:
             else:
                 _keep_max(third_best, pass_id, other.weight)  # perhaps the wanted plate
                 support_reads += 1
+        elsewhere = (
+            self._elsewhere(item, set(item.links)) if exact_top and not wanted.pattern else 0
+        )
         for_plate = sum(plate_best.values())
         other_plate = sum(other_best.values())
         for_memory, memory_reads = 0.0, 0
@@ -237,7 +240,32 @@ class EntryEvidence:
             memory_reads=memory_reads,
             for_memory=for_memory,
             site_reads=len(sites),
+            elsewhere_reads=elsewhere,
         )
+
+    def _elsewhere(self, item: Evidence, linked: set[int]) -> int:
+        """Reads of the wanted plate in the window one car could not have made with ``item``.
+
+        Out of reach of it: read too far away for the time between.
+
+        One car cannot be at both: one of the two reads is not the wanted car (a look-alike
+        misread into its plate, or a second car carrying it). A read whose description
+        contradicts the entry is not counted (a look-alike's misread is no sign of the
+        wanted car elsewhere).
+        """
+        plate = self.wanted.plate
+        count = 0
+        for seq, other in self._items.items():
+            if seq == item.seq or seq in linked or other.obs.text != plate:
+                continue
+            if other.fit.total <= self._contradiction:
+                continue
+            if abs(other.obs.ts - item.obs.ts) > self._window_s:
+                continue
+            if other.obs.point is None or item.obs.point is None:
+                continue  # reaches nothing: no sign either way
+            count += 1
+        return count
 
     def _remembers(self, obs: Observation) -> bool:
         """Whether a read is of a real plate the memory is for: valid, not the wanted one."""

@@ -244,25 +244,39 @@ class NearTraffic:
         start = ts - self._traffic_s
         return sum(1 for p in self._passes if start <= p.last_ts <= ts)
 
-    def about(self, obs: Observation, reach: Reach, active_s: float) -> dict[str, LookalikePass]:
+    def about(
+        self, obs: Observation, reach: Reach, active_s: float, *, alibis: bool = True
+    ) -> dict[str, LookalikePass]:
         """The look-alike cars that could be ``obs``'s vehicle: plate -> its latest pass.
 
-        A plate counts when its latest pass before ``obs`` (within ``active_s``) was at a
-        camera from which ``obs``'s camera is reachable in the time between, and no pass
-        of it since (known now, when a held read is weighed again) is out of reach of
-        ``obs`` -- that car was elsewhere.
+        With ``alibis`` (for a read that is not exact), a plate counts when its latest
+        pass before ``obs`` (within ``active_s``) was at a camera from which ``obs``'s
+        camera is reachable in the time between, and no pass of it since (known now,
+        when a held read is weighed again) is out of reach of ``obs`` -- that car was
+        elsewhere. Without (for an exact read, the alert's gate), a plate counts when
+        *any* of its passes within ``active_s`` before ``obs`` reaches it: a sure read of
+        a look-alike plate shows the car may be there, never that it is not somewhere
+        else -- that read may itself be a misread of another car, of the wanted car even
+        (corpus D: a wanted fleet car misread into its wanted mate's plate alerted while
+        the look-alike passes of that hour were each "alibied" by their latest pass).
         """
         ts = obs.ts
         latest: dict[str, LookalikePass] = {}
         alibi: set[str] = set()
+        near: set[str] = set()
         for p in reversed(self._passes):
             if ts - p.last_ts > active_s:
                 break
             if p.last_ts > ts:
-                if p.plate not in alibi and not reach.reachable(obs, p.obs):
+                if alibis and p.plate not in alibi and not reach.reachable(obs, p.obs):
                     alibi.add(p.plate)
-            elif p.plate not in latest:
+                continue
+            if p.plate not in latest:
                 latest[p.plate] = p
+            if not alibis and p.plate not in near and reach.reachable(p.obs, obs):
+                near.add(p.plate)
+        if not alibis:
+            return {plate: p for plate, p in latest.items() if plate in near}
         return {
             plate: p
             for plate, p in latest.items()

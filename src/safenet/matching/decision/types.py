@@ -88,6 +88,7 @@ class Features:
     site_reads: int = 0  # reads of the wanted plate at another camera site (>= min distance)
     crowd: int = 0  # surely read passes of real look-alike plates near the entry, last hour
     lookalikes: int = 0  # real look-alike cars that could be this read's vehicle
+    elsewhere_reads: int = 0  # reads of the wanted plate in the window out of this read's reach
 
     def vector(self) -> tuple[float, ...]:
         """The factor values in :data:`FEATURES` order."""
@@ -134,6 +135,8 @@ class Rule(StrEnum):
     CORROBORATED = "corroborated"  # a later read lifted it over the threshold
     NOT_CORROBORATED = "not_corroborated"  # the hold ran out
     LOOKALIKES = "lookalikes"  # real look-alike cars are about: held for a read they cannot give
+    EXACT_LOOKALIKE = "exact_lookalike"  # exact, but a real look-alike car could be the vehicle
+    EXACT_ELSEWHERE = "exact_elsewhere"  # exact, but the plate was read out of reach meanwhile
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,11 +270,20 @@ class DecisionPolicy:
     memory_plates: int = MEMORY_PLATES
     memory_passes: int = MEMORY_PASSES
     lookalike_s: float = DEFAULT_WINDOW_S
+    lookalike_exact_s: float = TRAFFIC_S
     traffic_s: float = TRAFFIC_S
     traffic_passes: int = TRAFFIC_PASSES
 
     def __post_init__(self) -> None:
-        for name in ("hold_s", "window_s", "pass_gap_s", "memory_s", "lookalike_s", "traffic_s"):
+        for name in (
+            "hold_s",
+            "window_s",
+            "pass_gap_s",
+            "memory_s",
+            "lookalike_s",
+            "lookalike_exact_s",
+            "traffic_s",
+        ):
             value = getattr(self, name)
             if not math.isfinite(value) or value < 0:
                 raise ValueError(f"{name} must be a number of seconds >= 0, got {value!r}")

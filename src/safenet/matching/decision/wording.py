@@ -214,6 +214,23 @@ def rule_words(rule: Rule, score: float, threshold: float, hold_s: float) -> tup
             "nearby, so even a matching plate is no proof: held up to "
             f"{hold} s for backing a look-alike cannot give (a read at another site)",
         )
+    if rule is Rule.EXACT_LOOKALIKE:
+        return (
+            "번호는 일치하나 한 글자 다른 실제 차량(같은 차량군 등)이 최근 한 시간 안에 확실히 "
+            "판독되어 그 차량의 오판독일 수 있음: 후보로 즉시 표시, 육안 확인 필요",
+            "exact read, but a real look-alike car (one character off, e.g. a fleet-mate) was "
+            "read surely within the hour and could be this vehicle, misread: a candidate at "
+            "once, to confirm visually",
+        )
+    if rule is Rule.EXACT_ELSEWHERE:
+        return (
+            "번호는 일치하나 같은 번호가 한 차량이 갈 수 없는 거리의 다른 지점에서도 판독됨: "
+            "둘 중 하나는 오판독(또는 같은 번호의 다른 차량)이므로 후보로 즉시 표시, "
+            "육안 확인 필요",
+            "exact read, but the same plate was read where one car could not also have been: "
+            "one of the reads is a misread (or another car with the plate), so a candidate at "
+            "once, to confirm visually",
+        )
     if rule is Rule.CORROBORATED:
         return (
             f"뒤이은 판독으로 점수 {s}, 기준 {t} 이상: 후보로 표시, 육안 확인 필요",

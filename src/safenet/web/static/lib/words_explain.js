@@ -58,6 +58,8 @@ export const EXPLAIN_WORDS = {
   'rule.surfaced': ['점수 {score}, 표시 기준 {threshold} 이상: 후보로 표시, 육안 확인 필요', 'score {score} at or above the surfacing threshold {threshold}: a candidate to confirm visually'],
   'rule.held': ['점수 {score}, 표시 기준 {threshold} 미만: 최대 {hold}초 동안 뒷받침하는 판독을 기다림', 'score {score} below the surfacing threshold {threshold}: held up to {hold} s for corroboration'],
   'rule.lookalikes': ['한 글자 다른 실제 차량 (같은 차량군 등)이 근처에서 확실히 판독되어 번호 일치만으로는 수배 차량이라 할 수 없음: 최대 {hold}초 동안 다른 지점의 판독 등 비슷한 차량이 줄 수 없는 뒷받침을 기다림', 'real look-alike cars (one character off, e.g. fleet-mates) were read surely nearby, so even a matching plate is no proof: held up to {hold} s for backing a look-alike cannot give (a read at another site)'],
+  'rule.exact_lookalike': ['번호는 일치하나 한 글자 다른 실제 차량 (같은 차량군 등)이 최근 한 시간 안에 확실히 판독되어 그 차량의 오판독일 수 있음: 후보로 즉시 표시, 육안 확인 필요', 'exact read, but a real look-alike car (one character off, e.g. a fleet-mate) was read surely within the hour and could be this vehicle, misread: a candidate at once, to confirm visually'],
+  'rule.exact_elsewhere': ['번호는 일치하나 같은 번호가 한 차량이 갈 수 없는 거리의 다른 지점에서도 판독됨: 둘 중 하나는 오판독 (또는 같은 번호의 다른 차량)이므로 후보로 즉시 표시, 육안 확인 필요', 'exact read, but the same plate was read where one car could not also have been: one of the reads is a misread (or another car with the plate), so a candidate at once, to confirm visually'],
   'rule.corroborated': ['뒤이은 판독으로 점수 {score}, 기준 {threshold} 이상: 후보로 표시, 육안 확인 필요', 'a later read lifted the score to {score}, at or above {threshold}: a candidate to confirm'],
   'rule.not_corroborated': ['{hold}초 안에 뒷받침하는 판독 없음 (점수 {score}): 표시하지 않음', 'not corroborated within {hold} s (score {score}): not surfaced'],
   'vehicle.none': ['정보 없음', 'not described'],
