@@ -197,3 +197,28 @@ async def test_a_held_candidate_confirmed_later_reports_the_chains_reasons(
     assert report.assessment is not None
     assert (report.assessment.wanted_colour, report.assessment.seen_colour) == ("white", "white")
     assert any(f.factor == "colour" and f.contribution > 0 for f in report.assessment.factors)
+
+
+async def test_an_exact_read_while_a_fleet_mate_was_read_within_the_hour_is_no_alert(
+    center: CenterEnv,
+) -> None:
+    """The attacker's case on D: a taxi one serial off was read surely half an hour ago;
+    a sure exact read now may be that taxi misread. The chain makes it a candidate
+    (``exact_lookalike``); the center must not turn it back into an alert anywhere: the
+    report, the hit row, the operator's queue, the hit history the later checks use."""
+    await center.snapshot([entry("E1", "12가3456")])
+    t = center.clock()
+    await center.post([read("m1", "12가3457", t, camera="SC-01", confidence=0.98)])
+    later = t + timedelta(minutes=30)
+    center.clock.advance(seconds=1800)
+    await center.post([read("x1", "12가3456", later, camera="SC-02", confidence=0.96)])
+    (report,) = await center.reports(1)
+    assert report.level == "exact"
+    assert report.decision == "candidate"
+    (row,) = [h for h in _hits(center) if h.read_id == "x1"]
+    assert row.state != "alert"
+    assert row.decision_rule == "exact_lookalike"
+    (item,) = await _queue(center)
+    assert item["alert"] is False
+    assert isinstance(item["assessment"], dict)
+    assert item["assessment"]["rule"] == "exact_lookalike"

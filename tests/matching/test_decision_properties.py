@@ -462,3 +462,18 @@ def test_memory_is_bounded_in_size_and_age(
             # nothing older than the memory's age counts, however it is asked
             assert memory.sureness(text_, ts + age + 1.0, 0.0) == (0.0, 0)
             assert memory.sureness(text_, ts, 0.0)[1] <= passes
+
+
+@PROPERTY
+@given(entries, streams(size=12), calibrations)
+def test_the_chain_alerts_with_the_exact_rule_and_only_with_it(
+    entry: HotlistEntry, reads: list[Read], calibration: Calibration
+) -> None:
+    """The center tells an alert from a stored hit's rule (``center.types.is_alert``):
+    that holds only while the chain's alerts and its ``exact`` rule go together."""
+    from safenet.center.types import ALERT_RULE
+    from safenet.matching.decision import Rule, State
+
+    assert Rule.EXACT.value == ALERT_RULE
+    for decision in _run(entry, reads, calibration):
+        assert (decision.state is State.ALERT) == (decision.rule is Rule.EXACT), decision

@@ -198,18 +198,26 @@ class ReadItem:
         self.fate = ReadFate.DUPLICATE
 
 
-DEMOTED_RULES = frozenset({"exact_contradicted", "exact_unsure", "exact_ambiguous"})
-"""Decision-chain rules that make an exact top read a candidate, not an alert."""
+ALERT_RULE = "exact"
+"""The one decision-chain rule that alerts (:attr:`safenet.matching.decision.Rule.EXACT`).
+
+The chain alerts with this rule and only with it; every other rule on an exact top
+read (its camera unsure, its description contradicted, its alternatives naming another
+plate, a look-alike car about, the plate read out of reach meanwhile, a held read
+corroborated later) makes a candidate. A stored hit's ``decision_rule`` says which.
+"""
 
 
 def is_alert(match_level: str, text_rank: int, rule: str | None = None) -> bool:
     """Whether a hit alerts at once: only an exact match on the camera's top text does.
 
-    ``rule`` is the decision chain's, when it ran: an exact read whose description
-    contradicts the entry, or that the camera doubted with nothing to back it, is a
-    candidate.
+    ``rule`` is the decision chain's, when it ran: the hit alerts only if the chain's
+    rule is :data:`ALERT_RULE` (a new rule that makes an exact read a candidate can
+    never turn into an alert here by being missing from a list).
     """
-    return match_level == Level.EXACT.value and text_rank == 0 and rule not in DEMOTED_RULES
+    return (
+        match_level == Level.EXACT.value and text_rank == 0 and (rule is None or rule == ALERT_RULE)
+    )
 
 
 def hit_id_for(site: str, camera_id: str, read_id: str, entry_id: str) -> str:
