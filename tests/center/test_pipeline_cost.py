@@ -123,6 +123,26 @@ async def test_every_column_of_a_read_is_stored_as_sent(center: CenterEnv) -> No
     assert second.vehicle_colour is None
     assert second.snapshot_ref is None
     assert second.received_at.tzinfo is not None
+    # Stored as the column's own type stores it, so the database's time ranges find it
+    # (on SQLite a time is text: an offset suffix would fall out of every range query).
+    with center.service.db.read() as conn:
+        found = conn.execute(
+            sa.select(reads.c.read_id).where(
+                reads.c.read_at >= at - timedelta(seconds=1),
+                reads.c.read_at <= at + timedelta(seconds=1),
+            )
+        ).scalars()
+        assert set(found) == {"bin-1", "bin-2"}
+    with center.service.db.begin() as conn:
+        conn.execute(
+            reads.insert(),
+            {c.name: getattr(first, c.name) for c in reads.columns if c.name != "seq"}
+            | {"read_id": "via-insert"},
+        )
+        raw = sa.text("SELECT read_id, read_at, received_at FROM reads")
+        stored = {r.read_id: (r.read_at, r.received_at) for r in conn.execute(raw)}
+    assert type(stored["bin-1"][0]) is type(stored["via-insert"][0])
+    assert stored["bin-1"] == stored["via-insert"]
 
 
 async def test_a_hit_of_the_batchs_own_read_needs_no_update_of_reads(center: CenterEnv) -> None:

@@ -205,7 +205,13 @@ def _sqlite_insert(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     The columns' own bind processors (UTC times, JSON), taken once a batch: the same
     values SQLAlchemy's ``insert()`` would send, without its per-row parameter handling.
     """
-    processors = [reads.c[name].type.bind_processor(conn.dialect) for name in COLUMNS]
+    dialect = conn.dialect
+    # dialect_impl: the type as this dialect runs it (a TypeDecorator's SQLite impl formats
+    # times as SQLite's own DateTime does; the generic impl's processor is None, and sqlite3
+    # would then store an aware time with its offset, which no time range query matches).
+    processors = [
+        reads.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in COLUMNS
+    ]
     conn.exec_driver_sql(
         _INSERT_SQL,
         [
