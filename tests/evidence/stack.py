@@ -168,9 +168,11 @@ class EvidenceStack:
         await until(arrived)
         return found[0]
 
-    async def background(self, site: str, plate: str, camera: str, read_id: str) -> None:
+    async def background(
+        self, site: str, plate: str, camera: str, read_id: str, *, ago_s: float = 0.0
+    ) -> None:
         """A read that hits nothing, with its picture (it stays at the center)."""
-        body = read(read_id, plate, camera, snapshot_jpeg=picture(plate, camera))
+        body = read(read_id, plate, camera, ago_s=ago_s, snapshot_jpeg=picture(plate, camera))
         token = sign_principal(camera_credential(camera, site), CENTER_SECRETS[site], site=site)
         response = await self.client.post(
             f"{self.center_urls[site]}/api/v1/reads",

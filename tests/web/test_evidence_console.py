@@ -26,8 +26,10 @@ async def test_request_from_the_card_approve_in_the_queue_pictures_on_the_card(
         await police.goto(stack.police_console())
         await ready(police)
         await police.wait_for_selector("#conn[data-state='open']")
-        await stack.background("seocho", "34나5678", "SC-01", "bg-1")
-        await stack.hit("seocho", PLATE, "SC-01", "r-1", ago_s=20)
+        # Another car just after the first hit, in its photo window; SC-01 to SC-04 is
+        # 1.5 km, a drive of 89 s one car can make.
+        await stack.background("seocho", "34나5678", "SC-01", "bg-1", ago_s=85)
+        await stack.hit("seocho", PLATE, "SC-01", "r-1", ago_s=90)
         await stack.hit("seocho", PLATE, "SC-04", "r-2", ago_s=1)
 
         # The officer asks from the first hit's card: photos and the route are ticked.
@@ -114,7 +116,7 @@ async def test_request_from_a_hit_on_the_track(tmp_path: Path, browser: BrowserC
         await police.goto(stack.police_console())
         await ready(police)
         await police.wait_for_selector("#conn[data-state='open']")
-        await stack.hit("seocho", PLATE, "SC-01", "r-1", ago_s=20)
+        await stack.hit("seocho", PLATE, "SC-01", "r-1", ago_s=90)  # 1.5 km from SC-04: drivable
         await stack.hit("seocho", PLATE, "SC-04", "r-2", ago_s=1)
 
         marker = police.locator(".hit-marker[data-number='1']")

@@ -28,7 +28,11 @@ def as_kst(iso: str) -> str:
 async def test_a_read_posted_to_a_center_alerts_the_police_console_within_a_second(
     stack: Stack, browser: BrowserContext
 ) -> None:
-    entry_id = await stack.wanted("12가3456")
+    # A danger-to-life case: a candidate goes to the police at once, marked unconfirmed.
+    # The impossible leg below is one (one car cannot be at both cameras, so the chain
+    # makes the later exact read a candidate, exact_elsewhere); for a violent crime it
+    # would wait for the center operator's confirmation first.
+    entry_id = await stack.wanted("12가3456", category="missing_person")
     page = await browser.new_page()
     errors = watch_errors(page)
     await page.goto(stack.police_console(DISPATCHER))
