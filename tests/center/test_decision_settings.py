@@ -24,6 +24,7 @@ MAPPED = {
     "decision_memory_plates": "memory_plates",
     "decision_memory_passes": "memory_passes",
     "decision_lookalike_s": "lookalike_s",
+    "decision_lookalike_exact_s": "lookalike_exact_s",
     "decision_traffic_s": "traffic_s",
     "decision_traffic_passes": "traffic_passes",
 }
@@ -46,6 +47,7 @@ def test_each_setting_reaches_the_policy(monkeypatch: pytest.MonkeyPatch) -> Non
         "decision_memory_plates": 8,
         "decision_memory_passes": 4,
         "decision_lookalike_s": 120.0,
+        "decision_lookalike_exact_s": 1800.0,
         "decision_traffic_s": 1800.0,
         "decision_traffic_passes": 0,
     }

@@ -107,6 +107,7 @@ def live_decisions(settings: CenterSettings) -> LiveDecisions | None:
             memory_plates=settings.decision_memory_plates,
             memory_passes=settings.decision_memory_passes,
             lookalike_s=settings.decision_lookalike_s,
+            lookalike_exact_s=settings.decision_lookalike_exact_s,
             traffic_s=settings.decision_traffic_s,
             traffic_passes=settings.decision_traffic_passes,
         ),

@@ -323,6 +323,13 @@ class CenterSettings(Section):
         "read, at a camera from which that read's is reachable, makes the read wait for "
         "corroboration a look-alike cannot give.",
     )
+    decision_lookalike_exact_s: float = Field(
+        3_600.0,
+        ge=0,
+        le=86_400,
+        description="An exact read is never an alert while a real look-alike car was read "
+        "surely this many seconds before it (it is shown at once as a candidate instead).",
+    )
     decision_traffic_s: float = Field(
         3_600.0,
         ge=0,
