@@ -23,6 +23,7 @@ from safenet.commands import (
     roads,
     users,
 )
+from safenet.commands import center_bench as _center_bench  # noqa: F401 - `bench center` …
 from safenet.commands import evidence as _evidence  # noqa: F401 - registers `bench evidence`
 
 app = typer.Typer(
