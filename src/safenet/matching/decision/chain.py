@@ -37,17 +37,17 @@ from typing import Any
 
 from safenet.matching.decision.calibration import Calibration, default_calibration
 from safenet.matching.decision.evidence import (
-    DescriptionFit,
     EntryEvidence,
     Evidence,
+    description_backs,
     description_fit,
+    prune_evidence,
     sureness,
+    vehicle_of,
 )
 from safenet.matching.decision.memory import NearTraffic, NeighbourMemory, TrafficRow, one_step
 from safenet.matching.decision.reach import Reach, StraightLineReach
 from safenet.matching.decision.types import (
-    AGREEMENT_RATIO,
-    BACKING_RATIO,
     FEATURES,
     Decision,
     DecisionPolicy,
@@ -344,7 +344,7 @@ class DecisionChain:
         itself was read a few kilometres off (or the same misread at two sites).
         """
         wanted = evidence.wanted
-        if not _description_backs(item.fit, wanted):
+        if not description_backs(item.fit, wanted):
             return False
         traffic = self._traffic.get(wanted.entry_id)
         if traffic is None:
@@ -421,7 +421,7 @@ class DecisionChain:
                 not weighable
                 or item.obs.confidence >= self.policy.exact_alert_confidence
                 or corroborated
-                or _description_backs(item.fit, wanted)
+                or description_backs(item.fit, wanted)
             ):
                 return self._decision(evidence, item, features, State.ALERT, Rule.EXACT, ts, ts)
             # The camera doubted its own reading and nothing else backs it: shown at
@@ -545,7 +545,7 @@ class DecisionChain:
             ts=item.obs.ts,
             decided_ts=decided_ts,
             surfaced_ts=surfaced_ts,
-            group=(wanted.entry_id, _vehicle(wanted, item, features)),
+            group=(wanted.entry_id, vehicle_of(wanted, item, features)),
             features=features,
             threshold=self.surface_at,
             hold_s=self._hold,
@@ -584,7 +584,9 @@ class DecisionChain:
         self._expired_at = self._now
         cutoff = self._now - self.policy.window_s
         keep = set(self._held)
-        for entry_id in [e for e, ev in self._evidence.items() if not _prune(ev, cutoff, keep)]:
+        for entry_id in [
+            e for e, ev in self._evidence.items() if not prune_evidence(ev, cutoff, keep)
+        ]:
             del self._evidence[entry_id]
         for entry_id, traffic in list(self._traffic.items()):
             traffic.forget_before(self._now - self.policy.traffic_s)
@@ -602,46 +604,5 @@ class DecisionChain:
                 del self._memory[entry_id]
 
 
-def _prune(evidence: EntryEvidence, cutoff: float, keep: set[int]) -> bool:
-    """Forget an entry's old reads; whether any are left."""
-    evidence.expire(cutoff, keep)
-    return len(evidence) > 0
-
-
-_AGREES = math.log(AGREEMENT_RATIO)
-
-
-_BACKS = math.log(BACKING_RATIO)
-
-
-def _description_backs(fit: DescriptionFit, wanted: WantedVehicle) -> bool:
-    """Whether the look backs an unsure exact read.
-
-    Every part the entry describes was seen and agrees, and together they make the
-    read at least :data:`BACKING_RATIO` times likelier for the wanted car than for
-    any car: a white SUV seen for a white SUV does, a "car" seen for a car does not.
-    """
-    parts = [
-        (wanted.description.colour, fit.colour),
-        (wanted.description.body, fit.body),
-        (wanted.description.make, fit.make),
-    ]
-    known = [ratio for registered, ratio in parts if registered is not None]
-    return bool(known) and all(r >= _AGREES for r in known) and fit.total >= _BACKS
-
-
 def _is_pattern(match: Match) -> bool:
     return "?" in match.registered or "*" in match.registered
-
-
-def _vehicle(wanted: WantedVehicle, item: Evidence, features: Features) -> str:
-    """The plate the vehicle appears to carry: the queue item's second key."""
-    if wanted.pattern:
-        return item.obs.text
-    if (
-        item.obs.text != wanted.plate
-        and item.obs.valid_plate
-        and (features.against_reads or features.memory_reads)
-    ):
-        return item.obs.text
-    return wanted.plate

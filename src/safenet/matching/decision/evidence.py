@@ -39,7 +39,13 @@ from dataclasses import dataclass, field
 
 from safenet.matching.decision.memory import NeighbourMemory
 from safenet.matching.decision.reach import Reach
-from safenet.matching.decision.types import Features, Observation, WantedVehicle
+from safenet.matching.decision.types import (
+    AGREEMENT_RATIO,
+    BACKING_RATIO,
+    Features,
+    Observation,
+    WantedVehicle,
+)
 from safenet.matching.types import Level, Match
 from safenet.tracking import distance_m
 from safenet.vehicles import Description, body_ratio, colour_ratio, make_ratio
@@ -91,6 +97,28 @@ def description_fit(seen: Description, registered: Description) -> DescriptionFi
     if seen.make is not None and registered.make is not None:
         make = math.log(make_ratio(seen.make, registered.make))
     return DescriptionFit(colour, body, make)
+
+
+_AGREES = math.log(AGREEMENT_RATIO)
+
+
+_BACKS = math.log(BACKING_RATIO)
+
+
+def description_backs(fit: DescriptionFit, wanted: WantedVehicle) -> bool:
+    """Whether the look backs an unsure exact read.
+
+    Every part the entry describes was seen and agrees, and together they make the
+    read at least :data:`BACKING_RATIO` times likelier for the wanted car than for
+    any car: a white SUV seen for a white SUV does, a "car" seen for a car does not.
+    """
+    parts = [
+        (wanted.description.colour, fit.colour),
+        (wanted.description.body, fit.body),
+        (wanted.description.make, fit.make),
+    ]
+    known = [ratio for registered, ratio in parts if registered is not None]
+    return bool(known) and all(r >= _AGREES for r in known) and fit.total >= _BACKS
 
 
 @dataclass(slots=True)
@@ -302,3 +330,22 @@ class EntryEvidence:
 def _keep_max(best: dict[int, float], key: int, value: float) -> None:
     if value > best.get(key, 0.0):
         best[key] = value
+
+
+def prune_evidence(evidence: EntryEvidence, cutoff: float, keep: set[int]) -> bool:
+    """Forget an entry's old reads; whether any are left."""
+    evidence.expire(cutoff, keep)
+    return len(evidence) > 0
+
+
+def vehicle_of(wanted: WantedVehicle, item: Evidence, features: Features) -> str:
+    """The plate the vehicle appears to carry: the queue item's second key."""
+    if wanted.pattern:
+        return item.obs.text
+    if (
+        item.obs.text != wanted.plate
+        and item.obs.valid_plate
+        and (features.against_reads or features.memory_reads)
+    ):
+        return item.obs.text
+    return wanted.plate
