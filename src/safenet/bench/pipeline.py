@@ -40,7 +40,7 @@ from sqlalchemy.engine import Connection
 from safenet.bench.center import Corpus, bench_database, seed_center
 from safenet.bench.match_corpus import Misread, misread, random_plate
 from safenet.bench.report import BenchReport
-from safenet.center.bulk import COLUMNS, copy_tuple
+from safenet.center.bulk import COLUMNS, COPY_TYPES, copy_tuple
 from safenet.center.ingest.typed import decode_batch
 from safenet.center.stages.base import Batch
 from safenet.center.types import IncomingRead, ReadItem
@@ -298,21 +298,6 @@ def match_alone(ctx: Any, batches: list[list[IncomingRead]]) -> float:
 
 
 _COPY_TABLE = "bench_copy_reads"
-_BINARY_TYPES = (
-    "int8",
-    "text",
-    "text",
-    "timestamptz",
-    "timestamptz",
-    "text",
-    "float8",
-    "text",  # json: its binary form is the JSON text (a "json" dumper would encode it again)
-    "text",
-    "text",
-    "text",
-    "bool",
-    "bool",
-)
 
 
 def copy_alone(db: Database, batches: list[list[IncomingRead]]) -> tuple[float, float | None]:
@@ -372,7 +357,7 @@ def _copy_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
         assert dbapi is not None
         sql = f"COPY {_COPY_TABLE} ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)"
         with dbapi.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[attr-defined]
-            copy.set_types(list(_BINARY_TYPES))
+            copy.set_types(list(COPY_TYPES))
             for row in rows:
                 copy.write_row(copy_tuple(row))
         return

@@ -54,7 +54,7 @@ COLUMNS: tuple[str, ...] = (
 """The columns of ``reads`` each row dict carries (``seq`` is filled in here)."""
 
 _COPY_SQL = f"COPY reads ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)"
-_COPY_TYPES: tuple[str, ...] = (
+COPY_TYPES: tuple[str, ...] = (
     "int8",
     "text",
     "text",
@@ -185,7 +185,7 @@ def copy_tuple(row: dict[str, Any]) -> tuple[Any, ...]:
 def _pg_copy(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     try:
         with _psycopg(conn).cursor() as cur, cur.copy(_COPY_SQL) as copy:
-            copy.set_types(list(_COPY_TYPES))
+            copy.set_types(list(COPY_TYPES))
             for row in rows:
                 copy.write_row(copy_tuple(row))
     except psycopg.errors.UniqueViolation as exc:
